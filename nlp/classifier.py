@@ -1,0 +1,135 @@
+"""Sector and HS-chapter classifier: codes + phrases + a trained spaCy model, with reasons.
+
+Evidence per sector and how it is weighed (thresholds below):
+
+* a **core** code (HS or ICS prefix of the edition, given or quoted in the text) decides alone;
+* a **partial** code decides only when the text confirms it (a phrase of the sector, or a model
+  score of at least ``MODEL_CONFIRMS``);
+* a **phrase** of the sector decides when the model does not contradict it (score at least
+  ``MODEL_ALLOWS_PHRASE``);
+* the **model** alone decides from ``MODEL_DECIDES``, or from ``MODEL_DECIDES_OUTSIDE`` when the
+  text names products outside the catalogue (food, toys, textiles, vehicles…) and nothing else
+  supports the sector;
+* SPS notifications (food safety, animal and plant health) are tagged only with ``BIO`` backed by a
+  phrase (veterinary medicines, vaccines, GMOs), never when they set residue limits.
+
+Origin is ``rule`` when codes or phrases decided, ``model`` when the model score alone did.
+Sectors of an edition the model was not trained on get rule evidence only.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+
+from nlp import text as _text  # noqa: F401  (registers the tokenizer used by the model)
+from nlp.catalogue import Catalogue, DEFAULT_EDITION, load_edition
+from nlp.codes import CodeIndex, CodeMatch, hs_codes_in_text, ics_codes_in_text
+from nlp.hs_chapters import HS_LABEL_PREFIX, rank_chapters
+from nlp.item import ItemText
+from nlp.phrases import OUTSIDE, PhraseEvidence
+
+MODEL_DIR = Path(__file__).parent / "model"
+MODEL_DECIDES = 0.5
+MODEL_DECIDES_OUTSIDE = 0.85
+MODEL_CONFIRMS = 0.2
+MODEL_ALLOWS_PHRASE = 0.05
+SPS_SECTORS = frozenset({"BIO"})
+RESIDUE_WORDS = ("residue", "残留", "residuo", "residu")
+MAX_CHARS = 2000  # long descriptions add little once products and title are read
+
+
+@dataclass(frozen=True)
+class SectorScore:
+    code: str
+    score: float
+    decided: bool
+    reasons: list[str]
+    origin: str  # "rule" | "model"
+
+
+@dataclass
+class Classification:
+    sectors: list[SectorScore]
+    hs_chapters: list[tuple[str, float]]
+    edition: str
+    seconds: float = field(default=0.0, repr=False)
+
+    @property
+    def tags(self) -> list[str]:
+        return [s.code for s in self.sectors if s.decided]
+
+    def urgency(self, item: ItemText, today: date):
+        from nlp.urgency import assess
+        return assess(item, self.sectors, today)
+
+
+class Classifier:
+    def __init__(self, catalogue: Catalogue, nlp: Language):
+        self.catalogue = catalogue
+        self.nlp = nlp
+        self.codes = CodeIndex(catalogue)
+        self.phrases = PhraseEvidence(catalogue, nlp)
+
+    @classmethod
+    def load(cls, edition: str | Path = DEFAULT_EDITION, model_dir: Path = MODEL_DIR) -> "Classifier":
+        return cls(load_edition(edition), spacy.load(model_dir))
+
+    def classify(self, item: ItemText) -> Classification:
+        return self.classify_many([item])[0]
+
+    def classify_many(self, items: Iterable[ItemText], batch_size: int = 256) -> list[Classification]:
+        items = list(items)
+        texts = [item.text[:MAX_CHARS] for item in items]
+        docs = self.nlp.pipe(texts, batch_size=batch_size)
+        return [self._decide(item, text, doc) for item, text, doc in zip(items, texts, docs)]
+
+    def _decide(self, item: ItemText, text: str, doc) -> Classification:
+        hs = list(item.hs_codes) + hs_codes_in_text(text)
+        ics = list(item.ics_codes) + ics_codes_in_text(text)
+        matches: dict[str, list[CodeMatch]] = {}
+        for m in self.codes.match(hs, ics):
+            matches.setdefault(m.sector, []).append(m)
+        phrases = self.phrases(doc)
+        sps_residue = (item.committee or "").upper() == "SPS", any(w in doc.text for w in RESIDUE_WORDS)
+        sectors = [
+            _sector_score(code, doc.cats.get(code, 0.0), matches.get(code, []), phrases.get(code, []),
+                          bool(phrases.get(OUTSIDE)), *sps_residue)
+            for code in self.catalogue.codes
+        ]
+        sectors.sort(key=lambda s: (not s.decided, -s.score))
+        model_chapters = {k[len(HS_LABEL_PREFIX):]: v for k, v in doc.cats.items() if k.startswith(HS_LABEL_PREFIX)}
+        return Classification(sectors, rank_chapters(hs, model_chapters), self.catalogue.edition)
+
+
+def _sector_score(code: str, model: float, codes: list[CodeMatch], phrases: list[str],
+                  outside: bool, sps: bool, residue: bool) -> SectorScore:
+    core = [m for m in codes if m.strength == "core"]
+    partial = [m for m in codes if m.strength == "partial"]
+    reasons = [f"code {m.reason()}" for m in core + partial] + [f"phrase '{p}'" for p in phrases]
+    reasons.append(f"model {model:.2f}")
+    rule_score = 0.0
+    if core:
+        rule_score = 0.9
+    elif phrases and model >= MODEL_ALLOWS_PHRASE:
+        rule_score = min(0.85, 0.55 + 0.1 * len(phrases) + (0.1 if partial else 0.0))
+    elif partial and model >= MODEL_CONFIRMS:
+        rule_score = 0.6
+    model_bar = MODEL_DECIDES_OUTSIDE if outside else MODEL_DECIDES
+    decided = rule_score >= 0.5 or model >= model_bar
+    if sps and not core and (code not in SPS_SECTORS or residue or not phrases):
+        decided = False
+    origin = "rule" if rule_score >= 0.5 else "model"
+    return SectorScore(code, round(max(rule_score, model), 4), decided, reasons, origin)
+
+
+@lru_cache(maxsize=4)
+def get_classifier(edition: str = DEFAULT_EDITION) -> Classifier:
+    """The shared classifier for an edition, loaded once per process."""
+    return Classifier.load(edition)

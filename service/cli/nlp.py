@@ -1,0 +1,5 @@
+"""`tbtwatch nlp` commands (being built)."""
+
+import typer
+
+app = typer.Typer(help="Train and evaluate the classifier.")

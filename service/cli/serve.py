@@ -1,0 +1,36 @@
+"""`tbtwatch serve`: the web service (API, pages) with its scheduler."""
+
+import logging
+
+import typer
+import uvicorn
+
+from service.app import create_app
+from store.db import default_engine, session_scope
+from store.migrate import upgrade
+from store.queries.members import sync_members
+from store.settings import get_settings
+
+
+def serve(
+    host: str = typer.Option(None, help="Listen address (default: TBTWATCH_HOST)."),
+    port: int = typer.Option(None, help="Listen port (default: TBTWATCH_PORT)."),
+    no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Run no periodic jobs here."),
+    migrate: bool = typer.Option(True, help="Apply pending migrations first."),
+) -> None:
+    """Serve the API and the web pages; run the scheduler unless --no-scheduler."""
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if migrate:
+        upgrade(default_engine())
+        with session_scope(default_engine()) as session:
+            sync_members(session)
+    host = host or settings.host
+    port = port or settings.port
+    app = create_app(settings, scheduler=False if no_scheduler else None)
+    typer.echo(f"tbtwatch serving on http://{host}:{port} (database: {default_engine().dialect.name})")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("serve")(serve)

@@ -1,0 +1,7 @@
+"""`tbtwatch` commands for users (being built)."""
+
+import typer
+
+
+def register(root: typer.Typer) -> None:
+    """Add this module's commands to the root app."""

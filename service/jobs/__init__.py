@@ -1,0 +1,1 @@
+"""Periodic jobs, one module per concern; each has ``schedule(scheduler, settings)``."""

@@ -1,0 +1,51 @@
+"""The deployment's one settings object, read from ``TBTWATCH_*`` environment variables.
+
+It lives in ``store`` because every package of ours may import ``store`` and ``store``
+imports none of them: the crawler process, the alert dispatcher and the web service
+read the same object. Call :func:`get_settings`; nothing reads the environment at import.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may set; defaults give the embedded single-process setup."""
+
+    model_config = SettingsConfigDict(env_prefix="TBTWATCH_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key: str = ""
+    scheduler_enabled: bool = True
+
+    smtp_url: str = "smtp://127.0.0.1:25"
+    mail_from: str = "tbtwatch <alerts@tbtwatch.localhost>"
+    allow_private_webhooks: bool = False
+
+    eping_api_url: str = "https://api.wto.org/eping"
+    eping_api_key: str = ""
+    eping_bulk_url: str = "https://eping.wto.org/NotificationExcelFiles/Notification_EN.xlsx"
+    eping_latest_url: str = "https://eping.wto.org/api/v1/notifications/getLatestNotifications"
+    iso_open_data_url: str = (
+        "https://isopublicstorageprod.blob.core.windows.net/opendata/_latest/"
+        "iso_deliverables_metadata/json/iso_deliverables_metadata.jsonl"
+    )
+    federal_register_url: str = "https://www.federalregister.gov/api/v1"
+    eurlex_feed_url: str = "https://eur-lex.europa.eu/EN/display-feed.rss"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or an SQLite file under ``data_dir``."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'tbtwatch.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings of this process (cached; tests clear the cache after changing env)."""
+    return Settings()
