@@ -84,7 +84,8 @@ def _register() -> tuple[dict[str, Member], tuple[Member, ...]]:
     with files("store").joinpath("data", "members.csv").open(encoding="utf-8", newline="") as stream:
         for row in csv.DictReader(stream):
             aliases = tuple(alias for alias in row["aliases"].split("|") if alias)
-            member = Member(row["code"], row["eping_id"], row["name_en"], row["name_zh"], row["eu_member"] == "1", aliases)
+            eu_member = row["eu_member"] == "1"
+            member = Member(row["code"], row["eping_id"], row["name_en"], row["name_zh"], eu_member, aliases)
             members.append(member)
             for spelling in (member.code, member.eping_id, member.name_en, member.name_zh, *aliases):
                 claimed = by_key.setdefault(_key(spelling), member)

@@ -51,7 +51,9 @@ class Symbol:
         if (self.member is None) == (self.year is None):
             raise SymbolError("a symbol has either a member code or (legacy) a year")
         if self.year is not None and (self.committee != "TBT" or self.year not in _LEGACY_YEARS):
-            raise SymbolError(f"legacy G/TBT/Notif.yy.n symbols are TBT of 1995-2000, not {self.committee} of {self.year}")
+            raise SymbolError(
+                f"legacy G/TBT/Notif.yy.n symbols are TBT of 1995-2000, not {self.committee} of {self.year}"
+            )
         if self.member is not None and not re.fullmatch(r"[A-Z]{2,4}", self.member):
             raise SymbolError(f"member code must be 2 to 4 capital letters, not {self.member!r}")
         if self.number < 1 or any(n < 1 for _, n in self.suffixes):
@@ -144,7 +146,7 @@ def parse_symbols(text: str) -> list[Symbol]:
     """Parse a joint list (commas, semicolons, newlines, "and"); duplicates are dropped."""
     if not isinstance(text, str):
         raise SymbolError(f"a symbol list is text, not {type(text).__name__}")
-    parts = [part for part in _LIST_SEPARATORS.split(text) if part.strip()]
+    parts = [part.strip() for part in _LIST_SEPARATORS.split(unicodedata.normalize("NFKC", text)) if part.strip()]
     if not parts:
         raise SymbolError("empty symbol list")
     return list(dict.fromkeys(parse_symbol(part) for part in parts))

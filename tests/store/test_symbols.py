@@ -36,8 +36,8 @@ def test_every_dev_symbol_parses_to_itself(dev_records):
 
 
 def test_every_dev_member_code_is_in_the_register(dev_records):
-    codes = {parse_symbol(s).member for s in dev_symbols(dev_records)} - {None}
-    assert {code for code in codes if parse_symbol(f"G/TBT/N/{code}/1").canonical_member_code is None} == set()
+    parsed = [parse_symbol(s) for s in dev_symbols(dev_records)]
+    assert [str(s) for s in parsed if not s.legacy and s.canonical_member_code is None] == []
 
 
 def test_joint_dev_lists_parse_whole(dev_records):
@@ -149,7 +149,8 @@ def test_joint_lists(text):
         ("ISO 9001:2015", "must start with G/TBT/ or G/SPS/"),
         ("G/TBT/N/", "missing the member code"),
         ("G/TBT/N/USA", "missing the notification number"),
-        ("G/TBT/N/USA/12a", "unexpected 'A'"),
+        ("G/TBT/N/USA/12a", "unknown suffix 'A'"),
+        ("G/TBT/N/USA/12/Add.1//Rev.1", "unexpected '//REV.1' after"),
         ("G/TBT/N/U5A/1", "member code must be letters"),
         ("G/TBT/N/ABCDE/1", "member code must be 2 to 4 capital letters"),
         ("G/TBT/N/USA/1/Amd.1", "unknown suffix 'AMD'"),
@@ -201,9 +202,10 @@ def sloppy_renderings(draw, symbol):
     if draw(st.booleans()):
         text = text.removeprefix("G/")
     if draw(st.booleans()):  # zero-padded numbers
-        text = re.sub(r"(?<=[/.])(\d+)", lambda m: "0" + m[1], text)
+        text = re.sub(r"(?<!f\.)(?<=[/.])(\d+)", lambda m: "0" + m[1], text)
     for name in SUFFIX_KINDS:
-        text = text.replace(f"/{name}.", draw(st.sampled_from([f"/{name}.", f"/ {name}.", f".{name}", f"/{name.upper()}."])))
+        variants = [f"/{name}.", f"/ {name}.", f".{name}", f"/{name.upper()}."]
+        text = text.replace(f"/{name}.", draw(st.sampled_from(variants)))
     text = "".join(draw(st.sampled_from([c, c.lower(), c.upper()])) for c in text)
     return draw(st.sampled_from(["", " ", "\t"])) + text + draw(st.sampled_from(["", " ", "\n"]))
 
