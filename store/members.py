@@ -1,10 +1,11 @@
 """The WTO members register: codes, ePing ids, English and Chinese names, EU membership.
 
 Data: ``store/data/members.csv`` (one row a member: the 166 WTO members, the European Union
-among them; no observer has been seen notifying). ``code`` is the code WTO symbols use (ISO
-3166 alpha-3; ``EU``, ``TPKM`` for Chinese Taipei); ``eping_id`` is ``C`` + ISO numeric, ``U918``
-for the EU; ``aliases`` holds, ``|``-separated, every other published spelling: older codes
-(``EEC``), French and Spanish WTO names, Chinese portal names.
+among them; observers are not listed, none notifies in the data). ``code`` is the code WTO
+symbols use (ISO 3166 alpha-3; ``EU``, ``TPKM`` for Chinese Taipei); ``eping_id`` is ``C`` + ISO
+numeric, ``U918`` for the EU (zero-padded to three digits, ``C008``: unverified, so lookups by
+id accept ``C8`` too); ``aliases`` holds, ``|``-separated, the other published spellings: older
+codes (``EEC``), French and Spanish WTO names, Chinese portal names.
 
 Names are matched on a key that ignores case, accents, punctuation, the word "the" and word
 order, so ``Korea, Republic of``, ``REPUBLIC OF KOREA`` and ``Republic of Korea`` are one key.
