@@ -1,7 +1,88 @@
-"""`tbtwatch` commands for users (being built)."""
+"""`tbtwatch users`: accounts and API tokens from the command line."""
+
+import sys
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from service.security import MIN_PASSWORD_LENGTH, hash_password, new_token
+from store.db import default_engine, session_scope
+from store.members import resolve_member
+from store.models import ROLES
+from store.queries.users import UserError, add_token, create_user, get_user_by_email, list_users
+
+app = typer.Typer(help="Accounts and API tokens.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _read_password() -> str:
+    """From a prompt (twice) on a terminal, else the first line of stdin."""
+    if sys.stdin.isatty():
+        return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
+
+
+@app.command("add")
+def add(
+    email: str = typer.Option(..., help="Login e-mail address."),
+    role: str = typer.Option(..., help="One of: " + ", ".join(ROLES) + "."),
+    name: str = typer.Option(None, help="Display name."),
+    member: str = typer.Option(None, help="The WTO member an embassy reports on (code or name)."),
+    language: str = typer.Option("zh", help="zh or en."),
+) -> None:
+    """Create an account; the password comes from a prompt, or stdin when not a terminal."""
+    member_code = None
+    if member:
+        found = resolve_member(member)
+        if found is None:
+            _fail(f"{member!r} is not a known WTO member")
+        member_code = found.code
+    if role not in ROLES:
+        _fail(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    password = _read_password()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        _fail(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    try:
+        with session_scope(default_engine()) as session:
+            user = create_user(session, email=email, role=role, name=name, member_code=member_code,
+                               language=language, password_hash=hash_password(password))
+            typer.echo(f"user {user.id} {user.email} ({user.role}) created")
+    except UserError as error:
+        _fail(str(error))
+
+
+@app.command("list")
+def list_command(role: str = typer.Option(None, help="Only this role.")) -> None:
+    """Every account, by e-mail."""
+    with session_scope(default_engine()) as session:
+        users, _ = list_users(session, role=role)
+    table = Table("id", "email", "role", "name", "member", "active", "created")
+    for user in users:
+        table.add_row(str(user.id), user.email, user.role, user.name or "", user.member_code or "",
+                      "yes" if user.active else "no", user.created_at.strftime("%Y-%m-%d"))
+    Console().print(table)
+
+
+@app.command("token")
+def token(
+    email: str = typer.Option(..., help="The account the token acts for."),
+    name: str = typer.Option(..., help="What the token is for (shown in listings)."),
+) -> None:
+    """Make an API token and print it once (only its hash is kept)."""
+    plain, digest = new_token()
+    with session_scope(default_engine()) as session:
+        user = get_user_by_email(session, email=email)
+        if user is None:
+            _fail(f"no user with e-mail {email}")
+        add_token(session, user=user, name=name, token_hash=digest)
+    typer.echo(plain)
 
 
 def register(root: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    root.add_typer(app, name="users")

@@ -1,0 +1,107 @@
+"""Accounts and API tokens: create, find, list. Password and token hashing is the
+caller's (``service.security``); ``store`` only keeps the hashes."""
+
+from datetime import timedelta
+
+from sqlmodel import Session, col, func, select
+
+from store.models import ROLES, ApiToken, User
+from store.models.types import utcnow
+
+TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+class UserError(ValueError):
+    """An account cannot be created as asked (bad role, duplicate e-mail, missing member)."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    role: str,
+    password_hash: str,
+    name: str | None = None,
+    member_code: str | None = None,
+    language: str = "zh",
+) -> User:
+    """A new active account; an embassy must name the WTO member it reports on."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if "@" not in email:
+        raise UserError(f"{email!r} is not an e-mail address")
+    if role == "embassy" and not member_code:
+        raise UserError("an embassy account needs the member it reports on (--member CODE)")
+    if get_user_by_email(session, email=email) is not None:
+        raise UserError(f"a user with e-mail {email} already exists")
+    user = User(email=email, role=role, password_hash=password_hash, name=name,
+                member_code=member_code, language=language)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, *, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def get_user_by_email(session: Session, *, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def list_users(session: Session, *, role: str | None = None, offset: int = 0,
+               limit: int | None = None) -> tuple[list[User], int]:
+    """Users by e-mail, with the total before paging."""
+    statement = select(User)
+    if role:
+        statement = statement.where(User.role == role)
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    statement = statement.order_by(col(User.email)).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(session.exec(statement)), total
+
+
+def add_token(session: Session, *, user: User, name: str, token_hash: str) -> ApiToken:
+    token = ApiToken(user_id=user.id, name=name, token_hash=token_hash)
+    session.add(token)
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, *, token_hash: str, touch: bool = True) -> User | None:
+    """The active owner of an unrevoked token; ``touch`` records the use at most once per
+    :data:`TOUCH_INTERVAL` so reading with a token is not a write each time (caller commits)."""
+    row = session.exec(
+        select(ApiToken, User)
+        .join(User, col(User.id) == col(ApiToken.user_id))
+        .where(ApiToken.token_hash == token_hash, col(ApiToken.revoked).is_(False))
+    ).first()
+    if row is None or not row[1].active:
+        return None
+    token, user = row
+    now = utcnow()
+    if touch and (token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL):
+        token.last_used_at = now
+        session.add(token)
+    return user
+
+
+def list_tokens(session: Session, *, user_id: int) -> list[ApiToken]:
+    statement = select(ApiToken).where(ApiToken.user_id == user_id).order_by(col(ApiToken.id))
+    return list(session.exec(statement))
+
+
+def revoke_token(session: Session, *, user_id: int, token_id: int) -> ApiToken | None:
+    """Revoke one of the user's tokens; None if the user has no such token."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        return None
+    token.revoked = True
+    session.add(token)
+    return token
