@@ -19,12 +19,13 @@ REPORT_STATUSES = ("draft", "submitted", "published", "rejected")
 
 
 class NotificationBase(SQLModel):
-    """A WTO TBT or SPS notification as published (one row per document symbol)."""
+    """A WTO TBT or SPS notification as published: one row per document symbol, or, for
+    the rare record published without one, per (source, external id)."""
 
-    symbol: str = Field(max_length=80, unique=True, index=True)
-    base_symbol: str = Field(max_length=80, index=True)
+    symbol: str | None = Field(default=None, max_length=80, unique=True, index=True)
+    base_symbol: str | None = Field(default=None, max_length=80, index=True)
     symbol_kind: str = Field(default="regular", max_length=16)
-    committee: str = Field(max_length=3, index=True)
+    committee: str | None = Field(default=None, max_length=3, index=True)
     member_code: str | None = Field(default=None, max_length=8, index=True)
     member_name: str | None = Field(default=None, max_length=200)
     notification_type: str | None = Field(default=None, max_length=120)

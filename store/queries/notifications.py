@@ -8,6 +8,30 @@ from store.queries.upsert import Upserted, upsert_item
 from store.symbols import parse_symbol
 
 
+def notification_key_and_content(
+    session: Session, *, notification: NotificationCreate, source: str, external_id: str | None = None
+) -> tuple[dict, dict]:
+    """The natural key and the stored content of a notification: its canonical symbol, with
+    base symbol, symbol kind and canonical member code derived here so every source agrees on
+    them. A record published without a symbol is keyed by ``(source, external_id)`` instead."""
+    content = notification.model_dump(exclude={"symbol"})
+    if notification.symbol:
+        symbol = parse_symbol(notification.symbol)
+        key = {"symbol": str(symbol)}
+        content["committee"] = symbol.committee
+        content["base_symbol"] = str(symbol.base)
+        content["symbol_kind"] = symbol.kind
+    elif external_id:
+        key = {"symbol": None, "source": source, "external_id": external_id}
+    else:
+        raise ValueError("a notification needs a document symbol or an id of its source")
+    content["joint_symbols"] = sorted({str(parse_symbol(s)) for s in notification.joint_symbols})
+    content["member_code"] = notification.member_code or member_code(
+        session, published_name=notification.member_name
+    )
+    return key, content
+
+
 def upsert_notification(
     session: Session,
     *,
@@ -16,22 +40,14 @@ def upsert_notification(
     external_id: str | None = None,
     raw: dict | None = None,
 ) -> Upserted:
-    """Store a notification under its canonical symbol, with its base symbol, symbol kind
-    and canonical member code derived here so every source agrees on them."""
-    symbol = parse_symbol(notification.symbol)
-    content = notification.model_dump(exclude={"symbol", "base_symbol", "symbol_kind"})
-    content["committee"] = symbol.committee
-    content["base_symbol"] = str(symbol.base)
-    content["symbol_kind"] = symbol.kind
-    content["joint_symbols"] = sorted({str(parse_symbol(s)) for s in notification.joint_symbols})
-    content["member_code"] = notification.member_code or member_code(
-        session, published_name=notification.member_name
-    )
+    """Store a notification under its canonical symbol (see :func:`notification_key_and_content`)."""
+    key, content = notification_key_and_content(session, notification=notification, source=source,
+                                                external_id=external_id)
     return upsert_item(
         session,
         model=Notification,
         item_kind="notification",
-        key={"symbol": str(symbol)},
+        key=key,
         content=content,
         extra={"source": source, "external_id": external_id, "raw": raw or {}},
         source=source,

@@ -84,10 +84,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_member_eping_id'), ['eping_id'], unique=False)
 
     op.create_table('notification',
-    sa.Column('symbol', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-    sa.Column('base_symbol', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('symbol', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
+    sa.Column('base_symbol', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
     sa.Column('symbol_kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('committee', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+    sa.Column('committee', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=True),
     sa.Column('member_code', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
     sa.Column('member_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('notification_type', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
