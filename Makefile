@@ -4,25 +4,29 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 
 .PHONY: run test install bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-
-$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
+
+# One stamp per set of extras, remade when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	touch $(STAMP)
+	touch $@ $(VENV)/.installed-run
 
-install: $(STAMP)
+install: $(VENV)/.installed-run
 
-run: $(STAMP)
+run: $(VENV)/.installed-run
 	$(BIN)/tbtwatch db upgrade
 	$(BIN)/tbtwatch serve
 
-test: $(STAMP)
+test: $(VENV)/.installed-test
 	@echo "=== tbtwatch tests on SQLite ==="
 	env -u TBTWATCH_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$TBTWATCH_TEST_DATABASE_URL" ]; then \
@@ -30,7 +34,7 @@ test: $(STAMP)
 		$(BIN)/pytest $(PYTEST_ARGS); \
 	fi
 
-bench: $(STAMP)
+bench: $(VENV)/.installed-test
 	for b in bench/*.py; do $(BIN)/python $$b; done
 
 clean:
