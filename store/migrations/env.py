@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 import store.models  # noqa: F401  (registers every table on the metadata)
 from store.db import make_engine
+from store.search_index import include_object
 from store.settings import get_settings
 
 config = context.config
@@ -13,7 +14,7 @@ url = config.get_main_option("sqlalchemy.url") or get_settings().effective_datab
 
 def run_migrations_offline() -> None:
     context.configure(url=url, target_metadata=SQLModel.metadata, literal_binds=True,
-                      render_as_batch=True)
+                      render_as_batch=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -31,7 +32,7 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=SQLModel.metadata,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,0 +1,66 @@
+"""Full-text search index: FTS5 trigram tables and triggers on SQLite, generated tsvector
+columns with GIN indexes on PostgreSQL (see store/search_index.py).
+
+Revision ID: 0002_search
+Revises: 0001
+"""
+
+from alembic import op
+
+from store.search_index import (
+    INDEXED_COLUMNS,
+    SEARCH_VECTOR,
+    fts_table,
+    postgresql_vector_expression,
+    sqlite_triggers,
+)
+
+revision = "0002_search"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+"
+
+# Text outside CJK runs as it is, then each CJK run as unigram, bigram, unigram, ... in order.
+SEARCH_TEXT_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION tbtwatch_search_text(body text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+SELECT regexp_replace(coalesce(body, ''), '{CJK}', ' ', 'g') || ' ' || coalesce((
+    SELECT string_agg(grams.gram, ' ' ORDER BY runs.n, grams.i)
+    FROM regexp_matches(coalesce(body, ''), '{CJK}', 'g') WITH ORDINALITY AS runs(m, n),
+    LATERAL (SELECT i, substr(runs.m[1], (i + 1) / 2, 1 + (i + 1) % 2) AS gram
+             FROM generate_series(1, 2 * length(runs.m[1]) - 1) AS i) AS grams
+), '')
+$f$
+"""
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(SEARCH_TEXT_FUNCTION)
+        for table in INDEXED_COLUMNS:
+            op.execute(f"ALTER TABLE {table} ADD COLUMN {SEARCH_VECTOR} tsvector "
+                       f"GENERATED ALWAYS AS ({postgresql_vector_expression(table)}) STORED")
+            op.execute(f"CREATE INDEX ix_{table}_{SEARCH_VECTOR} ON {table} USING gin ({SEARCH_VECTOR})")
+        return
+    for table, columns in INDEXED_COLUMNS.items():
+        fts = fts_table(table)
+        op.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(columns)}, "
+                   f"content='{table}', content_rowid='id', tokenize='trigram')")
+        for statement in sqlite_triggers(table):
+            op.execute(statement)
+        op.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in INDEXED_COLUMNS:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {SEARCH_VECTOR}")
+        op.execute("DROP FUNCTION tbtwatch_search_text(text)")
+        return
+    for table in INDEXED_COLUMNS:
+        fts = fts_table(table)
+        for suffix in ("ai", "ad", "au"):
+            op.execute(f"DROP TRIGGER {fts}_{suffix}")
+        op.execute(f"DROP TABLE {fts}")
