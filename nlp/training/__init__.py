@@ -1,0 +1,67 @@
+"""Reproducible training of the shipped model (``nlp/model``): ``train(output_dir, seed=0)``.
+
+Two spaCy pipelines are trained from the configs next to this file (``sectors.cfg``,
+``hs_chapters.cfg``) on the data of ``nlp.training.data``, then merged into one pipeline whose
+components are ``sectors`` (textcat_multilabel) and ``hs_chapters`` (textcat). The seed fixes the
+data shuffling and the weight initialisation, so the same seed gives the same model.
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.training import Example as SpacyExample
+from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch, registry
+
+from nlp import text as _text  # noqa: F401  (registers the tokenizer named in the configs)
+from nlp.catalogue import DEFAULT_EDITION, load_edition
+from nlp.training.data import Example, hs_chapter_examples, records_to_examples, sector_examples
+
+CONFIG_DIR = Path(__file__).parent
+DEFAULT_OUTPUT = Path(__file__).parents[1] / "model"
+
+
+def train(output_dir: str | Path = DEFAULT_OUTPUT, seed: int = 0, edition: str = DEFAULT_EDITION,
+          records: Iterable[dict] = ()) -> Path:
+    """Train and save the pipeline; ``records`` (dev-set schema) are optional extra real examples."""
+    nlp = train_pipeline(seed=seed, edition=edition, records=records)
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(output_dir)
+    return output_dir
+
+
+def train_pipeline(seed: int = 0, edition: str = DEFAULT_EDITION, records: Iterable[dict] = ()) -> Language:
+    catalogue = load_edition(edition)
+    rng = random.Random(seed)
+    real_sectors, real_hs = records_to_examples(records, catalogue)
+    sectors = _fit("sectors.cfg", sector_examples(catalogue, rng) + real_sectors * 3, seed)
+    hs = _fit("hs_chapters.cfg", hs_chapter_examples(catalogue, rng) + real_hs * 3, seed)
+    sectors.add_pipe("hs_chapters", source=hs)
+    sectors.meta.update({"name": "tbtwatch_catalogue", "version": "1.0.0", "edition": catalogue.edition,
+                         "seed": seed, "description": "Sector and HS chapter classifier of tbtwatch"})
+    return sectors
+
+
+def _fit(config_name: str, data: list[Example], seed: int) -> Language:
+    config = load_config(CONFIG_DIR / config_name)
+    config["system"]["seed"] = config["training"]["seed"] = seed
+    fix_random_seed(seed)
+    nlp = load_model_from_config(config, auto_fill=True, validate=True)
+    settings = config["training"]
+    optimizer = registry.resolve({"optimizer": settings["optimizer"]})["optimizer"]
+    examples = [SpacyExample.from_dict(nlp.make_doc(e.text), {"cats": e.cats}) for e in data]
+    nlp.initialize(lambda: examples, sgd=optimizer)
+    rng = random.Random(seed)
+    for _ in range(settings["max_epochs"]):
+        rng.shuffle(examples)
+        for batch in minibatch(examples, size=settings["batch_size"]):
+            nlp.update(batch, drop=settings["dropout"], sgd=optimizer)
+    return nlp
+
+
+def load_trained(path: str | Path) -> Language:
+    return spacy.load(path)
