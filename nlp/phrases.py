@@ -2,7 +2,8 @@
 
 Phrases go through the same tokenizer as documents (see ``nlp.text``), so matching is
 case-, accent- and plural-insensitive, and Chinese phrases match character sequences.
-Phrases of products outside the catalogue are matched under the label ``OUTSIDE``.
+Phrases of products outside the catalogue are matched under the label ``OUTSIDE``; sector phrases
+inside an ``ignore`` span (agency and law names, exclusions such as "excl. medicaments") do not count.
 """
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from spacy.tokens import Doc
 from nlp.catalogue import Catalogue
 
 OUTSIDE = "OUTSIDE"
+IGNORE = "IGNORE"
 
 
 class PhraseEvidence:
     def __init__(self, catalogue: Catalogue, nlp: Language):
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        groups = {s.code: s.phrases for s in catalogue.sectors} | {OUTSIDE: catalogue.outside_phrases}
+        groups = {s.code: s.phrases for s in catalogue.sectors} | {
+            OUTSIDE: catalogue.outside_phrases, IGNORE: catalogue.ignore_phrases}
         for label, by_language in groups.items():
             patterns = [nlp.make_doc(p) for phrases in by_language.values() for p in phrases]
             self.matcher.add(label, [p for p in patterns if len(p) and p[0].text])
@@ -29,10 +32,13 @@ class PhraseEvidence:
     def __call__(self, doc: Doc) -> dict[str, list[str]]:
         """Sector (or OUTSIDE) → distinct matched phrases, in order of appearance."""
         found: dict[str, list[str]] = defaultdict(list)
-        for match_id, start, end in self.matcher(doc):
+        matches = [(self._strings[m], start, end) for m, start, end in self.matcher(doc)]
+        ignored = {i for label, start, end in matches if label == IGNORE for i in range(start, end)}
+        for label, start, end in matches:
+            if label == IGNORE or ignored.intersection(range(start, end)):
+                continue
             span = doc[start:end]
             text = "".join(t.text for t in span) if _is_cjk(span[0].text) else span.text
-            label = self._strings[match_id]
             if text not in found[label]:
                 found[label].append(text)
         return found

@@ -7,7 +7,7 @@ file in one pass before ``tbtwatch catalogue load FILE`` installs it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -57,6 +57,7 @@ class Catalogue:
     title_en: str
     sectors: tuple[Sector, ...]
     outside_phrases: Mapping[str, tuple[str, ...]]
+    ignore_phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -97,10 +98,11 @@ class Catalogue:
                 problems.append(f"sector {s.code}: duplicated")
             seen.add(s.code)
         outside = _phrases((data.get("outside") or {}).get("phrases", {}), "outside", problems)
+        ignore = _phrases((data.get("ignore") or {}).get("phrases", {}), "ignore", problems)
         if problems:
             raise CatalogueError(source, problems)
         return cls(edition, str(data.get("title_zh", "")), str(data.get("title_en", "")),
-                   tuple(sectors), outside)
+                   tuple(sectors), outside, ignore)
 
 
 def _sector(index: int, raw: Any, problems: list[str]) -> Sector:
