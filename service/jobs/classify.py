@@ -1,9 +1,104 @@
-"""Scheduled classify jobs (being built)."""
+"""Classification of stored items: sector tags, HS chapters and urgency from ``nlp``.
+
+Runs every few minutes in the scheduler (new items are tagged soon after they are stored),
+and on ``tbtwatch classify``. Human tags from triage are never touched.
+"""
+
+import logging
+from datetime import date
 
 from apscheduler.schedulers.base import BaseScheduler
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel
 
+from nlp.classifier import get_classifier
+from nlp.catalogue import DEFAULT_EDITION, Catalogue, register_edition
+from nlp.item import ItemText
+from nlp.urgency import assess
+from store.db import default_engine
+from store.models import SectorTag
+from store.queries.classification import (
+    CLASSIFIED_MODELS,
+    active_edition,
+    items_to_classify,
+    save_classification,
+)
 from store.settings import Settings
+
+log = logging.getLogger(__name__)
+INTERVAL_MINUTES = 2
+
+
+def item_text(item_kind: str, row: SQLModel) -> ItemText:
+    """What the classifier reads of a stored item."""
+    if item_kind == "notification":
+        return ItemText(
+            title=row.title, description=row.description, products_text=row.products_text,
+            hs_codes=list(row.hs_codes), ics_codes=list(row.ics_codes), language=row.language,
+            committee=row.committee, notification_type=row.notification_type,
+            comment_deadline=row.comment_deadline, distribution_date=row.distribution_date,
+            all_trading_partners=row.all_trading_partners,
+            countries_affected=list(row.countries_affected), objectives=list(row.objectives),
+        )
+    if item_kind == "change":
+        return ItemText(
+            title=row.title or row.reference, description=row.summary, hs_codes=list(row.hs_codes),
+            ics_codes=list(row.ics_codes), language=row.language, notification_type=row.kind,
+            comment_deadline=row.comment_deadline, distribution_date=row.published_date,
+        )
+    return ItemText(title=row.title, description=row.text, products_text=row.products_text,
+                    hs_codes=list(row.hs_codes), language=row.language)
+
+
+def current_edition(session: Session) -> str:
+    """The edition to tag with: the installed active one (registered with ``nlp``), else
+    the edition shipped as default."""
+    installed = active_edition(session)
+    if installed is None:
+        return DEFAULT_EDITION
+    register_edition(Catalogue.from_dict(installed.content, source=f"edition {installed.name}"))
+    return installed.name
+
+
+def classify_items(engine: Engine | None = None, *, everything: bool = False,
+                   today: date | None = None, batch: int = 256) -> dict[str, int]:
+    """Tag items not yet tagged with the current edition (all items with ``everything``);
+    returns how many of each kind were tagged. Commits batch by batch."""
+    engine = engine or default_engine()
+    today = today or date.today()
+    counts = {}
+    with Session(engine, expire_on_commit=False) as session:
+        edition = current_edition(session)
+        classifier = get_classifier(edition)
+        for item_kind in CLASSIFIED_MODELS:
+            counts[item_kind] = 0
+            after_id = 0
+            while rows := items_to_classify(session, item_kind=item_kind, edition=edition,
+                                            everything=everything, after_id=after_id, limit=batch):
+                texts = [item_text(item_kind, row) for row in rows]
+                for row, text, result in zip(rows, texts, classifier.classify_many(texts), strict=True):
+                    urgency = assess(text, result.sectors, today)
+                    save_classification(
+                        session, item_kind=item_kind, item_id=row.id, edition=result.edition,
+                        tags=[SectorTag(item_kind=item_kind, item_id=row.id, sector=s.code,
+                                        score=s.score, decided=s.decided, origin=s.origin,
+                                        edition=result.edition, reasons=s.reasons)
+                              for s in result.sectors],
+                        hs_chapters=[[chapter, round(score, 4)] for chapter, score in result.hs_chapters],
+                        urgency=urgency.level, urgency_reasons=urgency.reasons,
+                    )
+                session.commit()
+                counts[item_kind] += len(rows)
+                after_id = rows[-1].id
+    return counts
+
+
+def _scheduled_classification() -> None:
+    counts = classify_items()
+    if any(counts.values()):
+        log.info("classified %s", counts)
 
 
 def schedule(scheduler: BaseScheduler, settings: Settings) -> None:
-    """Add this module's jobs to the scheduler."""
+    scheduler.add_job(_scheduled_classification, "interval", minutes=INTERVAL_MINUTES,
+                      id="classify", name="tag new items", jitter=20)

@@ -1,0 +1,79 @@
+"""Which items still need classifying, and storing what classification said of them.
+
+Re-classifying replaces an item's rule and model tags and keeps its human tags and the
+time it was matched to subscriptions (a re-tagging never re-alerts by itself).
+"""
+
+from sqlmodel import Session, SQLModel, col, delete, select
+
+from store.models import (
+    CatalogueEdition,
+    IntelligenceReport,
+    ItemClassification,
+    Notification,
+    SectorTag,
+    StandardsChange,
+)
+from store.models.types import utcnow
+
+CLASSIFIED_MODELS: dict[str, type[SQLModel]] = {
+    "notification": Notification,
+    "change": StandardsChange,
+    "intelligence": IntelligenceReport,
+}
+
+
+def items_to_classify(
+    session: Session, *, item_kind: str, edition: str, everything: bool = False,
+    after_id: int = 0, limit: int = 500,
+) -> list[SQLModel]:
+    """Items of one kind, by id, after ``after_id``: all of them, or only those never
+    classified or classified with another edition. Only published intelligence counts."""
+    model = CLASSIFIED_MODELS[item_kind]
+    statement = select(model).where(col(model.id) > after_id).order_by(col(model.id)).limit(limit)
+    if item_kind == "intelligence":
+        statement = statement.where(IntelligenceReport.status == "published")
+    if not everything:
+        classified = select(ItemClassification.item_id).where(
+            ItemClassification.item_kind == item_kind, ItemClassification.edition == edition
+        )
+        statement = statement.where(col(model.id).not_in(classified))
+    return list(session.exec(statement))
+
+
+def save_classification(
+    session: Session, *, item_kind: str, item_id: int, edition: str, tags: list[SectorTag],
+    hs_chapters: list, urgency: str, urgency_reasons: list[str],
+) -> None:
+    """Replace the item's machine tags with ``tags`` and record its classification."""
+    session.exec(delete(SectorTag).where(
+        SectorTag.item_kind == item_kind, SectorTag.item_id == item_id, SectorTag.origin != "human",
+    ))
+    session.add_all(tags)
+    row = session.get(ItemClassification, (item_kind, item_id))
+    if row is None:
+        row = ItemClassification(item_kind=item_kind, item_id=item_id, edition=edition)
+    row.edition = edition
+    row.hs_chapters = hs_chapters
+    row.urgency = urgency
+    row.urgency_reasons = urgency_reasons
+    row.classified_at = utcnow()
+    session.add(row)
+
+
+def active_edition(session: Session) -> CatalogueEdition | None:
+    """The installed edition marked active, if an administrator installed one."""
+    return session.exec(select(CatalogueEdition).where(CatalogueEdition.active)).first()
+
+
+def install_edition(session: Session, *, name: str, content: dict) -> CatalogueEdition:
+    """Store an edition's data and make it the active one."""
+    for other in session.exec(select(CatalogueEdition).where(CatalogueEdition.active)):
+        other.active = False
+        session.add(other)
+    row = session.get(CatalogueEdition, name) or CatalogueEdition(name=name)
+    row.content = content
+    row.active = True
+    row.installed_at = utcnow()
+    session.add(row)
+    return row
