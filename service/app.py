@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, *, scheduler: bool | None = Non
     app.state.settings = settings
     app.state.scheduler = None
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    api.install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(web.router)
     return app

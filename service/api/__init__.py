@@ -1,5 +1,13 @@
-"""The REST API under ``/api/v1``: one router module per resource."""
+"""The REST API under ``/api/v1``: one router module per resource. Authentication and
+permissions are in :mod:`service.api.deps`, JSON errors in :mod:`service.api.errors`."""
 
 from fastapi import APIRouter
 
+from service.api import admin, changes, intelligence, notifications, search, subscriptions, tokens, triage
+from service.api.errors import install_error_handlers
+
 router = APIRouter(prefix="/api/v1")
+for module in (search, notifications, changes, intelligence, subscriptions, triage, admin, tokens):
+    router.include_router(module.router)
+
+__all__ = ["install_error_handlers", "router"]

@@ -1,0 +1,96 @@
+"""Who is calling the API, and may they: the database session of a request, the caller
+(``Authorization: Bearer <token>`` first, else the web session cookie of
+``service.security``), permission checks, and page parameters.
+
+Every protected route depends on :func:`current_user` (401 without valid credentials) or
+:func:`require` (403 for a role without the permission). Records owned by someone else are
+answered 404, as if they did not exist, so ids of others' records leak nothing.
+"""
+
+from collections.abc import Iterator
+from typing import Generic, TypeVar
+
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from service.security import can, token_hash, user_from_session_cookie
+from store.db import default_engine
+from store.models import User
+from store.queries.users import user_for_token
+
+bearer = HTTPBearer(auto_error=False, description="An API token from `tbtwatch users token` or POST /api/v1/tokens.")
+T = TypeVar("T")
+MAX_PAGE_SIZE = 200
+
+
+def get_session() -> Iterator[Session]:
+    """A session for one request; routes that change data commit it themselves."""
+    with Session(default_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+def current_user(
+    request: Request,
+    session: Session = Depends(get_session),
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+) -> User:
+    """The caller: the owner of a valid bearer token, else the user of a valid session cookie."""
+    if credentials is not None:
+        user = user_for_token(session, token_hash=token_hash(credentials.credentials))
+        if user is None:
+            raise HTTPException(401, "the API token is unknown, revoked or its user inactive",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if session.dirty:
+            session.commit()
+        return user
+    user = user_from_session_cookie(request, session)
+    if user is None:
+        raise HTTPException(401, "sign in or send an API token (Authorization: Bearer …)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def require(permission: str):
+    """A dependency giving the caller when they hold ``permission``; 403 otherwise."""
+
+    def dependency(user: User = Depends(current_user)) -> User:
+        if not can(user, permission):
+            raise HTTPException(403, f"the {user.role} role may not do this (needs {permission!r})")
+        return user
+
+    return dependency
+
+
+class PageParams(BaseModel):
+    page: int
+    page_size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def page_params(
+    page: int = Query(1, ge=1, le=100_000, description="1-based page number."),
+    page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE, description="Items per page."),
+) -> PageParams:
+    return PageParams(page=page, page_size=page_size)
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list: its items and the total over every page."""
+
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+
+def paged(items: list, total: int, params: PageParams) -> dict:
+    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+
+
+def not_found(what: str) -> HTTPException:
+    return HTTPException(404, f"{what} not found")

@@ -1,0 +1,56 @@
+"""``/notifications``: search and list WTO notifications; one with its thread of addenda,
+revisions and corrigenda, its sector tags and classification."""
+
+from dataclasses import replace
+from datetime import date
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from service.api.deps import Page, get_session, not_found, require
+from service.api.schemas import Classified, SearchHit, classified
+from service.api.search import run_search, search_query
+from store.models import Notification, NotificationPublic, User
+from store.queries.notifications import thread
+from store.queries.search import SearchQuery
+
+router = APIRouter(prefix="/notifications", tags=["notifications"])
+
+
+class ThreadEntry(BaseModel):
+    id: int
+    symbol: str
+    symbol_kind: str
+    notification_type: str | None
+    distribution_date: date | None
+
+
+class NotificationDetail(NotificationPublic, Classified):
+    thread: list[ThreadEntry]
+
+
+@router.get("", response_model=Page[SearchHit], summary="Search notifications")
+def list_notifications(
+    query: SearchQuery = Depends(search_query),
+    _: User = Depends(require("search")),
+    session: Session = Depends(get_session),
+):
+    """The filters of ``GET /search``, notifications only."""
+    return run_search(session, replace(query, kinds=("notification",)))
+
+
+@router.get("/{notification_id}", response_model=NotificationDetail)
+def get_notification(
+    notification_id: int,
+    _: User = Depends(require("search")),
+    session: Session = Depends(get_session),
+):
+    row = session.get(Notification, notification_id)
+    if row is None:
+        raise not_found(f"notification {notification_id}")
+    return {
+        **row.model_dump(),
+        "thread": [t.model_dump() for t in thread(session, base_symbol=row.base_symbol)],
+        **classified(session, item_kind="notification", item_id=row.id),
+    }

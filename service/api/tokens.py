@@ -1,0 +1,58 @@
+"""``/me`` and ``/tokens``: the caller's account and their own API tokens (the plain token
+is returned once, when made; only its hash is kept)."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from service.api.deps import current_user, get_session, not_found
+from service.security import new_token
+from store.models import User, UserPublic
+from store.queries.users import add_token, list_tokens, revoke_token
+
+router = APIRouter(tags=["tokens"])
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked: bool
+
+
+class TokenMade(TokenOut):
+    token: str = Field(description="The token itself, shown this once.")
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="What the token is for.")
+
+
+@router.get("/me", response_model=UserPublic, tags=["account"])
+def me(user: User = Depends(current_user)):
+    return user
+
+
+@router.get("/tokens", response_model=list[TokenOut])
+def tokens(user: User = Depends(current_user), session: Session = Depends(get_session)):
+    return list_tokens(session, user_id=user.id)
+
+
+@router.post("/tokens", response_model=TokenMade, status_code=201)
+def make_token(body: TokenIn, user: User = Depends(current_user), session: Session = Depends(get_session)):
+    plain, digest = new_token()
+    token = add_token(session, user=user, name=body.name, token_hash=digest)
+    session.commit()
+    return {**token.model_dump(), "token": plain}
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke(token_id: int, user: User = Depends(current_user), session: Session = Depends(get_session)):
+    if revoke_token(session, user_id=user.id, token_id=token_id) is None:
+        raise not_found(f"token {token_id}")
+    session.commit()
+    return Response(status_code=204)

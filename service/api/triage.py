@@ -1,0 +1,300 @@
+"""``/triage``: the enquiry point's work on items (staff).
+
+The queue lists items in a status, most urgent first, then the soonest comment deadline.
+Each item moves through :data:`TRANSITIONS`::
+
+    new → triaged → under_review → comment_drafted → comment_sent → closed
+    (new, triaged, under_review) → no_action
+
+with a step back allowed where work is redone (triaged → new, under_review → triaged,
+comment_drafted → under_review) and reopening (closed → under_review,
+no_action → triaged). Moving to ``comment_sent`` needs the comment text and records the date
+sent (today unless given). Staff confirm or correct sector tags, which are stored as human
+tags (never replaced by the classifier) and exported as training data. Every change is
+written to the audit log.
+"""
+
+import json
+from datetime import date, datetime
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
+
+from nlp.catalogue import DEFAULT_EDITION
+from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require
+from service.security import audit, can
+from service.web.labels import sector_codes
+from store.interchange import record_from_notification
+from store.models import (
+    ITEM_KINDS,
+    TRIAGE_STATUSES,
+    ItemClassification,
+    Notification,
+    SectorTag,
+    Triage,
+    TriageNote,
+    User,
+)
+from store.queries.items import get_item, get_items, summaries
+from store.queries.tags import effective_sectors, set_human_tags, tags_by_item
+from store.queries.triage import queue, update_triage
+
+router = APIRouter(prefix="/triage", tags=["triage"])
+staff = require("triage")
+Kind = Literal[ITEM_KINDS]  # type: ignore[valid-type]
+Status = Literal[TRIAGE_STATUSES]  # type: ignore[valid-type]
+QUEUE_LIMIT = 5000
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "new": frozenset({"triaged", "no_action"}),
+    "triaged": frozenset({"under_review", "no_action", "new"}),
+    "under_review": frozenset({"comment_drafted", "no_action", "triaged"}),
+    "comment_drafted": frozenset({"comment_sent", "under_review"}),
+    "comment_sent": frozenset({"closed"}),
+    "closed": frozenset({"under_review"}),
+    "no_action": frozenset({"triaged"}),
+}
+
+
+class QueueEntry(BaseModel):
+    kind: str
+    id: int
+    reference: str
+    member_code: str | None
+    committee: str | None
+    title: str
+    date: date | None
+    comment_deadline: date | None
+    sectors: list[str]
+    urgency: str | None
+    status: str
+    assignee_id: int | None
+
+
+class NoteOut(BaseModel):
+    id: int
+    author_id: int | None
+    text: str
+    created_at: datetime
+
+
+class TriageOut(BaseModel):
+    item_kind: str
+    item_id: int
+    status: str
+    assignee_id: int | None
+    comment_text: str | None
+    comment_sent_on: date | None
+    updated_at: datetime | None
+    updated_by: int | None
+    notes: list[NoteOut]
+    allowed: list[str] = Field(description="Statuses this item may move to next.")
+
+
+class TriageChange(BaseModel):
+    model_config = {"extra": "forbid"}
+    status: Status | None = None
+    assignee_id: int | None = Field(None, description="A staff member; null to unassign (with set_assignee).")
+    set_assignee: bool = Field(False, description="Apply assignee_id (also when null).")
+    comment_text: str | None = Field(None, max_length=100_000)
+    comment_sent_on: date | None = None
+    note: str | None = Field(None, max_length=20_000, description="An internal note to add.")
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=20_000)
+
+
+class TagsIn(BaseModel):
+    sectors: list[str] = Field(max_length=50, description="The sectors that apply; every other one is rejected.")
+
+
+class ItemRef(BaseModel):
+    kind: Kind
+    id: int
+
+
+class BulkChange(BaseModel):
+    model_config = {"extra": "forbid"}
+    items: list[ItemRef] = Field(min_length=1, max_length=500)
+    status: Status | None = None
+    assignee_id: int | None = None
+    set_assignee: bool = False
+
+
+class BulkResult(BaseModel):
+    kind: str
+    id: int
+    ok: bool
+    detail: str | None = None
+
+
+def _item(session: Session, kind: str, item_id: int):
+    item = get_item(session, item_kind=kind, item_id=item_id)
+    if item is None or (kind == "intelligence" and item.status != "published"):
+        raise not_found(f"{kind} {item_id}")
+    return item
+
+
+def _triage_out(session: Session, kind: str, item_id: int) -> dict:
+    row = session.get(Triage, (kind, item_id))
+    notes = session.exec(select(TriageNote).where(TriageNote.item_kind == kind, TriageNote.item_id == item_id)
+                         .order_by(col(TriageNote.id)))
+    status = row.status if row else "new"
+    return {
+        "item_kind": kind, "item_id": item_id, "status": status,
+        "assignee_id": row and row.assignee_id, "comment_text": row and row.comment_text,
+        "comment_sent_on": row and row.comment_sent_on, "updated_at": row and row.updated_at,
+        "updated_by": row and row.updated_by, "notes": [n.model_dump() for n in notes],
+        "allowed": sorted(TRANSITIONS[status]),
+    }
+
+
+def _apply(session: Session, user: User, kind: str, item_id: int, change: TriageChange | BulkChange) -> None:
+    """Check and apply one change; HTTPException 409/422 when it may not be made."""
+    row = session.get(Triage, (kind, item_id))
+    current = row.status if row else "new"
+    comment_text = getattr(change, "comment_text", None)
+    sent_on = getattr(change, "comment_sent_on", None)
+    if change.status and change.status != current:
+        if change.status not in TRANSITIONS[current]:
+            raise HTTPException(409, f"an item in {current} may move to {', '.join(sorted(TRANSITIONS[current]))}, "
+                                     f"not {change.status}")
+        if change.status == "comment_sent":
+            if not (comment_text or (row and row.comment_text)):
+                raise HTTPException(422, "record the comment text before marking it sent")
+            sent_on = sent_on or date.today()
+    if change.set_assignee and change.assignee_id is not None:
+        assignee = session.get(User, change.assignee_id)
+        if assignee is None or not assignee.active or not can(assignee, "triage"):
+            raise HTTPException(422, f"user {change.assignee_id} is not an active staff member")
+    update_triage(session, item_kind=kind, item_id=item_id, user_id=user.id,
+                  status=change.status if change.status != current else None,
+                  assignee_id=change.assignee_id, set_assignee=change.set_assignee,
+                  comment_text=comment_text, comment_sent_on=sent_on, note=getattr(change, "note", None))
+    details = change.model_dump(exclude_unset=True, exclude={"items"}, mode="json")
+    audit(session, user=user, action="triage.update", target_kind=kind, target_id=item_id,
+          details={**details, "from": current})
+
+
+@router.get("/queue", response_model=Page[QueueEntry])
+def triage_queue(
+    status: Status = Query("new"),
+    kind: list[Kind] = Query([], description="Only these kinds."),
+    sector: str | None = Query(None, max_length=16),
+    assignee_id: int | None = Query(None),
+    params: PageParams = Depends(page_params),
+    _: User = Depends(staff),
+    session: Session = Depends(get_session),
+):
+    """Items in ``status``, most urgent first (at most the first 5000)."""
+    items = queue(session, status=status, sector=sector, assignee_id=assignee_id,
+                  kinds=tuple(kind) or ITEM_KINDS, limit=QUEUE_LIMIT)
+    shown = items[params.offset:params.offset + params.page_size]
+    rows = {(t.item_kind, t.item_id): t for t in session.exec(
+        select(Triage).where(col(Triage.item_id).in_([i.id for i in shown])))}
+    entries = []
+    for entry in summaries(session, shown):
+        row = rows.get((entry.kind, entry.id))
+        entries.append({**entry.__dict__, "title": entry.title or "", "status": row.status if row else "new",
+                        "assignee_id": row.assignee_id if row else None})
+    return paged(entries, len(items), params)
+
+
+@router.get("/training-data", summary="Human sector tags as training data (JSON Lines)",
+            responses={200: {"content": {"application/x-ndjson": {}}}})
+def training_data(user: User = Depends(staff), session: Session = Depends(get_session)):
+    """One record per item a person tagged, in the dev-set schema ``nlp.training`` reads:
+    the item's text fields and ``sectors`` = the sectors confirmed."""
+    keys = session.exec(select(SectorTag.item_kind, SectorTag.item_id).where(SectorTag.origin == "human")
+                        .distinct().order_by(SectorTag.item_kind, SectorTag.item_id)).all()
+    audit(session, user=user, action="triage.export_training_data", details={"items": len(keys)})
+    session.commit()
+
+    def lines():
+        for start in range(0, len(keys), 200):
+            chunk = [tuple(k) for k in keys[start:start + 200]]
+            for item in get_items(session, chunk):
+                kind = _kind_of(item)
+                tags = tags_by_item(session, item_kind=kind, item_ids=[item.id]).get(item.id, [])
+                sectors = effective_sectors([t for t in tags if t.origin == "human"])
+                yield json.dumps(_training_record(kind, item, sectors), ensure_ascii=False) + "\n"
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson",
+                             headers={"Content-Disposition": 'attachment; filename="training.jsonl"'})
+
+
+def _kind_of(item) -> str:
+    return {"Notification": "notification", "StandardsChange": "change"}.get(type(item).__name__, "intelligence")
+
+
+def _training_record(kind: str, item, sectors: list[str]) -> dict:
+    if isinstance(item, Notification):
+        return {"kind": kind, **record_from_notification(item, sectors=sectors)}
+    return {"kind": kind, "id": str(item.id), "title": item.title,
+            "description": getattr(item, "summary", None) or getattr(item, "text", None),
+            "products_text": getattr(item, "products_text", None), "hs_codes": list(item.hs_codes),
+            "language": item.language, "sectors": sectors}
+
+
+@router.post("/bulk", response_model=list[BulkResult])
+def bulk_change(body: BulkChange, user: User = Depends(staff), session: Session = Depends(get_session)):
+    """The same status and/or assignee for many items; each item succeeds or fails alone."""
+    results = []
+    for ref in body.items:
+        try:
+            _item(session, ref.kind, ref.id)
+            _apply(session, user, ref.kind, ref.id, body)
+            session.commit()
+            results.append({"kind": ref.kind, "id": ref.id, "ok": True})
+        except HTTPException as error:
+            session.rollback()
+            results.append({"kind": ref.kind, "id": ref.id, "ok": False, "detail": error.detail})
+    return results
+
+
+@router.get("/{kind}/{item_id}", response_model=TriageOut)
+def get_triage(kind: Kind, item_id: int, _: User = Depends(staff), session: Session = Depends(get_session)):
+    _item(session, kind, item_id)
+    return _triage_out(session, kind, item_id)
+
+
+@router.patch("/{kind}/{item_id}", response_model=TriageOut)
+def change_triage(kind: Kind, item_id: int, body: TriageChange, user: User = Depends(staff),
+                  session: Session = Depends(get_session)):
+    """Move the status, assign, record the comment and the date sent, add a note."""
+    _item(session, kind, item_id)
+    _apply(session, user, kind, item_id, body)
+    session.commit()
+    return _triage_out(session, kind, item_id)
+
+
+@router.post("/{kind}/{item_id}/notes", response_model=TriageOut, status_code=201)
+def add_note(kind: Kind, item_id: int, body: NoteIn, user: User = Depends(staff),
+             session: Session = Depends(get_session)):
+    _item(session, kind, item_id)
+    session.add(TriageNote(item_kind=kind, item_id=item_id, author_id=user.id, text=body.text.strip()))
+    audit(session, user=user, action="triage.note", target_kind=kind, target_id=item_id)
+    session.commit()
+    return _triage_out(session, kind, item_id)
+
+
+@router.put("/{kind}/{item_id}/tags", response_model=list[str])
+def set_tags(kind: Kind, item_id: int, body: TagsIn, user: User = Depends(staff),
+             session: Session = Depends(get_session)):
+    """Confirm or correct the item's sectors; returns its effective sectors."""
+    _item(session, kind, item_id)
+    classification = session.get(ItemClassification, (kind, item_id))
+    edition = classification.edition if classification else DEFAULT_EDITION
+    try:
+        set_human_tags(session, item_kind=kind, item_id=item_id, sectors=sorted(set(body.sectors)),
+                       edition=edition, edition_sectors=sector_codes(edition), author_id=user.id)
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from None
+    audit(session, user=user, action="tags.confirm", target_kind=kind, target_id=item_id,
+          details={"sectors": sorted(set(body.sectors)), "edition": edition})
+    session.commit()
+    return effective_sectors(tags_by_item(session, item_kind=kind, item_ids=[item_id]).get(item_id, []))
