@@ -1,0 +1,76 @@
+"""Downloader middleware: retries that wait.
+
+HTTP 429 and 503 with ``Retry-After`` wait what the server asks (capped by
+``RETRY_AFTER_MAX`` seconds); other retryable statuses (5xx, 408, 429 without the header) and
+timeouts or dropped connections wait an exponential backoff with jitter
+(``RETRY_BACKOFF_BASE`` × 2^attempt, at most ``RETRY_BACKOFF_MAX``). Waiting happens while
+the request still holds its download slot, so the source gets no other request meanwhile.
+"""
+
+import random
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.response import response_status_message
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry middleware, waiting before each retry (replaces it in the settings)."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 300.0)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        asked = retry_after_seconds(response.headers.get("Retry-After"))
+        await self._wait(min(asked, self.retry_after_max) if asked is not None else self.backoff(request))
+        return retry
+
+    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
+        if request.meta.get("dont_retry", False) or not isinstance(exception, self.exceptions_to_retry):
+            return None
+        retry = self._retry(request, exception)
+        if retry is None:
+            return None
+        await self._wait(self.backoff(request))
+        return retry
+
+    def backoff(self, request: Request) -> float:
+        """base × 2^(retries so far), plus up to 10 % jitter, capped."""
+        delay = self.backoff_base * 2 ** request.meta.get("retry_times", 0)
+        return min(self.backoff_max, delay * (1 + random.random() / 10))
+
+    @staticmethod
+    async def _wait(seconds: float) -> None:
+        if seconds > 0:
+            await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))

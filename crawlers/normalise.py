@@ -1,0 +1,181 @@
+"""Normalising published values: HTML fragments to plain text, dates, HS and ICS codes,
+name lists and links, in the shapes the sources are known (or feared) to use."""
+
+import html
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from html.parser import HTMLParser
+
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+_BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
+           "blockquote", "section", "article", "dd", "dt", "hr"}
+_SKIPPED = {"script", "style", "head", "title"}
+_HS_CODE = re.compile(r"^\d{2,10}$")
+_ICS_CODE = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
+_URL = re.compile(r"https?://[^\s,;<>\"']+", re.IGNORECASE)
+_DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d %B %Y", "%d %b %Y",
+                 "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z")
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text of an HTML fragment, a line break at each block boundary."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIPPED:
+            self._skipping += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIPPED:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def plain_text(value) -> str | None:
+    """Plain text of a published field: tags removed (block ends become line breaks),
+    entities decoded (twice-escaped ones too), spaces collapsed; None when nothing is left."""
+    if value is None:
+        return None
+    text = str(value)
+    if _TAG.search(text):
+        extractor = _TextExtractor()
+        extractor.feed(text)
+        extractor.close()
+        text = "".join(extractor.parts)
+    for _ in range(3):
+        if not _ENTITY.search(text):
+            break
+        text = html.unescape(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").replace("\u200b", "")
+    lines = (re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line) or None
+
+
+def first_text(item: dict, *fields: str) -> str | None:
+    """The plain text of the first of ``fields`` that has any (``titlePlain`` before ``title``)."""
+    for field in fields:
+        text = plain_text(item.get(field))
+        if text:
+            return text
+    return None
+
+
+def parse_date(value) -> date | None:
+    """A date from an ISO date or date-time, ``dd/mm/yyyy``, an RFC 822 date or a spreadsheet
+    cell; None for empty values and placeholder years (``0001-01-01T00:00:00``).
+    Raises ValueError for text that is no date."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        parsed = value.date()
+    elif isinstance(value, date):
+        parsed = value
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        parsed = _parse_date_text(text)
+    return parsed if parsed.year >= 1900 else None
+
+
+def _parse_date_text(text: str) -> date:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        return date.fromisoformat(text[:10])
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {text!r}")
+
+
+def _code_texts(value) -> Iterable[str]:
+    """Code strings from a list of strings, a list of ``{code: …}`` objects or one delimited string."""
+    if value is None:
+        return []
+    if isinstance(value, str | int | float):
+        return re.split(r"[,;\n]+", str(value))
+    if isinstance(value, dict):
+        value = [value]
+    texts = []
+    for entry in value:
+        if isinstance(entry, dict):
+            entry = entry.get("code") or entry.get("Code") or entry.get("value") or entry.get("id")
+        if entry is not None:
+            texts.extend(re.split(r"[,;\n]+", str(entry)))
+    return texts
+
+
+def hs_codes(value) -> list[str]:
+    """HS codes as 2 to 10 digits without dots (``"8507.60"`` → ``"850760"``); raises ValueError
+    for anything else that is not blank."""
+    codes = []
+    for text in _code_texts(value):
+        code = re.sub(r"[\s.]", "", text)
+        if not code:
+            continue
+        if not _HS_CODE.match(code):
+            raise ValueError(f"not an HS code: {text.strip()!r}")
+        codes.append(code)
+    return list(dict.fromkeys(codes))
+
+
+def ics_codes(value) -> list[str]:
+    """ICS codes ``NN``, ``NN.NNN`` or ``NN.NNN.NN``; raises ValueError for anything else."""
+    codes = []
+    for text in _code_texts(value):
+        code = re.sub(r"\s", "", text)
+        if not code:
+            continue
+        if not _ICS_CODE.match(code):
+            raise ValueError(f"not an ICS code: {text.strip()!r}")
+        codes.append(code)
+    return list(dict.fromkeys(codes))
+
+
+def names(value, separators: str = r"[;\n]+") -> list[str]:
+    """Names from a list of ``{name: …}`` objects, a list of strings or a delimited string."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = re.split(separators, value)
+    found = []
+    for entry in value if isinstance(value, list) else [value]:
+        if isinstance(entry, dict):
+            entry = entry.get("name") or entry.get("Name") or entry.get("text")
+        text = plain_text(entry) if entry is not None else None
+        if text:
+            found.append(text)
+    return list(dict.fromkeys(found))
+
+
+def links(*values) -> list[str]:
+    """The http(s) URLs in text fields that hold one or more, separated by newlines, commas or
+    spaces, in order, without duplicates."""
+    found = []
+    for value in values:
+        if value:
+            text = html.unescape(str(value))
+            found.extend(url.rstrip(".)") for url in _URL.findall(text))
+    return list(dict.fromkeys(found))

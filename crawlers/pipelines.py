@@ -1,0 +1,131 @@
+"""The item pipeline: every record a spider yields is stored through ``store``, and the
+crawl is recorded as a :class:`~store.models.CrawlRun`.
+
+Notifications are stored in batches (one page of the API, a thousand rows of the bulk
+workbook) and committed batch by batch, so a killed crawl keeps what it stored and a rerun
+adds nothing twice. A batch the database refuses is retried record by record, so one bad
+record is rejected with its location and the rest is kept. The run fails when the spider
+recorded an error or did not finish; the source then counts one more consecutive failure,
+and its data stays as it was.
+"""
+
+import logging
+from collections import Counter
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from crawlers.base import BaseSpider
+from crawlers.items import ChangeRecord, NotificationRecord, Rejected
+from store.db import default_engine, session_scope
+from store.queries.bulk import NotificationInput, upsert_notifications
+from store.queries.changes import upsert_change
+from store.queries.sources import MAX_REJECTS_KEPT, RunResult, ensure_source, finish_run, start_run
+
+log = logging.getLogger(__name__)
+BATCH = 1000
+STORE_ERRORS = (ValueError, TypeError, SQLAlchemyError)
+
+
+class StorePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.batch_size = crawler.settings.getint("TBTWATCH_BATCH", BATCH)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @property
+    def spider(self) -> BaseSpider:
+        return self.crawler.spider
+
+    def open_spider(self) -> None:
+        self.engine = default_engine()
+        with session_scope(self.engine) as session:
+            ensure_source(session, name=self.spider.source_name, spider=self.spider.name)
+            self.run_id = start_run(session, source=self.spider.source_name, args=self.spider.run_args).id
+        self.session = Session(self.engine, expire_on_commit=False)
+        self.counts: Counter = Counter()
+        self.rejects: list[dict] = []
+        self.pending: list[NotificationRecord] = []
+
+    def process_item(self, item):
+        if isinstance(item, NotificationRecord):
+            self.pending.append(item)
+            if len(self.pending) >= self.batch_size:
+                self.flush()
+        elif isinstance(item, ChangeRecord):
+            self._store_change(item)
+        elif isinstance(item, Rejected):
+            self.reject(item.location, item.error)
+        else:
+            self.reject("?", f"unexpected item {type(item).__name__}")
+        return item
+
+    def flush(self) -> None:
+        """Store the pending notifications as one batch; if the database refuses it, one by one."""
+        records, self.pending = self.pending, []
+        if not records:
+            return
+        try:
+            with self.session.begin_nested():
+                outcomes = upsert_notifications(self.session, inputs=[_input(r) for r in records],
+                                                source=self.spider.source_name)
+            self.counts.update(outcomes)
+        except STORE_ERRORS:
+            self.session.rollback()
+            for record in records:
+                self._store_one(record)
+        self.session.commit()
+
+    def _store_one(self, record: NotificationRecord) -> None:
+        try:
+            with self.session.begin_nested():
+                [outcome] = upsert_notifications(self.session, inputs=[_input(record)],
+                                                 source=self.spider.source_name)
+            self.counts[outcome] += 1
+        except STORE_ERRORS as error:
+            self.reject(record.location, f"{type(error).__name__}: {error}")
+
+    def _store_change(self, record: ChangeRecord) -> None:
+        try:
+            with self.session.begin_nested():
+                outcome = upsert_change(self.session, change=record.change, raw=record.raw).outcome
+            self.counts[outcome] += 1
+        except STORE_ERRORS as error:
+            self.reject(record.location, f"{type(error).__name__}: {error}")
+        if sum(self.counts.values()) % self.batch_size == 0:
+            self.session.commit()
+
+    def reject(self, location: str, error: str) -> None:
+        self.counts["rejected"] += 1
+        if len(self.rejects) < MAX_REJECTS_KEPT:
+            self.rejects.append({"location": location, "error": error[:1000]})
+
+    def close_spider(self) -> None:
+        spider = self.spider
+        reason = self.crawler.stats.get_value("finish_reason") or "finished"
+        try:
+            self.flush()
+        except STORE_ERRORS as error:
+            spider.fail(f"storing the last batch: {error}")
+        errors = list(spider.errors)
+        if reason != "finished":
+            errors.append(f"crawl ended early: {reason}")
+        result = RunResult(new=self.counts["new"], updated=self.counts["updated"],
+                           unchanged=self.counts["unchanged"], rejected=self.counts["rejected"],
+                           rejects=self.rejects, error="\n".join(errors)[:10000] or None)
+        if result.error is None:
+            for hook in spider.on_success:
+                hook(self.session)
+        finish_run(self.session, run_id=self.run_id, result=result)
+        self.session.commit()
+        self.session.close()
+        log.info("%s: %d new, %d updated, %d unchanged, %d rejected%s", spider.source_name, result.new,
+                 result.updated, result.unchanged, result.rejected, f"; failed: {result.error}" if result.error else "")
+
+
+def _input(record: NotificationRecord) -> NotificationInput:
+    return NotificationInput(notification=record.notification, external_id=record.external_id,
+                             raw=record.raw, partial=record.partial)

@@ -1,0 +1,1 @@
+"""One spider per source; the spider's ``name`` is the ``tbtwatch crawl`` argument."""

@@ -1,0 +1,104 @@
+"""WTO ePing bulk workbook spider (``TBTWATCH_EPING_BULK_URL``): every notification since 1995."""
+
+import re
+import sys
+import zipfile
+from contextlib import contextmanager
+from datetime import date, datetime
+from functools import partial
+from io import BytesIO
+
+import openpyxl
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from scrapy.http import Response
+
+from crawlers.base import BaseSpider
+from crawlers.eping import notification_records
+
+# Workbook headers (lower case, spaces collapsed; several ePing exports seen) → the API's names.
+HEADERS = {
+    "document symbol": "documentSymbol", "symbol": "documentSymbol",
+    "notifying member": "notifyingMember", "notifying member(s)": "notifyingMember", "member": "notifyingMember",
+    "notification type": "notificationType", "type": "notificationType",
+    "distribution date": "distributionDate", "date of distribution": "distributionDate",
+    "final date for comments": "commentDeadlineDate", "comment deadline": "commentDeadlineDate",
+    "title": "title",
+    "description": "description", "description of content": "description",
+    "products covered": "productsFreeText", "products (free text)": "productsFreeText", "products": "productsFreeText",
+    "hs code(s)": "hsCodes", "hs codes": "hsCodes", "ics code(s)": "icsCodes", "ics codes": "icsCodes",
+    "objectives": "objectives", "keywords": "keywords", "keywords (sps only)": "keywords",
+    "regions or countries affected": "countriesAffected",
+    "regions or countries affected (sps only)": "countriesAffected",
+    "notified document": "notifiedDocumentLink", "link(s) to full text": "notifiedDocumentLink",
+    "link to notification": "linkToNotification", "link to notification (en/es/fr)": "linkToNotification",
+    "proposed date of adoption": "proposedAdoptionDate",
+    "proposed date of entry into force": "proposedEntryIntoForceDate",
+}
+HEADER_SEARCH_ROWS = 20
+
+
+def _header_key(cell) -> str:
+    return re.sub(r"\s+", " ", str(cell or "")).strip().lower()
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+@contextmanager
+def progress_bar(total: int | None, description: str):
+    """A rich progress bar on a terminal; a no-op advance function otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=False) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda: progress.advance(task)
+
+
+class EpingBulkSpider(BaseSpider):
+    """The daily ``Notification_EN.xlsx`` (about 45 MB, 105,000 rows): downloaded only when changed
+    (ETag/Last-Modified), read row by row with openpyxl's read-only mode. Columns are found by
+    their header; its records are partial (columns it lacks keep what the API stored)."""
+
+    name = "wto_eping_bulk"
+    url_setting = "eping_bulk_url"
+    conditional = True
+
+    async def start(self):
+        yield self.conditional_request(self.base_url, self.parse)
+
+    def parse(self, response: Response):
+        if self.not_modified(response):
+            return
+        try:
+            workbook = openpyxl.load_workbook(BytesIO(response.body), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            self.fail(f"{response.url}: not an xlsx workbook ({type(error).__name__}: {error})")
+            return
+        try:
+            yield from self.parse_sheet(workbook.worksheets[0], response.url)
+        finally:
+            workbook.close()
+
+    def parse_sheet(self, sheet, url: str):
+        rows = sheet.iter_rows(values_only=True)
+        columns, headers, number = None, [], 0
+        for number, values in enumerate(rows, start=1):
+            headers = [str(cell).strip() if cell is not None else "" for cell in values]
+            columns = {i: HEADERS[_header_key(cell)] for i, cell in enumerate(values) if _header_key(cell) in HEADERS}
+            if "documentSymbol" in columns.values() or number >= HEADER_SEARCH_ROWS:
+                break
+        if not columns or "documentSymbol" not in columns.values():
+            self.fail(f"{url}: no 'Document symbol' column in the first {HEADER_SEARCH_ROWS} rows")
+            return
+        with progress_bar(sheet.max_row, "ePing bulk workbook") as advance:
+            for number, values in enumerate(rows, start=number + 1):
+                advance()
+                if not any(value not in (None, "") for value in values):
+                    continue
+                item = {name: values[i] for i, name in columns.items() if i < len(values)}
+                raw = {header: _jsonable(value) for header, value in zip(headers, values, strict=False)
+                       if header and value not in (None, "")}
+                yield from self.build(partial(notification_records, partial=True, raw=raw), item, f"{url} row {number}")

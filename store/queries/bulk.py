@@ -1,0 +1,94 @@
+"""Storing notifications in batches: what a crawl of thousands of rows uses.
+
+:func:`upsert_notifications` gives each input the outcome :func:`upsert_notification` would
+(new, updated with its change kept, unchanged) in a few statements per batch: one SELECT of
+the batch's stored rows, one multi-row INSERT of its new symbols. Changed rows, rare after the
+first ingest, go through :func:`store.queries.upsert.upsert_item` one by one.
+
+A *partial* input comes from a source that publishes only some fields (the latest-notifications
+feed, the bulk workbook): its empty fields keep the stored values instead of blanking them.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from store.models import Notification, NotificationCreate
+from store.models.types import utcnow
+from store.queries.notifications import notification_key_and_content
+from store.queries.upsert import Outcome, content_hash, upsert_item
+
+
+@dataclass(frozen=True)
+class NotificationInput:
+    notification: NotificationCreate
+    external_id: str | None = None
+    raw: dict | None = None
+    partial: bool = False
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _merge(content: dict, stored: dict) -> dict:
+    return {field: stored[field] if _empty(value) else value for field, value in content.items()}
+
+
+def upsert_notifications(session: Session, *, inputs: Sequence[NotificationInput], source: str) -> list[Outcome]:
+    """Store a batch of notifications; returns the outcome of each input, in order. Raises
+    like :func:`upsert_notification` on an invalid symbol (nothing of the batch is flushed then)."""
+    prepared = [notification_key_and_content(session, notification=i.notification, source=source,
+                                             external_id=i.external_id) for i in inputs]
+    first_of: dict[str, int] = {}
+    for index, (key, _content) in enumerate(prepared):
+        if key.get("symbol") is not None:
+            first_of.setdefault(key["symbol"], index)
+    stored = _stored_content(session, symbols=list(first_of), fields=list(prepared[0][1]) if prepared else [])
+
+    outcomes: list[Outcome | None] = [None] * len(inputs)
+    new_rows, now = [], utcnow()
+    for symbol, index in first_of.items():
+        item, (key, content) = inputs[index], prepared[index]
+        row = stored.get(symbol)
+        if row is not None and item.partial:
+            content = _merge(content, row)
+        digest = content_hash(content)
+        if row is None:
+            new_rows.append({**key, **content, "source": source, "external_id": item.external_id,
+                             "raw": item.raw or {}, "content_hash": digest,
+                             "first_seen_at": now, "last_changed_at": now})
+            outcomes[index] = "new"
+        elif row["content_hash"] == digest:
+            outcomes[index] = "unchanged"
+        else:
+            outcomes[index] = _upsert_one(session, item, key, content, source)
+    if new_rows:
+        session.execute(insert(Notification.__table__), new_rows)
+
+    for index, outcome in enumerate(outcomes):
+        if outcome is None:  # a repeated symbol in this batch, or a record without a symbol
+            item, (key, content) = inputs[index], prepared[index]
+            if item.partial and key.get("symbol") is not None:
+                content = _merge(content, _stored_content(session, symbols=[key["symbol"]],
+                                                          fields=list(content))[key["symbol"]])
+            outcomes[index] = _upsert_one(session, item, key, content, source)
+    return outcomes
+
+
+def _upsert_one(session: Session, item: NotificationInput, key: dict, content: dict, source: str) -> Outcome:
+    return upsert_item(session, model=Notification, item_kind="notification", key=key, content=content,
+                       extra={"source": source, "external_id": item.external_id, "raw": item.raw or {}},
+                       source=source).outcome
+
+
+def _stored_content(session: Session, *, symbols: list[str], fields: list[str]) -> dict[str, dict]:
+    """The stored content fields and hash of the rows of ``symbols`` (the raw payloads stay unread)."""
+    if not symbols:
+        return {}
+    table = Notification.__table__
+    columns = [table.c[name] for name in dict.fromkeys(["symbol", "content_hash", *fields])]
+    rows = session.execute(select(*columns).where(col(Notification.symbol).in_(symbols))).mappings()
+    return {row["symbol"]: dict(row) for row in rows}
