@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from service import api, web
 from service.scheduler import SchedulerLock, build_scheduler
+from service.web import alert_links
 from store.db import default_engine
 from store.settings import Settings, get_settings
 
@@ -45,4 +46,5 @@ def create_app(settings: Settings | None = None, *, scheduler: bool | None = Non
     api.install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(web.router)
+    app.include_router(alert_links.router)  # outside the pages' CSRF check: RFC 8058 one-click
     return app

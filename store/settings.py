@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     smtp_url: str = "smtp://127.0.0.1:25"
     mail_from: str = "tbtwatch <alerts@tbtwatch.localhost>"
     allow_private_webhooks: bool = False
+    # Alerts: an item first seen this many days after its date is alerted only while still
+    # open for comment; the outbox retries with exponential backoff, then gives up (dead).
+    alert_backfill_days: int = 14
+    alert_max_attempts: int = 8
+    alert_retry_base_seconds: int = 60
+    alert_claim_lease_seconds: int = 600
 
     eping_api_url: str = "https://api.wto.org/eping"
     eping_api_key: str = ""

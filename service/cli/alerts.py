@@ -1,7 +1,163 @@
-"""`tbtwatch` commands for alerts (being built)."""
+"""`tbtwatch subscriptions` (add, list, remove) and `tbtwatch alerts` (dispatch, digest,
+remind, dead, replay)."""
 
 import typer
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import select
+
+from alerts.channels import channel_type, webhook_secret
+from alerts.digests import enqueue_digests
+from alerts.dispatch import dispatch
+from alerts.outbox import replay, send_due
+from alerts.reminders import send_reminders
+from alerts.subscriptions import SubscriptionError, catch_up, create_subscription
+from store.db import default_engine, session_scope
+from store.models import Subscription, SubscriptionCreate
+from store.queries.alerts import dead_deliveries, delivery_counts
+from store.settings import get_settings
+
+subscriptions_app = typer.Typer(help="Exporters' subscriptions to alerts.", no_args_is_help=True)
+alerts_app = typer.Typer(help="Matching items to subscriptions and delivering alerts.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
+
+
+@subscriptions_app.command("add")
+def add(
+    email: str = typer.Option(None, help="E-mail address to send alerts to."),
+    channel: list[str] = typer.Option([], help="An Apprise URL (dingtalk://, wecombot://, feishu://, slack://, …) "
+                                                "or an http(s) webhook; repeatable."),
+    sector: list[str] = typer.Option([], help="Catalogue sector code (EI, BIO, …); repeatable."),
+    hs: list[str] = typer.Option([], help="HS code prefix (85, 8517, 8517.13); repeatable."),
+    ics: list[str] = typer.Option([], help="ICS prefix (33, 33.050); repeatable."),
+    member: list[str] = typer.Option([], help="Notifying member, name or code (a state also gets EU items)."),
+    committee: str = typer.Option(None, help="TBT or SPS."),
+    keyword: list[str] = typer.Option([], help="Word in title, description or products (zh or en); repeatable."),
+    kind: list[str] = typer.Option([], help="notification, change or intelligence; repeatable."),
+    min_urgency: str = typer.Option("low", help="low, medium or high."),
+    frequency: str = typer.Option("immediate", help="immediate, daily or weekly."),
+    at: str = typer.Option("08:00", help="Time of day of digests (HH:MM, in --timezone)."),
+    timezone: str = typer.Option("Asia/Shanghai", help="The subscriber's time zone."),
+    language: str = typer.Option("zh", help="zh or en."),
+    name: str = typer.Option(None, help="A name for the subscription."),
+    catch_up_now: bool = typer.Option(False, "--catch-up", help="Send one digest of matching items still open for comment."),
+) -> None:
+    """Subscribe; selectors left out select everything. Prints the feed and unsubscribe URLs."""
+    if email is None and not channel:
+        console.print("no --email or --channel: alerts reach this subscription's feeds only")
+    data = SubscriptionCreate(
+        name=name, email=email, channels=channel, sectors=sector, hs_prefixes=hs, ics_prefixes=ics,
+        members=member, committees=[committee] if committee else [], kinds=kind, keywords=keyword,
+        min_urgency=min_urgency, frequency=frequency, deliver_at=at, timezone=timezone, language=language,
+    )
+    settings = get_settings()
+    try:
+        with session_scope(default_engine()) as session:
+            subscription = create_subscription(session, data)
+            caught_up = catch_up(session, subscription) if catch_up_now else None
+    except SubscriptionError as error:
+        _fail(str(error))
+    base = settings.base_url.rstrip("/")
+    typer.echo(f"subscription {subscription.id} created")
+    typer.echo(f"atom feed:   {base}/feeds/{subscription.token}.atom")
+    typer.echo(f"calendar:    {base}/feeds/{subscription.token}.ics")
+    typer.echo(f"unsubscribe: {base}/unsubscribe/{subscription.token}")
+    if any(channel_type(c) == "webhook" for c in subscription.channels):
+        typer.echo(f"webhook secret: {webhook_secret(settings.secret_key, subscription.token)}")
+    if caught_up is not None:
+        typer.echo(f"catch-up digest of {caught_up} items open for comment enqueued")
+
+
+@subscriptions_app.command("list")
+def list_command() -> None:
+    """Every subscription with its selectors and channels."""
+    with session_scope(default_engine()) as session:
+        subscriptions = list(session.exec(select(Subscription).order_by(Subscription.id)))
+    table = Table("id", "active", "to", "selects", "frequency", "lang")
+    for s in subscriptions:
+        to = ", ".join(([s.email] if s.email else []) + [c.partition(":")[0] + "://…" for c in s.channels])
+        selects = "; ".join(f"{label} {','.join(map(str, values))}" for label, values in (
+            ("sectors", s.sectors), ("hs", s.hs_prefixes), ("ics", s.ics_prefixes), ("members", s.members),
+            ("committee", s.committees), ("kinds", s.kinds), ("keywords", s.keywords)) if values)
+        if s.min_urgency != "low":
+            selects += f"; urgency ≥ {s.min_urgency}"
+        frequency = s.frequency if s.frequency == "immediate" else f"{s.frequency} {s.deliver_at} {s.timezone}"
+        table.add_row(str(s.id), "yes" if s.active else "no", to or "(feeds)", selects or "everything",
+                      frequency, s.language)
+    Console().print(table)
+
+
+@subscriptions_app.command("remove")
+def remove(subscription_id: int = typer.Argument(..., help="The subscription's id.")) -> None:
+    """Delete a subscription with its alerts and pending deliveries."""
+    with session_scope(default_engine()) as session:
+        subscription = session.get(Subscription, subscription_id)
+        if subscription is None:
+            _fail(f"no subscription {subscription_id}")
+        session.delete(subscription)
+    typer.echo(f"subscription {subscription_id} removed")
+
+
+def _report(counts) -> None:
+    typer.echo(", ".join(f"{key} {value}" for key, value in sorted(counts.items()) if value) or "nothing to do")
+
+
+@alerts_app.command("dispatch")
+def dispatch_command() -> None:
+    """Match every classified item not yet matched, then send what is due."""
+    _report(dispatch(default_engine(), get_settings()))
+
+
+@alerts_app.command("digest")
+def digest(
+    period: str = typer.Option(..., help="daily or weekly."),
+    now: bool = typer.Option(False, "--now", help="Send every digest now, not at the subscribers' time of day."),
+) -> None:
+    """Enqueue the digests due (or all, with --now) and send them."""
+    if period not in ("daily", "weekly"):
+        _fail("period is daily or weekly")
+    enqueued = enqueue_digests(default_engine(), period, force=now)
+    counts = send_due(default_engine(), get_settings())
+    counts["digests"] = enqueued
+    _report(counts)
+
+
+@alerts_app.command("remind")
+def remind() -> None:
+    """Make the comment-deadline reminders due now and send them."""
+    made = send_reminders(default_engine())
+    counts = send_due(default_engine(), get_settings())
+    counts["reminders"] = made
+    _report(counts)
+
+
+@alerts_app.command("dead")
+def dead() -> None:
+    """Deliveries that gave up, for replay."""
+    with session_scope(default_engine()) as session:
+        deliveries = dead_deliveries(session)
+        counts = delivery_counts(session)
+    table = Table("id", "subscription", "kind", "channel", "attempts", "last error")
+    for d in deliveries:
+        table.add_row(str(d.id), str(d.subscription_id), d.kind, d.channel.partition(":")[0], str(d.attempts),
+                      (d.last_error or "")[:120])
+    Console().print(table)
+    typer.echo(" ".join(f"{status} {count}" for status, count in sorted(counts.items())))
+
+
+@alerts_app.command("replay")
+def replay_command(delivery_id: int = typer.Argument(..., help="A dead delivery's id.")) -> None:
+    """Queue a dead delivery again and send it."""
+    if not replay(default_engine(), delivery_id):
+        _fail(f"delivery {delivery_id} is not dead (or does not exist)")
+    _report(send_due(default_engine(), get_settings()))
 
 
 def register(root: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    root.add_typer(subscriptions_app, name="subscriptions")
+    root.add_typer(alerts_app, name="alerts")

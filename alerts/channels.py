@@ -1,0 +1,317 @@
+"""Sending one rendered message through one channel; a channel is a URL.
+
+* ``mailto:ADDRESS`` — e-mail over SMTP from ``TBTWATCH_SMTP_URL`` (``smtp://user:pass@host:port``,
+  ``?starttls=1``, or ``smtps://``) and ``TBTWATCH_MAIL_FROM``: multipart text and HTML,
+  ``List-Unsubscribe`` with one-click ``List-Unsubscribe-Post`` (RFC 8058), a ``Message-ID``
+  derived from the delivery's idempotency key (so a re-send after a crash carries the same
+  one), ``In-Reply-To``/``References`` for follow-ups, and ``X-Tbtwatch-Idempotency-Key``.
+  E-mail goes through :mod:`smtplib` rather than Apprise because Apprise's e-mail plugin
+  always writes its own ``Message-ID`` (so neither a stable id nor threading is possible),
+  derives the text part from the HTML instead of taking ours, and opens one SMTP connection
+  per message; here one connection serves a whole dispatch run.
+* ``http://`` or ``https://`` — a signed webhook (below).
+* anything else — an Apprise URL (``dingtalk://``, ``wecombot://``, ``feishu://``, ``lark://``,
+  ``slack://``, ``workflows://``/``msteams://``, ``json://`` …), sent as title + text body.
+
+**Webhooks.** A JSON ``POST`` of the message payload with headers::
+
+    X-Tbtwatch-Timestamp: 1717171717            (Unix seconds when sent)
+    X-Tbtwatch-Signature: sha256=<hex>          (HMAC-SHA256, key = the subscription's webhook secret,
+                                                 message = timestamp + "." + raw request body)
+    Idempotency-Key: alert:42:…                 (the same on every re-send of one delivery)
+
+A receiver verifies by recomputing the HMAC over ``f"{timestamp}.".encode() + body`` (the raw
+bytes, before parsing), comparing in constant time, and rejecting timestamps more than five
+minutes away from its clock; then it drops any ``Idempotency-Key`` it has seen. :func:`verify`
+does exactly that. Targets must resolve to public addresses only: private, loopback,
+link-local and other non-global addresses are refused unless the administrator sets
+``TBTWATCH_ALLOW_PRIVATE_WEBHOOKS`` (the check resolves the name just before sending;
+redirects are not followed). Generic Apprise targets (``json://``, ``form://``, …) get the
+same check.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import smtplib
+import socket
+import ssl
+import time
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formatdate, parseaddr
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import apprise
+import httpx
+
+from store.settings import Settings
+
+SIGNATURE_HEADER = "X-Tbtwatch-Signature"
+TIMESTAMP_HEADER = "X-Tbtwatch-Timestamp"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+EMAIL_IDEMPOTENCY_HEADER = "X-Tbtwatch-Idempotency-Key"
+SIGNATURE_TOLERANCE_SECONDS = 300
+# Apprise schemes whose host the subscriber chooses freely (the others reach fixed services).
+GENERIC_APPRISE_SCHEMES = {"json", "jsons", "xml", "xmls", "form", "forms", "apprise", "apprises",
+                           "ntfy", "ntfys", "gotify", "gotifys", "matrix", "matrixs", "mmost", "mmosts",
+                           "rocket", "rockets", "mqtt", "mqtts"}
+SMTP_IDLE_CHECK_SECONDS = 10
+
+
+class DeliveryError(Exception):
+    """Sending failed; ``permanent`` ones are not retried."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass
+class Message:
+    """A rendered message with what every channel needs to carry along."""
+
+    subject: str
+    text: str
+    html: str
+    payload: dict
+    idempotency_key: str
+    message_id: str
+    unsubscribe_url: str
+    in_reply_to: str | None = None
+    webhook_secret: str = field(default="", repr=False)
+
+
+def channel_type(url: str) -> str:
+    """``email``, ``webhook`` or ``apprise``."""
+    scheme = url.partition(":")[0].lower()
+    if scheme == "mailto":
+        return "email"
+    if scheme in ("http", "https"):
+        return "webhook"
+    return "apprise"
+
+
+def message_id(idempotency_key: str, mail_from: str) -> str:
+    """A Message-ID that is the same for every send of one delivery."""
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "tbtwatch.localhost"
+    return f"<{hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def webhook_secret(secret_key: str, subscription_token: str) -> str:
+    """The key a subscription's webhook receiver verifies signatures with."""
+    return hmac.new(secret_key.encode(), f"webhook:{subscription_token}".encode(), hashlib.sha256).hexdigest()
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def verify(secret: str, timestamp: str, signature: str, body: bytes, *, now: float | None = None,
+           tolerance: int = SIGNATURE_TOLERANCE_SECONDS) -> bool:
+    """What a webhook receiver does: True when the signature is ours and recent."""
+    if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, int(timestamp), body), signature)
+
+
+def check_public_target(url: str, *, allow_private: bool) -> None:
+    """Refuse a target that resolves to a non-public address (unless allowed)."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        raise DeliveryError(f"no host in {url!r}", permanent=True)
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as error:
+        raise DeliveryError(f"cannot resolve {host}: {error}") from error
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        mapped = getattr(address, "ipv4_mapped", None)
+        if not (mapped or address).is_global or address.is_multicast:
+            raise DeliveryError(f"refused: {host} resolves to non-public address {address}", permanent=True)
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+    ssl: bool
+    starttls: bool
+
+    @classmethod
+    def from_url(cls, url: str) -> "SmtpServer":
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps"):
+            raise ValueError(f"TBTWATCH_SMTP_URL must be smtp:// or smtps://, not {url!r}")
+        query = parse_qs(parts.query)
+        secure = parts.scheme == "smtps"
+        return cls(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or (465 if secure else 25),
+            user=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            ssl=secure,
+            starttls=query.get("starttls", ["0"])[0].lower() in ("1", "true", "yes"),
+        )
+
+
+class EmailSender:
+    """One SMTP connection, opened on first use and reused until :meth:`close`."""
+
+    def __init__(self, smtp_url: str, mail_from: str, *, timeout: float = 30):
+        self.server = SmtpServer.from_url(smtp_url)
+        self.mail_from = mail_from
+        self.envelope_from = parseaddr(mail_from)[1] or mail_from
+        self.timeout = timeout
+        self._smtp: smtplib.SMTP | None = None
+        self._last_used = 0.0
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is not None and time.monotonic() - self._last_used > SMTP_IDLE_CHECK_SECONDS:
+            try:
+                self._smtp.noop()
+            except smtplib.SMTPException:
+                self.close()
+        if self._smtp is None:
+            server = self.server
+            context = ssl.create_default_context()
+            if server.ssl:
+                smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=self.timeout, context=context)
+            else:
+                smtp = smtplib.SMTP(server.host, server.port, timeout=self.timeout)
+                if server.starttls:
+                    smtp.starttls(context=context)
+            if server.user:
+                smtp.login(server.user, server.password or "")
+            self._smtp = smtp
+        return self._smtp
+
+    def build(self, address: str, message: Message) -> EmailMessage:
+        email = EmailMessage(policy=SMTP_POLICY)
+        email["From"] = self.mail_from
+        email["To"] = address
+        email["Subject"] = message.subject
+        email["Date"] = formatdate(usegmt=True)
+        email["Message-ID"] = message.message_id
+        if message.in_reply_to:
+            email["In-Reply-To"] = message.in_reply_to
+            email["References"] = message.in_reply_to
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        email["Auto-Submitted"] = "auto-generated"
+        email[EMAIL_IDEMPOTENCY_HEADER] = message.idempotency_key
+        email.set_content(message.text)
+        email.add_alternative(message.html, subtype="html")
+        return email
+
+    def send(self, address: str, message: Message) -> None:
+        email = self.build(address, message)
+        try:
+            self._connection().sendmail(self.envelope_from, [address], email.as_bytes())
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _ in error.recipients.values()]
+            raise DeliveryError(f"recipient refused: {error.recipients}",
+                                permanent=all(code >= 500 for code in codes)) from error
+        except smtplib.SMTPResponseException as error:
+            if error.smtp_code < 500:
+                self.close()
+            raise DeliveryError(f"SMTP {error.smtp_code}: {error.smtp_error!r}",
+                                permanent=error.smtp_code >= 500) from error
+        except (OSError, smtplib.SMTPException) as error:
+            self.close()
+            raise DeliveryError(f"SMTP {self.server.host}:{self.server.port}: {error}") from error
+        self._last_used = time.monotonic()
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self._smtp.close()
+            self._smtp = None
+
+
+class WebhookSender:
+    def __init__(self, *, allow_private: bool, timeout: float = 15):
+        self.allow_private = allow_private
+        self._client = httpx.Client(timeout=timeout, follow_redirects=False,
+                                    headers={"User-Agent": "tbtwatch-alerts/1"})
+
+    def send(self, url: str, message: Message) -> None:
+        check_public_target(url, allow_private=self.allow_private)
+        body = json.dumps(message.payload, ensure_ascii=False, separators=(",", ":")).encode()
+        timestamp = int(time.time())
+        headers = {
+            "Content-Type": "application/json",
+            TIMESTAMP_HEADER: str(timestamp),
+            SIGNATURE_HEADER: sign(message.webhook_secret, timestamp, body),
+            IDEMPOTENCY_HEADER: message.idempotency_key,
+        }
+        try:
+            response = self._client.post(url, content=body, headers=headers)
+        except httpx.HTTPError as error:
+            raise DeliveryError(f"webhook {url}: {error}") from error
+        if response.status_code >= 300:
+            retry = response.status_code >= 500 or response.status_code in (408, 425, 429)
+            raise DeliveryError(f"webhook answered {response.status_code}", permanent=not retry)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def send_apprise(url: str, message: Message, *, allow_private: bool) -> None:
+    if url.partition(":")[0].lower() in GENERIC_APPRISE_SCHEMES:
+        check_public_target(url, allow_private=allow_private)
+    notifier = apprise.Apprise()
+    if not notifier.add(url):
+        raise DeliveryError("not a valid Apprise URL", permanent=True)
+    if not notifier.notify(title=message.subject, body=message.text, body_format=apprise.NotifyFormat.TEXT):
+        raise DeliveryError(f"Apprise could not notify {url.partition(':')[0]}://…")
+
+
+def valid_channel(url: str) -> bool:
+    """Whether a subscriber's channel URL can be used (not whether it is reachable)."""
+    kind = channel_type(url)
+    if kind == "email":
+        return "@" in url
+    if kind == "webhook":
+        return bool(urlsplit(url).hostname)
+    return apprise.Apprise().add(url)
+
+
+class Senders:
+    """Every channel of one dispatch run; a context manager closing their connections."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._email: EmailSender | None = None
+        self._webhook: WebhookSender | None = None
+
+    def send(self, channel: str, message: Message) -> None:
+        kind = channel_type(channel)
+        if kind == "email":
+            if self._email is None:
+                self._email = EmailSender(self.settings.smtp_url, self.settings.mail_from)
+            self._email.send(channel.partition(":")[2], message)
+        elif kind == "webhook":
+            if self._webhook is None:
+                self._webhook = WebhookSender(allow_private=self.settings.allow_private_webhooks)
+            self._webhook.send(channel, message)
+        else:
+            send_apprise(channel, message, allow_private=self.settings.allow_private_webhooks)
+
+    def __enter__(self) -> "Senders":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sender in (self._email, self._webhook):
+            if sender is not None:
+                sender.close()

@@ -1,0 +1,125 @@
+"""From classified items to alerts, and ``tbtwatch alerts dispatch``: match what is new, then
+send what is due.
+
+* Every classified item whose ``item_classification.matched_at`` is empty is matched against
+  the active subscriptions (one :class:`~alerts.matching.SubscriptionIndex` per run), then
+  marked matched, in one transaction per batch: a crash redoes the batch, and the unique
+  (subscription, item, reason) of alerts keeps a redo from alerting twice.
+* A subscription starts from the items that arrive after it (``first_seen_at``).
+* No flood on backfill: an item first seen more than ``alert_backfill_days`` after its date
+  (or without a date) is alerted only while its comment period is open.
+* An addendum, revision or corrigendum goes, as a follow-up saying what changed, to every
+  subscription already alerted about its thread (whatever its selectors say now); a later
+  version of an alerted item (an ``ItemRevision`` changing its deadline, dates, title or
+  withdrawing it) does too.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from alerts.followups import addendum_changes, revision_changes
+from alerts.matching import SubscriptionIndex
+from alerts.outbox import add_alerts, send_due
+from store.db import session_scope
+from store.models import Subscription
+from store.models.types import utcnow
+from store.queries.alerts import (
+    AlertItem,
+    active_subscriptions,
+    first_alerts,
+    load_items,
+    mark_matched,
+    revisions_since,
+    thread_alerts,
+    unmatched_items,
+)
+from store.settings import Settings
+
+MATCH_BATCH = 100
+REVISION_WINDOW = timedelta(days=2)  # revisions are looked at this long (dispatch runs each minute)
+
+
+def is_late(item: AlertItem, settings: Settings, now: datetime) -> bool:
+    """A backfilled item whose comment period is over (or never was): not alerted."""
+    if item.comment_deadline and item.comment_deadline >= now.date():
+        return False
+    if item.dated is None or item.first_seen_at is None:
+        return True
+    return (item.first_seen_at.date() - item.dated).days > settings.alert_backfill_days
+
+
+def alert_item(session: Session, item: AlertItem, index: SubscriptionIndex,
+               subscriptions: dict[int, Subscription], now: datetime) -> int:
+    """Alerts (and immediate deliveries) for one item: follow-ups for its thread's
+    subscribers, first alerts for the other subscriptions it matches."""
+    thread = {sid: alert for sid, alert in thread_alerts(session, item).items() if sid in subscriptions}
+    originals = load_items(session, {(a.item_kind, a.item_id) for a in thread.values()})
+    follow_ups = [
+        dict(subscription_id=sid, item_kind=item.kind, item_id=item.id, reason="follow-up",
+             follows_alert_id=first.id,
+             why={"changes": addendum_changes(item, originals.get((first.item_kind, first.item_id)))})
+        for sid, first in thread.items()
+    ]
+    matches = [
+        dict(subscription_id=sid, item_kind=item.kind, item_id=item.id, reason="match", why=why)
+        for sid, why in index.match(item).items()
+        if sid not in thread and (item.first_seen_at is None or subscriptions[sid].created_at <= item.first_seen_at)
+    ]
+    return (add_alerts(session, follow_ups, subscriptions, kind="follow-up", now=now)
+            + add_alerts(session, matches, subscriptions, kind="alert", now=now))
+
+
+def match_new_items(engine: Engine, settings: Settings, *, now: datetime | None = None,
+                    batch: int = MATCH_BATCH) -> Counter:
+    """Match every classified item not yet matched; returns counts of items and alerts."""
+    now = now or utcnow()
+    counts: Counter = Counter()
+    with session_scope(engine) as session:
+        subscriptions = {s.id: s for s in active_subscriptions(session)}
+    index = SubscriptionIndex(subscriptions.values())
+    while True:
+        with session_scope(engine) as session:
+            keys = unmatched_items(session, limit=batch)
+            if not keys:
+                break
+            items = load_items(session, keys)
+            for key in keys:
+                item = items.get(key)
+                if item is None or is_late(item, settings, now):
+                    counts["items_skipped"] += 1
+                    continue
+                counts["items"] += 1
+                counts["alerts"] += alert_item(session, item, index, subscriptions, now)
+            mark_matched(session, keys, now)
+    counts["alerts"] += follow_revisions(engine, now=now)
+    return counts
+
+
+def follow_revisions(engine: Engine, *, now: datetime) -> int:
+    """Follow-ups for the recent new versions of alerted items."""
+    made = 0
+    with session_scope(engine) as session:
+        subscriptions = {s.id: s for s in active_subscriptions(session)}
+        for revision in revisions_since(session, now - REVISION_WINDOW):
+            changes = revision_changes(revision)
+            if not changes:
+                continue
+            rows = [
+                dict(subscription_id=first.subscription_id, item_kind=first.item_kind, item_id=first.item_id,
+                     reason=f"revision:{revision.id}", follows_alert_id=first.id, why={"changes": changes})
+                for first in first_alerts(session, (revision.item_kind, revision.item_id))
+                if first.subscription_id in subscriptions and first.created_at < revision.changed_at
+            ]
+            made += add_alerts(session, rows, subscriptions, kind="follow-up", now=now)
+    return made
+
+
+def dispatch(engine: Engine, settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Counter:
+    """``tbtwatch alerts dispatch``: match what is new, then send what is due."""
+    counts = match_new_items(engine, settings, now=clock())
+    counts.update(send_due(engine, settings, clock=clock))
+    return counts

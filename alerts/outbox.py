@@ -1,0 +1,192 @@
+"""The delivery outbox: one row per message and channel, sent by dispatchers that claim rows.
+
+Life of a delivery: ``pending`` → claimed (``sending``, an attempt opened, committed) → sent,
+or back to ``pending`` with exponential backoff (``alert_retry_base_seconds`` × 2^(attempt-1)),
+or ``dead`` after ``alert_max_attempts`` attempts or a permanent error, for an administrator to
+see (``tbtwatch alerts dead``) and replay. Claims commit before anything is sent and results
+are recorded after a batch, so a crash in between leaves rows in ``sending``: they are
+released when the claiming process is gone (same host) or its lease expired, and sent once
+more, carrying the same idempotency key (e-mail Message-ID and header, webhook header) for
+the receiver to drop the duplicate. Two dispatchers never claim the same row (see
+:func:`store.queries.alerts.claim_deliveries`).
+"""
+
+import hashlib
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from alerts.channels import DeliveryError, Message, Senders, message_id, webhook_secret
+from alerts.render import Entry, render_message
+from store.db import session_scope
+from store.models import Alert, Delivery, Subscription
+from store.models.types import utcnow
+from store.queries.alerts import (
+    alerts_by_id,
+    claim_deliveries,
+    finish_attempt,
+    insert_ignore,
+    load_items,
+    release_stale_claims,
+    replay_delivery,
+    subscriptions_by_id,
+    worker_id,
+)
+from store.settings import Settings
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+
+def channels_of(subscription: Subscription) -> list[str]:
+    """Where a subscription's messages go: its e-mail address, then its other channels."""
+    channels = [f"mailto:{subscription.email}"] if subscription.email else []
+    return channels + [c for c in subscription.channels if c not in channels]
+
+
+def delivery_key(base: str, channel: str) -> str:
+    return f"{base}:{hashlib.sha256(channel.encode()).hexdigest()[:16]}"
+
+
+def alert_key(alert_id: int) -> str:
+    return f"alert:{alert_id}"
+
+
+def enqueue(session: Session, subscription: Subscription, *, kind: str, alert_ids: list[int], key: str,
+            now: datetime) -> int:
+    """A delivery per channel of ``subscription``; a ``key`` already enqueued adds nothing."""
+    rows = [dict(subscription_id=subscription.id, channel=channel, kind=kind, alert_ids=alert_ids,
+                 idempotency_key=delivery_key(key, channel), status="pending", attempts=0,
+                 next_attempt_at=now, created_at=now)
+            for channel in channels_of(subscription)]
+    return sum(1 for inserted in insert_ignore(session, Delivery, rows) if inserted)
+
+
+def _compose(session: Session, deliveries: list[Delivery], settings: Settings,
+             now: datetime) -> dict[int, Message | DeliveryError]:
+    """The message of each delivery, or why there is none."""
+    alerts = alerts_by_id(session, (i for d in deliveries for i in d.alert_ids))
+    alerts |= alerts_by_id(session, (a.follows_alert_id for a in alerts.values() if a.follows_alert_id))
+    items = load_items(session, {(a.item_kind, a.item_id) for a in alerts.values()})
+    subscriptions = subscriptions_by_id(session, (d.subscription_id for d in deliveries))
+    messages: dict[int, Message | DeliveryError] = {}
+    for delivery in deliveries:
+        subscription = subscriptions.get(delivery.subscription_id)
+        if subscription is None or not subscription.active:
+            messages[delivery.id] = DeliveryError("the subscription was removed or unsubscribed", permanent=True)
+            continue
+        entries = []
+        for alert_id in delivery.alert_ids:
+            alert = alerts.get(alert_id)
+            item = alert and items.get((alert.item_kind, alert.item_id))
+            if item:
+                first = alerts.get(alert.follows_alert_id) if alert.follows_alert_id else None
+                entries.append(Entry(alert, item, first and items.get((first.item_kind, first.item_id))))
+        if not entries:
+            messages[delivery.id] = DeliveryError("its items are gone", permanent=True)
+            continue
+        try:
+            messages[delivery.id] = _message(delivery, subscription, entries, settings, now)
+        except Exception as error:  # a rendering bug must not stop the other deliveries
+            log.exception("cannot render delivery %s", delivery.id)
+            messages[delivery.id] = DeliveryError(f"rendering failed: {type(error).__name__}: {error}")
+    return messages
+
+
+def _message(delivery: Delivery, subscription: Subscription, entries: list[Entry], settings: Settings,
+             now: datetime) -> Message:
+    today = now.astimezone(zone_of(subscription.timezone)).date()
+    period = subscription.frequency if delivery.kind == "digest" else None
+    rendered = render_message(delivery.kind, subscription, entries, today=today,
+                              base_url=settings.base_url, period=period)
+    replied = entries[0].alert.follows_alert_id if delivery.kind in ("follow-up", "reminder") else None
+    return Message(
+        subject=rendered.subject, text=rendered.text, html=rendered.html,
+        payload=rendered.payload | {"idempotency_key": delivery.idempotency_key},
+        idempotency_key=delivery.idempotency_key,
+        message_id=message_id(delivery.idempotency_key, settings.mail_from),
+        in_reply_to=message_id(delivery_key(alert_key(replied), delivery.channel), settings.mail_from)
+        if replied else None,
+        unsubscribe_url=f"{settings.base_url.rstrip('/')}/unsubscribe/{subscription.token}",
+        webhook_secret=webhook_secret(settings.secret_key, subscription.token),
+    )
+
+
+def zone_of(name: str) -> ZoneInfo:
+    """The time zone called ``name``; UTC when there is none by that name."""
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def retry_at(attempts: int, now: datetime, settings: Settings) -> datetime | None:
+    """When to try again after ``attempts`` failed attempts; None once they are used up."""
+    if attempts >= settings.alert_max_attempts:
+        return None
+    return now + timedelta(seconds=settings.alert_retry_base_seconds * 2 ** (attempts - 1))
+
+
+def send_due(engine: Engine, settings: Settings, *, clock: Callable[[], datetime] = utcnow,
+             senders: Senders | None = None, batch: int = BATCH) -> Counter:
+    """Send every due delivery; returns how many were sent, retried and dead."""
+    counts: Counter = Counter()
+    worker = worker_id(uuid.uuid4().hex[:8])
+    with session_scope(engine) as session:
+        counts["released"] = release_stale_claims(
+            session, now=clock(), lease=timedelta(seconds=settings.alert_claim_lease_seconds))
+    with senders or Senders(settings) as channel_senders:
+        while True:
+            with session_scope(engine) as session:
+                deliveries = claim_deliveries(session, worker=worker, now=clock(), limit=batch)
+            if not deliveries:
+                break
+            with session_scope(engine) as session:
+                messages = _compose(session, deliveries, settings, clock())
+            outcomes = []
+            for delivery in deliveries:
+                message = messages[delivery.id]
+                try:
+                    if isinstance(message, DeliveryError):
+                        raise message
+                    channel_senders.send(delivery.channel, message)
+                    outcomes.append((delivery, None))
+                except DeliveryError as error:
+                    outcomes.append((delivery, error))
+                except Exception as error:  # a bug or an unexpected library error: retry later
+                    log.exception("delivery %s failed", delivery.id)
+                    outcomes.append((delivery, DeliveryError(f"{type(error).__name__}: {error}")))
+            with session_scope(engine) as session:
+                now = clock()
+                for delivery, error in outcomes:
+                    later = None if error is None or error.permanent else retry_at(delivery.attempts, now, settings)
+                    finish_attempt(session, delivery, now=now, error=str(error) if error else None, retry_at=later)
+                    counts["sent" if error is None else "retried" if later else "dead"] += 1
+    return counts
+
+
+def replay(engine: Engine, delivery_id: int, *, now: datetime | None = None) -> bool:
+    """Put a dead delivery back in the queue with fresh attempts."""
+    with session_scope(engine) as session:
+        return replay_delivery(session, delivery_id, now=now or utcnow())
+
+
+def add_alerts(session: Session, rows: list[dict], subscriptions: dict[int, Subscription], *, kind: str,
+               now: datetime, digest_too: bool = False) -> int:
+    """Insert alert rows (each once per subscription, item and reason) and enqueue a delivery
+    of each new one to immediate subscribers (to all when ``digest_too``); the alerts made."""
+    made = 0
+    for row, alert_id in zip(rows, insert_ignore(session, Alert, [{"created_at": now, **row} for row in rows])):
+        if alert_id is None:
+            continue
+        made += 1
+        subscription = subscriptions[row["subscription_id"]]
+        if digest_too or subscription.frequency == "immediate":
+            enqueue(session, subscription, kind=kind, alert_ids=[alert_id], key=alert_key(alert_id), now=now)
+    return made

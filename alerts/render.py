@@ -1,0 +1,257 @@
+"""Alert messages in the subscriber's language: a subject, a plain-text body, an HTML body
+and a JSON payload (for webhooks), from Jinja2 templates in ``templates/``.
+
+Template text comes from ``templates/strings.yaml`` (zh, en); item content stays as
+published, so a Chinese notification reaches an English subscriber with English template
+text around its Chinese title. Everything from outside is untrusted: control and bidi
+characters are dropped, the HTML is autoescaped, links other than http(s) are left out, and
+the subject is one line.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from nlp.catalogue import DEFAULT_EDITION, load_edition
+from store.members import resolve_member
+from store.models import Alert, Subscription
+from store.queries.alerts import AlertItem
+
+TEMPLATES = Path(__file__).parent / "templates"
+KINDS = ("alert", "follow-up", "reminder", "digest", "catch-up")
+URGENCY_ORDER = {"high": 0, "medium": 1, "low": 2}
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+DESCRIPTION_CHARS = 600
+
+
+@dataclass
+class Entry:
+    """One alert to tell, with its item and, for follow-ups and reminders, the item first alerted."""
+
+    alert: Alert
+    item: AlertItem
+    original: AlertItem | None = None
+
+
+@dataclass
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    payload: dict
+
+
+@cache
+def strings() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((TEMPLATES / "strings.yaml").read_text(encoding="utf-8"))
+
+
+def translator(language: str):
+    language = language if language in ("zh", "en") else "zh"
+
+    def t(key: str, **values) -> str:
+        text = strings()[key][language]
+        return text.format(**values) if values else text
+
+    return t
+
+
+def _environment(autoescape: bool) -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=autoescape, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+_HTML = _environment(autoescape=True)
+_TEXT = _environment(autoescape=False)
+
+
+def html_environment() -> Environment:
+    """The autoescaping environment (also for Atom feeds)."""
+    return _HTML
+
+
+def clean(text) -> str:
+    """Outside text without control or direction-override characters."""
+    return _UNSAFE.sub("", str(text)) if text is not None else ""
+
+
+def one_line(text: str, limit: int = 180) -> str:
+    line = " ".join(clean(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def safe_url(url: str | None) -> str | None:
+    url = clean(url).strip()
+    return url if re.match(r"https?://[^\s<>\"']+$", url, re.IGNORECASE) else None
+
+
+@cache
+def _sector_names(edition: str) -> dict[str, tuple[str, str]]:
+    try:
+        return {s.code: (s.name_zh, s.name_en) for s in load_edition(edition).sectors}
+    except KeyError:
+        return {}
+
+
+def sector_name(code: str, language: str, edition: str | None) -> str:
+    names = _sector_names(edition or DEFAULT_EDITION).get(code) or _sector_names(DEFAULT_EDITION).get(code)
+    return (names[0] if language == "zh" else names[1]) if names else code
+
+
+def member_name(code: str | None, language: str) -> str:
+    member = resolve_member(code) if code else None
+    if member is None:
+        return clean(code)
+    return f"{member.name_zh if language == 'zh' else member.name_en} ({member.code})"
+
+
+def item_url(base_url: str, item: AlertItem) -> str:
+    return f"{base_url.rstrip('/')}/items/{item.kind}/{item.id}"
+
+
+def days_left(item: AlertItem, today: date) -> int | None:
+    return (item.comment_deadline - today).days if item.comment_deadline else None
+
+
+def _why_lines(why: dict, t, language: str, edition: str | None) -> list[str]:
+    lines = []
+    if why.get("sectors"):
+        lines.append(f"{t('why_sectors')}: " + ", ".join(sector_name(c, language, edition) for c in why["sectors"]))
+    for key in ("hs", "ics", "keywords"):
+        if why.get(key):
+            lines.append(f"{t('why_' + key)}: " + ", ".join(clean(v) for v in why[key]))
+    if why.get("member"):
+        via = t("why_via", states=", ".join(why["via"])) if why.get("via") else ""
+        lines.append(f"{t('why_member')}: {member_name(why['member'], language)}{via}")
+    for key in ("committee", "kind", "urgency"):
+        if why.get(key):
+            lines.append(f"{t('why_' + key)}: {clean(why[key])}")
+    return lines or [t("why_all")]
+
+
+def _change_lines(changes: list[dict], t) -> list[str]:
+    lines = []
+    for change in changes:
+        key = f"change_{change.get('what')}"
+        values = {"old": clean(change.get("old") or "—"), "new": one_line(change.get("new") or "—", 300)}
+        lines.append(t(key, **values) if key in strings() else t("change_updated"))
+    return lines
+
+
+def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> dict:
+    """What the templates and the JSON payload show of one entry."""
+    t = translator(language)
+    item, alert = entry.item, entry.alert
+    left = days_left(item, today)
+    if item.comment_deadline is None:
+        deadline_text = t("no_deadline")
+    elif left < 0:
+        deadline_text = f"{item.comment_deadline.isoformat()} ({t('closed')})"
+    else:
+        deadline_text = f"{item.comment_deadline.isoformat()} ({t('days_left', days=left)})"
+    description = clean(item.description)
+    if len(description) > DESCRIPTION_CHARS:
+        description = description[:DESCRIPTION_CHARS - 1] + "…"
+    changes = alert.why.get("changes", []) if isinstance(alert.why, dict) else []
+    return {
+        "kind": item.kind,
+        "id": item.id,
+        "kind_label": t(f"kind_{item.kind}"),
+        "label": one_line(item.label, 200),
+        "title": clean(item.title),
+        "description": description,
+        "member_code": item.member_code,
+        "member": member_name(item.member_code, language),
+        "committee": item.committee,
+        "products": clean(item.products),
+        "sectors": [{"code": code, "name": sector_name(code, language, item.edition),
+                     "reasons": [clean(r) for r in reasons]} for code, reasons in item.sectors.items()],
+        "hs_chapters": list(item.hs_chapters),
+        "urgency_level": item.urgency,
+        "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_ORDER else t("urgency_unknown"),
+        "urgency_reasons": [clean(r) for r in item.urgency_reasons],
+        "comment_deadline": item.comment_deadline.isoformat() if item.comment_deadline else None,
+        "days_left": left,
+        "deadline_text": deadline_text,
+        "full_text": [url for url in map(safe_url, item.links) if url],
+        "item_url": item_url(base_url, item),
+        "reason": alert.reason,
+        "why": _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, t, language, item.edition)
+        if alert.reason in ("match", "catch-up") else [],
+        "changes": _change_lines(changes, t),
+        "changes_data": changes,
+    }
+
+
+def _sort_key(view: dict):
+    return (URGENCY_ORDER.get(view["urgency_level"], 3),
+            view["days_left"] if view["days_left"] is not None and view["days_left"] >= 0 else 10**6,
+            view["label"])
+
+
+def group_by_sector(views: list[dict], subscribed: list[str], other: str) -> list[dict]:
+    """Digest groups: each item under its first subscribed sector (else its first sector),
+    groups and items most urgent first."""
+    groups: dict[str, list[dict]] = {}
+    for view in views:
+        codes = [s["code"] for s in view["sectors"]]
+        primary = next((c for c in codes if c in subscribed), codes[0] if codes else None)
+        name = next((s["name"] for s in view["sectors"] if s["code"] == primary), other)
+        groups.setdefault(name, []).append(view)
+    ordered = [{"name": name, "entries": sorted(entries, key=_sort_key)} for name, entries in groups.items()]
+    return sorted(ordered, key=lambda g: (_sort_key(g["entries"][0]), g["name"] == other))
+
+
+def render_message(kind: str, subscription: Subscription, entries: list[Entry], *, today: date,
+                   base_url: str, period: str | None = None) -> Rendered:
+    """Render one message of ``kind`` (see :data:`KINDS`) for ``subscription``."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown message kind {kind!r}")
+    language = subscription.language if subscription.language in ("zh", "en") else "zh"
+    t = translator(language)
+    views = [entry_view(e, language=language, today=today, base_url=base_url) for e in entries]
+    if kind in ("digest", "catch-up"):
+        groups = group_by_sector(views, [s.upper() for s in subscription.sectors], t("other_sector"))
+        subject_key = "subject_catch_up" if kind == "catch-up" else f"subject_digest_{period or 'daily'}"
+        subject = t(subject_key, count=len(views))
+        intro = t("intro_catch_up" if kind == "catch-up" else f"intro_digest_{period or 'daily'}")
+    else:
+        groups = [{"name": None, "entries": views}]
+        subject = _single_subject(kind, entries[0], views[0], t)
+        intro = t(f"intro_{kind.replace('-', '_')}")
+    unsubscribe_url = f"{base_url.rstrip('/')}/unsubscribe/{subscription.token}"
+    context = {"t": t, "language": language, "intro": intro, "groups": groups, "kind": kind,
+               "subject": subject, "unsubscribe_url": unsubscribe_url}
+    hidden = ("changes", "changes_data", "kind_label", "deadline_text")
+    payload = {
+        "type": kind, "language": language, "subscription_id": subscription.id, "period": period,
+        "items": [{k: v for k, v in view.items() if k not in hidden} | {"changes": view["changes_data"]}
+                  for view in views],
+    }
+    return Rendered(
+        subject=subject,
+        text=_TEXT.get_template("message.txt.j2").render(context),
+        html=_HTML.get_template("message.html.j2").render(context),
+        payload=payload,
+    )
+
+
+def alert_subject(item: AlertItem, t) -> str:
+    """The subject of a first alert; follow-ups reply to it."""
+    title = item.title or item.products or item.description or ""
+    deadline = f" · {t('deadline')} {item.comment_deadline.isoformat()}" if item.comment_deadline else ""
+    return one_line(f"{t('subject_alert')} {item.label} {title}{deadline}")
+
+
+def _single_subject(kind: str, entry: Entry, view: dict, t) -> str:
+    first = entry.original or entry.item
+    if kind == "follow-up":
+        return one_line("Re: " + alert_subject(first, t), 200)
+    if kind == "reminder":
+        return one_line(t("subject_reminder", days=view["days_left"]) + f"{first.label} {first.title or ''}")
+    return alert_subject(entry.item, t)

@@ -1,0 +1,387 @@
+"""Reading and writing what alerts need: items with their classification, subscriptions,
+alerts, and the delivery outbox (claiming rows so two dispatchers never send one twice).
+
+Writes that may race (two dispatchers matching the same item, a digest enqueued twice) go
+through :func:`insert_ignore`, which leans on the unique constraints and reports only the
+rows this caller inserted.
+"""
+
+import os
+import socket
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col, select
+
+from store.models import (
+    Alert,
+    Delivery,
+    DeliveryAttempt,
+    IntelligenceReport,
+    ItemClassification,
+    ItemRevision,
+    Notification,
+    StandardsChange,
+    Subscription,
+)
+from store.queries.tags import classifications, effective_sectors, tags_by_item
+from store.symbols import SymbolError, parse_symbol
+
+ItemKey = tuple[str, int]
+ITEM_MODELS = {"notification": Notification, "change": StandardsChange, "intelligence": IntelligenceReport}
+FIRST_REASONS = ("match", "catch-up")  # reasons that start a subscriber's thread on an item
+
+
+@dataclass
+class AlertItem:
+    """An item as matching and rendering see it, whatever its table."""
+
+    kind: str
+    id: int
+    label: str  # symbol, standard reference or report title
+    title: str | None
+    description: str | None = None
+    products: str | None = None
+    member_code: str | None = None
+    committee: str | None = None
+    hs_codes: list[str] = field(default_factory=list)
+    ics_codes: list[str] = field(default_factory=list)
+    language: str | None = None
+    dated: date | None = None  # distribution, publication or report date
+    comment_deadline: date | None = None
+    first_seen_at: datetime | None = None
+    base_symbol: str | None = None
+    symbol_kind: str = "regular"
+    notification_type: str | None = None
+    status: str | None = None  # "withdrawn" for a withdrawn standard
+    links: list[str] = field(default_factory=list)
+    classified: bool = False
+    edition: str | None = None
+    sectors: dict[str, list[str]] = field(default_factory=dict)  # code → reasons
+    hs_chapters: list[str] = field(default_factory=list)
+    urgency: str | None = None
+    urgency_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> ItemKey:
+        return (self.kind, self.id)
+
+    def text(self) -> str:
+        """Everything keywords are looked for in."""
+        return "\n".join(part for part in (self.label, self.title, self.description, self.products) if part)
+
+
+def _notification(row: Notification) -> AlertItem:
+    links = []
+    try:
+        links.append(parse_symbol(row.symbol).docs_wto_url)
+    except SymbolError:  # a record published without a (valid) symbol
+        pass
+    links += [link for link in [row.source_url, *row.links] if link and link not in links]
+    return AlertItem(
+        kind="notification", id=row.id, label=row.symbol or row.external_id or f"#{row.id}", title=row.title, description=row.description,
+        products=row.products_text, member_code=row.member_code, committee=row.committee,
+        hs_codes=list(row.hs_codes), ics_codes=list(row.ics_codes), language=row.language,
+        dated=row.distribution_date, comment_deadline=row.comment_deadline, first_seen_at=row.first_seen_at,
+        base_symbol=row.base_symbol, symbol_kind=row.symbol_kind, notification_type=row.notification_type,
+        links=links,
+    )
+
+
+def _change(row: StandardsChange) -> AlertItem:
+    return AlertItem(
+        kind="change", id=row.id, label=f"{row.body} {row.reference}", title=row.title,
+        description=row.summary, member_code=row.member_code, hs_codes=list(row.hs_codes),
+        ics_codes=list(row.ics_codes), language=row.language, dated=row.published_date,
+        comment_deadline=row.comment_deadline, first_seen_at=row.first_seen_at,
+        status="withdrawn" if row.kind == "withdrawn" else None, links=[row.url] if row.url else [],
+        notification_type=row.kind,
+    )
+
+
+def _intelligence(row: IntelligenceReport) -> AlertItem:
+    seen = row.published_at or row.created_at
+    return AlertItem(
+        kind="intelligence", id=row.id, label=row.title, title=row.title, description=row.text,
+        products=row.products_text, member_code=row.member_code, hs_codes=list(row.hs_codes),
+        language=row.language, dated=seen.date(), first_seen_at=seen, links=list(row.links),
+    )
+
+
+_BUILDERS = {"notification": _notification, "change": _change, "intelligence": _intelligence}
+
+
+def _chapter(value) -> str | None:
+    """HS chapters are stored as ``"85"``, ``["85", 0.9]`` or ``{"chapter": "85", ...}``."""
+    if isinstance(value, dict):
+        value = value.get("chapter") or value.get("code")
+    elif isinstance(value, list | tuple):
+        value = value[0] if value else None
+    return f"{int(value):02d}" if value is not None and str(value).isdigit() else None
+
+
+def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, AlertItem]:
+    """The items for ``keys`` (missing ones left out) with their classification and effective
+    sectors, each with the reasons its decided tags give."""
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for kind, item_id in keys:
+        by_kind[kind].add(item_id)
+    items: dict[ItemKey, AlertItem] = {}
+    for kind, id_set in by_kind.items():
+        model, ids = ITEM_MODELS[kind], sorted(id_set)
+        for row in session.exec(select(model).where(col(model.id).in_(ids))):
+            if kind == "intelligence" and row.status != "published":
+                continue
+            items[(kind, row.id)] = _BUILDERS[kind](row)
+        for item_id, row in classifications(session, item_kind=kind, item_ids=ids).items():
+            if item := items.get((kind, item_id)):
+                item.classified, item.edition, item.urgency = True, row.edition, row.urgency
+                item.urgency_reasons = list(row.urgency_reasons)
+                item.hs_chapters = [c for c in map(_chapter, row.hs_chapters) if c]
+        for item_id, tags in tags_by_item(session, item_kind=kind, item_ids=ids).items():
+            if item := items.get((kind, item_id)):
+                for code in effective_sectors(tags):
+                    item.sectors[code] = list(dict.fromkeys(
+                        reason for tag in tags if tag.sector == code and tag.decided for reason in tag.reasons))
+    return items
+
+
+def insert_ignore(session: Session, model: type[SQLModel], rows: list[dict]) -> list[int | None]:
+    """Insert ``rows``, skipping any that break a unique constraint: per row, its new id or
+    None when skipped."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model.__table__).on_conflict_do_nothing().returning(model.__table__.c.id)
+    # One by one: RETURNING over a multi-row insert does not say which rows were skipped.
+    return [session.execute(statement.values(**row)).scalar() for row in rows]
+
+
+def _skip_locked(session: Session, statement):
+    """``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer at a time anyway."""
+    if session.get_bind().dialect.name == "postgresql":
+        return statement.with_for_update(skip_locked=True)
+    return statement
+
+
+# --- matching -------------------------------------------------------------------------------------
+
+def unmatched_items(session: Session, *, limit: int) -> list[ItemKey]:
+    """Classified items not yet matched, oldest classification first, locked for this
+    transaction on PostgreSQL so a second dispatcher takes others."""
+    statement = (
+        select(ItemClassification.item_kind, ItemClassification.item_id)
+        .where(col(ItemClassification.matched_at).is_(None))
+        .order_by(ItemClassification.classified_at)
+        .limit(limit)
+    )
+    return [tuple(row) for row in session.exec(_skip_locked(session, statement))]
+
+
+def mark_matched(session: Session, keys: Iterable[ItemKey], now: datetime) -> None:
+    for kind, item_id in keys:
+        session.execute(
+            update(ItemClassification)
+            .where(ItemClassification.item_kind == kind, ItemClassification.item_id == item_id)
+            .values(matched_at=now)
+        )
+
+
+def active_subscriptions(session: Session) -> list[Subscription]:
+    return list(session.exec(select(Subscription).where(Subscription.active).order_by(Subscription.id)))
+
+
+def thread_alerts(session: Session, item: AlertItem) -> dict[int, Alert]:
+    """For an addendum, revision or corrigendum: per subscription, the first alert it had on
+    another notification of the same thread."""
+    if item.kind != "notification" or not item.base_symbol:
+        return {}
+    statement = (
+        select(Alert)
+        .join(Notification, and_(Alert.item_kind == "notification", Alert.item_id == Notification.id))
+        .where(Notification.base_symbol == item.base_symbol, Notification.id != item.id,
+               col(Alert.reason).in_(FIRST_REASONS))
+        .order_by(Alert.id)
+    )
+    first: dict[int, Alert] = {}
+    for alert in session.exec(statement):
+        first.setdefault(alert.subscription_id, alert)
+    return first
+
+
+def first_alerts(session: Session, key: ItemKey) -> list[Alert]:
+    """The alerts that started each subscription's thread on one item."""
+    return list(session.exec(select(Alert).where(
+        Alert.item_kind == key[0], Alert.item_id == key[1], col(Alert.reason).in_(FIRST_REASONS))))
+
+
+def revisions_since(session: Session, since: datetime) -> list[ItemRevision]:
+    return list(session.exec(select(ItemRevision).where(ItemRevision.changed_at >= since)
+                             .order_by(ItemRevision.id)))
+
+
+def open_first_alerts(session: Session, today: date) -> list[tuple[Alert, date]]:
+    """Undismissed first alerts whose item's comment deadline is today or later, with it."""
+    found = []
+    for model in (Notification, StandardsChange):
+        kind = "notification" if model is Notification else "change"
+        statement = (
+            select(Alert, model.comment_deadline)
+            .join(model, and_(Alert.item_kind == kind, Alert.item_id == model.id))
+            .where(col(Alert.reason).in_(FIRST_REASONS), col(Alert.dismissed_at).is_(None),
+                   model.comment_deadline >= today)
+        )
+        found.extend(tuple(row) for row in session.exec(statement))
+    return found
+
+
+def existing_reasons(session: Session, subscription_id: int, key: ItemKey) -> set[str]:
+    return set(session.exec(select(Alert.reason).where(
+        Alert.subscription_id == subscription_id, Alert.item_kind == key[0], Alert.item_id == key[1])))
+
+
+def alerts_between(session: Session, subscription_id: int, since: datetime, until: datetime) -> list[Alert]:
+    """A subscription's alerts made in [since, until), except reminders (those go at once)."""
+    return list(session.exec(select(Alert).where(
+        Alert.subscription_id == subscription_id, Alert.created_at >= since, Alert.created_at < until,
+        col(Alert.reason).not_like("reminder%")).order_by(Alert.id)))
+
+
+def subscription_alerts(session: Session, subscription_id: int, *, limit: int = 200) -> list[Alert]:
+    """The newest alerts of a subscription (not reminders), for its feeds."""
+    return list(session.exec(select(Alert).where(
+        Alert.subscription_id == subscription_id, col(Alert.reason).not_like("reminder%"))
+        .order_by(col(Alert.id).desc()).limit(limit)))
+
+
+def subscription_by_token(session: Session, token: str) -> Subscription | None:
+    return session.exec(select(Subscription).where(Subscription.token == token)).first()
+
+
+# --- the outbox -----------------------------------------------------------------------------------
+
+def worker_id(tag: str) -> str:
+    """``host:pid:tag``: lets a dispatcher on the same host see that a claimer died."""
+    return f"{socket.gethostname()}:{os.getpid()}:{tag}"
+
+
+def _claimer_dead(claimed_by: str | None) -> bool:
+    host, _, rest = (claimed_by or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def release_stale_claims(session: Session, *, now: datetime, lease: timedelta) -> int:
+    """Put back to pending the deliveries claimed by a process that died (same host) or whose
+    lease ran out: they may have been sent, so they go out at most once more, under the same
+    idempotency key."""
+    released = 0
+    for delivery in session.exec(select(Delivery).where(Delivery.status == "sending")):
+        if delivery.claimed_at and delivery.claimed_at > now - lease and not _claimer_dead(delivery.claimed_by):
+            continue
+        released += session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery.id, Delivery.status == "sending",
+                   Delivery.claimed_by == delivery.claimed_by)
+            .values(status="pending", last_error="released after its dispatcher stopped")
+        ).rowcount
+    return released
+
+
+def claim_deliveries(session: Session, *, worker: str, now: datetime, limit: int) -> list[Delivery]:
+    """Mark up to ``limit`` due pending deliveries as being sent by ``worker`` and open an
+    attempt for each; the caller commits before sending.
+
+    One guarded ``UPDATE … WHERE status = 'pending'``: on PostgreSQL its subquery takes rows
+    ``FOR UPDATE SKIP LOCKED``, so concurrent dispatchers claim disjoint rows; SQLite runs one
+    writer at a time, and the status guard keeps a row from being claimed twice.
+    """
+    due = (
+        select(Delivery.id)
+        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+    )
+    statement = (
+        update(Delivery)
+        .where(col(Delivery.id).in_(_skip_locked(session, due).scalar_subquery()),
+               Delivery.status == "pending")
+        .values(status="sending", claimed_by=worker, claimed_at=now, attempts=Delivery.attempts + 1)
+        .returning(Delivery.id)
+    )
+    ids = list(session.execute(statement).scalars())
+    if not ids:
+        return []
+    session.expire_all()
+    deliveries = list(session.exec(select(Delivery).where(col(Delivery.id).in_(ids)).order_by(Delivery.id)))
+    session.add_all(DeliveryAttempt(delivery_id=d.id, started_at=now) for d in deliveries)
+    return deliveries
+
+
+def finish_attempt(session: Session, delivery: Delivery, *, now: datetime, error: str | None,
+                   retry_at: datetime | None) -> None:
+    """Record how an attempt ended: sent, retried at ``retry_at``, or dead (no ``retry_at``)."""
+    if error is None:
+        values = {"status": "sent", "sent_at": now, "last_error": None}
+    elif retry_at is not None:
+        values = {"status": "pending", "next_attempt_at": retry_at, "last_error": error}
+    else:
+        values = {"status": "dead", "last_error": error}
+    session.execute(update(Delivery).where(Delivery.id == delivery.id).values(**values))
+    attempt = session.exec(select(DeliveryAttempt).where(
+        DeliveryAttempt.delivery_id == delivery.id, col(DeliveryAttempt.finished_at).is_(None))
+        .order_by(col(DeliveryAttempt.id).desc())).first()
+    if attempt is not None:
+        attempt.finished_at, attempt.ok, attempt.error = now, error is None, error
+        session.add(attempt)
+
+
+def dead_deliveries(session: Session) -> list[Delivery]:
+    return list(session.exec(select(Delivery).where(Delivery.status == "dead").order_by(Delivery.id)))
+
+
+def replay_delivery(session: Session, delivery_id: int, *, now: datetime) -> bool:
+    """Give a dead delivery a fresh set of attempts; False when it is not dead."""
+    return bool(session.execute(
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "dead")
+        .values(status="pending", attempts=0, next_attempt_at=now, claimed_by=None, claimed_at=None)
+    ).rowcount)
+
+
+def delivery_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(text("SELECT status, count(*) FROM delivery GROUP BY status"))
+    return {status: count for status, count in rows}
+
+
+def alerts_by_id(session: Session, ids: Iterable[int]) -> dict[int, Alert]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return {a.id: a for a in session.exec(select(Alert).where(col(Alert.id).in_(ids)))}
+
+
+def subscriptions_by_id(session: Session, ids: Iterable[int]) -> dict[int, Subscription]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return {s.id: s for s in session.exec(select(Subscription).where(col(Subscription.id).in_(ids)))}
+
+
+def open_items(session: Session, today: date) -> list[ItemKey]:
+    """Notifications and standards changes still open for comment (for a catch-up digest)."""
+    keys: list[ItemKey] = []
+    for kind, model in (("notification", Notification), ("change", StandardsChange)):
+        keys += [(kind, item_id) for item_id in session.exec(
+            select(model.id).where(model.comment_deadline >= today))]
+    return keys
+
