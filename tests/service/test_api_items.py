@@ -1,0 +1,89 @@
+"""Search, notifications and changes through the API (Chinese and English, filters)."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session
+
+from store.models import ItemClassification, NotificationCreate, SectorTag, StandardsChange
+from store.queries.notifications import upsert_notification
+from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def items(db_engine, users):
+    with Session(db_engine, expire_on_commit=False) as session:
+        def notify(symbol, **fields):
+            return upsert_notification(session, notification=NotificationCreate(
+                symbol=symbol, base_symbol="", committee="TBT", member_name=None, **fields), source="test").row
+
+        base = notify("G/TBT/N/CHN/1800", member_code="CHN", title="锂电池安全技术规范",
+                      description="Lithium batteries safety", distribution_date=date(2024, 3, 1),
+                      comment_deadline=date(2024, 5, 1), hs_codes=["850760"])
+        addendum = notify("G/TBT/N/CHN/1800/Add.1", member_code="CHN", title="锂电池 addendum",
+                          distribution_date=date(2024, 6, 1))
+        toys = notify("G/TBT/N/USA/2100", member_code="USA", title="Safety of toys",
+                      distribution_date=date(2024, 4, 1), hs_codes=["950300"])
+        change = StandardsChange(source="iso", external_id="1", kind="new", body="ISO", reference="ISO 8124-1",
+                                 title="Safety of toys — Part 1", published_date=date(2024, 2, 1))
+        session.add(change)
+        session.flush()
+        session.add(SectorTag(item_kind="notification", item_id=base.id, sector="NE", origin="rule",
+                              edition="2003", reasons=["锂电池"]))
+        session.add(ItemClassification(item_kind="notification", item_id=base.id, edition="2003",
+                                       hs_chapters=[["85", 0.9]], urgency="high", urgency_reasons=["deadline"]))
+        session.commit()
+        return {"base": base.id, "addendum": addendum.id, "toys": toys.id, "change": change.id}
+
+
+def ids(response):
+    assert response.status_code == 200, response.text
+    return [(hit["kind"], hit["id"]) for hit in response.json()["items"]]
+
+
+def test_search_in_chinese_and_english(api, users, items):
+    headers = users["exporter"].headers
+    assert ids(api.get("/api/v1/search", params={"q": "锂电池"}, headers=headers)) == [
+        ("notification", items["addendum"]), ("notification", items["base"])]
+    assert set(ids(api.get("/api/v1/search", params={"q": "toys safety"}, headers=headers))) == {
+        ("notification", items["toys"]), ("change", items["change"])}
+    assert ids(api.get("/api/v1/search", params={"q": "lithium", "member": "CHN", "hs": "8507"},
+                       headers=headers)) == [("notification", items["base"])]
+    assert ids(api.get("/api/v1/search", params={"sector": "NE"}, headers=headers)) == [
+        ("notification", items["base"])]
+    assert ids(api.get("/api/v1/search", params={"open_on": "2024-04-10"}, headers=headers)) == [
+        ("notification", items["base"])]
+    assert ids(api.get("/api/v1/search", params={"kind": "change"}, headers=headers)) == [("change", items["change"])]
+
+
+def test_search_pages(api, users, items):
+    page = api.get("/api/v1/search", params={"page_size": 2, "page": 2}, headers=users["embassy"].headers).json()
+    assert page["total"] == 4 and page["page"] == 2 and page["page_size"] == 2 and len(page["items"]) == 2
+    assert api.get("/api/v1/search", params={"sort": "sideways"}, headers=users["embassy"].headers).status_code == 422
+
+
+def test_notifications_list_and_detail(api, users, items):
+    headers = users["staff"].headers
+    listed = api.get("/api/v1/notifications", params={"q": "safety"}, headers=headers)
+    assert ids(listed) == [("notification", items["toys"]), ("notification", items["base"])]
+    detail = api.get(f"/api/v1/notifications/{items['base']}", headers=headers).json()
+    assert detail["symbol"] == "G/TBT/N/CHN/1800"
+    assert [t["symbol"] for t in detail["thread"]] == ["G/TBT/N/CHN/1800", "G/TBT/N/CHN/1800/Add.1"]
+    assert detail["sectors"] == ["NE"] and detail["tags"][0]["reasons"] == ["锂电池"]
+    assert detail["classification"]["urgency"] == "high"
+    assert "raw" not in detail
+    assert api.get(f"/api/v1/notifications/{items['toys']}", headers=headers).json()["classification"] is None
+
+
+def test_changes_list_and_detail(api, users, items):
+    headers = users["exporter"].headers
+    assert ids(api.get("/api/v1/changes", headers=headers)) == [("change", items["change"])]
+    detail = api.get(f"/api/v1/changes/{items['change']}", headers=headers).json()
+    assert detail["reference"] == "ISO 8124-1" and detail["sectors"] == []
+    assert api.get("/api/v1/changes/999", headers=headers).status_code == 404
+
+
+def test_reading_needs_sign_in(api, items):
+    for path in ("/api/v1/search", "/api/v1/notifications", f"/api/v1/notifications/{items['base']}",
+                 "/api/v1/changes", f"/api/v1/changes/{items['change']}"):
+        assert api.get(path).status_code == 401

@@ -1,0 +1,85 @@
+"""Subscriptions and the alerts inbox: each exporter sees and changes only their own."""
+
+from datetime import date
+
+from sqlmodel import Session
+
+from service.api import subscriptions as subscriptions_api
+from store.models import Alert, NotificationCreate
+from store.queries.notifications import upsert_notification
+from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
+
+BODY = {"name": "电池", "email": "buyer@example.org", "sectors": ["NE"], "hs_prefixes": ["85.07"],
+        "members": ["EU"], "keywords": ["锂电池"], "frequency": "daily", "language": "en"}
+
+
+def test_create_edit_pause_delete_own(api, users):
+    mine, other = users["exporter"].headers, users["exporter2"].headers
+    made = api.post("/api/v1/subscriptions", json=BODY, headers=mine)
+    assert made.status_code == 201, made.text
+    sub = made.json()
+    assert sub["hs_prefixes"] == ["8507"] and sub["active"] and "token" not in sub
+    url = f"/api/v1/subscriptions/{sub['id']}"
+    assert api.get(url, headers=other).status_code == 404
+    assert api.patch(url, json={"name": "x"}, headers=other).status_code == 404
+    assert api.delete(url, headers=other).status_code == 404
+    assert api.get("/api/v1/subscriptions", headers=other).json()["total"] == 0
+    assert api.get("/api/v1/subscriptions", headers=mine).json()["total"] == 1
+    edited = api.patch(url, json={"frequency": "weekly", "reminder_days": [3, 14, 3]}, headers=mine).json()
+    assert edited["frequency"] == "weekly" and edited["reminder_days"] == [14, 3] and edited["name"] == "电池"
+    assert api.patch(url, json={"frequency": "hourly"}, headers=mine).status_code == 422
+    assert api.patch(url, json={"email": None}, headers=mine).status_code == 422  # nowhere to deliver
+    assert api.post(f"{url}/pause", headers=mine).json()["active"] is False
+    assert api.post(f"{url}/resume", headers=mine).json()["active"] is True
+    assert api.patch(url, json={"active": False}, headers=mine).json()["active"] is False
+    assert api.delete(url, headers=mine).status_code == 204
+    assert api.get(url, headers=mine).status_code == 404
+
+
+def test_invalid_subscriptions_are_422(api, users):
+    headers = users["exporter"].headers
+    for bad in ({"name": "no channel"}, {**BODY, "timezone": "Mars/Olympus"}, {**BODY, "hs_prefixes": ["8x"]},
+                {**BODY, "deliver_at": "25:00"}, {**BODY, "email": "not-an-address"},
+                {**BODY, "kinds": ["rumour"]}):
+        response = api.post("/api/v1/subscriptions", json=bad, headers=headers)
+        assert response.status_code == 422, bad
+        assert response.json()["detail"].startswith("invalid request")
+
+
+def test_roles_without_subscriptions(api, users):
+    assert api.get("/api/v1/subscriptions", headers=users["embassy"].headers).status_code == 403
+    assert api.get("/api/v1/alerts", headers=users["embassy"].headers).status_code == 403
+    assert api.get("/api/v1/subscriptions").status_code == 401
+
+
+def test_send_a_test(api, users, monkeypatch):
+    headers = users["exporter"].headers
+    sub = api.post("/api/v1/subscriptions", json=BODY, headers=headers).json()
+    url = f"/api/v1/subscriptions/{sub['id']}/test"
+    monkeypatch.setattr(subscriptions_api, "test_sender", lambda: None)
+    assert api.post(url, headers=headers).status_code == 501
+    sent = []
+    monkeypatch.setattr(subscriptions_api, "test_sender",
+                        lambda: lambda session, subscription: sent.append(subscription.id))
+    assert api.post(url, headers=headers).status_code == 202 and sent == [sub["id"]]
+    assert api.post(url, headers=users["exporter2"].headers).status_code == 404
+
+
+def test_alerts_inbox_and_dismiss(api, users, db_engine):
+    mine = api.post("/api/v1/subscriptions", json=BODY, headers=users["exporter"].headers).json()
+    theirs = api.post("/api/v1/subscriptions", json=BODY, headers=users["exporter2"].headers).json()
+    with Session(db_engine) as session:
+        item = upsert_notification(session, notification=NotificationCreate(
+            symbol="G/TBT/N/EU/1000", base_symbol="", committee="TBT", member_name=None, title="Batteries",
+            distribution_date=date(2024, 1, 1)), source="test").row
+        session.add(Alert(subscription_id=mine["id"], item_kind="notification", item_id=item.id, reason="match"))
+        session.add(Alert(subscription_id=theirs["id"], item_kind="notification", item_id=item.id, reason="match"))
+        session.commit()
+    inbox = api.get("/api/v1/alerts", headers=users["exporter"].headers).json()
+    assert inbox["total"] == 1 and inbox["items"][0]["reference"] == "G/TBT/N/EU/1000"
+    alert_id = inbox["items"][0]["id"]
+    other = api.get("/api/v1/alerts", headers=users["exporter2"].headers).json()["items"][0]["id"]
+    assert api.post(f"/api/v1/alerts/{other}/dismiss", headers=users["exporter"].headers).status_code == 404
+    assert api.post(f"/api/v1/alerts/{alert_id}/dismiss", headers=users["exporter"].headers).json()["dismissed_at"]
+    assert api.get("/api/v1/alerts", params={"dismissed": False},
+                   headers=users["exporter"].headers).json()["total"] == 0
