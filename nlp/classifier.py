@@ -97,7 +97,8 @@ class Classifier:
         for m in self.codes.match(hs, ics):
             matches.setdefault(m.sector, []).append(m)
         phrases = self.phrases(doc)
-        sps_residue = (item.committee or "").upper() == "SPS", any(w in doc.text for w in RESIDUE_WORDS)
+        lowered = text.lower()
+        sps_residue = (item.committee or "").upper() == "SPS", any(w in lowered for w in RESIDUE_WORDS)
         sectors = [
             _sector_score(code, doc.cats.get(code, 0.0), matches.get(code, []), phrases.get(code, []),
                           bool(phrases.get(OUTSIDE)), *sps_residue)

@@ -19,8 +19,8 @@ _HS_TRIGGER = re.compile(
     r"((?:\d[\d.\s]*\d|\d)(?:\s*(?:[,;、，/]|and|y|et|及|和)\s*(?:\d[\d.\s]*\d|\d))*)",
     re.IGNORECASE,
 )
-_ICS_IN_TEXT = re.compile(r"(?<![\d.])(\d{2}\.\d{3}(?:\.\d{2})?)(?![\d.])")
-_ICS_FIELD = re.compile(r"\bics\b[^0-9]{0,20}(\d{2})(?![\d.])", re.IGNORECASE)
+_ICS_IN_TEXT = re.compile(r"(?<![\d.])(\d{2}\.\d{3}(?:\.\d{2})?)(?!\d|\.\d)")
+_ICS_FIELD = re.compile(r"\bics\b[^0-9]{0,20}(\d{2})(?!\d|\.\d)", re.IGNORECASE)
 
 
 def normalise_hs(code: str) -> str | None:
@@ -81,28 +81,26 @@ class CodeMatch:
 
 
 class CodeIndex:
-    """Catalogue code lines of one edition, ready for prefix matching."""
+    """Catalogue code lines of one edition, indexed by every prefix for fast matching."""
 
     def __init__(self, catalogue: Catalogue):
-        self._lines = {
-            "HS": [(s.code, line) for s in catalogue.sectors for line in s.hs],
-            "ICS": [(s.code, line) for s in catalogue.sectors for line in s.ics],
-        }
+        self._exact: dict[tuple[str, str], list[tuple[str, CodeLine]]] = {}
+        self._under: dict[tuple[str, str], list[tuple[str, CodeLine]]] = {}
+        for sector in catalogue.sectors:
+            for system, lines in (("HS", sector.hs), ("ICS", sector.ics)):
+                for line in lines:
+                    self._exact.setdefault((system, line.code), []).append((sector.code, line))
+                    for end in range(2, len(line.code)):
+                        self._under.setdefault((system, line.code[:end]), []).append((sector.code, line))
 
     def match(self, hs_codes: list[str], ics_codes: list[str]) -> list[CodeMatch]:
         best: dict[tuple[str, str, str], CodeMatch] = {}
         for system, codes, norm in (("HS", hs_codes, normalise_hs), ("ICS", ics_codes, normalise_ics)):
-            for raw in codes:
-                code = norm(raw)
-                if not code:
-                    continue
-                for sector, line in self._lines[system]:
-                    if code.startswith(line.code):
-                        strength = line.strength
-                    elif line.code.startswith(code):
-                        strength = "partial"
-                    else:
-                        continue
+            for code in filter(None, map(norm, codes)):
+                candidates = [(s, line, line.strength) for end in range(2, len(code) + 1)
+                              for s, line in self._exact.get((system, code[:end]), ())]
+                candidates += [(s, line, "partial") for s, line in self._under.get((system, code), ())]
+                for sector, line, strength in candidates:
                     key = (sector, system, code)
                     if key not in best or len(line.code) > len(best[key].line.code):
                         best[key] = CodeMatch(sector, code, line, strength, system)

@@ -34,13 +34,18 @@ def evaluate(records: Iterable[dict], text_only: bool = False, classifier=None) 
     start = time.perf_counter()
     results = classifier.classify_many(items)
     elapsed = time.perf_counter() - start
+    return report(records, results, classifier.catalogue.codes, elapsed)
+
+
+def report(records: Sequence[dict], results: Sequence, labels: Sequence[str], elapsed: float) -> dict:
+    """The evaluation JSON for classification ``results`` of ``records`` (same order)."""
     predicted = [set(r.tags) for r in results]
     gold = [set(r.get("sectors") or []) for r in records]
     return {
-        "sectors": sector_metrics(gold, predicted, classifier.catalogue.codes),
+        "sectors": sector_metrics(gold, predicted, labels),
         "hs_chapters": chapter_metrics([_gold_chapters(r) for r in records],
                                        [[c for c, _ in res.hs_chapters] for res in results]),
-        "docs_per_second": round(len(items) / elapsed, 1) if elapsed > 0 else float("inf"),
+        "docs_per_second": round(len(results) / elapsed, 1) if elapsed > 0 else float("inf"),
     }
 
 

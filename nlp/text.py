@@ -52,7 +52,8 @@ class MixedScriptTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        return Doc(self.vocab, words=words(text) or [""])
+        # The bag-of-words textcat cannot score a doc without tokens: give empty text one.
+        return Doc(self.vocab, words=words(text) or ["-"])
 
     # Stateless: nothing to serialise, but spaCy calls these when saving/loading a pipeline.
     def to_disk(self, path, **kwargs):
