@@ -51,6 +51,10 @@ class SchedulerLock:
 
     def release(self) -> None:
         if self._holder is not None:
+            if self.engine.dialect.name == "postgresql":
+                # closing only returns the connection to the pool, where the lock would stay held
+                self._holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
+                self._holder.commit()
             self._holder.close()
             self._holder = None
 

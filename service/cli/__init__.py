@@ -2,11 +2,11 @@
 
 import typer
 
-from service.cli import alerts, classify, crawl, data, db, nlp, serve, users
+from service.cli import alerts, classify, crawl, data, db, nlp, serve, users, worker
 
 app = typer.Typer(help="tbtwatch: technical trade barrier early warning.", no_args_is_help=True)
 app.add_typer(nlp.app, name="nlp")
-for module in (db, data, serve, crawl, classify, alerts, users):
+for module in (db, data, serve, crawl, classify, alerts, users, worker):
     module.register(app)
 
 

@@ -4,6 +4,7 @@ Import the fixtures by name into a test module (``from tests.service.api_fixture
 api, users``)."""
 
 from dataclasses import dataclass
+from functools import cache
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +15,11 @@ from service.security import hash_password, new_token
 from store.queries.users import add_token, create_user
 
 PASSWORD = "a-long-password"
+
+
+@cache
+def password_hash() -> str:
+    return hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per test run
 
 
 @dataclass
@@ -35,7 +41,7 @@ def users(db_engine, settings) -> dict[str, Caller]:
     roles = {"exporter": None, "exporter2": None, "staff": None, "staff2": None, "embassy": "JPN",
              "embassy2": "KOR", "admin": None}
     callers = {}
-    digest = hash_password(PASSWORD)
+    digest = password_hash()
     with Session(db_engine, expire_on_commit=False) as session:
         for name, member in roles.items():
             user = create_user(session, email=f"{name}@example.org", role=name.rstrip("2"),
