@@ -1,4 +1,5 @@
-"""The Jinja2 environment of the pages, with the translation function and language."""
+"""The Jinja2 environment of the pages, with the translation function, the language, the
+signed-in user and the CSRF token of the forms."""
 
 from datetime import date
 from pathlib import Path
@@ -6,9 +7,22 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from service.web.i18n import request_language, translate
+from service.web import deps, labels
+from service.web.i18n import messages, request_language, translate
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _lang_url(request: Request, language: str) -> str:
+    """This page's address in ``language``, keeping its other query parameters."""
+    url = request.url.remove_query_params("lang").include_query_params(lang=language)
+    return f"{url.path}?{url.query}"
+
+
+def _flash(request: Request, language: str) -> str | None:
+    """The message of ``?done=KEY`` after a form redirected back (known keys only)."""
+    done = request.query_params.get("done")
+    return translate(f"done_{done}", language) if done and f"done_{done}" in messages() else None
 
 
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
@@ -22,10 +36,19 @@ def render(request: Request, name: str, context: dict | None = None, status_code
             "other_lang": "en" if language == "zh" else "zh",
             "t": lambda key: translate(key, language),
             "today": date.today(),
+            "user": deps.current_user(request),
+            "csrf_token": deps.csrf_token(request),
+            "lang_url": _lang_url(request, "en" if language == "zh" else "zh"),
+            "sector_name": lambda code: labels.sector_name(code, language),
+            "member_name": lambda code: labels.member_name(code, language),
+            "flash": _flash(request, language),
             **(context or {}),
         },
         status_code=status_code,
     )
     if request.query_params.get("lang") == language:
         page.set_cookie("lang", language, max_age=365 * 86400, samesite="lax")
+    seed = getattr(request.state, "new_csrf_seed", None)
+    if seed:
+        page.set_cookie(deps.CSRF_COOKIE, seed, httponly=True, samesite="lax")
     return page

@@ -1,0 +1,134 @@
+"""Administrators' pages: sources with their health (run now), crawl runs, scheduler jobs,
+users, catalogue editions, dead deliveries (replay) and the audit log."""
+
+import threading
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session, col, select
+
+from nlp.catalogue import available_editions
+from service.jobs.crawl import run_crawl
+from service.security import audit, hash_password
+from service.web.deps import db, require
+from service.web.templating import render
+from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Source, User
+from store.models.types import utcnow
+from store.queries.alerts import dead_deliveries, delivery_counts, replay_delivery
+from store.queries.users import UserError, create_user, list_users
+
+router = APIRouter(prefix="/admin")
+admin = require("admin")
+
+
+@router.get("/sources", include_in_schema=False)
+def sources(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
+    rows = list(session.exec(select(Source).order_by(col(Source.name))))
+    latest = {}
+    for run in session.exec(select(CrawlRun).order_by(col(CrawlRun.started_at).desc()).limit(500)):
+        latest.setdefault(run.source, run)
+    return render(request, "admin/sources.html", {"sources": rows, "latest": latest})
+
+
+def start_crawl(scheduler, name: str) -> None:
+    """Crawl ``name`` now: through its job when this process runs the scheduler, else in a
+    thread of this process (the crawl is a process of its own; its lock keeps it single)."""
+    job = scheduler.get_job(f"crawl:{name}") if scheduler is not None else None
+    if job is not None:
+        job.modify(next_run_time=utcnow())
+    else:
+        threading.Thread(target=run_crawl, args=(name,), name=f"crawl {name}", daemon=True).start()
+
+
+@router.post("/sources/{name}/run", include_in_schema=False)
+def run_now(request: Request, name: str, user: User = Depends(admin), session: Session = Depends(db)):
+    if session.get(Source, name) is None:
+        raise HTTPException(404, "no such source")
+    start_crawl(request.app.state.scheduler, name)
+    audit(session, user=user, action="source.run_now", target_kind="source", target_id=name)
+    session.commit()
+    return RedirectResponse("/admin/sources?done=crawl_started", 303)
+
+
+@router.get("/runs", include_in_schema=False)
+def runs(request: Request, source: str | None = None, user: User = Depends(admin),
+         session: Session = Depends(db)):
+    statement = select(CrawlRun).order_by(col(CrawlRun.started_at).desc()).limit(200)
+    if source:
+        statement = statement.where(CrawlRun.source == source)
+    return render(request, "admin/runs.html", {"runs": list(session.exec(statement)), "source": source})
+
+
+@router.get("/jobs", include_in_schema=False)
+def jobs(request: Request, user: User = Depends(admin)):
+    scheduler = request.app.state.scheduler
+    listed = sorted(scheduler.get_jobs(), key=lambda job: job.id) if scheduler is not None else []
+    return render(request, "admin/jobs.html", {"jobs": listed, "running": bool(scheduler and scheduler.running)})
+
+
+@router.get("/users", include_in_schema=False)
+def users(request: Request, error: str | None = None, user: User = Depends(admin),
+          session: Session = Depends(db)):
+    rows, total = list_users(session)
+    return render(request, "admin/users.html", {"users": rows, "total": total, "roles": ROLES, "error": error})
+
+
+@router.post("/users", include_in_schema=False)
+def add_user(request: Request, email: str = Form(...), role: str = Form(...), name: str = Form(""),
+             member_code: str = Form(""), password: str = Form(...),
+             user: User = Depends(admin), session: Session = Depends(db)):
+    if len(password) < 8:
+        return users(request, error="password must have at least 8 characters", user=user, session=session)
+    try:
+        created = create_user(session, email=email, role=role, password_hash=hash_password(password),
+                              name=name.strip() or None, member_code=member_code.strip().upper() or None)
+    except UserError as error:
+        session.rollback()
+        return users(request, error=str(error), user=user, session=session)
+    audit(session, user=user, action="user.create", target_kind="user", target_id=created.id,
+          details={"email": created.email, "role": role})
+    session.commit()
+    return RedirectResponse("/admin/users?done=user_created", 303)
+
+
+@router.post("/users/{user_id}/active", include_in_schema=False)
+def toggle_active(user_id: int, user: User = Depends(admin), session: Session = Depends(db)):
+    target = session.get(User, user_id)
+    if target is None:
+        raise HTTPException(404, "no such user")
+    if target.id == user.id:
+        raise HTTPException(400, "you cannot deactivate yourself")
+    target.active = not target.active
+    session.add(target)
+    audit(session, user=user, action="user.activate" if target.active else "user.deactivate",
+          target_kind="user", target_id=user_id)
+    session.commit()
+    return RedirectResponse("/admin/users?done=saved", 303)
+
+
+@router.get("/catalogue", include_in_schema=False)
+def catalogue(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
+    installed = list(session.exec(select(CatalogueEdition).order_by(col(CatalogueEdition.installed_at).desc())))
+    return render(request, "admin/catalogue.html", {"installed": installed, "shipped": available_editions()})
+
+
+@router.get("/deliveries", include_in_schema=False)
+def deliveries(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
+    return render(request, "admin/deliveries.html", {"dead": dead_deliveries(session),
+                                                     "counts": delivery_counts(session)})
+
+
+@router.post("/deliveries/{delivery_id}/replay", include_in_schema=False)
+def replay(delivery_id: int, user: User = Depends(admin), session: Session = Depends(db)):
+    if not replay_delivery(session, delivery_id, now=utcnow()):
+        raise HTTPException(404, "no dead delivery with that id")
+    audit(session, user=user, action="delivery.replay", target_kind="delivery", target_id=delivery_id)
+    session.commit()
+    return RedirectResponse("/admin/deliveries?done=replayed", 303)
+
+
+@router.get("/audit", include_in_schema=False)
+def audit_log(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
+    rows = session.exec(select(AuditEntry, User.email).outerjoin(User, col(User.id) == col(AuditEntry.user_id))
+                        .order_by(col(AuditEntry.at).desc()).limit(300)).all()
+    return render(request, "admin/audit.html", {"entries": rows})

@@ -1,0 +1,59 @@
+"""Charts drawn on the server as inline SVG (no script, nothing fetched from elsewhere)."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+PALETTE = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4",
+           "#6e7781", "#fb8500", "#2da44e")
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str
+    title: str
+
+
+@dataclass
+class StackedBars:
+    """A stacked bar chart, laid out: the template only draws what is here."""
+
+    width: int
+    height: int
+    bars: list[Bar] = field(default_factory=list)
+    labels: list[tuple[float, str]] = field(default_factory=list)  # (x, month) under the bars
+    ticks: list[tuple[float, int]] = field(default_factory=list)  # (y, value) on the left axis
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (color, series name)
+    plot_top: int = 10
+    plot_left: int = 36
+    plot_bottom: int = 0
+
+
+def stacked_bars(months: list[str], counts: Counter, series: list[str], names: dict[str, str],
+                 *, width: int = 560, height: int = 240) -> StackedBars:
+    """Bars per month stacked by ``series`` from ``counts[(month, series)]``."""
+    left, top, bottom = 36, 10, height - 28
+    chart = StackedBars(width, height, plot_top=top, plot_left=left, plot_bottom=bottom)
+    totals = [sum(counts.get((m, s), 0) for s in series) for m in months]
+    peak = max(totals, default=0) or 1
+    step = (width - left - 8) / max(len(months), 1)
+    scale = (bottom - top) / peak
+    colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(series)}
+    for i, month in enumerate(months):
+        x, y = left + i * step + step * 0.15, bottom
+        for s in series:
+            value = counts.get((month, s), 0)
+            if value:
+                h = value * scale
+                y -= h
+                chart.bars.append(Bar(round(x, 1), round(y, 1), round(step * 0.7, 1), round(h, 1),
+                                      colors[s], f"{month} · {names.get(s, s)}: {value}"))
+        chart.labels.append((round(left + i * step + step / 2, 1), month[2:]))
+    for fraction in (0, 0.5, 1):
+        value = round(peak * fraction)
+        chart.ticks.append((round(bottom - value * scale, 1), value))
+    chart.legend = [(colors[s], names.get(s, s)) for s in series]
+    return chart

@@ -1,0 +1,108 @@
+"""Any item by ``(item_kind, item_id)``, and one summary shape for lists that mix the three
+kinds (search results, the triage queue, the daily bulletin, exports)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, SQLModel, col, select
+
+from store.models import IntelligenceReport, ItemClassification, Notification, StandardsChange
+from store.queries.tags import classifications, effective_sectors, tags_by_item
+
+ITEM_MODELS: dict[str, type[SQLModel]] = {
+    "notification": Notification,
+    "change": StandardsChange,
+    "intelligence": IntelligenceReport,
+}
+URGENCY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def get_item(session: Session, *, item_kind: str, item_id: int) -> SQLModel | None:
+    model = ITEM_MODELS.get(item_kind)
+    return session.get(model, item_id) if model else None
+
+
+def get_items(session: Session, keys: list[tuple[str, int]]) -> list[SQLModel]:
+    """The items of ``(kind, id)`` keys in the order given (missing ones left out)."""
+    found: dict[tuple[str, int], SQLModel] = {}
+    ids_by_kind: dict[str, list[int]] = defaultdict(list)
+    for kind, item_id in keys:
+        ids_by_kind[kind].append(item_id)
+    for kind, ids in ids_by_kind.items():
+        model = ITEM_MODELS[kind]
+        for item in session.exec(select(model).where(col(model.id).in_(ids))):
+            found[(kind, item.id)] = item
+    return [found[key] for key in keys if key in found]
+
+
+@dataclass
+class ItemSummary:
+    """What a list shows of an item, whatever its kind."""
+
+    kind: str
+    id: int
+    reference: str
+    member_code: str | None
+    committee: str | None
+    title: str
+    date: date | None
+    comment_deadline: date | None
+    hs_codes: list[str]
+    ics_codes: list[str]
+    url: str | None
+    sectors: list[str] = field(default_factory=list)
+    hs_chapters: list = field(default_factory=list)
+    urgency: str | None = None
+
+    @property
+    def open_for_comment(self) -> bool:
+        return self.comment_deadline is not None and self.comment_deadline >= date.today()
+
+    def days_left(self, today: date | None = None) -> int | None:
+        if self.comment_deadline is None:
+            return None
+        return (self.comment_deadline - (today or date.today())).days
+
+
+def summary(item: SQLModel) -> ItemSummary:
+    """The list shape of one item (without tags; see :func:`summaries`)."""
+    if isinstance(item, Notification):
+        return ItemSummary(
+            "notification", item.id, item.symbol, item.member_code or item.member_name,
+            item.committee, item.title or item.products_text or item.description or "",
+            item.distribution_date, item.comment_deadline, item.hs_codes, item.ics_codes,
+            item.source_url,
+        )
+    if isinstance(item, StandardsChange):
+        return ItemSummary(
+            "change", item.id, f"{item.body} {item.reference}", item.member_code, item.committee,
+            item.title or item.summary or "", item.published_date, item.comment_deadline,
+            item.hs_codes, item.ics_codes, item.url,
+        )
+    if isinstance(item, IntelligenceReport):
+        return ItemSummary(
+            "intelligence", item.id, f"INT-{item.id}", item.member_code, None, item.title,
+            item.published_at.date() if item.published_at else None, None, item.hs_codes, [],
+            item.links[0] if item.links else None,
+        )
+    raise TypeError(f"not an item: {type(item).__name__}")
+
+
+def summaries(session: Session, items: list[SQLModel]) -> list[ItemSummary]:
+    """Summaries of ``items`` in their order, with effective sectors and classification."""
+    rows = [summary(item) for item in items]
+    ids_by_kind: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        ids_by_kind[row.kind].append(row.id)
+    for kind, ids in ids_by_kind.items():
+        tags = tags_by_item(session, item_kind=kind, item_ids=ids)
+        classes: dict[int, ItemClassification] = classifications(session, item_kind=kind, item_ids=ids)
+        for row in rows:
+            if row.kind != kind:
+                continue
+            row.sectors = effective_sectors(tags.get(row.id, []))
+            if row.id in classes:
+                row.hs_chapters = classes[row.id].hs_chapters
+                row.urgency = classes[row.id].urgency
+    return rows

@@ -1,0 +1,133 @@
+"""The enquiry point's work queue and its status workflow over every kind of item."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, exists, func
+from sqlmodel import Session, col, select
+
+from store.models import (
+    TRIAGE_STATUSES,
+    IntelligenceReport,
+    ItemClassification,
+    Notification,
+    SectorTag,
+    StandardsChange,
+    Triage,
+    TriageNote,
+)
+from store.models.types import utcnow
+from store.queries.items import ITEM_MODELS, URGENCY_RANK
+
+_DATE_COLUMNS = {
+    "notification": (Notification.distribution_date, Notification.comment_deadline),
+    "change": (StandardsChange.published_date, StandardsChange.comment_deadline),
+    "intelligence": (IntelligenceReport.published_at, None),
+}
+
+
+def _visible(kind: str, model, statement):
+    """Intelligence enters the queue only once published."""
+    if kind == "intelligence":
+        return statement.where(model.status == "published")
+    return statement
+
+
+def queue(
+    session: Session,
+    *,
+    status: str = "new",
+    sector: str | None = None,
+    assignee_id: int | None = None,
+    kinds: tuple[str, ...] = tuple(ITEM_MODELS),
+    limit: int = 100,
+) -> list:
+    """Items in ``status`` (an item never triaged is new), most urgent first, then the
+    soonest comment deadline, then the newest."""
+    if status not in TRIAGE_STATUSES:
+        raise ValueError(f"status must be one of {TRIAGE_STATUSES}")
+    urgency_rank = case(
+        *((ItemClassification.urgency == level, rank) for level, rank in URGENCY_RANK.items()),
+        else_=len(URGENCY_RANK),
+    )
+    ranked = []
+    for kind in kinds:
+        model = ITEM_MODELS[kind]
+        dated, deadline = _DATE_COLUMNS[kind]
+        statement = (
+            select(model, urgency_rank.label("rank"))
+            .outerjoin(Triage, and_(Triage.item_kind == kind, Triage.item_id == model.id))
+            .outerjoin(ItemClassification, and_(ItemClassification.item_kind == kind,
+                                                ItemClassification.item_id == model.id))
+            .where(func.coalesce(Triage.status, "new") == status)
+        )
+        statement = _visible(kind, model, statement)
+        if assignee_id is not None:
+            statement = statement.where(Triage.assignee_id == assignee_id)
+        if sector:
+            statement = statement.where(exists().where(
+                SectorTag.item_kind == kind, SectorTag.item_id == model.id,
+                SectorTag.sector == sector, col(SectorTag.decided).is_(True)))
+        order = [urgency_rank]
+        if deadline is not None:
+            order.append(col(deadline).asc().nulls_last())
+        order += [col(dated).desc().nulls_last(), col(model.id).desc()]
+        for item, rank in session.exec(statement.order_by(*order).limit(limit)):
+            deadline_value = getattr(item, deadline.key) if deadline is not None else None
+            dated_value = getattr(item, dated.key)
+            if isinstance(dated_value, datetime):
+                dated_value = dated_value.date()
+            ranked.append(((rank, deadline_value or date.max, -(dated_value or date.min).toordinal()), item))
+    ranked.sort(key=lambda pair: pair[0])
+    return [item for _, item in ranked[:limit]]
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """How many items have a triage row in each status (new counts only explicit rows)."""
+    rows = session.exec(select(Triage.status, func.count()).group_by(Triage.status))
+    return {status: count for status, count in rows}
+
+
+def update_triage(
+    session: Session,
+    *,
+    item_kind: str,
+    item_id: int,
+    user_id: int | None,
+    status: str | None = None,
+    assignee_id: int | None = None,
+    set_assignee: bool = False,
+    comment_text: str | None = None,
+    comment_sent_on: date | None = None,
+    note: str | None = None,
+) -> Triage:
+    """Change an item's triage record (made on first use); the caller commits and audits."""
+    if status is not None and status not in TRIAGE_STATUSES:
+        raise ValueError(f"status must be one of {TRIAGE_STATUSES}")
+    row = session.get(Triage, (item_kind, item_id)) or Triage(item_kind=item_kind, item_id=item_id)
+    if status is not None:
+        row.status = status
+    if set_assignee:
+        row.assignee_id = assignee_id
+    if comment_text is not None:
+        row.comment_text = comment_text or None
+    if comment_sent_on is not None:
+        row.comment_sent_on = comment_sent_on
+    row.updated_at = utcnow()
+    row.updated_by = user_id
+    session.add(row)
+    if note and note.strip():
+        session.add(TriageNote(item_kind=item_kind, item_id=item_id, author_id=user_id, text=note.strip()))
+    return row
+
+
+def first_seen_on(session: Session, *, day: date) -> list:
+    """Every item that arrived on ``day`` (UTC): notifications and changes first seen then,
+    intelligence published then."""
+    start = datetime.combine(day, time.min, tzinfo=UTC)
+    end = start + timedelta(days=1)
+    items: list = []
+    for model, column in ((Notification, Notification.first_seen_at),
+                          (StandardsChange, StandardsChange.first_seen_at),
+                          (IntelligenceReport, IntelligenceReport.published_at)):
+        items += session.exec(select(model).where(column >= start, column < end).order_by(col(model.id)))
+    return items

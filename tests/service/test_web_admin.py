@@ -1,0 +1,96 @@
+"""Administrators' pages: sources (run now), crawl runs, scheduler jobs, users, catalogue
+editions, dead deliveries (replay), audit log; nobody else may open them."""
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlmodel import Session, select
+
+from store.db import session_scope
+from store.models import AuditEntry, CrawlRun, Delivery, Source, Subscription, User
+from store.models.types import utcnow
+from tests.service.web_helpers import accounts, app, client_for, csrf_of, post_form  # noqa: F401
+
+PAGES = ("/admin/sources", "/admin/runs", "/admin/jobs", "/admin/users", "/admin/catalogue",
+         "/admin/deliveries", "/admin/audit")
+
+
+@pytest.fixture
+def operations(db_engine, accounts) -> dict[str, int]:
+    with session_scope(db_engine) as session:
+        session.add(Source(name="wto_eping_latest", spider="wto_eping_latest", title="ePing latest",
+                           consecutive_failures=2, last_error="HTTP 503", last_success_at=utcnow()))
+        session.flush()
+        session.add(CrawlRun(source="wto_eping_latest", status="failed", error="HTTP 503", finished_at=utcnow()))
+        subscription = Subscription(user_id=accounts["exporter"], email="x@example.org", token="t" * 32)
+        session.add(subscription)
+        session.flush()
+        delivery = Delivery(subscription_id=subscription.id, channel="mailto:x@example.org", idempotency_key="k1",
+                            status="dead", attempts=8, last_error="SMTP refused")
+        session.add(delivery)
+        session.flush()
+        return {"delivery": delivery.id}
+
+
+@pytest.mark.parametrize("role", ["exporter", "staff", "embassy"])
+def test_only_admins(app, accounts, operations, role):
+    client = client_for(app, role)
+    for path in PAGES:
+        assert client.get(path).status_code == 403, path
+    assert post_form(client, f"/admin/deliveries/{operations['delivery']}/replay").status_code == 403
+
+
+def test_every_admin_page_renders(app, accounts, operations):
+    client = client_for(app, "admin")
+    texts = {path: client.get(path) for path in PAGES}
+    assert all(response.status_code == 200 for response in texts.values())
+    assert "ePing latest" in texts["/admin/sources"].text and "HTTP 503" in texts["/admin/sources"].text
+    assert "HTTP 503" in texts["/admin/runs"].text
+    assert "SMTP refused" in texts["/admin/deliveries"].text
+    assert "exporter2@example.org" in texts["/admin/users"].text
+    assert "2003" in texts["/admin/catalogue"].text
+
+
+def test_replay_a_dead_delivery(app, accounts, operations, db_engine):
+    client = client_for(app, "admin")
+    response = post_form(client, f"/admin/deliveries/{operations['delivery']}/replay", page="/admin/deliveries")
+    assert response.status_code == 303
+    with Session(db_engine) as session:
+        delivery = session.get(Delivery, operations["delivery"])
+        assert (delivery.status, delivery.attempts) == ("pending", 0)
+        assert [e.action for e in session.exec(select(AuditEntry))] == ["delivery.replay"]
+    assert post_form(client, f"/admin/deliveries/{operations['delivery']}/replay").status_code == 404
+    assert "delivery.replay" in client.get("/admin/audit").text
+
+
+def test_run_now_through_the_scheduler_and_jobs_page(app, accounts, operations):
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(print, "interval", hours=6, id="crawl:wto_eping_latest", name="crawl wto_eping_latest")
+    scheduler.start(paused=True)
+    app.state.scheduler = scheduler
+    try:
+        client = client_for(app, "admin")
+        assert "crawl:wto_eping_latest" in client.get("/admin/jobs").text
+        before = scheduler.get_job("crawl:wto_eping_latest").next_run_time
+        response = post_form(client, "/admin/sources/wto_eping_latest/run", page="/admin/sources")
+        assert response.status_code == 303
+        assert scheduler.get_job("crawl:wto_eping_latest").next_run_time < before
+        assert post_form(client, "/admin/sources/nothing/run").status_code == 404
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_add_and_deactivate_users(app, accounts, db_engine):
+    client = client_for(app, "admin")
+    form = {"email": "new@example.org", "role": "embassy", "name": "Embassy in Kenya", "member_code": "ken",
+            "password": "long enough password"}
+    assert post_form(client, "/admin/users", form, page="/admin/users").status_code == 303
+    duplicate = post_form(client, "/admin/users", form, page="/admin/users")
+    assert duplicate.status_code == 200 and "already exists" in duplicate.text
+    with Session(db_engine) as session:
+        user = session.exec(select(User).where(User.email == "new@example.org")).one()
+    assert (user.role, user.member_code) == ("embassy", "KEN")
+    assert post_form(client, f"/admin/users/{user.id}/active", page="/admin/users").status_code == 303
+    with Session(db_engine) as session:
+        assert session.get(User, user.id).active is False
+        assert [e.action for e in session.exec(select(AuditEntry))] == ["user.create", "user.deactivate"]
+    assert post_form(client, f"/admin/users/{accounts['admin']}/active").status_code == 400

@@ -1,0 +1,74 @@
+"""An exporter's subscriptions and inbox: only their own, never another's."""
+
+from sqlmodel import Session, select
+
+from store.db import session_scope
+from store.models import Alert, Subscription
+from tests.service.web_helpers import accounts, app, client_for, post_form, seed_notifications  # noqa: F401
+
+FORM = {"name": "EU batteries", "email": "me@example.org", "sectors": ["EPNE"], "members": ["EU"],
+        "hs_prefixes": "8507, 850760", "keywords": "锂电池, battery", "min_urgency": "low",
+        "frequency": "daily", "deliver_at": "08:00", "timezone": "Asia/Shanghai", "language": "zh",
+        "reminder_days": "14, 3", "kinds": ["notification"], "committees": ["TBT"]}
+
+
+def _subscriptions(engine) -> list[Subscription]:
+    with Session(engine) as session:
+        return list(session.exec(select(Subscription)))
+
+
+def test_create_edit_pause_and_unsubscribe(app, accounts, db_engine):
+    client = client_for(app, "exporter")
+    created = post_form(client, "/subscriptions", FORM, page="/subscriptions/new")
+    assert created.status_code == 303, created.text
+    [subscription] = _subscriptions(db_engine)
+    assert subscription.user_id == accounts["exporter"] and subscription.hs_prefixes == ["8507", "850760"]
+    assert subscription.keywords == ["锂电池", "battery"] and subscription.members == ["EU"]
+    listing = client.get("/subscriptions")
+    assert "EU batteries" in listing.text and f"/feeds/{subscription.token}.atom" in listing.text
+    assert f"/feeds/{subscription.token}.ics" in listing.text
+    edit = post_form(client, f"/subscriptions/{subscription.id}", {**FORM, "name": "Batteries"},
+                     page=f"/subscriptions/{subscription.id}")
+    assert edit.status_code == 303 and _subscriptions(db_engine)[0].name == "Batteries"
+    assert post_form(client, f"/subscriptions/{subscription.id}/pause").status_code == 303
+    assert _subscriptions(db_engine)[0].active is False
+    assert post_form(client, f"/subscriptions/{subscription.id}/delete").status_code == 303
+    assert _subscriptions(db_engine) == []
+
+
+def test_invalid_subscription_is_shown_again_with_the_reason(app, accounts, db_engine):
+    client = client_for(app, "exporter")
+    response = post_form(client, "/subscriptions", {**FORM, "hs_prefixes": "8", "name": "kept"})
+    assert response.status_code == 400 and "HS" in response.text and 'value="kept"' in response.text
+    assert _subscriptions(db_engine) == []
+
+
+def test_nobody_sees_or_changes_another_exporters_subscription(app, accounts, db_engine):
+    owner = client_for(app, "exporter")
+    post_form(owner, "/subscriptions", FORM)
+    [subscription] = _subscriptions(db_engine)
+    other = client_for(app, "exporter2")
+    assert "EU batteries" not in other.get("/subscriptions").text
+    assert other.get(f"/subscriptions/{subscription.id}").status_code == 404
+    for action in ("", "/pause", "/delete"):
+        assert post_form(other, f"/subscriptions/{subscription.id}{action}", FORM).status_code == 404
+    assert _subscriptions(db_engine)[0].name == "EU batteries" and _subscriptions(db_engine)[0].active
+    assert client_for(app, "embassy").get("/subscriptions").status_code == 403
+
+
+def test_inbox_lists_own_alerts_and_dismisses(app, accounts, db_engine, dev_records):
+    [item_id] = seed_notifications(db_engine, dev_records, 1)
+    mine, theirs = client_for(app, "exporter"), client_for(app, "exporter2")
+    post_form(mine, "/subscriptions", FORM)
+    [subscription] = _subscriptions(db_engine)
+    with session_scope(db_engine) as session:
+        alert = Alert(subscription_id=subscription.id, item_kind="notification", item_id=item_id, reason="match")
+        session.add(alert)
+        session.flush()
+        alert_id = alert.id
+    assert dev_records[0]["symbol"] in mine.get("/inbox").text
+    assert dev_records[0]["symbol"] not in theirs.get("/inbox").text
+    assert post_form(theirs, f"/inbox/{alert_id}/dismiss").status_code == 404
+    assert post_form(mine, f"/inbox/{alert_id}/dismiss").status_code == 303
+    with Session(db_engine) as session:
+        assert session.get(Alert, alert_id).dismissed_at is not None

@@ -1,0 +1,123 @@
+"""Search (full text and filters), its CSV and XLSX export, the item page, and the
+dashboard, for every signed-in role."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from store.db import session_scope
+from store.models import IntelligenceReport, ItemClassification, SectorTag
+from store.queries.notifications import upsert_notification
+from store.models import NotificationCreate
+from tests.service.web_helpers import accounts, app, client_for, seed_notifications  # noqa: F401
+
+
+@pytest.fixture
+def seeded(db_engine, dev_records):
+    ids = seed_notifications(db_engine, dev_records, 60)
+    with session_scope(db_engine) as session:
+        session.add(SectorTag(item_kind="notification", item_id=ids[0], sector="BIO", score=0.9,
+                              origin="rule", edition="2003", reasons=["HS 3808 insecticides"]))
+        session.add(ItemClassification(item_kind="notification", item_id=ids[0], edition="2003",
+                                       hs_chapters=["27"], urgency="high", urgency_reasons=["deadline soon"]))
+    return ids
+
+
+def test_search_needs_login(app):
+    response = client_for(app).get("/search?q=battery")
+    assert response.status_code == 303 and response.headers["location"].startswith("/login?next=/search")
+
+
+@pytest.mark.parametrize("role", ["exporter", "staff", "embassy", "admin"])
+def test_every_role_searches(app, accounts, seeded, role):
+    client = client_for(app, role)
+    page = client.get("/search?q=Petroleum jelly")
+    assert page.status_code == 200
+    assert "G/TBT/N/KEN/1170/Add.2" in page.text
+
+
+def test_search_in_chinese_and_filters(app, accounts, seeded, dev_records):
+    client = client_for(app, "exporter")
+    chinese = next(r for r in dev_records[:60] if r["language"] == "zh" and r["title"])
+    word = chinese["title"][:4]
+    page = client.get("/search", params={"q": word})
+    assert page.status_code == 200 and chinese["symbol"] in page.text
+    sps = client.get("/search", params={"committee": "SPS", "kind": "notification"})
+    assert "G/TBT/" not in sps.text
+    hs = client.get("/search", params={"hs": "2712"})
+    assert "G/TBT/N/KEN/1170/Add.2" in hs.text
+    sector = client.get("/search", params={"sector": "BIO"})
+    assert "G/TBT/N/KEN/1170/Add.2" in sector.text and "1 " in sector.text
+    member = client.get("/search", params={"member": "KEN"})
+    other = next(r for r in dev_records[:60] if r["symbol"] and not r["all_symbols"] and "KEN" not in r["symbol"])
+    assert "G/TBT/N/KEN/1170/Add.2" in member.text and other["symbol"] not in member.text
+    assert client.get("/search", params={"date_from": "not a date"}).status_code == 400
+
+
+def test_csv_and_xlsx_exports(app, accounts, seeded):
+    client = client_for(app, "exporter")
+    response = client.get("/search.csv", params={"q": "Petroleum", "lang": "en"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert rows[0][:2] == ["Kind", "Reference"]
+    assert any(row[1] == "G/TBT/N/KEN/1170/Add.2" for row in rows[1:])
+    xlsx = client.get("/search.xlsx", params={"q": "Petroleum"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert values[0][1] == "编号" and any(row[1] == "G/TBT/N/KEN/1170/Add.2" for row in values[1:])
+    assert client.get("/search.pdf").status_code == 404
+
+
+def test_item_page_shows_fields_thread_tags_and_countdown(app, accounts, seeded, db_engine):
+    with session_scope(db_engine) as session:
+        stored = upsert_notification(session, notification=NotificationCreate(
+            symbol="G/TBT/N/KEN/1170", committee="TBT", member_name="Kenya",
+            comment_deadline=date.today() + timedelta(days=10), title="Petroleum jelly draft"),
+            source="test")
+        base_id = stored.row.id
+    client = client_for(app, "exporter")
+    page = client.get(f"/items/notification/{seeded[0]}")
+    assert page.status_code == 200
+    text = page.text
+    assert "G/TBT/N/KEN/1170/Add.2" in text and "271210" in text and "71.100.70" in text
+    assert "HS 3808 insecticides" in text and "生物医药与中药" in text
+    assert f"/items/notification/{base_id}" in text  # the thread links the base notification
+    assert "confirm_sectors" not in text and "/triage/" not in text  # not staff
+    base = client.get(f"/items/notification/{base_id}?lang=en")
+    assert "10 days left" in base.text
+    assert client.get("/items/notification/999999").status_code == 404
+    assert client.get("/items/nothing/1").status_code == 404
+
+
+def test_drafts_are_private_to_their_author(app, accounts, db_engine):
+    with session_scope(db_engine) as session:
+        draft = IntelligenceReport(member_code="USA", title="Draft on batteries", text="…",
+                                   author_id=accounts["embassy"], status="draft")
+        published = IntelligenceReport(member_code="USA", title="Published report", text="…",
+                                       author_id=accounts["embassy"], status="published")
+        session.add_all([draft, published])
+        session.flush()
+        draft_id, published_id = draft.id, published.id
+    assert client_for(app, "embassy").get(f"/items/intelligence/{draft_id}").status_code == 200
+    for other in ("embassy2", "exporter", "staff"):
+        assert client_for(app, other).get(f"/items/intelligence/{draft_id}").status_code == 404
+    assert client_for(app, "exporter").get(f"/items/intelligence/{published_id}").status_code == 200
+
+
+def test_dashboard_draws_charts_and_closing_soon(app, accounts, db_engine):
+    today = date.today()
+    with session_scope(db_engine) as session:
+        for n, member in enumerate(["Kenya", "China", "Kenya"]):
+            stored = upsert_notification(session, notification=NotificationCreate(
+                symbol=f"G/TBT/N/KEN/{900 + n}", committee="TBT", member_name=member,
+                distribution_date=today, comment_deadline=today + timedelta(days=5 + n),
+                title=f"Lithium battery rule {n}"), source="test")
+            session.add(SectorTag(item_kind="notification", item_id=stored.row.id, sector="EPNE",
+                                  score=1, origin="rule", edition="2003"))
+    page = client_for(app, "exporter").get("/dashboard")
+    assert page.status_code == 200
+    assert page.text.count("<svg") == 2 and "环境保护与新能源" in page.text and "肯尼亚" in page.text
+    assert "Lithium battery rule 0" in page.text and "<script" not in page.text

@@ -1,0 +1,105 @@
+"""Staff triage: the queue most urgent first, confirming tags as human tags, the status
+workflow with notes and comments, bulk actions, the daily bulletin; all audited."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from store.db import session_scope
+from store.models import AuditEntry, ItemClassification, NotificationCreate, SectorTag, Triage, TriageNote
+from store.queries.notifications import upsert_notification
+from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401
+
+
+@pytest.fixture
+def items(db_engine) -> dict[str, int]:
+    """Three notifications: low, high and medium urgency."""
+    ids = {}
+    with session_scope(db_engine) as session:
+        for n, urgency in enumerate(("low", "high", "medium")):
+            stored = upsert_notification(session, notification=NotificationCreate(
+                symbol=f"G/TBT/N/CHN/{1000 + n}", committee="TBT", member_name="China",
+                distribution_date=date.today(), comment_deadline=date.today() + timedelta(days=20 + n),
+                title=f"Item {urgency}"), source="test")
+            ids[urgency] = stored.row.id
+            session.add(ItemClassification(item_kind="notification", item_id=stored.row.id, edition="2003",
+                                           urgency=urgency))
+            session.add(SectorTag(item_kind="notification", item_id=stored.row.id, sector="EI", score=0.8,
+                                  origin="rule", edition="2003", reasons=["phrase: mobile phone"]))
+    return ids
+
+
+def _audit(engine) -> list[str]:
+    with Session(engine) as session:
+        return [e.action for e in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+@pytest.mark.parametrize("role", ["exporter", "embassy"])
+def test_only_staff_and_admin_triage(app, accounts, items, role):
+    client = client_for(app, role)
+    for path in ("/triage", "/bulletin"):
+        assert client.get(path).status_code == 403
+    assert post_form(client, f"/triage/notification/{items['low']}", {"status": "closed"}).status_code == 403
+    assert client_for(app, "admin").get("/triage").status_code == 200
+
+
+def test_queue_is_most_urgent_first(app, accounts, items):
+    page = client_for(app, "staff").get("/triage").text
+    assert page.index("Item high") < page.index("Item medium") < page.index("Item low")
+
+
+def test_status_workflow_with_note_and_comment(app, accounts, items, db_engine):
+    client = client_for(app, "staff")
+    item = items["high"]
+    response = post_form(client, f"/triage/notification/{item}", {
+        "status": "comment_sent", "assignee_id": str(accounts["staff"]), "comment_text": "Please align with IEC 62368",
+        "comment_sent_on": "2024-05-01", "note": "Called the enquiry point"}, page=f"/items/notification/{item}")
+    assert response.status_code == 303
+    with Session(db_engine) as session:
+        triage = session.get(Triage, ("notification", item))
+        assert (triage.status, triage.assignee_id, triage.comment_sent_on) == (
+            "comment_sent", accounts["staff"], date(2024, 5, 1))
+        assert [n.text for n in session.exec(select(TriageNote))] == ["Called the enquiry point"]
+    assert _audit(db_engine) == ["triage.update"]
+    assert "Item high" not in client.get("/triage").text
+    assert "Item high" in client.get("/triage?status=comment_sent").text
+    page = client.get(f"/items/notification/{item}").text
+    assert "Called the enquiry point" in page and "Please align with IEC 62368" in page
+    assert post_form(client, f"/triage/notification/{item}", {"status": "bogus"}).status_code == 400
+    assert post_form(client, "/triage/notification/99999", {"status": "closed"}).status_code == 404
+
+
+def test_confirming_tags_stores_human_tags(app, accounts, items, db_engine):
+    client = client_for(app, "staff")
+    item = items["low"]
+    response = post_form(client, f"/triage/notification/{item}/tags", {"sectors": ["OME", "NM"]},
+                         page=f"/items/notification/{item}")
+    assert response.status_code == 303
+    with Session(db_engine) as session:
+        human = session.exec(select(SectorTag).where(SectorTag.origin == "human", SectorTag.item_id == item)).all()
+    assert sorted(t.sector for t in human if t.decided) == ["NM", "OME"]
+    assert any(t.sector == "EI" and not t.decided for t in human)
+    assert _audit(db_engine) == ["tags.confirm"]
+    assert post_form(client, f"/triage/notification/{item}/tags", {"sectors": ["XX"]}).status_code == 400
+
+
+def test_bulk_actions(app, accounts, items, db_engine):
+    client = client_for(app, "staff")
+    chosen = [f"notification:{items['low']}", f"notification:{items['medium']}"]
+    response = post_form(client, "/triage/bulk", {"items": chosen, "status": "no_action"}, page="/triage")
+    assert response.status_code == 303
+    with Session(db_engine) as session:
+        statuses = {t.item_id: t.status for t in session.exec(select(Triage))}
+    assert statuses == {items["low"]: "no_action", items["medium"]: "no_action"}
+    assert _audit(db_engine) == ["triage.bulk"]
+    assert post_form(client, "/triage/bulk", {"items": ["nothing:1"], "status": "closed"}).status_code == 400
+
+
+def test_bulletin_groups_todays_items_by_sector_and_sends(app, accounts, items, db_engine):
+    client = client_for(app, "staff")
+    page = client.get("/bulletin")
+    assert page.status_code == 200 and "电子与信息" in page.text and "Item high" in page.text
+    assert "Item high" not in client.get(f"/bulletin?day={date.today() - timedelta(days=3)}").text
+    assert post_form(client, "/bulletin/send", page="/bulletin").status_code == 303
+    assert _audit(db_engine) == ["bulletin.send"]
