@@ -1,12 +1,13 @@
 """The REST API under ``/api/v1``: one router module per resource. Authentication and
 permissions are in :mod:`service.api.deps`, JSON errors in :mod:`service.api.errors`."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from service.api import admin, changes, intelligence, notifications, search, subscriptions, tokens, triage
+from service.api.deps import no_nul_characters
 from service.api.errors import install_error_handlers
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(no_nul_characters)])
 for module in (search, notifications, changes, intelligence, subscriptions, triage, admin, tokens):
     router.include_router(module.router)
 

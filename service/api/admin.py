@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require
+from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require, ID_MAX, RowId
 from service.security import MIN_PASSWORD_LENGTH, audit, hash_password
 from store.members import resolve_member
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Delivery, Source, User, UserPublic
@@ -156,7 +156,7 @@ def add_user(body: UserIn, user: User = Depends(admin), session: Session = Depen
 
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
-def edit_user(user_id: int, body: UserPatch, user: User = Depends(admin), session: Session = Depends(get_session)):
+def edit_user(user_id: RowId, body: UserPatch, user: User = Depends(admin), session: Session = Depends(get_session)):
     """Change a user's role, name, member, language or password, or (de)activate them."""
     target = session.get(User, user_id)
     if target is None:
@@ -220,7 +220,7 @@ def dead_deliveries(params: PageParams = Depends(page_params), _: User = Depends
 
 
 @router.post("/deliveries/{delivery_id}/replay", response_model=DeliveryOut)
-def replay(delivery_id: int, user: User = Depends(admin), session: Session = Depends(get_session)):
+def replay(delivery_id: RowId, user: User = Depends(admin), session: Session = Depends(get_session)):
     """Put a dead delivery back in the queue with a fresh set of attempts."""
     if session.get(Delivery, delivery_id) is None:
         raise not_found(f"delivery {delivery_id}")
@@ -243,7 +243,7 @@ class AuditOut(BaseModel):
 
 
 @router.get("/audit", response_model=Page[AuditOut])
-def audit_log(user_id: int | None = Query(None), action: str | None = Query(None, max_length=80),
+def audit_log(user_id: int | None = Query(None, ge=1, le=ID_MAX), action: str | None = Query(None, max_length=80),
               params: PageParams = Depends(page_params), _: User = Depends(admin),
               session: Session = Depends(get_session)):
     """The audit log, newest first."""

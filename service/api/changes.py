@@ -5,7 +5,7 @@ from dataclasses import replace
 from fastapi import APIRouter, Depends
 from sqlmodel import Session
 
-from service.api.deps import Page, get_session, not_found, require
+from service.api.deps import Page, get_session, not_found, require, RowId
 from service.api.schemas import Classified, SearchHit, classified
 from service.api.search import run_search, search_query
 from store.models import StandardsChange, StandardsChangePublic, User
@@ -29,7 +29,7 @@ def list_changes(
 
 
 @router.get("/{change_id}", response_model=ChangeDetail)
-def get_change(change_id: int, _: User = Depends(require("search")), session: Session = Depends(get_session)):
+def get_change(change_id: RowId, _: User = Depends(require("search")), session: Session = Depends(get_session)):
     row = session.get(StandardsChange, change_id)
     if row is None:
         raise not_found(f"standards change {change_id}")

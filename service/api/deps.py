@@ -8,9 +8,9 @@ answered 404, as if they did not exist, so ids of others' records leak nothing.
 """
 
 from collections.abc import Iterator
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -23,6 +23,8 @@ from store.queries.users import user_for_token
 bearer = HTTPBearer(auto_error=False, description="An API token from `tbtwatch users token` or POST /api/v1/tokens.")
 T = TypeVar("T")
 MAX_PAGE_SIZE = 200
+ID_MAX = 2**31 - 1  # ids are 32-bit integers in the database
+RowId = Annotated[int, Path(ge=1, le=ID_MAX, description="Row id.")]
 
 
 def get_session() -> Iterator[Session]:
@@ -90,6 +92,17 @@ class Page(BaseModel, Generic[T]):
 
 def paged(items: list, total: int, params: PageParams) -> dict:
     return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+
+
+async def no_nul_characters(request: Request) -> None:
+    """Refuse NUL characters in the URL or a JSON body: no text column can store them
+    (PostgreSQL refuses them outright), so they are a client error, not a server one."""
+    if "%00" in request.url.path + "?" + request.url.query.lower():
+        raise HTTPException(422, "NUL characters are not allowed in the request")
+    if not request.headers.get("content-type", "").startswith("multipart/"):
+        body = await request.body()
+        if b"\\u0000" in body or b"\x00" in body:
+            raise HTTPException(422, "NUL characters are not allowed in the request")
 
 
 def not_found(what: str) -> HTTPException:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from service.api.deps import Page, PageParams, current_user, get_session, not_found, page_params, paged, require
+from service.api.deps import Page, PageParams, current_user, get_session, not_found, page_params, paged, require, RowId
 from service.api.schemas import Classified, classified
 from service.security import audit, can
 from service.web.embassy import MAX_ATTACHMENT, AttachmentError, attachment_type
@@ -162,14 +162,14 @@ def create_report(body: ReportCreate, user: User = Depends(require("intelligence
 
 
 @router.get("/{report_id}", response_model=ReportDetail)
-def get_report(report_id: int, user: User = Depends(current_user), session: Session = Depends(get_session)):
+def get_report(report_id: RowId, user: User = Depends(current_user), session: Session = Depends(get_session)):
     report = _visible(session, user, report_id)
     return {**report.model_dump(), "attachments": _attachments(session, report.id),
             **classified(session, item_kind="intelligence", item_id=report.id)}
 
 
 @router.patch("/{report_id}", response_model=ReportPublic)
-def edit_report(report_id: int, body: ReportFields, user: User = Depends(require("intelligence.submit")),
+def edit_report(report_id: RowId, body: ReportFields, user: User = Depends(require("intelligence.submit")),
                 session: Session = Depends(get_session)):
     """Change a draft or rejected report of mine (a rejected one becomes a draft again)."""
     report = _own_editable(session, user, report_id)
@@ -184,7 +184,7 @@ def edit_report(report_id: int, body: ReportFields, user: User = Depends(require
 
 
 @router.post("/{report_id}/submit", response_model=ReportPublic)
-def submit_report(report_id: int, user: User = Depends(require("intelligence.submit")),
+def submit_report(report_id: RowId, user: User = Depends(require("intelligence.submit")),
                   session: Session = Depends(get_session)):
     report = _own_editable(session, user, report_id)
     report.status, report.submitted_at = "submitted", utcnow()
@@ -195,7 +195,7 @@ def submit_report(report_id: int, user: User = Depends(require("intelligence.sub
 
 
 @router.delete("/{report_id}", status_code=204)
-def delete_report(report_id: int, user: User = Depends(require("intelligence.submit")),
+def delete_report(report_id: RowId, user: User = Depends(require("intelligence.submit")),
                   session: Session = Depends(get_session)):
     """Delete a draft or rejected report of mine, with its attachments."""
     session.delete(_own_editable(session, user, report_id))
@@ -218,14 +218,14 @@ def _review(session: Session, user: User, report_id: int, decision: str, note: s
 
 
 @router.post("/{report_id}/publish", response_model=ReportPublic)
-def publish_report(report_id: int, body: Decision | None = None,
+def publish_report(report_id: RowId, body: Decision | None = None,
                    user: User = Depends(require("intelligence.review")), session: Session = Depends(get_session)):
     """Publish a submitted report: visible to all, then tagged and alerted like notifications."""
     return _review(session, user, report_id, "publish", body.note if body else None)
 
 
 @router.post("/{report_id}/reject", response_model=ReportPublic)
-def reject_report(report_id: int, body: Decision | None = None,
+def reject_report(report_id: RowId, body: Decision | None = None,
                   user: User = Depends(require("intelligence.review")), session: Session = Depends(get_session)):
     """Send a submitted report back to its author, with a note."""
     return _review(session, user, report_id, "reject", body.note if body else None)
@@ -238,12 +238,12 @@ def _attachments(session: Session, report_id: int) -> list[dict]:
 
 
 @router.get("/{report_id}/attachments", response_model=list[AttachmentPublic], tags=["attachments"])
-def list_attachments(report_id: int, user: User = Depends(current_user), session: Session = Depends(get_session)):
+def list_attachments(report_id: RowId, user: User = Depends(current_user), session: Session = Depends(get_session)):
     return _attachments(session, _visible(session, user, report_id).id)
 
 
 @router.post("/{report_id}/attachments", response_model=AttachmentPublic, status_code=201, tags=["attachments"])
-async def upload_attachment(report_id: int, file: UploadFile = File(..., description="PDF, DOCX or image, ≤ 10 MB."),
+async def upload_attachment(report_id: RowId, file: UploadFile = File(..., description="PDF, DOCX or image, ≤ 10 MB."),
                             user: User = Depends(require("intelligence.submit")),
                             session: Session = Depends(get_session)):
     """Attach a file to a draft of mine; its type is judged by its bytes, not its name."""
@@ -262,7 +262,7 @@ async def upload_attachment(report_id: int, file: UploadFile = File(..., descrip
 
 @router.get("/{report_id}/attachments/{attachment_id}", tags=["attachments"],
             responses={200: {"content": {"application/octet-stream": {}}, "description": "The file."}})
-def download_attachment(report_id: int, attachment_id: int, user: User = Depends(current_user),
+def download_attachment(report_id: RowId, attachment_id: RowId, user: User = Depends(current_user),
                         session: Session = Depends(get_session)):
     _visible(session, user, report_id)
     attachment = session.get(Attachment, attachment_id)
@@ -274,7 +274,7 @@ def download_attachment(report_id: int, attachment_id: int, user: User = Depends
 
 
 @router.delete("/{report_id}/attachments/{attachment_id}", status_code=204, tags=["attachments"])
-def delete_attachment(report_id: int, attachment_id: int, user: User = Depends(require("intelligence.submit")),
+def delete_attachment(report_id: RowId, attachment_id: RowId, user: User = Depends(require("intelligence.submit")),
                       session: Session = Depends(get_session)):
     _own_editable(session, user, report_id)
     attachment = session.get(Attachment, attachment_id)

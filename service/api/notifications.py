@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from service.api.deps import Page, get_session, not_found, require
+from service.api.deps import Page, get_session, not_found, require, RowId
 from service.api.schemas import Classified, SearchHit, classified
 from service.api.search import run_search, search_query
 from store.models import Notification, NotificationPublic, User
@@ -42,7 +42,7 @@ def list_notifications(
 
 @router.get("/{notification_id}", response_model=NotificationDetail)
 def get_notification(
-    notification_id: int,
+    notification_id: RowId,
     _: User = Depends(require("search")),
     session: Session = Depends(get_session),
 ):

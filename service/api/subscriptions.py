@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require
+from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require, ID_MAX, RowId
 from store.models import (
     FREQUENCIES,
     ITEM_KINDS,
@@ -175,12 +175,12 @@ def create_subscription(body: SubscriptionFields, user: User = Depends(subscribe
 
 
 @router.get("/subscriptions/{subscription_id}", response_model=SubscriptionOut)
-def get_subscription(subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(get_session)):
+def get_subscription(subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
     return _own(session, user, subscription_id)
 
 
 @router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionOut)
-def edit_subscription(subscription_id: int, body: SubscriptionPatch, user: User = Depends(subscriber),
+def edit_subscription(subscription_id: RowId, body: SubscriptionPatch, user: User = Depends(subscriber),
                       session: Session = Depends(get_session)):
     """Change some fields; ``active: false`` pauses, ``true`` resumes."""
     row = _own(session, user, subscription_id)
@@ -211,17 +211,17 @@ def _set_active(session: Session, user: User, subscription_id: int, active: bool
 
 
 @router.post("/subscriptions/{subscription_id}/pause", response_model=SubscriptionOut)
-def pause_subscription(subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(get_session)):
+def pause_subscription(subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
     return _set_active(session, user, subscription_id, False)
 
 
 @router.post("/subscriptions/{subscription_id}/resume", response_model=SubscriptionOut)
-def resume_subscription(subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(get_session)):
+def resume_subscription(subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
     return _set_active(session, user, subscription_id, True)
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204)
-def delete_subscription(subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(get_session)):
+def delete_subscription(subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
     session.delete(_own(session, user, subscription_id))
     session.commit()
     return Response(status_code=204)
@@ -238,7 +238,7 @@ def test_sender():
 
 @router.post("/subscriptions/{subscription_id}/test", status_code=202,
              responses={501: {"description": "This installation cannot send test messages."}})
-def send_test(subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(get_session)):
+def send_test(subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
     """Queue a test message to every channel of the subscription."""
     row = _own(session, user, subscription_id)
     sender = test_sender()
@@ -264,7 +264,7 @@ class AlertOut(BaseModel):
 
 @router.get("/alerts", response_model=Page[AlertOut], tags=["alerts"])
 def list_alerts(dismissed: bool | None = Query(None, description="Only dismissed (true) or not (false)."),
-                subscription_id: int | None = Query(None), params: PageParams = Depends(page_params),
+                subscription_id: int | None = Query(None, ge=1, le=ID_MAX), params: PageParams = Depends(page_params),
                 user: User = Depends(subscriber), session: Session = Depends(get_session)):
     """Alerts of my subscriptions, newest first."""
     statement = (select(Alert).join(Subscription, col(Subscription.id) == col(Alert.subscription_id))
@@ -286,7 +286,7 @@ def list_alerts(dismissed: bool | None = Query(None, description="Only dismissed
 
 
 @router.post("/alerts/{alert_id}/dismiss", response_model=AlertOut, tags=["alerts"])
-def dismiss_alert(alert_id: int, user: User = Depends(subscriber), session: Session = Depends(get_session)):
+def dismiss_alert(alert_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
     alert = session.get(Alert, alert_id)
     owner = session.get(Subscription, alert.subscription_id) if alert else None
     if owner is None or owner.user_id != user.id:

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from service.api.deps import current_user, get_session, not_found
+from service.api.deps import current_user, get_session, not_found, RowId
 from service.security import new_token
 from store.models import User, UserPublic
 from store.queries.users import add_token, list_tokens, revoke_token
@@ -51,7 +51,7 @@ def make_token(body: TokenIn, user: User = Depends(current_user), session: Sessi
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke(token_id: int, user: User = Depends(current_user), session: Session = Depends(get_session)):
+def revoke(token_id: RowId, user: User = Depends(current_user), session: Session = Depends(get_session)):
     if revoke_token(session, user_id=user.id, token_id=token_id) is None:
         raise not_found(f"token {token_id}")
     session.commit()

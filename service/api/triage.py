@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from nlp.catalogue import DEFAULT_EDITION
-from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require
+from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require, ID_MAX, RowId
 from service.security import audit, can
 from service.web.labels import sector_codes
 from store.interchange import record_from_notification
@@ -97,7 +97,7 @@ class TriageOut(BaseModel):
 class TriageChange(BaseModel):
     model_config = {"extra": "forbid"}
     status: Status | None = None
-    assignee_id: int | None = Field(None, description="A staff member; null to unassign (with set_assignee).")
+    assignee_id: int | None = Field(None, ge=1, le=ID_MAX, description="A staff member; null to unassign (with set_assignee).")
     set_assignee: bool = Field(False, description="Apply assignee_id (also when null).")
     comment_text: str | None = Field(None, max_length=100_000)
     comment_sent_on: date | None = None
@@ -114,14 +114,14 @@ class TagsIn(BaseModel):
 
 class ItemRef(BaseModel):
     kind: Kind
-    id: int
+    id: int = Field(ge=1, le=ID_MAX)
 
 
 class BulkChange(BaseModel):
     model_config = {"extra": "forbid"}
     items: list[ItemRef] = Field(min_length=1, max_length=500)
     status: Status | None = None
-    assignee_id: int | None = None
+    assignee_id: int | None = Field(None, ge=1, le=ID_MAX)
     set_assignee: bool = False
 
 
@@ -185,7 +185,7 @@ def triage_queue(
     status: Status = Query("new"),
     kind: list[Kind] = Query([], description="Only these kinds."),
     sector: str | None = Query(None, max_length=16),
-    assignee_id: int | None = Query(None),
+    assignee_id: int | None = Query(None, ge=1, le=ID_MAX),
     params: PageParams = Depends(page_params),
     _: User = Depends(staff),
     session: Session = Depends(get_session),
@@ -257,13 +257,13 @@ def bulk_change(body: BulkChange, user: User = Depends(staff), session: Session 
 
 
 @router.get("/{kind}/{item_id}", response_model=TriageOut)
-def get_triage(kind: Kind, item_id: int, _: User = Depends(staff), session: Session = Depends(get_session)):
+def get_triage(kind: Kind, item_id: RowId, _: User = Depends(staff), session: Session = Depends(get_session)):
     _item(session, kind, item_id)
     return _triage_out(session, kind, item_id)
 
 
 @router.patch("/{kind}/{item_id}", response_model=TriageOut)
-def change_triage(kind: Kind, item_id: int, body: TriageChange, user: User = Depends(staff),
+def change_triage(kind: Kind, item_id: RowId, body: TriageChange, user: User = Depends(staff),
                   session: Session = Depends(get_session)):
     """Move the status, assign, record the comment and the date sent, add a note."""
     _item(session, kind, item_id)
@@ -273,7 +273,7 @@ def change_triage(kind: Kind, item_id: int, body: TriageChange, user: User = Dep
 
 
 @router.post("/{kind}/{item_id}/notes", response_model=TriageOut, status_code=201)
-def add_note(kind: Kind, item_id: int, body: NoteIn, user: User = Depends(staff),
+def add_note(kind: Kind, item_id: RowId, body: NoteIn, user: User = Depends(staff),
              session: Session = Depends(get_session)):
     _item(session, kind, item_id)
     session.add(TriageNote(item_kind=kind, item_id=item_id, author_id=user.id, text=body.text.strip()))
@@ -283,7 +283,7 @@ def add_note(kind: Kind, item_id: int, body: NoteIn, user: User = Depends(staff)
 
 
 @router.put("/{kind}/{item_id}/tags", response_model=list[str])
-def set_tags(kind: Kind, item_id: int, body: TagsIn, user: User = Depends(staff),
+def set_tags(kind: Kind, item_id: RowId, body: TagsIn, user: User = Depends(staff),
              session: Session = Depends(get_session)):
     """Confirm or correct the item's sectors; returns its effective sectors."""
     _item(session, kind, item_id)
