@@ -11,7 +11,7 @@ from store.models import NotificationCreate
 from store.symbols import Symbol, parse_symbols
 
 from crawlers.items import NotificationRecord
-from crawlers.normalise import first_text, hs_codes, ics_codes, links, names, parse_date, plain_text
+from crawlers.normalise import first_text, hs_codes, ics_codes, links, names, parse_date, plain_text, text_language
 
 EPING_VIEW_URL = "https://eping.wto.org/en/Search?viewData={}"
 
@@ -66,9 +66,9 @@ def notification_records(item: dict, location: str, *, partial: bool = False,
         countries_affected=names(item.get("countriesAffected")),
         all_trading_partners=_flag(item.get("allTradingPartners")),
         joint_symbols=joint,
-        language="en",
         links=links(item.get("notifiedDocumentLink")),
     )
+    fields["language"] = text_language(fields["title"], fields["description"], fields["products_text"])
     landing = links(item.get("linkToNotification"))
     external_id = str(item["id"]) if item.get("id") not in (None, "") else None
     records = []

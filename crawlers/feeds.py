@@ -15,7 +15,7 @@ from scrapy.http import Response
 
 from crawlers.base import BaseSpider
 from crawlers.items import ChangeRecord
-from crawlers.normalise import ics_codes, plain_text
+from crawlers.normalise import ics_codes, parse_date, plain_text
 from store.models.items import StandardsChangeBase
 
 # Bozo conditions that do not make a feed malformed (as in reader).
@@ -23,13 +23,22 @@ HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 RAW_FIELDS = ("id", "title", "link", "summary", "published", "updated", "author", "tags")
 
 
+def _published(entry, field: str):
+    """A field of an entry as published (feedparser's fallback from updated to published warns)."""
+    return entry[field] if field in entry.keys() else None
+
+
 def _entry_date(entry) -> date | None:
-    parsed: time.struct_time | None = entry.get("published_parsed") or entry.get("updated_parsed")
-    return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday) if parsed else None
+    """The date as the publisher wrote it (feedparser's parsed dates are moved to UTC)."""
+    try:
+        return parse_date(_published(entry, "published") or _published(entry, "updated"))
+    except ValueError:
+        parsed: time.struct_time | None = _published(entry, "published_parsed") or _published(entry, "updated_parsed")
+        return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday) if parsed else None
 
 
 def _raw(entry) -> dict:
-    return {field: entry.get(field) for field in RAW_FIELDS if entry.get(field) is not None}
+    return {field: entry[field] for field in RAW_FIELDS if _published(entry, field) is not None}
 
 
 class FeedSpider(BaseSpider):

@@ -179,3 +179,11 @@ def links(*values) -> list[str]:
             text = html.unescape(str(value))
             found.extend(url.rstrip(".)") for url in _URL.findall(text))
     return list(dict.fromkeys(found))
+
+
+def text_language(*texts: str | None, default: str = "en") -> str:
+    """``zh`` when the texts are mostly Chinese (portals publish translations through the same
+    channels), else ``default`` (the language the source was asked for)."""
+    letters = [char for text in texts if text for char in text if char.isalpha()]
+    cjk = sum(1 for char in letters if "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf")
+    return "zh" if letters and cjk / len(letters) > 0.3 else default

@@ -6,7 +6,7 @@ from crawlers.feeds import FeedSpider
 from crawlers.normalise import plain_text
 
 SERIES_FEEDS = {"L": 222, "C": 221}
-CELEX = re.compile(r"CELEX[:%3A]+([0-9A-Z()]+)", re.IGNORECASE)
+CELEX = re.compile(r"CELEX(?::|%3A)([0-9A-Z()]+)", re.IGNORECASE)
 
 
 class EurlexOjSpider(FeedSpider):

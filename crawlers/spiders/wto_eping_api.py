@@ -68,14 +68,15 @@ class EpingApiSpider(BaseSpider):
                 yield self.page_request(page, attempt + 1)
             else:
                 self.fail(f"{response.url}: unreadable page ({error})")
-                yield from self.next_page(page, getattr(self, "total", 0), self.page_size)
+                yield from self.next_page(page)
             return
-        self.total = total
+        self.total, self.served_page_size = total, int(_field(data, "pageSize") or self.page_size)
         for index, item in enumerate(items):
             yield from self.build(notification_records, item, f"{response.url} items[{index}]")
         if items:
-            yield from self.next_page(page, total, int(_field(data, "pageSize") or self.page_size))
+            yield from self.next_page(page)
 
-    def next_page(self, page: int, total: int, page_size: int):
-        if page * page_size < total:
+    def next_page(self, page: int):
+        """The request of the page after ``page``, if the total count seen so far says there is one."""
+        if page * getattr(self, "served_page_size", self.page_size) < getattr(self, "total", 0):
             yield self.page_request(page + 1)
