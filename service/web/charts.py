@@ -52,8 +52,7 @@ def stacked_bars(months: list[str], counts: Counter, series: list[str], names: d
                 chart.bars.append(Bar(round(x, 1), round(y, 1), round(step * 0.7, 1), round(h, 1),
                                       colors[s], f"{month} · {names.get(s, s)}: {value}"))
         chart.labels.append((round(left + i * step + step / 2, 1), month[2:]))
-    for fraction in (0, 0.5, 1):
-        value = round(peak * fraction)
+    for value in sorted({0, peak // 2, peak}):
         chart.ticks.append((round(bottom - value * scale, 1), value))
     chart.legend = [(colors[s], names.get(s, s)) for s in series]
     return chart

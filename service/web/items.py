@@ -154,7 +154,8 @@ def item_page(request: Request, kind: str, item_id: int, user: User = Depends(re
         "item": item,
         "summary": summaries(session, [item])[0],
         "fields": fields,
-        "thread": thread(session, base_symbol=item.base_symbol) if isinstance(item, Notification) else [],
+        "thread": thread(session, base_symbol=item.base_symbol)
+        if isinstance(item, Notification) and item.base_symbol else [],
         "revisions": list(session.exec(
             select(ItemRevision).where(ItemRevision.item_kind == kind, ItemRevision.item_id == item_id)
             .order_by(col(ItemRevision.changed_at).desc())

@@ -15,7 +15,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 def _lang_url(request: Request, language: str) -> str:
     """This page's address in ``language``, keeping its other query parameters."""
-    url = request.url.remove_query_params("lang").include_query_params(lang=language)
+    url = request.url.remove_query_params(["lang", "done"]).include_query_params(lang=language)
     return f"{url.path}?{url.query}"
 
 

@@ -69,7 +69,8 @@ def summary(item: SQLModel) -> ItemSummary:
     """The list shape of one item (without tags; see :func:`summaries`)."""
     if isinstance(item, Notification):
         return ItemSummary(
-            "notification", item.id, item.symbol, item.member_code or item.member_name,
+            "notification", item.id, item.symbol or item.external_id or f"#{item.id}",
+            item.member_code or item.member_name,
             item.committee, item.title or item.products_text or item.description or "",
             item.distribution_date, item.comment_deadline, item.hs_codes, item.ics_codes,
             item.source_url,

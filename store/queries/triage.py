@@ -41,10 +41,11 @@ def queue(
     kinds: tuple[str, ...] = tuple(ITEM_MODELS),
     limit: int = 100,
 ) -> list:
-    """Items in ``status`` (an item never triaged is new), most urgent first, then the
-    soonest comment deadline, then the newest."""
+    """Items in ``status`` (an item never triaged is new), most urgent first, then those
+    still open for comment by the soonest deadline, then the newest."""
     if status not in TRIAGE_STATUSES:
         raise ValueError(f"status must be one of {TRIAGE_STATUSES}")
+    today = date.today()
     urgency_rank = case(
         *((ItemClassification.urgency == level, rank) for level, rank in URGENCY_RANK.items()),
         else_=len(URGENCY_RANK),
@@ -69,14 +70,17 @@ def queue(
                 SectorTag.sector == sector, col(SectorTag.decided).is_(True)))
         order = [urgency_rank]
         if deadline is not None:
-            order.append(col(deadline).asc().nulls_last())
+            open_deadline = case((deadline >= today, deadline), else_=None)
+            order.append(open_deadline.asc().nulls_last())
         order += [col(dated).desc().nulls_last(), col(model.id).desc()]
         for item, rank in session.exec(statement.order_by(*order).limit(limit)):
             deadline_value = getattr(item, deadline.key) if deadline is not None else None
+            if deadline_value is None or deadline_value < today:
+                deadline_value = date.max
             dated_value = getattr(item, dated.key)
             if isinstance(dated_value, datetime):
                 dated_value = dated_value.date()
-            ranked.append(((rank, deadline_value or date.max, -(dated_value or date.min).toordinal()), item))
+            ranked.append(((rank, deadline_value, -(dated_value or date.min).toordinal()), item))
     ranked.sort(key=lambda pair: pair[0])
     return [item for _, item in ranked[:limit]]
 
