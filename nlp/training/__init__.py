@@ -1,12 +1,17 @@
 """Reproducible training of the shipped model (``nlp/model``): ``train(output_dir, seed=0)``.
 
 Two spaCy pipelines are trained from the configs next to this file (``sectors.cfg``,
-``hs_chapters.cfg``) on the data of ``nlp.training.data``, then merged into one pipeline whose
-components are ``sectors`` (textcat_multilabel) and ``hs_chapters`` (textcat). The seed fixes the
-data shuffling and the weight initialisation, so the same seed gives the same model.
+``hs_chapters.cfg``) on the data of ``nlp.training.data`` (generated from the catalogue and the
+HS/ICS nomenclatures) plus the hand-labelled real notifications of
+``resources/real_notifications.jsonl`` (a copy of the shared dev set; ``records=()`` leaves them
+out), then merged into one pipeline whose components are ``sectors`` (textcat_multilabel) and
+``hs_chapters`` (textcat). The seed fixes the data shuffling and the weight initialisation, so the
+same seed gives the same model. How well the recipe generalises is measured by
+``nlp.training.crossval`` (see ``nlp/MODEL.md``).
 """
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Iterable
@@ -22,12 +27,18 @@ from nlp.training.data import Example, hs_chapter_examples, records_to_examples,
 
 CONFIG_DIR = Path(__file__).parent
 DEFAULT_OUTPUT = Path(__file__).parents[1] / "model"
+REAL_RECORDS = Path(__file__).parent / "resources" / "real_notifications.jsonl"
+
+
+def real_records() -> list[dict]:
+    with REAL_RECORDS.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
 
 
 def train(output_dir: str | Path = DEFAULT_OUTPUT, seed: int = 0, edition: str = DEFAULT_EDITION,
-          records: Iterable[dict] = ()) -> Path:
-    """Train and save the pipeline; ``records`` (dev-set schema) are optional extra real examples."""
-    nlp = train_pipeline(seed=seed, edition=edition, records=records)
+          records: Iterable[dict] | None = None) -> Path:
+    """Train and save the pipeline; ``records`` (dev-set schema) default to the bundled real ones."""
+    nlp = train_pipeline(seed=seed, edition=edition, records=real_records() if records is None else records)
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(output_dir)

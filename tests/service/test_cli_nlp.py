@@ -37,7 +37,10 @@ def test_evaluate_text_only(tmp_path):
 
 def test_train_passes_output_and_seed(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(nlp.training, "train", lambda output, seed, records: calls.append((output, seed)) or output)
+    monkeypatch.setattr(nlp.training, "train",
+                        lambda output, seed, records: calls.append((output, seed, records)) or output)
     result = runner.invoke(nlp_cli.app, ["train", "--output", str(tmp_path / "m"), "--seed", "7"])
     assert result.exit_code == 0, result.output
-    assert calls == [(tmp_path / "m", 7)]
+    assert calls == [(tmp_path / "m", 7, None)]
+    runner.invoke(nlp_cli.app, ["train", "--output", str(tmp_path / "m"), "--generated-only"])
+    assert calls[-1] == (tmp_path / "m", 0, ())
