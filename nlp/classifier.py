@@ -18,8 +18,9 @@ Sectors of an edition the model was not trained on get rule evidence only.
 """
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+import multiprocessing
+import os
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +44,7 @@ MODEL_ALLOWS_PHRASE = 0.0
 SPS_SECTORS = frozenset({"BIO"})
 RESIDUE_WORDS = ("residue", "残留", "residuo", "residu")
 MAX_CHARS = 2000  # long descriptions add little once products and title are read
+PARALLEL_FROM = 2000  # below this many items, forking workers costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,6 @@ class Classification:
     sectors: list[SectorScore]
     hs_chapters: list[tuple[str, float]]
     edition: str
-    seconds: float = field(default=0.0, repr=False)
 
     @property
     def tags(self) -> list[str]:
@@ -84,8 +85,15 @@ class Classifier:
     def classify(self, item: ItemText) -> Classification:
         return self.classify_many([item])[0]
 
-    def classify_many(self, items: Iterable[ItemText], batch_size: int = 256) -> list[Classification]:
+    def classify_many(self, items: Iterable[ItemText], batch_size: int = 256,
+                      n_process: int | None = None) -> list[Classification]:
+        """Classify in batches; large inputs are split over ``n_process`` forked workers
+        (default: up to two, for at least ``PARALLEL_FROM`` items)."""
         items = list(items)
+        if n_process is None:
+            n_process = min(2, os.cpu_count() or 1) if len(items) >= PARALLEL_FROM else 1
+        if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
+            return _classify_in_workers(self, items, n_process)
         texts = [item.text[:MAX_CHARS] for item in items]
         docs = self.nlp.pipe(texts, batch_size=batch_size)
         return [self._decide(item, text, doc) for item, text, doc in zip(items, texts, docs)]
@@ -128,6 +136,23 @@ def _sector_score(code: str, model: float, codes: list[CodeMatch], phrases: list
         decided = False
     origin = "rule" if rule_score >= 0.5 else "model"
     return SectorScore(code, round(max(rule_score, model), 4), decided, reasons, origin)
+
+
+_worker_classifier: Classifier | None = None
+
+
+def _classify_in_workers(classifier: Classifier, items: list[ItemText], n_process: int) -> list[Classification]:
+    global _worker_classifier
+    _worker_classifier = classifier  # inherited by the forked workers, never pickled
+    size = -(-len(items) // n_process)
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    with multiprocessing.get_context("fork").Pool(n_process) as pool:
+        parts = pool.map(_classify_chunk, chunks)
+    return [result for part in parts for result in part]
+
+
+def _classify_chunk(items: list[ItemText]) -> list[Classification]:
+    return _worker_classifier.classify_many(items, n_process=1)
 
 
 @lru_cache(maxsize=4)
