@@ -22,13 +22,13 @@ def _location(error: dict) -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """JSON errors for the API; pages keep FastAPI's default handling of HTTP errors."""
-    from fastapi.exception_handlers import http_exception_handler
+    """JSON errors for the API; pages show HTTP errors as pages (:mod:`service.web.errors`)."""
+    from service.web.errors import error_page
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
         if not _is_api(request):
-            return await http_exception_handler(request, error)
+            return await error_page(request, error)
         detail = error.detail if isinstance(error.detail, str) else str(error.detail)
         return JSONResponse({"detail": detail}, status_code=error.status_code,
                             headers=getattr(error, "headers", None))
