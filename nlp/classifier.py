@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+import numpy
 import spacy
 from spacy.language import Language
 
@@ -77,6 +78,10 @@ class Classifier:
         self.nlp = nlp
         self.codes = CodeIndex(catalogue)
         self.phrases = PhraseEvidence(catalogue, nlp)
+        self._sector_model = nlp.get_pipe("sectors")
+        self._hs_model = nlp.get_pipe("hs_chapters")
+        self._sector_labels = list(self._sector_model.labels)
+        self._chapters = [label[len(HS_LABEL_PREFIX):] for label in self._hs_model.labels]
 
     @classmethod
     def load(cls, edition: str | Path = DEFAULT_EDITION, model_dir: Path = MODEL_DIR) -> "Classifier":
@@ -94,11 +99,22 @@ class Classifier:
             n_process = min(2, os.cpu_count() or 1) if len(items) >= PARALLEL_FROM else 1
         if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
             return _classify_in_workers(self, items, n_process)
-        texts = [item.text[:MAX_CHARS] for item in items]
-        docs = self.nlp.pipe(texts, batch_size=batch_size)
-        return [self._decide(item, text, doc) for item, text, doc in zip(items, texts, docs)]
+        results = []
+        for start in range(0, len(items), batch_size):
+            batch = items[start:start + batch_size]
+            texts = [item.text[:MAX_CHARS] for item in batch]
+            docs = [self.nlp.make_doc(text) for text in texts]
+            # The components' scores are read as arrays: writing ~100 floats per doc into
+            # doc.cats (what nlp.pipe does) cost more than the models themselves.
+            sector_scores = self._sector_model.predict(docs)
+            hs_scores = self._hs_model.predict(docs)
+            for i, (item, text, doc) in enumerate(zip(batch, texts, docs)):
+                model = dict(zip(self._sector_labels, sector_scores[i].tolist()))
+                results.append(self._decide(item, text, doc, model, _top_chapters(self._chapters, hs_scores[i])))
+        return results
 
-    def _decide(self, item: ItemText, text: str, doc) -> Classification:
+    def _decide(self, item: ItemText, text: str, doc, model: dict[str, float],
+                model_chapters: dict[str, float]) -> Classification:
         hs = list(item.hs_codes) + hs_codes_in_text(text)
         ics = list(item.ics_codes) + ics_codes_in_text(text)
         matches: dict[str, list[CodeMatch]] = {}
@@ -108,13 +124,17 @@ class Classifier:
         lowered = text.lower()
         sps_residue = (item.committee or "").upper() == "SPS", any(w in lowered for w in RESIDUE_WORDS)
         sectors = [
-            _sector_score(code, doc.cats.get(code, 0.0), matches.get(code, []), phrases.get(code, []),
+            _sector_score(code, model.get(code, 0.0), matches.get(code, []), phrases.get(code, []),
                           bool(phrases.get(OUTSIDE)), *sps_residue)
             for code in self.catalogue.codes
         ]
         sectors.sort(key=lambda s: (not s.decided, -s.score))
-        model_chapters = {k[len(HS_LABEL_PREFIX):]: v for k, v in doc.cats.items() if k.startswith(HS_LABEL_PREFIX)}
         return Classification(sectors, rank_chapters(hs, model_chapters), self.catalogue.edition)
+
+
+def _top_chapters(chapters: list[str], scores, top: int = 5) -> dict[str, float]:
+    best = numpy.argpartition(-scores, top)[:top]
+    return {chapters[i]: float(scores[i]) for i in best}
 
 
 def _sector_score(code: str, model: float, codes: list[CodeMatch], phrases: list[str],

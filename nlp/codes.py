@@ -19,6 +19,7 @@ _HS_TRIGGER = re.compile(
     r"((?:\d[\d.\s]*\d|\d)(?:\s*(?:[,;、，/]|and|y|et|及|和)\s*(?:\d[\d.\s]*\d|\d))*)",
     re.IGNORECASE,
 )
+_HS_MARKERS = ("hs", "ccc", "ncm", "sa:", "sa ", "tariff", "arancel", "税号", "税则号")
 _ICS_IN_TEXT = re.compile(r"(?<![\d.])(\d{2}\.\d{3}(?:\.\d{2})?)(?!\d|\.\d)")
 _ICS_FIELD = re.compile(r"\bics\b[^0-9]{0,20}(\d{2})(?!\d|\.\d)", re.IGNORECASE)
 
@@ -36,6 +37,9 @@ def normalise_ics(code: str) -> str | None:
 def hs_codes_in_text(text: str) -> list[str]:
     """HS codes quoted after an 'HS'/'HSN'/'CCCN'/'SA'/'税号' marker ("HS code(s): 8517.13.00")."""
     found: list[str] = []
+    lowered = text.lower()
+    if not any(marker in lowered for marker in _HS_MARKERS):  # cheap test: most texts quote no code
+        return found
     for match in _HS_TRIGGER.finditer(text):
         for piece in re.split(r"\s*(?:[,;、，/]|and|y|et|及|和)\s*", match.group(1)):
             for token in _split_run(piece):

@@ -29,6 +29,8 @@ _ACCENTS = str.maketrans(
 
 
 def normalise(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     return unicodedata.normalize("NFKC", text).lower().translate(_ACCENTS)
 
 
@@ -41,8 +43,20 @@ def _stem(word: str) -> str:
     return word
 
 
+class _Stems(dict):
+    """Memo of ``_stem``: the vocabulary of notifications is small, words repeat."""
+
+    def __missing__(self, word: str) -> str:
+        stem = self[word] = _stem(word)
+        return stem
+
+
+_stems = _Stems()
+
+
 def words(text: str) -> list[str]:
-    return [_stem(w) for w in _TOKEN.findall(normalise(text))]
+    stems = _stems
+    return [stems[w] for w in _TOKEN.findall(normalise(text))]
 
 
 class MixedScriptTokenizer:
