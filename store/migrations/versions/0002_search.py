@@ -22,16 +22,18 @@ depends_on = None
 
 CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+"
 
-# Text outside CJK runs as it is, then each CJK run as unigram, bigram, unigram, ... in order.
+# Text outside CJK runs as it is, then each CJK run as unigram, bigram, unigram, ... in order
+# (text without CJK characters skips the expansion).
 SEARCH_TEXT_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION tbtwatch_search_text(body text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
-SELECT regexp_replace(coalesce(body, ''), '{CJK}', ' ', 'g') || ' ' || coalesce((
+SELECT CASE WHEN body !~ '{CJK}' THEN coalesce(body, '') ELSE
+  regexp_replace(body, '{CJK}', ' ', 'g') || ' ' || coalesce((
     SELECT string_agg(grams.gram, ' ' ORDER BY runs.n, grams.i)
-    FROM regexp_matches(coalesce(body, ''), '{CJK}', 'g') WITH ORDINALITY AS runs(m, n),
+    FROM regexp_matches(body, '{CJK}', 'g') WITH ORDINALITY AS runs(m, n),
     LATERAL (SELECT i, substr(runs.m[1], (i + 1) / 2, 1 + (i + 1) % 2) AS gram
              FROM generate_series(1, 2 * length(runs.m[1]) - 1) AS i) AS grams
-), '')
+  ), '') END
 $f$
 """
 
