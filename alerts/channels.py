@@ -30,6 +30,7 @@ redirects are not followed). Generic Apprise targets (``json://``, ``form://``, 
 same check.
 """
 
+import base64
 import hashlib
 import hmac
 import ipaddress
@@ -39,9 +40,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
-from email.utils import formatdate, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import apprise
@@ -82,6 +81,28 @@ class Message:
     unsubscribe_url: str
     in_reply_to: str | None = None
     webhook_secret: str = field(default="", repr=False)
+
+
+def _one_line(value: str) -> str:
+    """A header value that cannot start another header."""
+    return " ".join(str(value).split())
+
+
+def encoded_words(text: str) -> str:
+    """An RFC 2047 header value: as is when ASCII, else base64 encoded-words of at most 45
+    octets each (whole characters), folded. (``email.header.Header`` does the same a hundred
+    times slower.)"""
+    if text.isascii():
+        return text
+    words, chunk = [], b""
+    for char in text:
+        encoded = char.encode()
+        if len(chunk) + len(encoded) > 45:
+            words.append(chunk)
+            chunk = b""
+        chunk += encoded
+    words.append(chunk)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(word).decode()}?=" for word in words)
 
 
 def channel_type(url: str) -> str:
@@ -168,8 +189,8 @@ class EmailSender:
 
     def __init__(self, smtp_url: str, mail_from: str, *, timeout: float = 30):
         self.server = SmtpServer.from_url(smtp_url)
-        self.mail_from = mail_from
-        self.envelope_from = parseaddr(mail_from)[1] or mail_from
+        name, self.envelope_from = parseaddr(mail_from)
+        self.from_header = formataddr((name, self.envelope_from), charset="utf-8")
         self.timeout = timeout
         self._smtp: smtplib.SMTP | None = None
         self._last_used = 0.0
@@ -194,28 +215,43 @@ class EmailSender:
             self._smtp = smtp
         return self._smtp
 
-    def build(self, address: str, message: Message) -> EmailMessage:
-        email = EmailMessage(policy=SMTP_POLICY)
-        email["From"] = self.mail_from
-        email["To"] = address
-        email["Subject"] = message.subject
-        email["Date"] = formatdate(usegmt=True)
-        email["Message-ID"] = message.message_id
-        if message.in_reply_to:
-            email["In-Reply-To"] = message.in_reply_to
-            email["References"] = message.in_reply_to
-        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
-        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        email["Auto-Submitted"] = "auto-generated"
-        email[EMAIL_IDEMPOTENCY_HEADER] = message.idempotency_key
-        email.set_content(message.text)
-        email.add_alternative(message.html, subtype="html")
-        return email
+    def build(self, address: str, message: Message) -> bytes:
+        """The message as sent: multipart/alternative, text then HTML, each UTF-8 in base64.
+
+        Written out directly rather than through :mod:`email`'s generator, which takes
+        milliseconds a message (over half the cost of a delivery at 10,000 mails a run). The
+        boundary holds ``=_``, which base64 lines cannot contain, so it never collides.
+        """
+        boundary = f"=_tbtwatch_{hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:24]}"
+        headers = {
+            "From": self.from_header,
+            "To": address,
+            "Subject": encoded_words(_one_line(message.subject)),
+            "Date": formatdate(usegmt=True),
+            "Message-ID": message.message_id,
+            "In-Reply-To": message.in_reply_to,
+            "References": message.in_reply_to,
+            "List-Unsubscribe": f"<{message.unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            EMAIL_IDEMPOTENCY_HEADER: message.idempotency_key,
+            "MIME-Version": "1.0",
+            "Content-Type": f'multipart/alternative; boundary="{boundary}"',
+        }
+        lines = [f"{name}: {value if name == 'Subject' else _one_line(value)}"
+                 for name, value in headers.items() if value]
+        lines.append("")
+        for subtype, body in (("plain", message.text), ("html", message.html)):
+            lines += [f"--{boundary}", f'Content-Type: text/{subtype}; charset="utf-8"',
+                      "Content-Transfer-Encoding: base64", "",
+                      base64.encodebytes(body.encode()).decode().rstrip("\n").replace("\n", "\r\n")]
+        lines += [f"--{boundary}--", ""]
+        return "\r\n".join(lines).encode()
 
     def send(self, address: str, message: Message) -> None:
-        email = self.build(address, message)
+        data = self.build(address, message)
         try:
-            self._connection().sendmail(self.envelope_from, [address], email.as_bytes())
+            self._connection().sendmail(self.envelope_from, [address], data)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             raise DeliveryError(f"recipient refused: {error.recipients}",

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from nlp.codes import normalise_hs, normalise_ics
-from store.members import is_eu_member_state, resolve_member
+from store.members import eu_member_states, resolve_member
 from store.queries.alerts import AlertItem
 
 URGENCY_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -81,24 +81,49 @@ class SubscriptionSpec:
         )
 
 
+_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
+
+
+def _mask(positions: list[int], size: int) -> int:
+    bits = bytearray((size + 7) // 8)
+    for position in positions:
+        bits[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _positions(mask: int) -> list[int]:
+    found = []
+    for index, byte in enumerate(mask.to_bytes((mask.bit_length() + 7) // 8, "little")):
+        if byte:
+            found.extend(index * 8 + bit for bit in _BITS[byte])
+    return found
+
+
 class _Selector:
-    """One selector's inverted index: value → ids, and the ids that leave it empty."""
+    """One selector's inverted index as bitmasks over subscription positions: value → mask,
+    and the mask of those that leave the selector empty."""
 
     def __init__(self):
-        self.by_value: dict[str, set[int]] = defaultdict(set)
-        self.unset: set[int] = set()
+        self._by_value: dict[str, list[int]] = defaultdict(list)
+        self._unset: list[int] = []
+        self.by_value: dict[str, int] = {}
+        self.unset = 0
 
-    def add(self, sub_id: int, values: Iterable[str]) -> None:
+    def add(self, position: int, values: Iterable[str]) -> None:
         values = list(values)
         if not values:
-            self.unset.add(sub_id)
+            self._unset.append(position)
         for value in values:
-            self.by_value[value].add(sub_id)
+            self._by_value[value].append(position)
 
-    def hits(self, values: Iterable[str]) -> set[int]:
-        found: set[int] = set()
+    def freeze(self, size: int) -> None:
+        self.by_value = {value: _mask(positions, size) for value, positions in self._by_value.items()}
+        self.unset = _mask(self._unset, size)
+
+    def hits(self, values: Iterable[str]) -> int:
+        found = 0
         for value in values:
-            found |= self.by_value.get(value, set())
+            found |= self.by_value.get(value, 0)
         return found
 
 
@@ -108,38 +133,43 @@ class _PrefixSelector(_Selector):
     def __init__(self, lineage):
         super().__init__()
         self.lineage = lineage
-        self.below: dict[str, set[int]] = defaultdict(set)  # ancestor → subs with a longer prefix
+        self._below: dict[str, list[int]] = defaultdict(list)  # ancestor → subs with a longer prefix
+        self.below: dict[str, int] = {}
 
-    def add(self, sub_id: int, values: Iterable[str]) -> None:
+    def add(self, position: int, values: Iterable[str]) -> None:
         values = list(values)
-        super().add(sub_id, values)
+        super().add(position, values)
         for value in values:
             for ancestor in self.lineage(value)[:-1]:
-                self.below[ancestor].add(sub_id)
+                self._below[ancestor].append(position)
 
-    def hits(self, values: Iterable[str]) -> set[int]:
-        found: set[int] = set()
+    def freeze(self, size: int) -> None:
+        super().freeze(size)
+        self.below = {code: _mask(positions, size) for code, positions in self._below.items()}
+
+    def hits(self, values: Iterable[str]) -> int:
+        found = 0
         for code in values:
-            for prefix in self.lineage(code):
-                found |= self.by_value.get(prefix, set())
-            found |= self.below.get(code, set())
+            found |= super().hits(self.lineage(code)) | self.below.get(code, 0)
         return found
 
 
-def _prefix_related(a: str, b: str, lineage) -> bool:
-    return a in lineage(b) or b in lineage(a)
-
-
 class SubscriptionIndex:
-    """Subscriptions indexed by selector, to match items against all of them at once."""
+    """Subscriptions indexed by selector, to match items against all of them at once.
 
-    def __init__(self, subscriptions: Iterable):
-        self.specs: dict[int, SubscriptionSpec] = {}
+    Every index is a bitmask over the subscriptions' positions (Python ints), so a selector
+    costs a few big-integer ANDs and ORs whatever the number of subscriptions; only the
+    matches are then looked at one by one, to say why."""
+
+    def __init__(self, subscriptions: Iterable = ()):
+        self.specs: list[SubscriptionSpec] = []
         self.sectors, self.members = _Selector(), _Selector()
-        self.committees, self.kinds = _Selector(), _Selector()
+        self.committees, self.kinds, self.keywords = _Selector(), _Selector(), _Selector()
         self.hs, self.ics = _PrefixSelector(hs_lineage), _PrefixSelector(ics_lineage)
-        self.urgency_at_least: list[set[int]] = [set() for _ in URGENCY_RANK]
-        self.with_keywords: set[int] = set()
+        self._selectors = (self.sectors, self.members, self.committees, self.kinds, self.keywords, self.hs, self.ics)
+        self._urgency: list[list[int]] = [[] for _ in URGENCY_RANK]
+        self.accepting: list[int] = []  # per urgency rank: the subscriptions it is enough for
+        self._frozen = True
         for subscription in subscriptions:
             self.add(subscription if isinstance(subscription, SubscriptionSpec)
                      else SubscriptionSpec.of(subscription))
@@ -148,59 +178,61 @@ class SubscriptionIndex:
         return len(self.specs)
 
     def add(self, spec: SubscriptionSpec) -> None:
-        self.specs[spec.id] = spec
-        self.sectors.add(spec.id, spec.sectors)
-        self.hs.add(spec.id, spec.hs)
-        self.ics.add(spec.id, spec.ics)
-        self.committees.add(spec.id, spec.committees)
-        self.kinds.add(spec.id, spec.kinds)
-        self.members.add(spec.id, spec.members)
-        for code in spec.members:
-            if is_eu_member_state(code):
-                self.members.by_value["EU"].add(spec.id)
-        for rank in range(spec.min_urgency, len(self.urgency_at_least)):
-            self.urgency_at_least[rank].add(spec.id)
-        if spec.keywords:
-            self.with_keywords.add(spec.id)
+        position = len(self.specs)
+        self.specs.append(spec)
+        self.sectors.add(position, spec.sectors)
+        self.hs.add(position, spec.hs)
+        self.ics.add(position, spec.ics)
+        self.committees.add(position, spec.committees)
+        self.kinds.add(position, spec.kinds)
+        self.keywords.add(position, spec.keywords)
+        self.members.add(position, spec.members | ({"EU"} if spec.members & EU_STATES else set()))
+        for rank in range(spec.min_urgency, len(self._urgency)):
+            self._urgency[rank].append(position)
+        self._frozen = False
+
+    def _freeze(self) -> None:
+        size = len(self.specs)
+        for selector in self._selectors:
+            selector.freeze(size)
+        self.accepting = [_mask(positions, size) for positions in self._urgency]
+        self._frozen = True
+
+    def match_ids(self, item: AlertItem) -> list[int]:
+        """The ids of the subscriptions ``item`` reaches."""
+        mask, _ = self._candidates(item)
+        return [self.specs[position].id for position in _positions(mask)]
 
     def match(self, item: AlertItem) -> dict[int, dict]:
         """Subscription id → why (the selectors it set and what in the item met them)."""
-        hs_codes = _item_hs(item)
-        ics_codes = _item_ics(item)
+        mask, facts = self._candidates(item)
+        return {spec.id: facts.why(spec) for spec in map(self.specs.__getitem__, _positions(mask))}
+
+    def _candidates(self, item: AlertItem) -> tuple[int, "_Facts"]:
+        if not self._frozen:
+            self._freeze()
+        hs_codes, ics_codes = _item_hs(item), _item_ics(item)
         member = item.member_code.upper() if item.member_code else None
         committee = item.committee.upper() if item.kind == "notification" and item.committee else None
-        rank = URGENCY_RANK.get(item.urgency or "low", 0)
-        per_selector = [
-            (self.sectors.unset, self.sectors.hits(item.sectors)),
-            (self.hs.unset, self.hs.hits(hs_codes)),
-            (self.ics.unset, self.ics.hits(ics_codes)),
-            (self.members.unset, self.members.hits([member] if member else [])),
-            (self.committees.unset, self.committees.hits([committee] if committee else [])),
-            (self.kinds.unset, self.kinds.hits([item.kind])),
-        ]
-        per_selector.sort(key=lambda pair: len(pair[0]) + len(pair[1]))
-        candidates = self.urgency_at_least[rank]
-        for unset, hits in per_selector:
-            candidates = (candidates & unset) | (candidates & hits)
+        candidates = self.accepting[URGENCY_RANK.get(item.urgency or "low", 0)] if self.specs else 0
+        for selector, values in ((self.members, [member] if member else []),
+                                 (self.sectors, item.sectors),
+                                 (self.hs, hs_codes),
+                                 (self.ics, ics_codes),
+                                 (self.committees, [committee] if committee else []),
+                                 (self.kinds, [item.kind])):
             if not candidates:
-                return {}
-        text = item.text().casefold()
-        found: dict[str, bool] = {}
+                break
+            candidates &= selector.unset | selector.hits(values)
+        found_keywords: set[str] = set()
+        if candidates & ~self.keywords.unset:
+            text = item.text().casefold()
+            found_keywords = {keyword for keyword in self.keywords.by_value if keyword in text}
+            candidates &= self.keywords.unset | self.keywords.hits(found_keywords)
+        return candidates, _Facts(item, hs_codes, ics_codes, member, committee, found_keywords)
 
-        def keyword_hits(spec: SubscriptionSpec) -> list[str]:
-            for keyword in spec.keywords:
-                if keyword not in found:
-                    found[keyword] = keyword in text
-            return [k for k in spec.keywords if found[k]]
 
-        matches = {}
-        for sub_id in candidates:
-            spec = self.specs[sub_id]
-            keywords = keyword_hits(spec) if sub_id in self.with_keywords else []
-            if spec.keywords and not keywords:
-                continue
-            matches[sub_id] = _why(spec, item, hs_codes, ics_codes, member, committee, keywords)
-        return matches
+EU_STATES = frozenset(member.code for member in eu_member_states())
 
 
 def _item_hs(item: AlertItem) -> list[str]:
@@ -212,24 +244,58 @@ def _item_ics(item: AlertItem) -> list[str]:
     return list(filter(None, map(normalise_ics, item.ics_codes)))
 
 
-def _why(spec: SubscriptionSpec, item: AlertItem, hs_codes, ics_codes, member, committee, keywords) -> dict:
-    why: dict = {}
-    if spec.sectors:
-        why["sectors"] = {code: item.sectors[code] for code in sorted(spec.sectors) if code in item.sectors}
-    if spec.hs:
-        why["hs"] = sorted(p for p in spec.hs if any(_prefix_related(p, c, hs_lineage) for c in hs_codes))
-    if spec.ics:
-        why["ics"] = sorted(p for p in spec.ics if any(_prefix_related(p, c, ics_lineage) for c in ics_codes))
-    if spec.members:
-        why["member"] = member
-        if member not in spec.members:
-            why["via"] = sorted(code for code in spec.members if is_eu_member_state(code))
-    if spec.committees:
-        why["committee"] = committee
-    if spec.kinds:
-        why["kind"] = item.kind
-    if keywords:
-        why["keywords"] = keywords
-    if spec.min_urgency:
-        why["urgency"] = item.urgency
-    return why
+class _Facts:
+    """What of one item a subscription's selectors can meet, to say why it matched. Parts of
+    the answer are kept per selector value (many subscriptions share a set of sectors or
+    markets), so explaining thousands of matches stays cheap."""
+
+    def __init__(self, item: AlertItem, hs_codes, ics_codes, member, committee, keywords):
+        self.item, self.member, self.committee, self.keywords = item, member, committee, keywords
+        self.hs = _related(hs_codes, hs_lineage)
+        self.ics = _related(ics_codes, ics_lineage)
+        self._parts: dict[tuple[str, frozenset], object] = {}
+
+    def _part(self, name: str, values: frozenset, compute):
+        key = (name, values)
+        if key not in self._parts:
+            self._parts[key] = compute(values)
+        return self._parts[key]
+
+    def _sectors(self, codes: frozenset) -> dict:
+        return {code: self.item.sectors[code] for code in sorted(codes) if code in self.item.sectors}
+
+    def why(self, spec: SubscriptionSpec) -> dict:
+        item = self.item
+        why: dict = {}
+        if spec.sectors:
+            why["sectors"] = self._part("sectors", spec.sectors, self._sectors)
+        if spec.hs:
+            why["hs"] = self._part("hs", spec.hs, lambda codes: sorted(filter(self.hs, codes)))
+        if spec.ics:
+            why["ics"] = self._part("ics", spec.ics, lambda codes: sorted(filter(self.ics, codes)))
+        if spec.members:
+            why["member"] = self.member
+            if self.member not in spec.members:
+                why["via"] = self._part("via", spec.members, lambda codes: sorted(codes & EU_STATES))
+        if spec.committees:
+            why["committee"] = self.committee
+        if spec.kinds:
+            why["kind"] = item.kind
+        if spec.keywords:
+            why["keywords"] = [k for k in spec.keywords if k in self.keywords]
+        if spec.min_urgency:
+            why["urgency"] = item.urgency
+        return why
+
+
+def _related(codes: list[str], lineage):
+    """A test: is a subscriber's prefix an ancestor of, equal to, or below one of ``codes``?"""
+    above = {prefix for code in codes for prefix in lineage(code)}
+    answers: dict[str, bool] = {}
+
+    def related(prefix: str) -> bool:
+        if prefix not in answers:
+            answers[prefix] = prefix in above or any(code in lineage(prefix) for code in codes)
+        return answers[prefix]
+
+    return related

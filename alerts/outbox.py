@@ -30,9 +30,10 @@ from store.models.types import utcnow
 from store.queries.alerts import (
     alerts_by_id,
     claim_deliveries,
-    finish_attempt,
     insert_ignore,
     load_items,
+    record_failure,
+    record_sent,
     release_stale_claims,
     replay_delivery,
     subscriptions_by_id,
@@ -164,10 +165,13 @@ def send_due(engine: Engine, settings: Settings, *, clock: Callable[[], datetime
                     outcomes.append((delivery, DeliveryError(f"{type(error).__name__}: {error}")))
             with session_scope(engine) as session:
                 now = clock()
+                record_sent(session, [d.id for d, error in outcomes if error is None], now=now)
+                counts["sent"] += sum(1 for _, error in outcomes if error is None)
                 for delivery, error in outcomes:
-                    later = None if error is None or error.permanent else retry_at(delivery.attempts, now, settings)
-                    finish_attempt(session, delivery, now=now, error=str(error) if error else None, retry_at=later)
-                    counts["sent" if error is None else "retried" if later else "dead"] += 1
+                    if error is not None:
+                        later = None if error.permanent else retry_at(delivery.attempts, now, settings)
+                        record_failure(session, delivery.id, now=now, error=str(error), retry_at=later)
+                        counts["retried" if later else "dead"] += 1
     return counts
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, text, update
+from sqlalchemy import and_, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
@@ -324,26 +324,32 @@ def claim_deliveries(session: Session, *, worker: str, now: datetime, limit: int
         return []
     session.expire_all()
     deliveries = list(session.exec(select(Delivery).where(col(Delivery.id).in_(ids)).order_by(Delivery.id)))
-    session.add_all(DeliveryAttempt(delivery_id=d.id, started_at=now) for d in deliveries)
+    session.execute(insert(DeliveryAttempt), [{"delivery_id": i, "started_at": now, "ok": False} for i in ids])
     return deliveries
 
 
-def finish_attempt(session: Session, delivery: Delivery, *, now: datetime, error: str | None,
+def record_sent(session: Session, delivery_ids: list[int], *, now: datetime) -> None:
+    """Deliveries sent: them and their open attempts, in two statements for a whole batch."""
+    if delivery_ids:
+        session.execute(update(Delivery).where(col(Delivery.id).in_(delivery_ids))
+                        .values(status="sent", sent_at=now, last_error=None))
+        _close_attempts(session, delivery_ids, now=now, error=None)
+
+
+def record_failure(session: Session, delivery_id: int, *, now: datetime, error: str,
                    retry_at: datetime | None) -> None:
-    """Record how an attempt ended: sent, retried at ``retry_at``, or dead (no ``retry_at``)."""
-    if error is None:
-        values = {"status": "sent", "sent_at": now, "last_error": None}
-    elif retry_at is not None:
-        values = {"status": "pending", "next_attempt_at": retry_at, "last_error": error}
-    else:
-        values = {"status": "dead", "last_error": error}
-    session.execute(update(Delivery).where(Delivery.id == delivery.id).values(**values))
-    attempt = session.exec(select(DeliveryAttempt).where(
-        DeliveryAttempt.delivery_id == delivery.id, col(DeliveryAttempt.finished_at).is_(None))
-        .order_by(col(DeliveryAttempt.id).desc())).first()
-    if attempt is not None:
-        attempt.finished_at, attempt.ok, attempt.error = now, error is None, error
-        session.add(attempt)
+    """A failed attempt: the delivery is retried at ``retry_at``, or dead without one."""
+    values = {"status": "pending", "next_attempt_at": retry_at} if retry_at else {"status": "dead"}
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(last_error=error, **values))
+    _close_attempts(session, [delivery_id], now=now, error=error)
+
+
+def _close_attempts(session: Session, delivery_ids: list[int], *, now: datetime, error: str | None) -> None:
+    session.execute(
+        update(DeliveryAttempt)
+        .where(col(DeliveryAttempt.delivery_id).in_(delivery_ids), col(DeliveryAttempt.finished_at).is_(None))
+        .values(finished_at=now, ok=error is None, error=error)
+    )
 
 
 def dead_deliveries(session: Session) -> list[Delivery]:
