@@ -5,8 +5,9 @@ Evidence per sector and how it is weighed (thresholds below):
 * a **core** code (HS or ICS prefix of the edition, given or quoted in the text) decides alone;
 * a **partial** code decides only when the text confirms it (a phrase of the sector, or a model
   score of at least ``MODEL_CONFIRMS``);
-* a **phrase** of the sector decides when the model does not contradict it (score at least
-  ``MODEL_ALLOWS_PHRASE``);
+* a **phrase** of the sector decides (the model cannot veto it: its bag-of-words score drops on
+  long real texts even when they name the product; phrases that name a product without covering
+  it, such as agency names and exclusions, are in the edition's ``ignore`` list);
 * the **model** alone decides from ``MODEL_DECIDES``, or from ``MODEL_DECIDES_OUTSIDE`` when the
   text names products outside the catalogue (food, toys, textiles, vehicles…) and nothing else
   supports the sector;
@@ -36,12 +37,12 @@ from nlp.codes import CodeIndex, CodeMatch, hs_codes_in_text, ics_codes_in_text
 from nlp.hs_chapters import HS_LABEL_PREFIX, rank_chapters
 from nlp.item import ItemText
 from nlp.phrases import OUTSIDE, PhraseEvidence
+from nlp.urgency import Urgency, assess
 
 MODEL_DIR = Path(__file__).parent / "model"
 MODEL_DECIDES = 0.5
 MODEL_DECIDES_OUTSIDE = 0.85
 MODEL_CONFIRMS = 0.2
-MODEL_ALLOWS_PHRASE = 0.0
 SPS_SECTORS = frozenset({"BIO"})
 RESIDUE_WORDS = ("residue", "残留", "residuo", "residu")
 MAX_CHARS = 2000  # long descriptions add little once products and title are read
@@ -67,8 +68,7 @@ class Classification:
     def tags(self) -> list[str]:
         return [s.code for s in self.sectors if s.decided]
 
-    def urgency(self, item: ItemText, today: date):
-        from nlp.urgency import assess
+    def urgency(self, item: ItemText, today: date) -> Urgency:
         return assess(item, self.sectors, today)
 
 
@@ -146,7 +146,7 @@ def _sector_score(code: str, model: float, codes: list[CodeMatch], phrases: list
     rule_score = 0.0
     if core:
         rule_score = 0.9
-    elif phrases and model >= MODEL_ALLOWS_PHRASE:
+    elif phrases:
         rule_score = min(0.85, 0.55 + 0.1 * len(phrases) + (0.1 if partial else 0.0))
     elif partial and model >= MODEL_CONFIRMS:
         rule_score = 0.6
