@@ -14,8 +14,8 @@ from service.web.deps import db, require_user
 from service.web.i18n import request_language, translate
 from service.web.labels import member_choices, member_name, sector_codes, sector_name
 from service.web.templating import render
+from service.web.triage import allowed_statuses
 from store.models import (
-    TRIAGE_STATUSES,
     Attachment,
     IntelligenceReport,
     ITEM_KINDS,
@@ -167,11 +167,12 @@ def item_page(request: Request, kind: str, item_id: int, user: User = Depends(re
         )) if kind == "intelligence" else [],
     }
     if can(user, "triage"):
+        triage = session.get(Triage, (kind, item_id))
         context.update(
-            triage=session.get(Triage, (kind, item_id)),
+            triage=triage,
             notes=list(session.exec(select(TriageNote).where(
                 TriageNote.item_kind == kind, TriageNote.item_id == item_id).order_by(col(TriageNote.created_at)))),
-            statuses=TRIAGE_STATUSES,
+            statuses=allowed_statuses(triage.status if triage else "new"),
             experts=list(session.exec(select(User).where(col(User.role).in_(("staff", "admin")),
                                                          col(User.active).is_(True)))),
             all_sectors=sector_codes(),

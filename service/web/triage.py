@@ -6,6 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from alerts.digests import enqueue_digests
@@ -18,7 +19,7 @@ from store.db import default_engine
 from store.models import TRIAGE_STATUSES, ItemClassification, User
 from store.queries.items import ITEM_MODELS, get_item, summaries
 from store.queries.tags import set_human_tags
-from store.queries.triage import first_seen_on, queue, status_counts, update_triage
+from store.queries.triage import first_seen_on, queue, status_counts
 
 router = APIRouter()
 staff = require("triage")
@@ -47,6 +48,21 @@ def triage_queue(request: Request, status: str = "new", sector: str | None = Non
     })
 
 
+def _workflow():
+    """The REST API's triage rules (allowed transitions, comment before "sent", staff
+    assignees, audit), so a change is judged the same on the pages and in the API.
+    Imported late: the API package imports ``service.web.labels`` while it loads."""
+    from service.api import triage as api_triage
+
+    return api_triage
+
+
+def allowed_statuses(current: str) -> list[str]:
+    """The status an item is in and those it may move to, in workflow order."""
+    allowed = _workflow().TRANSITIONS[current] | {current}
+    return [status for status in TRIAGE_STATUSES if status in allowed]
+
+
 @router.post("/triage/{kind}/{item_id}", include_in_schema=False)
 def triage_item(
     kind: str,
@@ -60,14 +76,15 @@ def triage_item(
     session: Session = Depends(db),
 ):
     _item_or_404(session, kind, item_id)
-    if status not in TRIAGE_STATUSES:
-        raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}")
-    row = update_triage(session, item_kind=kind, item_id=item_id, user_id=user.id, status=status,
-                        assignee_id=_optional_int(assignee_id), set_assignee=True,
-                        comment_text=comment_text, comment_sent_on=comment_sent_on, note=note)
-    audit(session, user=user, action="triage.update", target_kind=kind, target_id=item_id,
-          details={"status": row.status, "assignee_id": row.assignee_id, "note": bool(note.strip()),
-                   "comment_sent_on": str(row.comment_sent_on or "")})
+    workflow = _workflow()
+    try:
+        change = workflow.TriageChange(
+            status=status, assignee_id=_optional_int(assignee_id), set_assignee=True,
+            comment_text=comment_text.strip() or None, comment_sent_on=comment_sent_on,
+            note=note.strip() or None)
+    except ValidationError as error:
+        raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}") from error
+    workflow._apply(session, user, kind, item_id, change)
     session.commit()
     return RedirectResponse(f"/items/{kind}/{item_id}?done=saved", 303)
 
@@ -91,9 +108,11 @@ def confirm_tags(kind: str, item_id: int, sectors: list[str] = Form(default_fact
 
 
 @router.post("/triage/bulk", include_in_schema=False)
-def bulk(request: Request, items: list[str] = Form(default_factory=list), status: str = Form(""),
+def bulk(items: list[str] = Form(default_factory=list), status: str = Form(""),
          assignee_id: str = Form(""), back: str = Form("/triage"),
          user: User = Depends(staff), session: Session = Depends(db)):
+    """The same status and/or assignee for the chosen items; an item the workflow does not
+    allow the change for is left as it was (each item alone)."""
     if status and status not in TRIAGE_STATUSES:
         raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}")
     targets = []
@@ -102,17 +121,21 @@ def bulk(request: Request, items: list[str] = Form(default_factory=list), status
         if kind not in ITEM_MODELS or not raw_id.isdigit():
             raise HTTPException(400, f"not an item: {value!r}")
         targets.append((kind, int(raw_id)))
+    workflow = _workflow()
     assignee = _optional_int(assignee_id)
+    change = workflow.TriageChange(status=status or None, assignee_id=assignee, set_assignee=assignee is not None)
+    refused = 0
     for kind, item_id in targets:
         _item_or_404(session, kind, item_id)
-        update_triage(session, item_kind=kind, item_id=item_id, user_id=user.id, status=status or None,
-                      assignee_id=assignee, set_assignee=assignee is not None)
-    audit(session, user=user, action="triage.bulk", details={
-        "items": items, "status": status or None, "assignee_id": assignee})
-    session.commit()
+        try:
+            workflow._apply(session, user, kind, item_id, change)
+            session.commit()
+        except HTTPException:
+            session.rollback()
+            refused += 1
     target = back if back.startswith("/triage") else "/triage"
     separator = "&" if "?" in target else "?"
-    return RedirectResponse(f"{target}{separator}done=bulk_saved", 303)
+    return RedirectResponse(f"{target}{separator}done={'bulk_partial' if refused else 'bulk_saved'}", 303)
 
 
 @router.get("/bulletin", include_in_schema=False)

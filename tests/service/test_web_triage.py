@@ -52,21 +52,30 @@ def test_queue_is_most_urgent_first(app, accounts, items):
 def test_status_workflow_with_note_and_comment(app, accounts, items, db_engine):
     client = client_for(app, "staff")
     item = items["high"]
-    response = post_form(client, f"/triage/notification/{item}", {
-        "status": "comment_sent", "assignee_id": str(accounts["staff"]), "comment_text": "Please align with IEC 62368",
-        "comment_sent_on": "2024-05-01", "note": "Called the enquiry point"}, page=f"/items/notification/{item}")
+    page = f"/items/notification/{item}"
+
+    def move(status: str, **fields):
+        return post_form(client, page.replace("/items/", "/triage/"), {"status": status, **fields}, page=page)
+
+    response = move("triaged", assignee_id=str(accounts["staff"]), note="Called the enquiry point")
     assert response.status_code == 303
+    assert move("comment_sent").status_code == 409  # not straight from triaged
+    for status in ("under_review", "comment_drafted"):
+        assert move(status, assignee_id=str(accounts["staff"])).status_code == 303
+    assert move("comment_sent", assignee_id=str(accounts["staff"]), comment_text="Please align with IEC 62368",
+                comment_sent_on="2024-05-01").status_code == 303
     with Session(db_engine) as session:
         triage = session.get(Triage, ("notification", item))
         assert (triage.status, triage.assignee_id, triage.comment_sent_on) == (
             "comment_sent", accounts["staff"], date(2024, 5, 1))
         assert [n.text for n in session.exec(select(TriageNote))] == ["Called the enquiry point"]
-    assert _audit(db_engine) == ["triage.update"]
+    assert _audit(db_engine) == ["triage.update"] * 4
     assert "Item high" not in client.get("/triage").text
     assert "Item high" in client.get("/triage?status=comment_sent").text
-    page = client.get(f"/items/notification/{item}").text
-    assert "Called the enquiry point" in page and "Please align with IEC 62368" in page
-    assert post_form(client, f"/triage/notification/{item}", {"status": "bogus"}).status_code == 400
+    text = client.get(page).text
+    assert "Called the enquiry point" in text and "Please align with IEC 62368" in text
+    assert 'value="closed"' in text and 'value="triaged"' not in text  # only the allowed next steps
+    assert move("bogus").status_code == 400
     assert post_form(client, "/triage/notification/99999", {"status": "closed"}).status_code == 404
 
 
@@ -92,7 +101,12 @@ def test_bulk_actions(app, accounts, items, db_engine):
     with Session(db_engine) as session:
         statuses = {t.item_id: t.status for t in session.exec(select(Triage))}
     assert statuses == {items["low"]: "no_action", items["medium"]: "no_action"}
-    assert _audit(db_engine) == ["triage.bulk"]
+    assert _audit(db_engine) == ["triage.update", "triage.update"]
+    partial = post_form(client, "/triage/bulk", {"items": chosen + [f"notification:{items['high']}"],
+                                                 "status": "triaged"}, page="/triage")
+    assert "bulk_partial" not in partial.headers["location"]  # no_action → triaged and new → triaged
+    refused = post_form(client, "/triage/bulk", {"items": chosen, "status": "closed"}, page="/triage")
+    assert refused.headers["location"].endswith("done=bulk_partial")
     assert post_form(client, "/triage/bulk", {"items": ["nothing:1"], "status": "closed"}).status_code == 400
 
 

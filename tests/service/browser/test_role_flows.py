@@ -79,13 +79,13 @@ def test_staff_triages_confirms_a_tag_and_moves_the_status(page, accounts, notif
     page.click("text=保存领域")
     expect(page.locator("p.flash")).to_contain_text("领域已确认")
     expect(page.locator("table.tags")).to_contain_text("人工")
-    page.select_option("select[name=status]", "under_review")
+    page.select_option("select[name=status]", "triaged")
     page.fill("textarea[name=note]", "请电池专家评估")
     page.click("section.staff button.primary")
     expect(page.locator("p.flash")).to_contain_text("已保存")
     expect(page.locator("ul.notes")).to_contain_text("请电池专家评估")
     page.screenshot(path=screenshots / "staff-item.png", full_page=True)
-    page.goto("/triage?status=under_review")
+    page.goto("/triage?status=triaged")
     expect(page.locator("table.items")).to_contain_text("G/TBT/N/EU/1100")
 
 
