@@ -2,6 +2,7 @@
 status; staff review, publish or reject them. An embassy sees only its own drafts."""
 
 import re
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -163,9 +164,9 @@ def download(report_id: int, attachment_id: int, user: User = Depends(require_us
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report_id:
         raise HTTPException(404, "no such attachment")
-    safe_name = re.sub(r'[^\w.\- ]', "_", attachment.filename)
+    ascii_name = re.sub(r"[^A-Za-z0-9.\-_ ]", "_", attachment.filename)
     return Response(attachment.data, media_type=attachment.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{safe_name}"',
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}",
         "X-Content-Type-Options": "nosniff",
     })
 

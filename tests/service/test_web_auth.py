@@ -40,3 +40,12 @@ def test_next_is_only_a_local_path(app, accounts):
     response = client.post("/login", data={"email": "exporter@example.org", "password": PASSWORD,
                                            "csrf_token": token, "next": "//evil.example/x"})
     assert response.headers["location"] == "/dashboard"
+
+
+def test_home_page_offers_sign_in_and_english(app):
+    client = client_for(app)
+    page = client.get("/")
+    assert page.status_code == 200 and 'href="/login"' in page.text and "?lang=en" in page.text
+    english = client.get("/?lang=en")
+    assert "Sign in" in english.text and english.cookies.get("lang") == "en"
+    assert "Sign in" in client.get("/login").text  # the cookie keeps the language

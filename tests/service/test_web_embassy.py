@@ -26,7 +26,7 @@ def _reports(engine) -> list[IntelligenceReport]:
 
 def test_submit_with_attachment_and_see_own_status(app, accounts, db_engine):
     client = client_for(app, "embassy")
-    response = _submit(client, files=[("attachments", ("rule.pdf", io.BytesIO(PDF), "application/pdf")),
+    response = _submit(client, files=[("attachments", ("规则.pdf", io.BytesIO(PDF), "application/pdf")),
                                       ("attachments", ("photo.png", io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 50), "image/png"))])
     assert response.status_code == 303, response.text
     [report] = _reports(db_engine)
@@ -34,12 +34,13 @@ def test_submit_with_attachment_and_see_own_status(app, accounts, db_engine):
     with Session(db_engine) as session:
         attachments = session.exec(select(Attachment)).all()
     assert sorted((a.filename, a.content_type) for a in attachments) == [
-        ("photo.png", "image/png"), ("rule.pdf", "application/pdf")]
+        ("photo.png", "image/png"), ("规则.pdf", "application/pdf")]
     listing = client.get("/intelligence").text
     assert "加州电池回收新规" in listing and "待审核" in listing
-    pdf = next(a for a in attachments if a.filename == "rule.pdf")
+    pdf = next(a for a in attachments if a.filename == "规则.pdf")
     download = client.get(f"/intelligence/{report.id}/attachments/{pdf.id}")
     assert download.content == PDF and download.headers["x-content-type-options"] == "nosniff"
+    assert "filename*=UTF-8''%E8%A7%84%E5%88%99.pdf" in download.headers["content-disposition"]
 
 
 def test_refuses_other_file_types_and_oversized_files(app, accounts, db_engine):
