@@ -84,12 +84,15 @@ def search(session: Session, query: SearchQuery) -> SearchPage:
     if not selects:
         return SearchPage()
     union = union_all(*selects).subquery("hits") if len(selects) > 1 else selects[0].subquery("hits")
-    total = session.exec(select(func.count()).select_from(union)).scalar_one()
     page_size = max(1, query.page_size)
-    statement = select(union).order_by(*_order(union, query, words)).limit(page_size)
-    statement = statement.offset((max(1, query.page) - 1) * page_size)
-    items = [Hit(*row) for row in session.exec(statement)]
-    return SearchPage(items=items, total=total)
+    # the total rides along with the page (one query); a page past the end needs its own count
+    statement = select(union, func.count().over().label("total")).order_by(*_order(union, query, words))
+    rows = session.exec(statement.limit(page_size).offset((max(1, query.page) - 1) * page_size)).all()
+    if rows:
+        total = rows[0].total
+    else:
+        total = session.exec(select(func.count()).select_from(union)).scalar_one()
+    return SearchPage(items=[Hit(*row[:-1]) for row in rows], total=total)
 
 
 def _order(union, query: SearchQuery, words: list[str]) -> list:
