@@ -11,17 +11,16 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
-from nlp.classifier import get_classifier
+from nlp.classifier import Classification, get_classifier
 from nlp.catalogue import DEFAULT_EDITION, Catalogue, register_edition
 from nlp.item import ItemText
 from nlp.urgency import assess
 from store.db import default_engine
-from store.models import SectorTag
 from store.queries.classification import (
     CLASSIFIED_MODELS,
     active_edition,
     items_to_classify,
-    save_classification,
+    save_classifications,
 )
 from store.settings import Settings
 
@@ -60,6 +59,20 @@ def current_edition(session: Session) -> str:
     return installed.name
 
 
+def stored_result(item_id: int, text: ItemText, result: Classification, today: date) -> dict:
+    """A classification in the shape ``save_classifications`` stores."""
+    urgency = assess(text, result.sectors, today)
+    return {
+        "item_id": item_id,
+        "edition": result.edition,
+        "tags": [{"sector": s.code, "score": s.score, "decided": s.decided, "origin": s.origin,
+                  "reasons": s.reasons} for s in result.sectors],
+        "hs_chapters": [[chapter, round(score, 4)] for chapter, score in result.hs_chapters],
+        "urgency": urgency.level,
+        "urgency_reasons": urgency.reasons,
+    }
+
+
 def classify_items(engine: Engine | None = None, *, everything: bool = False,
                    today: date | None = None, batch: int = 256) -> dict[str, int]:
     """Tag items not yet tagged with the current edition (all items with ``everything``);
@@ -76,17 +89,11 @@ def classify_items(engine: Engine | None = None, *, everything: bool = False,
             while rows := items_to_classify(session, item_kind=item_kind, edition=edition,
                                             everything=everything, after_id=after_id, limit=batch):
                 texts = [item_text(item_kind, row) for row in rows]
-                for row, text, result in zip(rows, texts, classifier.classify_many(texts), strict=True):
-                    urgency = assess(text, result.sectors, today)
-                    save_classification(
-                        session, item_kind=item_kind, item_id=row.id, edition=result.edition,
-                        tags=[SectorTag(item_kind=item_kind, item_id=row.id, sector=s.code,
-                                        score=s.score, decided=s.decided, origin=s.origin,
-                                        edition=result.edition, reasons=s.reasons)
-                              for s in result.sectors],
-                        hs_chapters=[[chapter, round(score, 4)] for chapter, score in result.hs_chapters],
-                        urgency=urgency.level, urgency_reasons=urgency.reasons,
-                    )
+                results = classifier.classify_many(texts)
+                save_classifications(session, item_kind=item_kind, results=[
+                    stored_result(row.id, text, result, today)
+                    for row, text, result in zip(rows, texts, results, strict=True)
+                ])
                 session.commit()
                 counts[item_kind] += len(rows)
                 after_id = rows[-1].id

@@ -4,6 +4,7 @@ Re-classifying replaces an item's rule and model tags and keeps its human tags a
 time it was matched to subscriptions (a re-tagging never re-alerts by itself).
 """
 
+from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from store.models import (
@@ -41,24 +42,33 @@ def items_to_classify(
     return list(session.exec(statement))
 
 
-def save_classification(
-    session: Session, *, item_kind: str, item_id: int, edition: str, tags: list[SectorTag],
-    hs_chapters: list, urgency: str, urgency_reasons: list[str],
-) -> None:
-    """Replace the item's machine tags with ``tags`` and record its classification."""
+def save_classifications(session: Session, *, item_kind: str, results: list[dict]) -> None:
+    """Store a batch of classifications: each result has ``item_id``, ``edition``,
+    ``tags`` (dicts of SectorTag fields without the item), ``hs_chapters``, ``urgency`` and
+    ``urgency_reasons``. The items' machine tags are replaced in two statements."""
+    if not results:
+        return
+    ids = [r["item_id"] for r in results]
+    now = utcnow()
     session.exec(delete(SectorTag).where(
-        SectorTag.item_kind == item_kind, SectorTag.item_id == item_id, SectorTag.origin != "human",
+        SectorTag.item_kind == item_kind, col(SectorTag.item_id).in_(ids), SectorTag.origin != "human",
     ))
-    session.add_all(tags)
-    row = session.get(ItemClassification, (item_kind, item_id))
-    if row is None:
-        row = ItemClassification(item_kind=item_kind, item_id=item_id, edition=edition)
-    row.edition = edition
-    row.hs_chapters = hs_chapters
-    row.urgency = urgency
-    row.urgency_reasons = urgency_reasons
-    row.classified_at = utcnow()
-    session.add(row)
+    rows = [{"item_kind": item_kind, "item_id": r["item_id"], "edition": r["edition"],
+             "author_id": None, "created_at": now, **tag}
+            for r in results for tag in r["tags"]]
+    if rows:
+        session.execute(insert(SectorTag), rows)
+    existing = {c.item_id: c for c in session.exec(select(ItemClassification).where(
+        ItemClassification.item_kind == item_kind, col(ItemClassification.item_id).in_(ids)))}
+    for result in results:
+        row = existing.get(result["item_id"]) or ItemClassification(
+            item_kind=item_kind, item_id=result["item_id"], edition=result["edition"])
+        row.edition = result["edition"]
+        row.hs_chapters = result["hs_chapters"]
+        row.urgency = result["urgency"]
+        row.urgency_reasons = result["urgency_reasons"]
+        row.classified_at = now
+        session.add(row)
 
 
 def active_edition(session: Session) -> CatalogueEdition | None:

@@ -6,9 +6,11 @@ row exists), else the decided rule and model tags.
 
 from collections import defaultdict
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, delete, select
 
 from store.models import ItemClassification, SectorTag
+from store.models.types import utcnow
 
 
 def set_human_tags(
@@ -32,10 +34,13 @@ def set_human_tags(
             SectorTag.edition == edition, SectorTag.origin == "human",
         )
     )
-    for sector in edition_sectors:
-        session.add(SectorTag(item_kind=item_kind, item_id=item_id, sector=sector, edition=edition,
-                              origin="human", decided=sector in sectors,
-                              score=1.0 if sector in sectors else 0.0, author_id=author_id))
+    now = utcnow()
+    session.execute(insert(SectorTag), [
+        {"item_kind": item_kind, "item_id": item_id, "sector": sector, "edition": edition,
+         "origin": "human", "decided": sector in sectors, "score": 1.0 if sector in sectors else 0.0,
+         "author_id": author_id, "reasons": [], "created_at": now}
+        for sector in edition_sectors
+    ])
 
 
 def tags_by_item(session: Session, *, item_kind: str, item_ids: list[int]) -> dict[int, list[SectorTag]]:
