@@ -42,6 +42,7 @@ def stacked_bars(months: list[str], counts: Counter, series: list[str], names: d
     step = (width - left - 8) / max(len(months), 1)
     scale = (bottom - top) / peak
     colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(series)}
+    label_every = -(-len(months) // 12)  # at most a dozen month labels
     for i, month in enumerate(months):
         x, y = left + i * step + step * 0.15, bottom
         for s in series:
@@ -51,7 +52,8 @@ def stacked_bars(months: list[str], counts: Counter, series: list[str], names: d
                 y -= h
                 chart.bars.append(Bar(round(x, 1), round(y, 1), round(step * 0.7, 1), round(h, 1),
                                       colors[s], f"{month} · {names.get(s, s)}: {value}"))
-        chart.labels.append((round(left + i * step + step / 2, 1), month[2:]))
+        if i % label_every == 0:
+            chart.labels.append((round(left + i * step + step / 2, 1), month[2:]))
     for value in sorted({0, peak // 2, peak}):
         chart.ticks.append((round(bottom - value * scale, 1), value))
     chart.legend = [(colors[s], names.get(s, s)) for s in series]

@@ -24,16 +24,23 @@ router = APIRouter()
 TOP_MEMBERS = 8
 
 
-def _year_ago(today: date) -> date:
-    return date(today.year - 1, today.month % 12 + 1, 1) if today.month < 12 else date(today.year, 1, 1)
+WINDOWS = (12, 24, 60)  # months the charts may cover
+
+
+def first_of_month_back(today: date, months: int) -> date:
+    """The first day of the month ``months - 1`` months before ``today``'s."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
 
 
 @router.get("/dashboard", include_in_schema=False)
-def dashboard(request: Request, user: User = Depends(require_user), session: Session = Depends(db)):
+def dashboard(request: Request, months: int = 12, user: User = Depends(require_user),
+              session: Session = Depends(db)):
     language = request_language(request)
+    months = months if months in WINDOWS else WINDOWS[0]
     today = date.today()
-    since = _year_ago(today)
-    months = months_since(since, today)
+    since = first_of_month_back(today, months)
+    labels = months_since(since, today)
     by_sector = items_per_month_by_sector(session, since=since)
     by_member = items_per_month_by_member(session, since=since)
     member_totals: Counter = Counter()
@@ -42,9 +49,10 @@ def dashboard(request: Request, user: User = Depends(require_user), session: Ses
     members = [code for code, _ in member_totals.most_common(TOP_MEMBERS)]
     sectors = [code for code in sector_codes() if any(s == code for _m, s in by_sector)]
     return render(request, "dashboard.html", {
-        "sector_chart": stacked_bars(months, by_sector, sectors,
+        "months": months, "windows": WINDOWS,
+        "sector_chart": stacked_bars(labels, by_sector, sectors,
                                      {c: sector_name(c, language) for c in sectors}),
-        "member_chart": stacked_bars(months, by_member, members,
+        "member_chart": stacked_bars(labels, by_member, members,
                                      {c: member_name(c, language) for c in members}),
         "closing": summaries(session, closing_soon(session, today=today)),
         "total_sector": sum(by_sector.values()),

@@ -11,6 +11,11 @@ from service.web import deps, labels
 from service.web.i18n import messages, request_language, translate
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# Pages load nothing from elsewhere and may not be framed (no clickjacking of their forms).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
 
 
 def _lang_url(request: Request, language: str) -> str:
@@ -50,5 +55,9 @@ def render(request: Request, name: str, context: dict | None = None, status_code
         page.set_cookie("lang", language, max_age=365 * 86400, samesite="lax")
     seed = getattr(request.state, "new_csrf_seed", None)
     if seed:
-        page.set_cookie(deps.CSRF_COOKIE, seed, httponly=True, samesite="lax")
+        page.set_cookie(deps.CSRF_COOKIE, seed, httponly=True, samesite="lax",
+                        secure=request.app.state.settings.base_url.startswith("https://"))
+    page.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    page.headers["X-Frame-Options"] = "DENY"
+    page.headers["Referrer-Policy"] = "same-origin"
     return page

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from store.db import session_scope
 from store.models import AuditEntry, CrawlRun, Delivery, Source, Subscription, User
 from store.models.types import utcnow
-from tests.service.web_helpers import accounts, app, client_for, csrf_of, post_form  # noqa: F401
+from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401
 
 PAGES = ("/admin/sources", "/admin/runs", "/admin/jobs", "/admin/users", "/admin/catalogue",
          "/admin/deliveries", "/admin/audit")

@@ -121,3 +121,6 @@ def test_dashboard_draws_charts_and_closing_soon(app, accounts, db_engine):
     assert page.status_code == 200
     assert page.text.count("<svg") == 2 and "环境保护与新能源" in page.text and "肯尼亚" in page.text
     assert "Lithium battery rule 0" in page.text and "<script" not in page.text
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    five_years = client_for(app, "exporter").get("/dashboard?months=60")
+    assert five_years.status_code == 200 and five_years.text.count("<svg") == 2
