@@ -166,6 +166,8 @@ def item_page(request: Request, kind: str, item_id: int, user: User = Depends(re
             select(Attachment.id, Attachment.filename, Attachment.size).where(Attachment.report_id == item_id)
         )) if kind == "intelligence" else [],
     }
+    context["can_review"] = (isinstance(item, IntelligenceReport) and item.status == "submitted"
+                             and can(user, "intelligence.review"))
     if can(user, "triage"):
         triage = session.get(Triage, (kind, item_id))
         context.update(

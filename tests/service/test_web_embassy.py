@@ -70,6 +70,8 @@ def test_staff_publish_and_reject(app, accounts, db_engine):
     _submit(embassy, title="Second report")
     first, second = sorted(_reports(db_engine), key=lambda r: r.id)
     staff = client_for(app, "staff")
+    assert f'action="/intelligence/{first.id}/review"' in staff.get(f"/items/intelligence/{first.id}").text
+    assert "/review" not in embassy.get(f"/items/intelligence/{first.id}").text
     queue = staff.get("/intelligence/review")
     assert "加州电池回收新规" in queue.text and "Second report" in queue.text
     token = csrf_of(staff, "/intelligence/review")
