@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, insert, text, update
+from sqlalchemy import and_, exists, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
@@ -170,10 +170,14 @@ def _skip_locked(session: Session, statement):
 
 def unmatched_items(session: Session, *, limit: int) -> list[ItemKey]:
     """Classified items not yet matched, oldest classification first, locked for this
-    transaction on PostgreSQL so a second dispatcher takes others."""
+    transaction on PostgreSQL so a second dispatcher takes others. Intelligence reports wait
+    until they are published."""
+    unpublished = select(IntelligenceReport.id).where(
+        IntelligenceReport.id == ItemClassification.item_id, IntelligenceReport.status != "published")
     statement = (
         select(ItemClassification.item_kind, ItemClassification.item_id)
-        .where(col(ItemClassification.matched_at).is_(None))
+        .where(col(ItemClassification.matched_at).is_(None),
+               ~and_(ItemClassification.item_kind == "intelligence", exists(unpublished)))
         .order_by(ItemClassification.classified_at)
         .limit(limit)
     )
@@ -235,11 +239,6 @@ def open_first_alerts(session: Session, today: date) -> list[tuple[Alert, date]]
         )
         found.extend(tuple(row) for row in session.exec(statement))
     return found
-
-
-def existing_reasons(session: Session, subscription_id: int, key: ItemKey) -> set[str]:
-    return set(session.exec(select(Alert.reason).where(
-        Alert.subscription_id == subscription_id, Alert.item_kind == key[0], Alert.item_id == key[1])))
 
 
 def alerts_between(session: Session, subscription_id: int, since: datetime, until: datetime) -> list[Alert]:

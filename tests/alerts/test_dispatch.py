@@ -8,8 +8,16 @@ from sqlmodel import Session, select
 from alerts.dispatch import dispatch, match_new_items
 from alerts.subscriptions import catch_up
 from store.db import session_scope
-from store.models import Alert, Delivery, ItemClassification, ItemRevision, Notification, Subscription
-from tests.alerts.conftest import NOW, TODAY, add_notification, clock, date_of, subscribe
+from store.models import (
+    Alert,
+    Delivery,
+    IntelligenceReport,
+    ItemClassification,
+    ItemRevision,
+    Notification,
+    Subscription,
+)
+from tests.alerts.conftest import NOW, TODAY, add_notification, classify, clock, date_of, subscribe
 
 
 def alerts(engine) -> list[Alert]:
@@ -128,3 +136,22 @@ def test_removed_subscription_takes_its_alerts_and_deliveries(db_engine, alert_s
         assert not session.exec(select(Delivery)).all() and not session.exec(select(Alert)).all()
         assert session.exec(select(Notification)).one()
     assert TODAY
+
+
+def test_intelligence_reports_wait_until_published(db_engine, alert_settings, mailbox):
+    subscribe(db_engine, members=["IND"], kinds=["intelligence"], language="en")
+    with session_scope(db_engine) as session:
+        report = IntelligenceReport(member_code="IND", title="BIS certification backlog for chargers",
+                                    text="Testing labs report 3-month queues.", status="submitted")
+        session.add(report)
+        session.flush()
+        classify(session, "intelligence", report.id, {"EI": ["phrase: charger"]})
+        report_id = report.id
+    assert match_new_items(db_engine, alert_settings, now=NOW)["items"] == 0
+    with session_scope(db_engine) as session:
+        report = session.get(IntelligenceReport, report_id)
+        report.status, report.published_at = "published", NOW
+    dispatch(db_engine, alert_settings, clock=clock())
+    [mail] = mailbox.messages
+    assert "BIS certification backlog" in mail["Subject"]
+    assert "Market intelligence" in mail.get_body(("plain",)).get_content()
