@@ -6,7 +6,9 @@ one record per symbol, each linked to the others through ``joint_symbols`` and c
 member, so the notification is findable under every member.
 """
 
-from store.members import member_by_eping_id, resolve_member
+from functools import lru_cache
+
+from store.members import Member, member_by_eping_id, resolve_member
 from store.models import NotificationCreate
 from store.symbols import Symbol, parse_symbols
 
@@ -28,10 +30,16 @@ def _flag(value) -> bool | None:
     return bool(value)
 
 
+@lru_cache(maxsize=4096)
+def _resolved(name_or_code: str) -> Member | None:
+    """The member of a name or code (cached: a bulk file repeats a few hundred names 100,000 times)."""
+    return resolve_member(name_or_code)
+
+
 def _member(symbol: Symbol, published: str | None, eping_code, joint: bool) -> tuple[str | None, str | None]:
     """Name as published (for a joint list: the name of this symbol's member) and canonical code."""
-    by_symbol = resolve_member(symbol.member) if symbol.member else None
-    by_name = resolve_member(published) if published else None
+    by_symbol = _resolved(symbol.member) if symbol.member else None
+    by_name = _resolved(published) if published else None
     member = by_symbol or (member_by_eping_id(str(eping_code)) if eping_code else None) or by_name
     if joint and by_symbol is not None and by_name != by_symbol:
         published = by_symbol.name_en

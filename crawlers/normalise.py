@@ -14,6 +14,10 @@ _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul
 _SKIPPED = {"script", "style", "head", "title"}
 _HS_CODE = re.compile(r"^\d{2,10}$")
 _ICS_CODE = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
+# Text without any of these needs no more than stripping (the common case, kept fast).
+_NEEDS_CLEANING = re.compile(r"[<&\r\xa0\u200b\t\f\v]| {2}| \n|\n |\n\n")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 _URL = re.compile(r"https?://[^\s,;<>\"']+", re.IGNORECASE)
 _DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d %B %Y", "%d %b %Y",
                  "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z")
@@ -54,6 +58,8 @@ def plain_text(value) -> str | None:
     if value is None:
         return None
     text = str(value)
+    if not _NEEDS_CLEANING.search(text):
+        return text.strip() or None
     if _TAG.search(text):
         extractor = _TextExtractor()
         extractor.feed(text)
@@ -184,6 +190,5 @@ def links(*values) -> list[str]:
 def text_language(*texts: str | None, default: str = "en") -> str:
     """``zh`` when the texts are mostly Chinese (portals publish translations through the same
     channels), else ``default`` (the language the source was asked for)."""
-    letters = [char for text in texts if text for char in text if char.isalpha()]
-    cjk = sum(1 for char in letters if "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf")
-    return "zh" if letters and cjk / len(letters) > 0.3 else default
+    sample = _NOT_LETTER.sub("", " ".join(text for text in texts if text)[:300])
+    return "zh" if sample and len(_CJK.findall(sample)) / len(sample) > 0.3 else default

@@ -60,7 +60,8 @@ def progress_bar(total: int | None, description: str):
 class EpingBulkSpider(BaseSpider):
     """The daily ``Notification_EN.xlsx`` (about 45 MB, 105,000 rows): downloaded only when changed
     (ETag/Last-Modified), read row by row with openpyxl's read-only mode. Columns are found by
-    their header; its records are partial (columns it lacks keep what the API stored)."""
+    their header; its records are partial (columns it lacks keep what the API stored) and keep
+    as raw payload the columns no field holds."""
 
     name = "wto_eping_bulk"
     url_setting = "eping_bulk_url"
@@ -93,12 +94,14 @@ class EpingBulkSpider(BaseSpider):
         if not columns or "documentSymbol" not in columns.values():
             self.fail(f"{url}: no 'Document symbol' column in the first {HEADER_SEARCH_ROWS} rows")
             return
+        # Every mapped column is stored in its field; the raw payload keeps only the others.
+        unmapped = [(i, header) for i, header in enumerate(headers) if header and i not in columns]
         with progress_bar(sheet.max_row, "ePing bulk workbook") as advance:
             for number, values in enumerate(rows, start=number + 1):
                 advance()
                 if not any(value not in (None, "") for value in values):
                     continue
                 item = {name: values[i] for i, name in columns.items() if i < len(values)}
-                raw = {header: _jsonable(value) for header, value in zip(headers, values, strict=False)
-                       if header and value not in (None, "")}
+                raw = {header: _jsonable(values[i]) for i, header in unmapped
+                       if i < len(values) and values[i] not in (None, "")}
                 yield from self.build(partial(notification_records, partial=True, raw=raw), item, f"{url} row {number}")

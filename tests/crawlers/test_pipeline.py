@@ -117,3 +117,23 @@ def test_failures_keep_data_count_consecutively_and_reset_on_success(rows, db_en
     with Session(db_engine) as session:
         source = session.get(Source, "wto_eping_api")
     assert source.consecutive_failures == 0 and source.last_success_at and source.last_error
+
+
+def test_a_large_batch_is_indexed_for_search_and_the_index_kept_current(rows, db_engine):
+    from sqlalchemy import text
+
+    items = [{**ITEM, "id": n, "documentSymbol": f"G/TBT/N/KEN/{2000 + n}",
+              "descriptionPlain": f"Requirements number {n} for skin applied wipes."} for n in range(150)]
+    run = run_pipeline(EpingApiSpider, [r for item in items for r in records(item)])
+    assert run.items_new == 150
+    with Session(db_engine) as session:
+        if db_engine.dialect.name == "sqlite":
+            hits = session.execute(text("SELECT count(*) FROM notification_fts WHERE notification_fts MATCH 'number 149'")).scalar()
+            trigger = session.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'notification_fts_ai'")).scalar()
+            assert (hits, trigger) == (1, 1)
+        else:
+            hits = session.execute(text("SELECT count(*) FROM notification WHERE search_vector @@ "
+                                        "to_tsquery('simple', 'number')")).scalar()
+            assert hits == 150
+    run_pipeline(EpingApiSpider, records())  # a small batch goes through the trigger
+    assert len(rows()) == 152
