@@ -12,6 +12,7 @@ the receiver to drop the duplicate. Two dispatchers never claim the same row (se
 """
 
 import hashlib
+import json
 import logging
 import uuid
 from collections import Counter
@@ -23,7 +24,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from alerts.channels import DeliveryError, Message, Senders, message_id, webhook_secret
-from alerts.render import Entry, render_message
+from alerts.render import Entry, Rendered, render_message
 from store.db import session_scope
 from store.models import Alert, Delivery, Subscription
 from store.models.types import utcnow
@@ -43,6 +44,7 @@ from store.settings import Settings
 
 log = logging.getLogger(__name__)
 BATCH = 200
+_UNSUBSCRIBE_STAND_IN = "https://unsubscribe.invalid/stand-in"
 
 
 def channels_of(subscription: Subscription) -> list[str]:
@@ -77,6 +79,7 @@ def _compose(session: Session, deliveries: list[Delivery], settings: Settings,
     items = load_items(session, {(a.item_kind, a.item_id) for a in alerts.values()})
     subscriptions = subscriptions_by_id(session, (d.subscription_id for d in deliveries))
     messages: dict[int, Message | DeliveryError] = {}
+    rendered: dict[tuple, Rendered] = {}
     for delivery in deliveries:
         subscription = subscriptions.get(delivery.subscription_id)
         if subscription is None or not subscription.active:
@@ -93,7 +96,7 @@ def _compose(session: Session, deliveries: list[Delivery], settings: Settings,
             messages[delivery.id] = DeliveryError("its items are gone", permanent=True)
             continue
         try:
-            messages[delivery.id] = _message(delivery, subscription, entries, settings, now)
+            messages[delivery.id] = _message(delivery, subscription, entries, settings, now, rendered)
         except Exception as error:  # a rendering bug must not stop the other deliveries
             log.exception("cannot render delivery %s", delivery.id)
             messages[delivery.id] = DeliveryError(f"rendering failed: {type(error).__name__}: {error}")
@@ -101,20 +104,31 @@ def _compose(session: Session, deliveries: list[Delivery], settings: Settings,
 
 
 def _message(delivery: Delivery, subscription: Subscription, entries: list[Entry], settings: Settings,
-             now: datetime) -> Message:
+             now: datetime, rendered: dict[tuple, Rendered]) -> Message:
+    """The message of one delivery. One item usually goes to many subscribers for the same
+    reasons: such messages are rendered once (``rendered`` holds them for a batch) with a
+    stand-in unsubscribe link, replaced for each subscriber."""
     today = now.astimezone(zone_of(subscription.timezone)).date()
     period = subscription.frequency if delivery.kind == "digest" else None
-    rendered = render_message(delivery.kind, subscription, entries, today=today,
-                              base_url=settings.base_url, period=period)
+    content = (delivery.kind, subscription.language, today, period, tuple(subscription.sectors),
+               tuple((e.item.key, e.alert.reason, json.dumps(e.alert.why, sort_keys=True),
+                      e.original.key if e.original else None) for e in entries))
+    if content not in rendered:
+        rendered[content] = render_message(delivery.kind, subscription, entries, today=today, base_url=settings.base_url,
+                                           period=period, unsubscribe_url=_UNSUBSCRIBE_STAND_IN)
+    shared = rendered[content]
+    unsubscribe_url = f"{settings.base_url.rstrip('/')}/unsubscribe/{subscription.token}"
     replied = entries[0].alert.follows_alert_id if delivery.kind in ("follow-up", "reminder") else None
     return Message(
-        subject=rendered.subject, text=rendered.text, html=rendered.html,
-        payload=rendered.payload | {"idempotency_key": delivery.idempotency_key},
+        subject=shared.subject,
+        text=shared.text.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
+        html=shared.html.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
+        payload=shared.payload | {"subscription_id": subscription.id, "idempotency_key": delivery.idempotency_key},
         idempotency_key=delivery.idempotency_key,
         message_id=message_id(delivery.idempotency_key, settings.mail_from),
         in_reply_to=message_id(delivery_key(alert_key(replied), delivery.channel), settings.mail_from)
         if replied else None,
-        unsubscribe_url=f"{settings.base_url.rstrip('/')}/unsubscribe/{subscription.token}",
+        unsubscribe_url=unsubscribe_url,
         webhook_secret=webhook_secret(settings.secret_key, subscription.token),
     )
 

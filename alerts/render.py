@@ -208,8 +208,9 @@ def group_by_sector(views: list[dict], subscribed: list[str], other: str) -> lis
 
 
 def render_message(kind: str, subscription: Subscription, entries: list[Entry], *, today: date,
-                   base_url: str, period: str | None = None) -> Rendered:
-    """Render one message of ``kind`` (see :data:`KINDS`) for ``subscription``."""
+                   base_url: str, period: str | None = None, unsubscribe_url: str | None = None) -> Rendered:
+    """Render one message of ``kind`` (see :data:`KINDS`) for ``subscription`` (its language,
+    sectors, id and, unless ``unsubscribe_url`` is given, its unsubscribe link)."""
     if kind not in KINDS:
         raise ValueError(f"unknown message kind {kind!r}")
     language = subscription.language if subscription.language in ("zh", "en") else "zh"
@@ -224,7 +225,7 @@ def render_message(kind: str, subscription: Subscription, entries: list[Entry], 
         groups = [{"name": None, "entries": views}]
         subject = _single_subject(kind, entries[0], views[0], t)
         intro = t(f"intro_{kind.replace('-', '_')}")
-    unsubscribe_url = f"{base_url.rstrip('/')}/unsubscribe/{subscription.token}"
+    unsubscribe_url = unsubscribe_url or f"{base_url.rstrip('/')}/unsubscribe/{subscription.token}"
     context = {"t": t, "language": language, "intro": intro, "groups": groups, "kind": kind,
                "subject": subject, "unsubscribe_url": unsubscribe_url}
     hidden = ("changes", "changes_data", "kind_label", "deadline_text")
