@@ -133,31 +133,27 @@ def _code_texts(value) -> Iterable[str]:
     return texts
 
 
+def _codes(value, kind: str, pattern: re.Pattern, ignored: str) -> list[str]:
+    codes = []
+    for text in _code_texts(value):
+        code = re.sub(ignored, "", text)
+        if not code:
+            continue
+        if not pattern.match(code):
+            raise ValueError(f"not an {kind} code: {text.strip()!r}")
+        codes.append(code)
+    return list(dict.fromkeys(codes))
+
+
 def hs_codes(value) -> list[str]:
     """HS codes as 2 to 10 digits without dots (``"8507.60"`` → ``"850760"``); raises ValueError
     for anything else that is not blank."""
-    codes = []
-    for text in _code_texts(value):
-        code = re.sub(r"[\s.]", "", text)
-        if not code:
-            continue
-        if not _HS_CODE.match(code):
-            raise ValueError(f"not an HS code: {text.strip()!r}")
-        codes.append(code)
-    return list(dict.fromkeys(codes))
+    return _codes(value, "HS", _HS_CODE, r"[\s.]")
 
 
 def ics_codes(value) -> list[str]:
     """ICS codes ``NN``, ``NN.NNN`` or ``NN.NNN.NN``; raises ValueError for anything else."""
-    codes = []
-    for text in _code_texts(value):
-        code = re.sub(r"\s", "", text)
-        if not code:
-            continue
-        if not _ICS_CODE.match(code):
-            raise ValueError(f"not an ICS code: {text.strip()!r}")
-        codes.append(code)
-    return list(dict.fromkeys(codes))
+    return _codes(value, "ICS", _ICS_CODE, r"\s")
 
 
 def names(value, separators: str = r"[;\n]+") -> list[str]:

@@ -2,6 +2,7 @@
 `tbtwatch export changes`."""
 
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -21,6 +22,11 @@ sources_app = typer.Typer(help="Collected sources: health table, registering fee
 CHANGE_FIELDS = tuple(StandardsChangePublic.model_fields)
 CHANGE_LIST_FIELDS = ("ics_codes", "hs_codes", "agencies")
 DATE_FORMATS = ["%Y-%m-%d"]
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
 
 
 def _day(value: datetime | None) -> date | None:
@@ -97,14 +103,12 @@ def change_records(session: Session):
 
 
 def export_changes(
-    output_format: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
+    output_format: ExportFormat = typer.Option(ExportFormat.jsonl, "--format"),
     output: Path = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
 ) -> None:
-    """Every standards and regulation change, one record each."""
-    if output_format not in ("jsonl", "csv"):
-        raise typer.BadParameter("format must be jsonl or csv", param_hint="--format")
+    """Every standards and regulation change, one record each (lists joined by "; " in CSV)."""
     with Session(default_engine()) as session:
-        count = write_records(change_records(session), CHANGE_FIELDS, CHANGE_LIST_FIELDS, output_format, output)
+        count = write_records(change_records(session), CHANGE_FIELDS, CHANGE_LIST_FIELDS, output_format.value, output)
     console.print(f"{count} changes")
 
 
