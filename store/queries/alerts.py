@@ -222,7 +222,10 @@ def first_alerts(session: Session, key: ItemKey) -> list[Alert]:
 
 
 def revisions_since(session: Session, since: datetime) -> list[ItemRevision]:
-    return list(session.exec(select(ItemRevision).where(ItemRevision.changed_at >= since)
+    """Recent new versions of items someone was alerted about."""
+    alerted = select(Alert.id).where(Alert.item_kind == ItemRevision.item_kind, Alert.item_id == ItemRevision.item_id,
+                                     col(Alert.reason).in_(FIRST_REASONS))
+    return list(session.exec(select(ItemRevision).where(ItemRevision.changed_at >= since, exists(alerted))
                              .order_by(ItemRevision.id)))
 
 
