@@ -22,6 +22,21 @@ def _short(text: str | None, limit: int) -> str | None:
     return text[:limit] if text else text
 
 
+def _name(value) -> str | None:
+    """A published name, given as text or as a ``{name: …}`` object."""
+    found = names(value) if isinstance(value, dict | list) else [plain_text(value)]
+    return "; ".join(n for n in found if n) or None
+
+
+def _date_or_none(value):
+    """A secondary date: one that cannot be read is left empty (its ``…Text`` field and the raw
+    item keep what was published) rather than costing the whole notification."""
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
 def _flag(value) -> bool | None:
     if value is None or value == "":
         return None
@@ -55,14 +70,14 @@ def notification_records(item: dict, location: str, *, partial: bool = False,
         raise TypeError(f"an item is a JSON object, not {type(item).__name__}")
     symbols = parse_symbols(item.get("documentSymbol") or "")
     joint = [str(symbol) for symbol in symbols] if len(symbols) > 1 else []
-    published_member = plain_text(item.get("notifyingMember"))
+    published_member = _name(item.get("notifyingMember"))
     fields = dict(
-        notification_type=_short(plain_text(item.get("notificationType")), 120),
+        notification_type=_short(_name(item.get("notificationType")), 120),
         distribution_date=parse_date(item.get("distributionDate")),
-        comment_deadline=parse_date(item.get("commentDeadlineDate")),
-        proposed_adoption_date=parse_date(item.get("proposedAdoptionDate")),
+        comment_deadline=_date_or_none(item.get("commentDeadlineDate")),
+        proposed_adoption_date=_date_or_none(item.get("proposedAdoptionDate")),
         proposed_adoption_text=_short(plain_text(item.get("proposedAdoptionDateText")), 500),
-        entry_into_force_date=parse_date(item.get("proposedEntryIntoForceDate")),
+        entry_into_force_date=_date_or_none(item.get("proposedEntryIntoForceDate")),
         entry_into_force_text=_short(plain_text(item.get("proposedEntryIntoForceDateText")), 500),
         title=first_text(item, "titlePlain", "title"),
         description=first_text(item, "descriptionPlain", "description"),

@@ -12,8 +12,8 @@ _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
            "blockquote", "section", "article", "dd", "dt", "hr"}
 _SKIPPED = {"script", "style", "head", "title"}
-_HS_CODE = re.compile(r"^\d{2,10}$")
-_ICS_CODE = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
+_HS_CODE = re.compile(r"(?:ex\s*)?(\d{2}(?:[.\s]?\d){0,8})(?![\d.]*\d)(?![^\W\d])", re.IGNORECASE)
+_ICS_CODE = re.compile(r"(\d{2}(?:\.\d{3}(?:\.\d{2})?)?)(?![\d.]*\d)(?![^\W\d])")
 # Text without any of these needs no more than stripping (the common case, kept fast).
 _NEEDS_CLEANING = re.compile(r"[<&\r\xa0\u200b\t\f\v]| {2}| \n|\n |\n\n")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -133,27 +133,24 @@ def _code_texts(value) -> Iterable[str]:
     return texts
 
 
-def _codes(value, kind: str, pattern: re.Pattern, ignored: str) -> list[str]:
+def _codes(value, pattern: re.Pattern, ignored: str) -> list[str]:
     codes = []
     for text in _code_texts(value):
-        code = re.sub(ignored, "", text)
-        if not code:
-            continue
-        if not pattern.match(code):
-            raise ValueError(f"not an {kind} code: {text.strip()!r}")
-        codes.append(code)
+        match = pattern.match(text.strip())
+        if match:
+            codes.append(re.sub(ignored, "", match[1]))
     return list(dict.fromkeys(codes))
 
 
 def hs_codes(value) -> list[str]:
-    """HS codes as 2 to 10 digits without dots (``"8507.60"`` → ``"850760"``); raises ValueError
-    for anything else that is not blank."""
-    return _codes(value, "HS", _HS_CODE, r"[\s.]")
+    """HS codes as 2 to 10 digits without dots: ``"8507.60"``, ``"ex 8507.60"`` and
+    ``"850760 Lithium-ion"`` give ``"850760"``; entries with no code are dropped."""
+    return _codes(value, _HS_CODE, r"[\s.]")
 
 
 def ics_codes(value) -> list[str]:
-    """ICS codes ``NN``, ``NN.NNN`` or ``NN.NNN.NN``; raises ValueError for anything else."""
-    return _codes(value, "ICS", _ICS_CODE, r"\s")
+    """ICS codes ``NN``, ``NN.NNN`` or ``NN.NNN.NN`` found at the start of each entry."""
+    return _codes(value, _ICS_CODE, r"\s")
 
 
 def names(value, separators: str = r"[;\n]+") -> list[str]:

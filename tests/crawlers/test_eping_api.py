@@ -110,3 +110,18 @@ def test_without_a_key_the_run_fails_clearly(monkeypatch, spider):
 
     assert asyncio.run(collect()) == []
     assert "TBTWATCH_EPING_API_KEY" in spider.errors[0]
+
+
+def test_names_as_objects_and_unreadable_secondary_dates_keep_the_notification():
+    from crawlers.eping import notification_records
+
+    item = {"id": 1, "documentSymbol": "g/tbt/n/ken/1170/add.2", "notifyingMember": {"name": "Kenya"},
+            "notificationType": {"name": "Addendum"}, "distributionDate": "2023-12-08T00:00:00",
+            "commentDeadlineDate": "to be determined", "proposedAdoptionDate": "0001-01-01T00:00:00",
+            "hsCodes": ["ex 2712.10 Petroleum jelly"]}
+    [record] = notification_records(item, "here")
+    n = record.notification
+    assert (n.symbol, n.member_name, n.notification_type) == ("G/TBT/N/KEN/1170/Add.2", "Kenya", "Addendum")
+    assert (n.comment_deadline, n.proposed_adoption_date, n.hs_codes) == (None, None, ["271210"])
+    with pytest.raises(ValueError):
+        notification_records({**item, "distributionDate": "soon"}, "here")

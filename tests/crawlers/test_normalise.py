@@ -65,11 +65,9 @@ def test_ics_codes_in_every_shape():
     assert ics_codes(None) == []
 
 
-def test_invalid_codes_raise():
-    with pytest.raises(ValueError):
-        hs_codes(["85a7"])
-    with pytest.raises(ValueError):
-        ics_codes(["71.1"])
+def test_codes_are_taken_from_the_start_of_each_entry_and_the_rest_dropped():
+    assert hs_codes(["ex 8507.60", "850760 Lithium-ion accumulators", "n/a", "85a7", "12345678901"]) == ["850760"]
+    assert ics_codes(["71.100.70 Cosmetics", "71.1", "see annex"]) == ["71.100.70"]
 
 
 def test_names_and_links():
