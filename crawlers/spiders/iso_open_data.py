@@ -37,25 +37,30 @@ def snapshot_entry(row: dict) -> list:
     return [int(stage) if stage is not None else None, row.get("reference"), _ids(row.get("replacedBy"))]
 
 
-def changes_between(previous: dict[str, list], row: dict) -> list[tuple[str, str]]:
+def changes_between(previous: dict[str, list], row: dict, current: dict[str, list] | None = None) -> list[tuple[str, str]]:
     """The changes a deliverable went through since the previous snapshot, as (kind, note):
     published (``new``, or ``revised`` when it replaces others), withdrawn, a DIS opened for
-    enquiry (``draft``), or newly to be replaced by another (``revised``)."""
+    enquiry (``draft``), or newly to be replaced by another (``revised``). Related deliverables
+    are named by their reference in the current snapshot, else the previous one, else their id."""
+
+    def references(ids: list[int]) -> str:
+        return ", ".join(((current or {}).get(str(i)) or previous.get(str(i)) or [None, str(i)])[1] or str(i)
+                         for i in ids)
+
     key = str(row["id"])
     stage, _reference, replaced_by = snapshot_entry(row)
     before = previous.get(key)
     old_stage, old_replaced_by = (before[0], before[2]) if before else (None, [])
     found = []
     if stage == PUBLISHED and old_stage != PUBLISHED:
-        replaces = [previous.get(str(i), [None, str(i)])[1] for i in _ids(row.get("replaces"))]
-        found.append(("revised", f"Published; replaces {', '.join(replaces)}.") if replaces else ("new", "Published."))
+        replaces = _ids(row.get("replaces"))
+        found.append(("revised", f"Published; replaces {references(replaces)}.") if replaces else ("new", "Published."))
     elif stage == WITHDRAWN and before is not None and old_stage != WITHDRAWN:
         found.append(("withdrawn", "Withdrawn."))
     elif is_enquiry(stage) and not is_enquiry(old_stage):
         found.append(("draft", "Draft international standard open for enquiry."))
     if replaced_by and replaced_by != old_replaced_by and stage != WITHDRAWN and before is not None:
-        successors = ", ".join(previous.get(str(i), [None, str(i)])[1] for i in replaced_by)
-        found.append(("revised", f"Under revision: to be replaced by {successors}."))
+        found.append(("revised", f"Under revision: to be replaced by {references(replaced_by)}."))
     return found
 
 
@@ -99,28 +104,31 @@ class IsoOpenDataSpider(BaseSpider):
         if self.not_modified(response):
             return
         snapshot: dict[str, list] = {}
-        today = date.today()
-        for number, line in enumerate(response.body.splitlines(), start=1):
+        readable: list[int] = []
+        lines = response.body.splitlines()
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            location = f"{response.url} line {number}"
             try:
                 row = json.loads(line)
                 snapshot[str(row["id"])] = snapshot_entry(row)
+                readable.append(number)
             except (ValueError, TypeError, KeyError) as error:
-                yield self.reject(location, error)
-                continue
-            if self.previous is not None:
-                yield from self.build(self.change_records, row, location, today=today)
+                yield self.reject(f"{response.url} line {number}", error)
+        if self.previous is not None:  # a second pass, so related deliverables are named by reference
+            today = date.today()
+            for number in readable:
+                yield from self.build(self.change_records, json.loads(lines[number - 1]),
+                                      f"{response.url} line {number}", today=today, current=snapshot)
         self.on_success.append(lambda _session: self.save_snapshot(snapshot))
         if self.previous is None:
             self.logger.info("first snapshot of %d deliverables taken; changes are recorded from the next run",
                              len(snapshot))
 
-    def change_records(self, row: dict, location: str, today: date) -> list[ChangeRecord]:
+    def change_records(self, row: dict, location: str, today: date, current: dict[str, list]) -> list[ChangeRecord]:
         scope = plain_text((row.get("scope") or {}).get("en"))
         records = []
-        for kind, note in changes_between(self.previous, row):
+        for kind, note in changes_between(self.previous, row, current):
             published = parse_date(row.get("publicationDate")) if kind in ("new", "revised") else None
             change = StandardsChangeBase(
                 source=self.source_name, external_id=str(row["id"]), kind=kind, body="ISO",

@@ -88,10 +88,12 @@ ISO_ROWS = [json.loads(line) for line in fixture_bytes("iso_open_data", "snapsho
 def test_iso_changes_between_snapshots():
     previous = {str(json.loads(line)["id"]): snapshot_entry(json.loads(line))
                 for line in fixture_bytes("iso_open_data", "snapshot1.jsonl").splitlines()}
-    found = {row["id"]: changes_between(previous, row) for row in ISO_ROWS}
+    current = {str(row["id"]): snapshot_entry(row) for row in ISO_ROWS}
+    found = {row["id"]: changes_between(previous, row, current) for row in ISO_ROWS}
     assert [kind for kind, _ in found[88915]] == ["new"]
     assert [kind for kind, _ in found[70001]] == ["withdrawn"]
-    assert found[70002] == [("revised", "Under revision: to be replaced by 70010.")]
+    assert found[70002] == [("revised", "Under revision: to be replaced by ISO 6469-1:2025.")]
+    assert changes_between(previous, ISO_ROWS[3])[0][1].endswith("replaced by 70010.")  # unknown: its id
     assert [kind for kind, _ in found[70003]] == ["draft"]
     assert found[70010] == [("revised", "Published; replaces ISO 6469-1:2019.")]
     assert found[88821] == []
