@@ -46,13 +46,15 @@ def seed_sources(session: Session) -> list[Source]:
 
 
 def ensure_source(session: Session, *, name: str, spider: str) -> Source:
-    """The source called ``name``, made for a built-in spider when it does not exist yet."""
+    """The source called ``name``; a built-in one is made when missing. Raises ValueError for
+    any other unknown name (a feed must be registered first)."""
     source = session.get(Source, name)
     if source is None:
-        builtin = next((b for b in BUILTIN_SOURCES if b.name == name), None)
-        source = Source(name=name, spider=spider, title=builtin.title if builtin else None,
-                        body=builtin.body if builtin else None,
-                        interval_minutes=builtin.interval_minutes if builtin else 360)
+        builtin = next((b for b in BUILTIN_SOURCES if b.name == name and b.name == spider), None)
+        if builtin is None:
+            raise ValueError(f"no source called {name!r} (register a feed with `tbtwatch sources add-feed`)")
+        source = Source(name=name, spider=spider, title=builtin.title, body=builtin.body,
+                        interval_minutes=builtin.interval_minutes)
         session.add(source)
         session.flush()
     return source

@@ -137,3 +137,12 @@ def test_a_large_batch_is_indexed_for_search_and_the_index_kept_current(rows, db
             assert hits == 150
     run_pipeline(EpingApiSpider, records())  # a small batch goes through the trigger
     assert len(rows()) == 152
+
+
+def test_an_unregistered_source_is_refused_not_made_up(settings, db_engine):
+    from crawlers.spiders.feed import RegisteredFeedSpider
+
+    with pytest.raises(ValueError, match="no source called 'feed'"):
+        run_pipeline(RegisteredFeedSpider, [])
+    with Session(db_engine) as session:
+        assert session.get(Source, "feed") is None
