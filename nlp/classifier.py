@@ -42,7 +42,7 @@ from nlp.urgency import Urgency, assess
 MODEL_DIR = Path(__file__).parent / "model"
 MODEL_DECIDES = 0.5
 MODEL_DECIDES_OUTSIDE = 0.85
-MODEL_CONFIRMS = 0.2
+MODEL_CONFIRMS = 0.5
 SPS_SECTORS = frozenset({"BIO"})
 RESIDUE_WORDS = ("residue", "残留", "residuo", "residu")
 MAX_CHARS = 2000  # long descriptions add little once products and title are read

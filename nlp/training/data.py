@@ -10,7 +10,10 @@ Sector examples (multi-label over the edition's sectors):
 * ``resources/labelled_sentences.yaml``: hand-written sentences for the settled cases.
 
 Short items are wrapped in notification-like templates of their language ("Draft technical
-regulation on …", "关于…的技术法规草案"), so that the template words carry no signal.
+regulation on …", "关于…的技术法规草案"), so that the template words carry no signal. Real
+notifications are long and name many things, so ``COMPOSITES`` longer examples are also made by
+joining one or two items with two to four negative ones (their tags are the union): a product
+of the catalogue keeps its weight however much else the text says.
 
 HS chapter examples (one chapter each): HS chapter, heading and subheading descriptions, the
 Chinese/Spanish/French chapter terms in ``resources/hs_chapter_terms.yaml``, and the catalogue's
@@ -34,6 +37,7 @@ from nlp.hs_chapters import HS_LABEL_PREFIX
 from nlp.item import ItemText
 
 RESOURCES = Path(__file__).parent / "resources"
+COMPOSITES = 6000
 
 TEMPLATES = {
     "en": ["Draft technical regulation on {}", "This standard specifies requirements, sampling and test methods for {}.",
@@ -110,7 +114,21 @@ def sector_examples(catalogue: Catalogue, rng: random.Random) -> list[Example]:
         for _ in range(3):
             labelled.append((entry["text"], entry["tags"]))
     labelled += _chinese_product_names(catalogue, rng)
+    labelled += _composites(labelled, rng)
     return [Example(text, {c: float(c in tags) for c in codes}) for text, tags in labelled]
+
+
+def _composites(labelled: list[tuple[str, list[str]]], rng: random.Random) -> list[tuple[str, list[str]]]:
+    positives = [x for x in labelled if x[1]]
+    negatives = [x for x in labelled if not x[1]]
+    out = []
+    for i in range(COMPOSITES):
+        parts = rng.sample(negatives, rng.randint(2, 4))
+        if i % 3:  # two thirds carry catalogue products, one third is all negative
+            parts += rng.sample(positives, 1 if i % 5 else 2)
+        rng.shuffle(parts)
+        out.append((". ".join(text for text, _ in parts), sorted({t for _, tags in parts for t in tags})))
+    return out
 
 
 def _chinese_product_names(catalogue: Catalogue, rng: random.Random) -> list[tuple[str, list[str]]]:
