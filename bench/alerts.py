@@ -5,7 +5,7 @@ into the same sink, the floor (target: within 2x of it). Prints the figures.
     .venv/bin/python bench/alerts.py [--subscriptions 100000] [--mails 10000]
 
 The database is a fresh SQLite file unless ``TBTWATCH_BENCH_DATABASE_URL`` names another
-(e.g. a PostgreSQL database to be emptied). The sink is aiosmtpd in a process of its own
+(an empty PostgreSQL database, say). The sink is aiosmtpd in a process of its own
 that counts messages and keeps none.
 """
 
@@ -166,9 +166,6 @@ def bench_delivery(mails: int) -> None:
     folder = tempfile.mkdtemp(prefix="tbtwatch-bench-")
     engine = make_engine(url or f"sqlite:///{folder}/bench.db")
     upgrade(engine)
-    if url:
-        from tests.conftest import empty_database
-        empty_database(engine)
     sink, port = start_sink()
     settings = Settings(database_url=str(engine.url), smtp_url=f"smtp://127.0.0.1:{port}",
                         mail_from="tbtwatch <alerts@tbtwatch.test>", secret_key="bench", data_dir=Path(folder))
