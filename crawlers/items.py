@@ -40,3 +40,10 @@ class Rejected(BaseModel):
 
     location: str
     error: str
+
+
+class Batch(BaseModel):
+    """Many records as one item: a bulk source yields its rows so, sparing Scrapy's
+    per-item overhead (about as costly as storing the record)."""
+
+    items: list[NotificationRecord | ChangeRecord | Rejected]

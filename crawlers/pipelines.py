@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from crawlers.base import BaseSpider
-from crawlers.items import ChangeRecord, NotificationRecord, Rejected
+from crawlers.items import Batch, ChangeRecord, NotificationRecord, Rejected
 from store.db import default_engine, session_scope
 from store.queries.bulk import NotificationInput, upsert_notifications
 from store.queries.changes import upsert_change
@@ -51,7 +51,10 @@ class StorePipeline:
         self.pending: list[NotificationRecord] = []
 
     def process_item(self, item):
-        if isinstance(item, NotificationRecord):
+        if isinstance(item, Batch):
+            for each in item.items:
+                self.process_item(each)
+        elif isinstance(item, NotificationRecord):
             self.pending.append(item)
             if len(self.pending) >= self.batch_size:
                 self.flush()

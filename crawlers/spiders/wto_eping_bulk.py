@@ -14,6 +14,7 @@ from scrapy.http import Response
 
 from crawlers.base import BaseSpider
 from crawlers.eping import notification_records
+from crawlers.items import Batch
 
 # Workbook headers (lower case, spaces collapsed; several ePing exports seen) → the API's names.
 HEADERS = {
@@ -35,6 +36,7 @@ HEADERS = {
     "proposed date of entry into force": "proposedEntryIntoForceDate",
 }
 HEADER_SEARCH_ROWS = 20
+BATCH_ROWS = 1000
 
 
 def _header_key(cell) -> str:
@@ -96,6 +98,7 @@ class EpingBulkSpider(BaseSpider):
             return
         # Every mapped column is stored in its field; the raw payload keeps only the others.
         unmapped = [(i, header) for i, header in enumerate(headers) if header and i not in columns]
+        batch = []
         with progress_bar(sheet.max_row, "ePing bulk workbook") as advance:
             for number, values in enumerate(rows, start=number + 1):
                 advance()
@@ -104,4 +107,9 @@ class EpingBulkSpider(BaseSpider):
                 item = {name: values[i] for i, name in columns.items() if i < len(values)}
                 raw = {header: _jsonable(values[i]) for i, header in unmapped
                        if i < len(values) and values[i] not in (None, "")}
-                yield from self.build(partial(notification_records, partial=True, raw=raw), item, f"{url} row {number}")
+                batch.extend(self.build(partial(notification_records, partial=True, raw=raw), item, f"{url} row {number}"))
+                if len(batch) >= BATCH_ROWS:
+                    yield Batch(items=batch)
+                    batch = []
+        if batch:
+            yield Batch(items=batch)

@@ -44,7 +44,8 @@ def test_bulk_workbook_rows_to_partial_notifications(tmp_path, dev_records, sett
     path = tmp_path / "Notification_EN.xlsx"
     write_workbook(path, with_symbols, extra_rows=[["G/TBT/N/", "Nowhere"], [None] * 3])
     spider = EpingBulkSpider()
-    outputs = list(spider.parse(response("http://t/Notification_EN.xlsx", path.read_bytes())))
+    outputs = [record for batch in spider.parse(response("http://t/Notification_EN.xlsx", path.read_bytes()))
+               for record in batch.items]
     records = {r.notification.symbol: r for r in kinds(outputs, NotificationRecord)}
     [rejected] = kinds(outputs, Rejected)
     assert rejected.location == f"http://t/Notification_EN.xlsx row {len(with_symbols) + 2}"
