@@ -22,6 +22,7 @@ sources_app = typer.Typer(help="Collected sources: health table, registering fee
 CHANGE_FIELDS = tuple(StandardsChangePublic.model_fields)
 CHANGE_LIST_FIELDS = ("ics_codes", "hs_codes", "agencies")
 DATE_FORMATS = ["%Y-%m-%d"]
+TABLE_WIDTH = 130
 
 
 class ExportFormat(str, Enum):
@@ -48,7 +49,7 @@ def crawl(
 
 
 def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+    return value.strftime("%m-%d %H:%M") if value else "—"
 
 
 @sources_app.callback()
@@ -60,17 +61,18 @@ def sources(context: typer.Context) -> None:
         seed_sources(session)
         rows = list_sources(session)
     table = Table(title="tbtwatch sources (times in UTC)")
-    for column in ("source", "spider", "enabled", "every", "last success", "last error",
-                   "failures", "next run", "error"):
-        table.add_column(column)
+    for column in ("source", "every", "last success", "last error", "failures", "next run"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("error", overflow="ellipsis", no_wrap=True, max_width=40)
     for source in rows:
         table.add_row(
-            source.name, source.spider, "yes" if source.enabled else "no", f"{source.interval_minutes} min",
+            source.name if source.enabled else f"{source.name} (off)", f"{source.interval_minutes}m",
             _when(source.last_success_at), _when(source.last_error_at), str(source.consecutive_failures),
-            _when(source.next_run_at), (source.last_error or "")[:80] if source.consecutive_failures else "",
+            _when(source.next_run_at) if source.enabled else "—",
+            (source.last_error or "").splitlines()[0] if source.consecutive_failures and source.last_error else "",
             style="red" if source.consecutive_failures else None,
         )
-    Console().print(table)
+    Console(width=max(Console().width, TABLE_WIDTH)).print(table)  # wide rather than squeezed
 
 
 @sources_app.command("add-feed")
