@@ -122,6 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=105_000)
     parser.add_argument("--workbook", type=Path, default=None, help="reuse (or write) the workbook here")
+    parser.add_argument("--databases", default="sqlite,postgresql", help="which of sqlite,postgresql to ingest into")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tbtwatch-bench-") as folder:
         folder = Path(folder)
@@ -135,8 +136,10 @@ def main() -> None:
         rows = int(counted.strip())
         print(f"{'':28}{'seconds':>9}{'rows/s':>10}{'peak MB':>9}{'× floor':>9}")
         print(f"{'openpyxl bare read (floor)':28}{floor:9.1f}{rows / floor:10,.0f}{floor_peak:9.0f}{1:9.2f}")
-        targets = [("ingest into SQLite", f"sqlite:///{folder / 'bench.db'}")]
-        if postgres := private_postgres():
+        wanted = args.databases.split(",")
+        targets = [("ingest into SQLite", f"sqlite:///{folder / 'bench.db'}")] if "sqlite" in wanted else []
+        postgres = private_postgres() if "postgresql" in wanted else None
+        if postgres:
             targets.append(("ingest into PostgreSQL", postgres))
         try:
             for label, url in targets:
