@@ -16,7 +16,6 @@ import random
 from pathlib import Path
 from typing import Iterable
 
-import spacy
 from spacy.language import Language
 from spacy.training import Example as SpacyExample
 from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch, registry
@@ -47,10 +46,9 @@ def train(output_dir: str | Path = DEFAULT_OUTPUT, seed: int = 0, edition: str =
 
 def train_pipeline(seed: int = 0, edition: str = DEFAULT_EDITION, records: Iterable[dict] = ()) -> Language:
     catalogue = load_edition(edition)
-    rng = random.Random(seed)
     real_sectors, real_hs = records_to_examples(records, catalogue)
-    sectors = _fit("sectors.cfg", sector_examples(catalogue, rng) + real_sectors * 3, seed)
-    hs = _fit("hs_chapters.cfg", hs_chapter_examples(catalogue, rng) + real_hs * 3, seed)
+    sectors = _fit("sectors.cfg", sector_examples(catalogue, random.Random(seed)) + real_sectors * 3, seed)
+    hs = _fit("hs_chapters.cfg", hs_chapter_examples(catalogue, random.Random(seed)) + real_hs * 3, seed)
     sectors.add_pipe("hs_chapters", source=hs)
     sectors.meta.update({"name": "tbtwatch_catalogue", "version": "1.0.0", "edition": catalogue.edition,
                          "seed": seed, "description": "Sector and HS chapter classifier of tbtwatch"})
@@ -72,7 +70,3 @@ def _fit(config_name: str, data: list[Example], seed: int) -> Language:
         for batch in minibatch(examples, size=settings["batch_size"]):
             nlp.update(batch, drop=settings["dropout"], sgd=optimizer)
     return nlp
-
-
-def load_trained(path: str | Path) -> Language:
-    return spacy.load(path)

@@ -15,7 +15,8 @@ notifications are long and name many things, so ``COMPOSITES`` longer examples a
 joining one or two items with two to four negative ones (their tags are the union): a product
 of the catalogue keeps its weight however much else the text says.
 
-HS chapter examples (one chapter each): HS chapter, heading and subheading descriptions, the
+HS chapter examples (one chapter each): HS chapter, heading and subheading descriptions (at most
+``HS_PER_CHAPTER`` per chapter), the
 Chinese/Spanish/French chapter terms in ``resources/hs_chapter_terms.yaml``, and the catalogue's
 Chinese product names under the chapter of their HS line.
 
@@ -38,6 +39,7 @@ from nlp.item import ItemText
 
 RESOURCES = Path(__file__).parent / "resources"
 COMPOSITES = 6000
+HS_PER_CHAPTER = 80
 
 TEMPLATES = {
     "en": ["Draft technical regulation on {}", "This standard specifies requirements, sampling and test methods for {}.",
@@ -160,11 +162,18 @@ def _chapter_terms() -> dict[str, dict[str, list[str]]]:
 
 
 def hs_chapter_examples(catalogue: Catalogue, rng: random.Random) -> list[Example]:
+    """At most ``HS_PER_CHAPTER`` nomenclature texts per chapter: chapter 84 alone has ten times
+    more subheadings than chapter 04, and an unbalanced model ranks 84 first for anything."""
     chapters = [row["chapter"] for row in _csv("hs_chapters.csv") if row["chapter"] not in ("99",)]
-    labelled: list[tuple[str, str]] = []
+    by_chapter: dict[str, list[str]] = {c: [] for c in chapters}
     for row in _csv("hs_chapters.csv") + _csv("hs_headings.csv") + _csv("hs_subheadings.csv"):
-        if row["chapter"] in chapters:
-            labelled.append((_wrap(rng, row["description"], "en"), row["chapter"]))
+        if row["chapter"] in by_chapter:
+            by_chapter[row["chapter"]].append(row["description"])
+    labelled: list[tuple[str, str]] = []
+    for chapter, texts in by_chapter.items():
+        head, rest = texts[:1], texts[1:]  # the chapter title itself is always kept
+        kept = head + (rng.sample(rest, HS_PER_CHAPTER) if len(rest) > HS_PER_CHAPTER else rest)
+        labelled += [(_wrap(rng, text, "en"), chapter) for text in kept]
     for chapter, by_lang in _chapter_terms().items():
         for lang, terms in by_lang.items():
             for term in terms:
