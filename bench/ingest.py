@@ -4,7 +4,8 @@ Generates a workbook of 105,000 rows (the shared dev notifications replicated un
 symbols, in the bulk file's columns), then measures, each in a process of its own: openpyxl's
 read-only pass over every row (the floor), and ``scrapy crawl wto_eping_bulk`` reading it
 through a ``file://`` URL into SQLite and into PostgreSQL (a private database created and
-dropped here, on the server named by ``TBTWATCH_TEST_DATABASE_URL`` or the local default).
+dropped here, on the server named by ``TBTWATCH_BENCH_DATABASE_URL``, else
+``TBTWATCH_TEST_DATABASE_URL``, else the local default).
 Prints rows/s, peak memory and the ratio to the floor (target: within 3×).
 
     .venv/bin/python bench/ingest.py [--rows N]
@@ -96,7 +97,8 @@ def ingest(database_url: str, workbook: Path, data_dir: Path) -> tuple[float, fl
 
 
 def private_postgres() -> str | None:
-    server = os.environ.get("TBTWATCH_TEST_DATABASE_URL") or DEFAULT_PG
+    server = (os.environ.get("TBTWATCH_BENCH_DATABASE_URL") or os.environ.get("TBTWATCH_TEST_DATABASE_URL")
+              or DEFAULT_PG)
     try:
         admin = make_engine(server, isolation_level="AUTOCOMMIT")
         name = f"tbtwatch_bench_{uuid.uuid4().hex[:10]}"
