@@ -59,8 +59,11 @@ class EpingApiSpider(BaseSpider):
     def parse(self, response: Response, page: int = 1, attempt: int = 0):
         try:
             data = json.loads(response.body)
+            if isinstance(data, list):  # a bare list of items
+                data = {"items": data}
             items = _field(data, "items")
-            total = int(_field(data, "totalCount") or 0)
+            total = _field(data, "totalCount")
+            served_page_size = int(_field(data, "pageSize") or self.page_size)
             if not isinstance(items, list):
                 raise ValueError("no items list in the page")
         except (ValueError, TypeError, AttributeError) as error:  # truncated or not a page: fetch it again
@@ -70,7 +73,9 @@ class EpingApiSpider(BaseSpider):
                 self.fail(f"{response.url}: unreadable page ({error})")
                 yield from self.next_page(page)
             return
-        self.total, self.served_page_size = total, int(_field(data, "pageSize") or self.page_size)
+        if total is None:  # no count given: a full page means there may be another
+            total = page * served_page_size + 1 if len(items) >= served_page_size else 0
+        self.total, self.served_page_size = int(total), served_page_size
         for index, item in enumerate(items):
             yield from self.build(notification_records, item, f"{response.url} items[{index}]")
         if items:

@@ -1,5 +1,6 @@
 """The ePing API spider's parse() on recorded-style pages."""
 
+import json
 from datetime import date
 
 import pytest
@@ -125,3 +126,19 @@ def test_names_as_objects_and_unreadable_secondary_dates_keep_the_notification()
     assert (n.comment_deadline, n.proposed_adoption_date, n.hs_codes) == (None, None, ["271210"])
     with pytest.raises(ValueError):
         notification_records({**item, "distributionDate": "soon"}, "here")
+
+
+def test_pages_without_a_total_count_go_on_while_full(spider):
+    full = json.dumps({"items": [], "pageSize": 2}).encode()
+    assert parsed(spider, 1, full) == []  # an empty page ends the crawl
+    item = json.loads(fixture_bytes("wto_eping_api", "page1.json"))["items"][3]
+    outputs = parsed(spider, 1, json.dumps([item, item]).encode())
+    assert kinds_of(outputs) == {"NotificationRecord"}  # fewer than the page size asked for: the last
+    outputs = parsed(spider, 1, json.dumps({"items": [item, item], "pageSize": 2}).encode())
+    assert "page=2" in [o for o in outputs if isinstance(o, scrapy.Request)][0].url
+    outputs = parsed(spider, 2, json.dumps({"items": [item], "pageSize": 2}).encode())
+    assert not [o for o in outputs if isinstance(o, scrapy.Request)]
+
+
+def kinds_of(outputs) -> set[str]:
+    return {type(o).__name__ for o in outputs}
