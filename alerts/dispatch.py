@@ -103,11 +103,10 @@ def follow_revisions(engine: Engine, *, now: datetime) -> int:
     """Follow-ups for the recent new versions of alerted items."""
     made = 0
     with session_scope(engine) as session:
-        subscriptions = {s.id: s for s in active_subscriptions(session)}
-        for revision in revisions_since(session, now - REVISION_WINDOW):
-            changes = revision_changes(revision)
-            if not changes:
-                continue
+        revisions = [(r, changes) for r in revisions_since(session, now - REVISION_WINDOW)
+                     if (changes := revision_changes(r))]
+        subscriptions = {s.id: s for s in active_subscriptions(session)} if revisions else {}
+        for revision, changes in revisions:
             rows = [
                 dict(subscription_id=first.subscription_id, item_kind=first.item_kind, item_id=first.item_id,
                      reason=f"revision:{revision.id}", follows_alert_id=first.id, why={"changes": changes})

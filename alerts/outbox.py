@@ -61,13 +61,19 @@ def alert_key(alert_id: int) -> str:
     return f"alert:{alert_id}"
 
 
-def enqueue(session: Session, subscription: Subscription, *, kind: str, alert_ids: list[int], key: str,
-            now: datetime) -> int:
-    """A delivery per channel of ``subscription``; a ``key`` already enqueued adds nothing."""
-    rows = [dict(subscription_id=subscription.id, channel=channel, kind=kind, alert_ids=alert_ids,
+def delivery_rows(subscription: Subscription, *, kind: str, alert_ids: list[int], key: str,
+                  now: datetime) -> list[dict]:
+    """The outbox rows of one message: one per channel of ``subscription``."""
+    return [dict(subscription_id=subscription.id, channel=channel, kind=kind, alert_ids=alert_ids,
                  idempotency_key=delivery_key(key, channel), status="pending", attempts=0,
                  next_attempt_at=now, created_at=now)
             for channel in channels_of(subscription)]
+
+
+def enqueue(session: Session, subscription: Subscription, *, kind: str, alert_ids: list[int], key: str,
+            now: datetime) -> int:
+    """A delivery per channel of ``subscription``; a ``key`` already enqueued adds nothing."""
+    rows = delivery_rows(subscription, kind=kind, alert_ids=alert_ids, key=key, now=now)
     return sum(1 for inserted in insert_ignore(session, Delivery, rows) if inserted)
 
 
@@ -198,13 +204,14 @@ def replay(engine: Engine, delivery_id: int, *, now: datetime | None = None) -> 
 def add_alerts(session: Session, rows: list[dict], subscriptions: dict[int, Subscription], *, kind: str,
                now: datetime, digest_too: bool = False) -> int:
     """Insert alert rows (each once per subscription, item and reason) and enqueue a delivery
-    of each new one to immediate subscribers (to all when ``digest_too``); the alerts made."""
-    made = 0
-    for row, alert_id in zip(rows, insert_ignore(session, Alert, [{"created_at": now, **row} for row in rows])):
-        if alert_id is None:
-            continue
-        made += 1
+    of each new one to immediate subscribers (to all when ``digest_too``), in a few multi-row
+    statements however many there are; the alerts made."""
+    alert_ids = insert_ignore(session, Alert, [{"created_at": now, **row} for row in rows])
+    deliveries = []
+    for row, alert_id in zip(rows, alert_ids):
         subscription = subscriptions[row["subscription_id"]]
-        if digest_too or subscription.frequency == "immediate":
-            enqueue(session, subscription, kind=kind, alert_ids=[alert_id], key=alert_key(alert_id), now=now)
-    return made
+        if alert_id is not None and (digest_too or subscription.frequency == "immediate"):
+            deliveries += delivery_rows(subscription, kind=kind, alert_ids=[alert_id], key=alert_key(alert_id),
+                                        now=now)
+    insert_ignore(session, Delivery, deliveries)
+    return sum(1 for alert_id in alert_ids if alert_id is not None)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, insert, text, update
+from sqlalchemy import UniqueConstraint, and_, exists, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
@@ -151,12 +151,29 @@ def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, Alert
 
 
 def insert_ignore(session: Session, model: type[SQLModel], rows: list[dict]) -> list[int | None]:
-    """Insert ``rows``, skipping any that break a unique constraint: per row, its new id or
-    None when skipped."""
+    """Insert ``rows`` (all with the same keys), skipping any that break the table's unique
+    constraint: per row, its new id, or None when skipped (so also for a repeat of an earlier
+    row of ``rows``).
+
+    One executemany of ``INSERT … ON CONFLICT DO NOTHING RETURNING``, which SQLAlchemy sends
+    as multi-row inserts (its "insertmanyvalues", a thousand rows or so per statement). Their
+    RETURNING leaves the skipped rows out and keeps no set order, so each returned id is
+    matched to its row by the unique key returned with it.
+    """
+    if not rows:
+        return []
+    table = model.__table__
+    key = _unique_key(table)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model.__table__).on_conflict_do_nothing().returning(model.__table__.c.id)
-    # One by one: RETURNING over a multi-row insert does not say which rows were skipped.
-    return [session.execute(statement.values(**row)).scalar() for row in rows]
+    statement = dialect.insert(table).on_conflict_do_nothing().returning(table.c.id, *(table.c[k] for k in key))
+    made = {tuple(found): new_id for new_id, *found in session.execute(statement, rows)}
+    return [made.pop(tuple(row[k] for k in key), None) for row in rows]
+
+
+def _unique_key(table) -> list[str]:
+    """The columns of a table's one unique constraint (besides its primary key)."""
+    [constraint] = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
+    return [column.name for column in constraint.columns]
 
 
 def _skip_locked(session: Session, statement):

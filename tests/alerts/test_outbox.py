@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 
 from alerts.dispatch import dispatch, match_new_items
 from alerts.outbox import replay, send_due
-from store.models import Delivery, DeliveryAttempt
+from store.models import Alert, Delivery, DeliveryAttempt
+from store.queries.alerts import insert_ignore
 from tests.alerts.conftest import NOW, add_notification, clock, subscribe
 
 
@@ -138,3 +139,30 @@ def test_two_dispatchers_on_sqlite_share_without_repeats(db_engine, alert_settin
     for thread in threads:
         thread.join()
     assert sorted(Counter(mailbox.keys()).values()) == [1] * 20
+
+
+def test_insert_ignore_reports_each_row_over_many_pages(db_engine):
+    """Multi-row inserts: thousands of rows in one call, some already there, some repeated
+    in the call; each row's answer is its own new id or None."""
+    subscription_id = subscribe(db_engine)
+
+    def rows(numbers):
+        return [dict(subscription_id=subscription_id, item_kind="notification", item_id=n, reason="match",
+                     why={"n": n}, created_at=NOW) for n in numbers]
+
+    with Session(db_engine) as session:
+        first = insert_ignore(session, Alert, rows(range(0, 3000, 2)))
+        session.commit()
+    assert None not in first and len(set(first)) == 1500
+    numbers = [*range(2500), 7, 2400, 2401]
+    with Session(db_engine) as session:
+        second = insert_ignore(session, Alert, rows(numbers))
+        session.commit()
+        stored = {a.item_id: a.id for a in session.exec(select(Alert))}
+    assert len(stored) == 1500 + 1250
+    for n, new_id in zip(numbers[:2500], second):
+        assert new_id == (None if n % 2 == 0 else stored[n]), n
+    assert second[2500:] == [None, None, None]
+    assert dict(zip(range(0, 3000, 2), first)) == {n: i for n, i in stored.items() if n % 2 == 0}
+    with Session(db_engine) as session:
+        assert insert_ignore(session, Alert, []) == []
