@@ -5,9 +5,9 @@ from dataclasses import replace
 from fastapi import APIRouter, Depends
 from sqlmodel import Session
 
-from service.api.deps import Page, get_session, not_found, require, RowId
-from service.api.schemas import Classified, SearchHit, classified
-from service.api.search import run_search, search_query
+from service.api.deps import get_session, not_found, require, RowId
+from service.api.schemas import Classified, classified
+from service.api.search import SearchResults, run_search, search_query
 from store.models import StandardsChange, StandardsChangePublic, User
 from store.queries.search import SearchQuery
 
@@ -18,7 +18,7 @@ class ChangeDetail(StandardsChangePublic, Classified):
     pass
 
 
-@router.get("", response_model=Page[SearchHit], summary="Search standards changes")
+@router.get("", response_model=SearchResults, summary="Search standards changes")
 def list_changes(
     query: SearchQuery = Depends(search_query),
     _: User = Depends(require("search")),

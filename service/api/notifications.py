@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from service.api.deps import Page, get_session, not_found, require, RowId
-from service.api.schemas import Classified, SearchHit, classified
-from service.api.search import run_search, search_query
+from service.api.deps import get_session, not_found, require, RowId
+from service.api.schemas import Classified, classified
+from service.api.search import SearchResults, run_search, search_query
 from store.models import Notification, NotificationPublic, User
 from store.queries.notifications import thread
 from store.queries.search import SearchQuery
@@ -30,7 +30,7 @@ class NotificationDetail(NotificationPublic, Classified):
     thread: list[ThreadEntry]
 
 
-@router.get("", response_model=Page[SearchHit], summary="Search notifications")
+@router.get("", response_model=SearchResults, summary="Search notifications")
 def list_notifications(
     query: SearchQuery = Depends(search_query),
     _: User = Depends(require("search")),

@@ -8,22 +8,33 @@ Filters that do not apply to a kind leave that kind out (an ICS filter leaves ou
 reports, which have no ICS codes; a committee filter leaves out whatever has no such
 committee). Intelligence reports are searched only once published; their date is the
 publication date.
+
+Cost: each kind reads only as far as the page needs, in the page's order (newest first, an
+index walk that stops when the page is full); relevance ranks the :data:`RANK_WINDOW` newest
+matches of each kind, so a common word costs no more than a rare one; a short page knows its
+total, otherwise matches are counted up to :data:`COUNT_LIMIT` (``total_capped`` says there
+are more). The SQL of a search depends only on which filters it uses (its :class:`_Shape`),
+so it is built once per shape and the values go in as parameters.
 """
 
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
-from sqlalchemy import (Date, Float, Text, and_, cast, false, func, literal, literal_column, or_,
-                        select, text, true, type_coerce, union_all)
+from sqlalchemy import (Date, Float, Text, and_, bindparam, cast, false, func, literal, literal_column,
+                        or_, select, text, true, type_coerce, union_all)
 from sqlalchemy import table as table_clause
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from store.models import IntelligenceReport, Notification, StandardsChange
-from store.search_index import INDEXED_COLUMNS, SEARCH_VECTOR, WEIGHTS, fts_table
+from store.search_index import INDEXED_COLUMNS, SEARCH_KEYS, SEARCH_VECTOR, WEIGHTS, filter_keys, fts_table
 
 SORTS = ("date", "relevance", "deadline", "oldest")
+COUNT_LIMIT = 1000  # matches counted at most; a larger total is reported as capped
+RANK_WINDOW = 1000  # newest matches of each kind that relevance ranks
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _TERMS = re.compile(rf"[{_CJK}]+|[^\s{_CJK}]+")
 _IS_CJK = re.compile(rf"[{_CJK}]")
@@ -66,6 +77,7 @@ class Hit:
 class SearchPage:
     items: list[Hit] = field(default_factory=list)
     total: int = 0
+    total_capped: bool = False  # more than ``total`` match: counting stopped at COUNT_LIMIT
 
 
 def terms(q: str) -> list[str]:
@@ -74,36 +86,128 @@ def terms(q: str) -> list[str]:
 
 
 def search(session: Session, query: SearchQuery) -> SearchPage:
+    """One page of hits and their total (see the module's notes on cost)."""
     dialect = session.get_bind().dialect.name
     words = terms(query.q)
-    selects = [
-        _kind_select(spec, query, words, dialect)
-        for spec in _SPECS
-        if (not query.kinds or spec.kind in query.kinds) and spec.applies(query)
-    ]
-    if not selects:
+    shape = _Shape.of(query, words, dialect)
+    if not shape.kinds:
         return SearchPage()
-    union = union_all(*selects).subquery("hits") if len(selects) > 1 else selects[0].subquery("hits")
     page_size = max(1, query.page_size)
-    # the total rides along with the page (one query); a page past the end needs its own count
-    statement = select(union, func.count().over().label("total")).order_by(*_order(union, query, words))
-    rows = session.exec(statement.limit(page_size).offset((max(1, query.page) - 1) * page_size)).all()
-    if rows:
-        total = rows[0].total
-    else:
-        total = session.exec(select(func.count()).select_from(union)).scalar_one()
-    return SearchPage(items=[Hit(*row[:-1]) for row in rows], total=total)
+    offset = (max(1, query.page) - 1) * page_size
+    window = max(RANK_WINDOW, offset + page_size) if shape.ranked else offset + page_size
+    params = {**_values(query, words, dialect), "window": window, "page_size": page_size,
+              "offset": offset, "count_limit": COUNT_LIMIT + 1}
+    page_statement, count_statement = _statements(shape)
+    rows = session.execute(page_statement, params).all()
+    items = [Hit(*row) for row in rows]
+    if len(rows) < page_size and (rows or not offset):
+        return SearchPage(items=items, total=offset + len(rows))
+    counted = session.execute(count_statement, params).scalar_one()
+    return SearchPage(items=items, total=max(min(counted, COUNT_LIMIT), offset + len(rows)),
+                      total_capped=counted > COUNT_LIMIT)
 
 
-def _order(union, query: SearchQuery, words: list[str]) -> list:
-    c = union.c
-    newest = [c.date.desc().nulls_last(), c.kind, c.id.desc()]
-    if query.sort == "relevance" and words:
+@dataclass(frozen=True)
+class _Shape:
+    """What decides the SQL of a search: the kinds searched, which terms and filters are
+    given (not their values) and the order."""
+
+    dialect: str
+    kinds: tuple[str, ...]
+    plain: bool = False  # PostgreSQL: words outside CJK runs
+    cjk: bool = False  # PostgreSQL: CJK runs
+    fts: bool = False  # SQLite: terms of three characters or more, through FTS5
+    short_terms: int = 0  # SQLite: shorter terms, through LIKE
+    keys: bool = False  # PostgreSQL: committee, member, HS or ICS as search_keys
+    committee: bool = False
+    member: bool = False
+    hs: bool = False
+    no_hs: bool = False  # an HS filter without digits matches nothing
+    ics: bool = False
+    sector: bool = False
+    date_from: bool = False
+    date_to: bool = False
+    open_on: bool = False
+    sort: str = "date"
+    ranked: bool = False
+
+    @classmethod
+    def of(cls, query: SearchQuery, words: list[str], dialect: str) -> "_Shape":
+        kinds = tuple(spec.kind for spec in _SPECS
+                      if (not query.kinds or spec.kind in query.kinds) and spec.applies(query))
+        filters = {"committee": bool(query.committee), "member": bool(query.member),
+                   "hs": bool(_hs_prefix(query)), "ics": query.ics is not None and bool(query.ics)}
+        if dialect == "postgresql":
+            text_shape = {"plain": any(not _IS_CJK.match(w) for w in words),
+                          "cjk": any(_IS_CJK.match(w) for w in words),
+                          "keys": any(filters.values())}
+        else:
+            text_shape = {"fts": any(len(w) >= _MIN_TRIGRAM for w in words),
+                          "short_terms": sum(len(w) < _MIN_TRIGRAM for w in words), **filters}
+        return cls(dialect, kinds, **text_shape, no_hs=bool(query.hs) and not _hs_prefix(query),
+                   sector=bool(query.sector), date_from=bool(query.date_from), date_to=bool(query.date_to),
+                   open_on=bool(query.open_on), sort=query.sort, ranked=query.sort == "relevance" and bool(words))
+
+
+def _hs_prefix(query: SearchQuery) -> str:
+    return re.sub(r"[^0-9]", "", query.hs or "")
+
+
+def _values(query: SearchQuery, words: list[str], dialect: str) -> dict:
+    """The parameters of the statements of :func:`_statements`."""
+    member = query.member.strip().upper() if query.member else None
+    hs, ics = _hs_prefix(query), query.ics.strip() if query.ics else None
+    values: dict = {"sector": (query.sector or "").strip(), "date_from": query.date_from,
+                    "date_to": query.date_to, "open_on": query.open_on,
+                    "from_at": query.date_from and datetime.combine(query.date_from, time.min, UTC),
+                    "to_at": query.date_to and datetime.combine(query.date_to, time.max, UTC)}
+    if dialect == "postgresql":
+        values["plain"] = " ".join(w for w in words if not _IS_CJK.match(w))
+        values["cjk"] = _cjk_tsquery(words)
+        values["keys"] = filter_keys(member=member, committee=query.committee, hs=hs or None, ics=ics)
+        return values
+    values["match"] = " AND ".join('"' + w.replace('"', '""') + '"' for w in words if len(w) >= _MIN_TRIGRAM)
+    short = [w for w in words if len(w) < _MIN_TRIGRAM]
+    for n, word in enumerate(short):
+        values[f"short_{n}"] = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return {**values, "committee": (query.committee or "").upper(), "member": member,
+            "joint": f"%/N/{member}/%", "hs_pattern": f"{hs}%", "ics_pattern": f"{ics}%"}
+
+
+@lru_cache(maxsize=512)
+def _statements(shape: _Shape) -> tuple[Select, Select]:
+    """The page and count statements of a search of this shape."""
+    selects = [_kind_select(spec, shape) for spec in _SPECS if spec.kind in shape.kinds]
+    hits = _union([_first(kind_select, shape) for kind_select in selects])
+    page = (select(hits).order_by(*_order(hits.c, shape.sort, shape.ranked))
+            .limit(bindparam("page_size")).offset(bindparam("offset")))
+    matches = _union([s.with_only_columns(literal(1).label("one")).limit(bindparam("count_limit")).subquery()
+                      for s in selects])
+    return page, select(func.count()).select_from(matches)
+
+
+def _first(kind_select: Select, shape: _Shape):
+    """The first ``window`` hits of one kind in the page's order (newest first to rank)."""
+    hits = kind_select.subquery()
+    keys = _order(hits.c, "date" if shape.ranked else shape.sort, False, within_kind=True)
+    return select(hits).order_by(*keys).limit(bindparam("window")).subquery()
+
+
+def _union(subqueries: list):
+    if len(subqueries) == 1:
+        return subqueries[0]
+    return union_all(*(select(s) for s in subqueries)).subquery("hits")
+
+
+def _order(c, sort: str, ranked: bool, within_kind: bool = False) -> list:
+    kind = [] if within_kind else [c.kind]
+    newest = [c.date.desc().nulls_last(), *kind, c.id.desc()]
+    if ranked:
         return [c.score.desc(), *newest]
-    if query.sort == "deadline":
+    if sort == "deadline":
         return [c.comment_deadline.asc().nulls_last(), *newest]
-    if query.sort == "oldest":
-        return [c.date.asc().nulls_last(), c.kind, c.id]
+    if sort == "oldest":
+        return [c.date.asc().nulls_last(), *kind, c.id]
     return newest
 
 
@@ -138,28 +242,29 @@ _SPECS = (
 )
 
 
-def _kind_select(spec: _Spec, query: SearchQuery, words: list[str], dialect: str) -> Select:
+def _kind_select(spec: _Spec, shape: _Shape) -> Select:
     model = spec.model
     day = spec.column(spec.date)
     if spec.kind == "intelligence":
-        day = func.date(day) if dialect == "sqlite" else cast(day, Date)
+        day = func.date(day) if shape.dialect == "sqlite" else cast(day, Date)
     conditions: list[ColumnElement] = []
     score: ColumnElement = literal(0.0)
     source = model.__table__
-    if words:
-        if dialect == "postgresql":
-            tsquery = _tsquery(words)
-            vector = literal_column(f"{spec.table}.{SEARCH_VECTOR}")
-            conditions.append(vector.op("@@")(tsquery))
-            score = func.ts_rank(vector, tsquery)
-        else:
-            fts, match = _sqlite_match(spec, words, conditions)
-            if match is not None:
-                source = source.join(fts, literal_column(f"{fts.name}.rowid") == model.id)
-                conditions.append(literal_column(fts.name).op("MATCH")(match))
-                weights = ", ".join(str(WEIGHTS[w]) for w in INDEXED_COLUMNS[spec.table].values())
-                score = -literal_column(f"bm25({fts.name}, {weights})")
-    conditions += _filters(spec, query, day, dialect)
+    if shape.plain or shape.cjk:
+        tsquery = _tsquery(shape)
+        vector = literal_column(f"{spec.table}.{SEARCH_VECTOR}")
+        conditions.append(vector.op("@@")(tsquery))
+        score = func.ts_rank(vector, tsquery)
+    if shape.short_terms:
+        conditions += [or_(*(cast(spec.column(c), Text).like(bindparam(f"short_{n}"), escape="\\")
+                             for c in INDEXED_COLUMNS[spec.table])) for n in range(shape.short_terms)]
+    if shape.fts:
+        fts = table_clause(fts_table(spec.table))
+        source = source.join(fts, literal_column(f"{fts.name}.rowid") == model.id)
+        conditions.append(literal_column(fts.name).op("MATCH")(bindparam("match")))
+        weights = ", ".join(str(WEIGHTS[w]) for w in INDEXED_COLUMNS[spec.table].values())
+        score = -literal_column(f"bm25({fts.name}, {weights})")
+    conditions += _filters(spec, shape, day)
     label = spec.column(spec.label) if spec.label else literal(None)
     committee = spec.column(spec.committee) if spec.committee else literal(None)
     deadline = model.comment_deadline if spec.deadline else literal(None)
@@ -180,97 +285,82 @@ def _kind_select(spec: _Spec, query: SearchQuery, words: list[str], dialect: str
     )
 
 
-def _filters(spec: _Spec, query: SearchQuery, day, dialect: str) -> list[ColumnElement]:
+def _filters(spec: _Spec, shape: _Shape, day) -> list[ColumnElement]:
     model, table = spec.model, spec.table
     conditions: list[ColumnElement] = []
     if spec.kind == "intelligence":
         conditions.append(model.status == "published")
-    if query.committee:
-        conditions.append(func.upper(spec.column(spec.committee)) == query.committee.upper())
-    if query.member:
-        member = query.member.strip().upper()
-        same = model.member_code == member
+    if shape.no_hs:
+        conditions.append(false())
+    if shape.keys:
+        column = literal_column(f"{table}.{SEARCH_KEYS}", ARRAY(Text))
+        conditions.append(column.contains(bindparam("keys", type_=ARRAY(Text))))
+    if shape.committee:
+        conditions.append(func.upper(spec.column(spec.committee)) == bindparam("committee"))
+    if shape.member:
+        same = model.member_code == bindparam("member")
         if spec.kind == "notification":
-            same = or_(same, _json_any(table, "joint_symbols", f"%/N/{member}/%", dialect))
+            same = or_(same, _json_any(table, "joint_symbols", "joint"))
         conditions.append(same)
-    if query.hs:
-        prefix = re.sub(r"[^0-9]", "", query.hs)
-        conditions.append(_json_any(table, "hs_codes", f"{prefix}%", dialect) if prefix else false())
-    if query.ics:
-        conditions.append(_json_any(table, "ics_codes", f"{query.ics.strip()}%", dialect))
-    if query.sector:
-        conditions.append(_has_sector(spec.kind, table, query.sector.strip(), dialect))
+    if shape.hs:
+        conditions.append(_json_any(table, "hs_codes", "hs_pattern"))
+    if shape.ics:
+        conditions.append(_json_any(table, "ics_codes", "ics_pattern"))
+    if shape.sector:
+        conditions.append(_has_sector(spec.kind, table, shape.dialect))
     if spec.kind == "intelligence":
-        day = model.published_at
-        date_from = query.date_from and datetime.combine(query.date_from, time.min, UTC)
-        date_to = query.date_to and datetime.combine(query.date_to, time.max, UTC)
+        day, date_from, date_to = model.published_at, bindparam("from_at"), bindparam("to_at")
     else:
-        date_from, date_to = query.date_from, query.date_to
-    if date_from:
+        date_from, date_to = bindparam("date_from"), bindparam("date_to")
+    if shape.date_from:
         conditions.append(day >= date_from)
-    if date_to:
+    if shape.date_to:
         conditions.append(day <= date_to)
-    if query.open_on:
-        conditions += [model.comment_deadline >= query.open_on, day <= query.open_on]
+    if shape.open_on:
+        conditions += [model.comment_deadline >= bindparam("open_on"), day <= bindparam("open_on")]
     return conditions
 
 
-def _json_any(table: str, column: str, pattern: str, dialect: str) -> ColumnElement:
-    """Some element of the JSON list ``table.column`` is LIKE ``pattern``."""
-    elements = (f"json_each({table}.{column})" if dialect == "sqlite"
-                else f"jsonb_array_elements_text({table}.{column}) AS value")
-    return text(f"EXISTS (SELECT 1 FROM {elements} WHERE value LIKE :{column}_pattern)").bindparams(
-        **{f"{column}_pattern": pattern}
-    )
+def _json_any(table: str, column: str, pattern: str) -> ColumnElement:
+    """Some element of the JSON list ``table.column`` is LIKE the parameter ``pattern`` (SQLite)."""
+    return text(f"EXISTS (SELECT 1 FROM json_each({table}.{column}) WHERE value LIKE :{pattern})")
 
 
-def _has_sector(kind: str, table: str, sector: str, dialect: str) -> ColumnElement:
-    """The item's effective tags include ``sector``: its decided human tags if a person
-    reviewed it, else its decided rule and model tags (as store.queries.tags)."""
+def _has_sector(kind: str, table: str, dialect: str) -> ColumnElement:
+    """The item's effective tags include the parameter ``sector``: its decided human tags if a
+    person reviewed it, else its decided rule and model tags (as store.queries.tags)."""
     decided = "st.decided" if dialect == "postgresql" else "st.decided = 1"
     return text(
         f"EXISTS (SELECT 1 FROM sector_tag st WHERE st.item_kind = :sector_kind_{kind} "
-        f"AND st.item_id = {table}.id AND st.sector = :sector_code AND {decided} "
+        f"AND st.item_id = {table}.id AND st.sector = :sector AND {decided} "
         f"AND (st.origin = 'human' OR NOT EXISTS (SELECT 1 FROM sector_tag h "
         f"WHERE h.item_kind = st.item_kind AND h.item_id = st.item_id AND h.origin = 'human')))"
-    ).bindparams(**{f"sector_kind_{kind}": kind, "sector_code": sector})
+    ).bindparams(**{f"sector_kind_{kind}": kind})
 
 
-def _tsquery(words: list[str]) -> ColumnElement:
-    """Every term as a tsquery: a CJK term as its bigrams two positions apart (the index
-    holds unigram, bigram, unigram, …), a single CJK character as its unigram, other terms
-    as ``plainto_tsquery`` words."""
-    parts = []
-    for word in words:
-        if _IS_CJK.match(word):
-            grams = [word[i:i + 2] for i in range(len(word) - 1)] or [word]
-            parts.append(" <2> ".join(_quote_lexeme(g) for g in grams))
-    plain = " ".join(w for w in words if not _IS_CJK.match(w))
-    queries = [func.plainto_tsquery(literal_column("'simple'"), plain)] if plain else []
-    if parts:
-        queries.append(func.to_tsquery(literal_column("'simple'"), " & ".join(f"({p})" for p in parts)))
+def _tsquery(shape: _Shape) -> ColumnElement:
+    """The parameters ``plain`` (``plainto_tsquery`` words) and ``cjk`` (a tsquery of
+    :func:`_cjk_tsquery`) as one tsquery."""
+    simple = literal_column("'simple'")
+    queries = [func.plainto_tsquery(simple, bindparam("plain", type_=Text))] if shape.plain else []
+    if shape.cjk:
+        queries.append(func.to_tsquery(simple, bindparam("cjk", type_=Text)))
     query = queries[0]
     for other in queries[1:]:
         query = query.op("&&")(other)
     return query
 
 
+def _cjk_tsquery(words: list[str]) -> str:
+    """Every CJK term as its bigrams two positions apart (the index holds unigram, bigram,
+    unigram, …), a single CJK character as its unigram."""
+    parts = []
+    for word in words:
+        if _IS_CJK.match(word):
+            grams = [word[i:i + 2] for i in range(len(word) - 1)] or [word]
+            parts.append(" <2> ".join(_quote_lexeme(g) for g in grams))
+    return " & ".join(f"({p})" for p in parts)
+
+
 def _quote_lexeme(gram: str) -> str:
     return "'" + gram.replace("'", "''").replace("\\", "\\\\") + "'"
-
-
-def _sqlite_match(spec: _Spec, words: list[str], conditions: list) -> tuple:
-    """The FTS5 table and MATCH expression for the terms of three characters or more;
-    shorter terms become LIKE conditions over the indexed columns (appended)."""
-    fts = table_clause(fts_table(spec.table))
-    long_terms = [w for w in words if len(w) >= _MIN_TRIGRAM]
-    for word in words:
-        if len(word) < _MIN_TRIGRAM:
-            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conditions.append(or_(*(
-                cast(spec.column(c), Text).like(pattern, escape="\\")
-                for c in INDEXED_COLUMNS[spec.table]
-            )))
-    if not long_terms:
-        return fts, None
-    return fts, " AND ".join('"' + w.replace('"', '""') + '"' for w in long_terms)

@@ -125,3 +125,13 @@ def test_index_follows_updates_and_deletes(session, corpus):
     session.add(draft)
     session.commit()
     assert key(draft) in found(session, q="回收新规")
+
+
+def test_total_is_counted_up_to_a_limit(session, corpus, monkeypatch):
+    monkeypatch.setattr("store.queries.search.COUNT_LIMIT", 2)
+    capped = search(session, SearchQuery(page_size=1))
+    assert (capped.total, capped.total_capped, len(capped.items)) == (2, True, 1)
+    last = search(session, SearchQuery(page_size=2, page=3))  # a short page knows the total
+    assert (last.total, last.total_capped, len(last.items)) == (5, False, 1)
+    assert search(session, SearchQuery(page_size=10)).total == 5
+    assert search(session, SearchQuery(page_size=1, page=4)).total == 4  # at least what was shown
