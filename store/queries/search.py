@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
+from types import SimpleNamespace
 
 from sqlalchemy import (Date, Float, Text, and_, bindparam, cast, false, func, literal, literal_column,
                         or_, select, text, true, type_coerce, union_all)
@@ -34,7 +35,8 @@ from store.search_index import INDEXED_COLUMNS, SEARCH_KEYS, SEARCH_VECTOR, WEIG
 
 SORTS = ("date", "relevance", "deadline", "oldest")
 COUNT_LIMIT = 1000  # matches counted at most; a larger total is reported as capped
-RANK_WINDOW = 1000  # newest matches of each kind that relevance ranks
+RANK_WINDOW = 100  # newest matches of each kind that relevance ranks
+PROBE_FACTOR = 20  # PostgreSQL: rows read in order to look for a page first, per row it needs
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _TERMS = re.compile(rf"[{_CJK}]+|[^\s{_CJK}]+")
 _IS_CJK = re.compile(rf"[{_CJK}]")
@@ -90,13 +92,15 @@ def search(session: Session, query: SearchQuery) -> SearchPage:
     dialect = session.get_bind().dialect.name
     words = terms(query.q)
     shape = _Shape.of(query, words, dialect)
-    if not shape.kinds:
+    if not shape.kinds or (query.hs and not _hs_prefix(query)):  # an HS code has digits
         return SearchPage()
+    if dialect == "postgresql":
+        session.connection().connection.dbapi_connection.prepare_threshold = None
     page_size = max(1, query.page_size)
     offset = (max(1, query.page) - 1) * page_size
     window = max(RANK_WINDOW, offset + page_size) if shape.ranked else offset + page_size
-    params = {**_values(query, words, dialect), "window": window, "page_size": page_size,
-              "offset": offset, "count_limit": COUNT_LIMIT + 1}
+    params = {**_values(query, words, dialect), "window": window, "probe": window * PROBE_FACTOR,
+              "page_size": page_size, "offset": offset, "count_limit": COUNT_LIMIT + 1}
     page_statement, count_statement = _statements(shape)
     rows = session.execute(page_statement, params).all()
     items = [Hit(*row) for row in rows]
@@ -109,8 +113,10 @@ def search(session: Session, query: SearchQuery) -> SearchPage:
 
 @dataclass(frozen=True)
 class _Shape:
-    """What decides the SQL of a search: the kinds searched, which terms and filters are
-    given (not their values) and the order."""
+    """What decides the SQL of a search: the kinds searched, the kinds of terms and the order.
+    Filters are always in it, each true when its parameter is null; PostgreSQL plans every
+    search with its values (``search`` turns off psycopg's prepared statements, whose generic
+    plans would not know them) and so drops the filters not given before planning."""
 
     dialect: str
     kinds: tuple[str, ...]
@@ -118,16 +124,6 @@ class _Shape:
     cjk: bool = False  # PostgreSQL: CJK runs
     fts: bool = False  # SQLite: terms of three characters or more, through FTS5
     short_terms: int = 0  # SQLite: shorter terms, through LIKE
-    keys: bool = False  # PostgreSQL: committee, member, HS or ICS as search_keys
-    committee: bool = False
-    member: bool = False
-    hs: bool = False
-    no_hs: bool = False  # an HS filter without digits matches nothing
-    ics: bool = False
-    sector: bool = False
-    date_from: bool = False
-    date_to: bool = False
-    open_on: bool = False
     sort: str = "date"
     ranked: bool = False
 
@@ -135,18 +131,14 @@ class _Shape:
     def of(cls, query: SearchQuery, words: list[str], dialect: str) -> "_Shape":
         kinds = tuple(spec.kind for spec in _SPECS
                       if (not query.kinds or spec.kind in query.kinds) and spec.applies(query))
-        filters = {"committee": bool(query.committee), "member": bool(query.member),
-                   "hs": bool(_hs_prefix(query)), "ics": query.ics is not None and bool(query.ics)}
         if dialect == "postgresql":
             text_shape = {"plain": any(not _IS_CJK.match(w) for w in words),
-                          "cjk": any(_IS_CJK.match(w) for w in words),
-                          "keys": any(filters.values())}
+                          "cjk": any(_IS_CJK.match(w) for w in words)}
         else:
             text_shape = {"fts": any(len(w) >= _MIN_TRIGRAM for w in words),
-                          "short_terms": sum(len(w) < _MIN_TRIGRAM for w in words), **filters}
-        return cls(dialect, kinds, **text_shape, no_hs=bool(query.hs) and not _hs_prefix(query),
-                   sector=bool(query.sector), date_from=bool(query.date_from), date_to=bool(query.date_to),
-                   open_on=bool(query.open_on), sort=query.sort, ranked=query.sort == "relevance" and bool(words))
+                          "short_terms": sum(len(w) < _MIN_TRIGRAM for w in words)}
+        return cls(dialect, kinds, **text_shape, sort=query.sort,
+                   ranked=query.sort == "relevance" and bool(words))
 
 
 def _hs_prefix(query: SearchQuery) -> str:
@@ -154,31 +146,33 @@ def _hs_prefix(query: SearchQuery) -> str:
 
 
 def _values(query: SearchQuery, words: list[str], dialect: str) -> dict:
-    """The parameters of the statements of :func:`_statements`."""
+    """The parameters of the statements of :func:`_statements` (None: no such filter)."""
     member = query.member.strip().upper() if query.member else None
-    hs, ics = _hs_prefix(query), query.ics.strip() if query.ics else None
-    values: dict = {"sector": (query.sector or "").strip(), "date_from": query.date_from,
+    hs, ics = _hs_prefix(query) or None, query.ics.strip() if query.ics else None
+    values: dict = {"sector": query.sector.strip() if query.sector else None, "date_from": query.date_from,
                     "date_to": query.date_to, "open_on": query.open_on,
                     "from_at": query.date_from and datetime.combine(query.date_from, time.min, UTC),
                     "to_at": query.date_to and datetime.combine(query.date_to, time.max, UTC)}
     if dialect == "postgresql":
         values["plain"] = " ".join(w for w in words if not _IS_CJK.match(w))
         values["cjk"] = _cjk_tsquery(words)
-        values["keys"] = filter_keys(member=member, committee=query.committee, hs=hs or None, ics=ics)
+        values["keys"] = filter_keys(member=member, committee=query.committee, hs=hs, ics=ics)
         return values
     values["match"] = " AND ".join('"' + w.replace('"', '""') + '"' for w in words if len(w) >= _MIN_TRIGRAM)
     short = [w for w in words if len(w) < _MIN_TRIGRAM]
     for n, word in enumerate(short):
         values[f"short_{n}"] = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return {**values, "committee": (query.committee or "").upper(), "member": member,
-            "joint": f"%/N/{member}/%", "hs_pattern": f"{hs}%", "ics_pattern": f"{ics}%"}
+    return {**values, "committee": query.committee.upper() if query.committee else None, "member": member,
+            "joint": member and f"%/N/{member}/%", "hs_pattern": hs and f"{hs}%",
+            "ics_pattern": None if ics is None else f"{ics}%"}
 
 
 @lru_cache(maxsize=512)
 def _statements(shape: _Shape) -> tuple[Select, Select]:
     """The page and count statements of a search of this shape."""
-    selects = [_kind_select(spec, shape) for spec in _SPECS if spec.kind in shape.kinds]
-    hits = _union([_first(kind_select, shape) for kind_select in selects])
+    specs = [spec for spec in _SPECS if spec.kind in shape.kinds]
+    selects = [_kind_select(spec, shape, spec.model.__table__) for spec in specs]
+    hits = _union([_first(spec, kind_select, shape) for spec, kind_select in zip(specs, selects, strict=True)])
     page = (select(hits).order_by(*_order(hits.c, shape.sort, shape.ranked))
             .limit(bindparam("page_size")).offset(bindparam("offset")))
     matches = _union([s.with_only_columns(literal(1).label("one")).limit(bindparam("count_limit")).subquery()
@@ -186,11 +180,37 @@ def _statements(shape: _Shape) -> tuple[Select, Select]:
     return page, select(func.count()).select_from(matches)
 
 
-def _first(kind_select: Select, shape: _Shape):
-    """The first ``window`` hits of one kind in the page's order (newest first to rank)."""
+def _first(spec: "_Spec", kind_select: Select, shape: _Shape):
+    """The first ``window`` hits of one kind in the page's order (newest first to rank).
+
+    On PostgreSQL they are looked for first among the table's first ``probe`` rows in that
+    order (an index walk of known length), and only if fewer match there in the whole table
+    by the plan the database picks. Its row estimates for several words or a CJK phrase are
+    often far too low (they assume the words independent), so left to itself it would fetch
+    and sort every match of a common phrase; the probe bounds what a wrong guess costs."""
+    if shape.dialect != "postgresql":
+        return _in_order(kind_select, shape).subquery()
+    probe = _in_order(_kind_select(spec, shape, _probe_rows(spec, shape)), shape).cte(f"probe_{spec.kind}")
+    found = select(func.count()).select_from(probe).scalar_subquery()
+    everywhere = _in_order(kind_select, shape).subquery()
+    return union_all(select(probe).where(found >= bindparam("window")),
+                     select(everywhere).where(found < bindparam("window"))).subquery()
+
+
+def _in_order(kind_select: Select, shape: _Shape) -> Select:
     hits = kind_select.subquery()
     keys = _order(hits.c, "date" if shape.ranked else shape.sort, False, within_kind=True)
-    return select(hits).order_by(*keys).limit(bindparam("window")).subquery()
+    return select(hits).order_by(*keys).limit(bindparam("window"))
+
+
+def _probe_rows(spec: "_Spec", shape: _Shape):
+    """The first ``probe`` rows of the kind's table in the page's order, under the table's name."""
+    table = spec.model.__table__
+    extra = [literal_column(f"{table.name}.{c}").label(c) for c in (SEARCH_VECTOR, SEARCH_KEYS)]
+    day = cast(table.c.published_at, Date) if spec.kind == "intelligence" else table.c[spec.date]
+    deadline = table.c.comment_deadline if spec.deadline else literal(None)
+    keys = _order(SimpleNamespace(date=day, id=table.c.id, comment_deadline=deadline), "date" if shape.ranked else shape.sort, False, within_kind=True)
+    return select(*table.c, *extra).order_by(*keys).limit(bindparam("probe")).subquery(table.name)
 
 
 def _union(subqueries: list):
@@ -231,9 +251,6 @@ class _Spec:
         return not ((query.committee and not self.committee) or (query.ics and not self.ics)
                     or (query.open_on and not self.deadline))
 
-    def column(self, name: str):
-        return getattr(self.model, name)
-
 
 _SPECS = (
     _Spec("notification", Notification, "symbol", "distribution_date", "committee", True, True),
@@ -242,39 +259,39 @@ _SPECS = (
 )
 
 
-def _kind_select(spec: _Spec, shape: _Shape) -> Select:
-    model = spec.model
-    day = spec.column(spec.date)
+def _kind_select(spec: _Spec, shape: _Shape, source) -> Select:
+    """The hits of one kind read from ``source``: its table, or a subquery of it under its name."""
+    c = source.c
+    day = c[spec.date]
     if spec.kind == "intelligence":
         day = func.date(day) if shape.dialect == "sqlite" else cast(day, Date)
     conditions: list[ColumnElement] = []
     score: ColumnElement = literal(0.0)
-    source = model.__table__
     if shape.plain or shape.cjk:
         tsquery = _tsquery(shape)
         vector = literal_column(f"{spec.table}.{SEARCH_VECTOR}")
         conditions.append(vector.op("@@")(tsquery))
         score = func.ts_rank(vector, tsquery)
     if shape.short_terms:
-        conditions += [or_(*(cast(spec.column(c), Text).like(bindparam(f"short_{n}"), escape="\\")
-                             for c in INDEXED_COLUMNS[spec.table])) for n in range(shape.short_terms)]
+        conditions += [or_(*(cast(c[column], Text).like(bindparam(f"short_{n}"), escape="\\")
+                             for column in INDEXED_COLUMNS[spec.table])) for n in range(shape.short_terms)]
     if shape.fts:
         fts = table_clause(fts_table(spec.table))
-        source = source.join(fts, literal_column(f"{fts.name}.rowid") == model.id)
+        source = source.join(fts, literal_column(f"{fts.name}.rowid") == c.id)
         conditions.append(literal_column(fts.name).op("MATCH")(bindparam("match")))
         weights = ", ".join(str(WEIGHTS[w]) for w in INDEXED_COLUMNS[spec.table].values())
         score = -literal_column(f"bm25({fts.name}, {weights})")
-    conditions += _filters(spec, shape, day)
-    label = spec.column(spec.label) if spec.label else literal(None)
-    committee = spec.column(spec.committee) if spec.committee else literal(None)
-    deadline = model.comment_deadline if spec.deadline else literal(None)
+    conditions += _filters(spec, shape, c, day)
+    label = c[spec.label] if spec.label else literal(None)
+    committee = c[spec.committee] if spec.committee else literal(None)
+    deadline = c.comment_deadline if spec.deadline else literal(None)
     return (
         select(
             literal(spec.kind).label("kind"),
-            model.id.label("id"),
+            c.id.label("id"),
             type_coerce(label, Text).label("label"),
-            type_coerce(model.title, Text).label("title"),
-            model.member_code.label("member_code"),
+            type_coerce(c.title, Text).label("title"),
+            c.member_code.label("member_code"),
             type_coerce(committee, Text).label("committee"),
             type_coerce(day, Date).label("date"),
             type_coerce(deadline, Date).label("comment_deadline"),
@@ -285,40 +302,39 @@ def _kind_select(spec: _Spec, shape: _Shape) -> Select:
     )
 
 
-def _filters(spec: _Spec, shape: _Shape, day) -> list[ColumnElement]:
-    model, table = spec.model, spec.table
+def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement]:
+    table = spec.table
     conditions: list[ColumnElement] = []
     if spec.kind == "intelligence":
-        conditions.append(model.status == "published")
-    if shape.no_hs:
-        conditions.append(false())
-    if shape.keys:
+        conditions.append(c.status == "published")
+    if shape.dialect == "postgresql":
+        keys = bindparam("keys", type_=ARRAY(Text))
         column = literal_column(f"{table}.{SEARCH_KEYS}", ARRAY(Text))
-        conditions.append(column.contains(bindparam("keys", type_=ARRAY(Text))))
-    if shape.committee:
-        conditions.append(func.upper(spec.column(spec.committee)) == bindparam("committee"))
-    if shape.member:
-        same = model.member_code == bindparam("member")
+        conditions.append(or_(func.cardinality(keys) == 0, column.contains(keys)))
+    else:
+        if spec.committee:
+            conditions.append(_unless_null("committee", func.upper(c[spec.committee]) == bindparam("committee")))
+        same = c.member_code == bindparam("member")
         if spec.kind == "notification":
             same = or_(same, _json_any(table, "joint_symbols", "joint"))
-        conditions.append(same)
-    if shape.hs:
-        conditions.append(_json_any(table, "hs_codes", "hs_pattern"))
-    if shape.ics:
-        conditions.append(_json_any(table, "ics_codes", "ics_pattern"))
-    if shape.sector:
-        conditions.append(_has_sector(spec.kind, table, shape.dialect))
+        conditions += [_unless_null("member", same), _unless_null("hs_pattern", _json_any(table, "hs_codes", "hs_pattern"))]
+        if spec.ics:
+            conditions.append(_unless_null("ics_pattern", _json_any(table, "ics_codes", "ics_pattern")))
+    conditions.append(_unless_null("sector", _has_sector(spec.kind, table, shape.dialect)))
     if spec.kind == "intelligence":
-        day, date_from, date_to = model.published_at, bindparam("from_at"), bindparam("to_at")
+        day, date_from, date_to = c.published_at, bindparam("from_at", type_=c.published_at.type), \
+            bindparam("to_at", type_=c.published_at.type)
     else:
-        date_from, date_to = bindparam("date_from"), bindparam("date_to")
-    if shape.date_from:
-        conditions.append(day >= date_from)
-    if shape.date_to:
-        conditions.append(day <= date_to)
-    if shape.open_on:
-        conditions += [model.comment_deadline >= bindparam("open_on"), day <= bindparam("open_on")]
+        date_from, date_to = bindparam("date_from", type_=Date), bindparam("date_to", type_=Date)
+    conditions += [or_(date_from.is_(None), day >= date_from), or_(date_to.is_(None), day <= date_to)]
+    if spec.deadline:
+        open_on = bindparam("open_on", type_=Date)
+        conditions.append(or_(open_on.is_(None), and_(c.comment_deadline >= open_on, day <= open_on)))
     return conditions
+
+
+def _unless_null(parameter: str, condition: ColumnElement) -> ColumnElement:
+    return or_(bindparam(parameter, type_=Text).is_(None), condition)
 
 
 def _json_any(table: str, column: str, pattern: str) -> ColumnElement:
