@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from alerts.channels import DeliveryError, Message, Senders, message_id, webhook_secret
-from alerts.render import Entry, Rendered, render_message
+from alerts.render import Entry, Rendered, render_message, render_test
 from store.db import session_scope
 from store.models import Alert, Delivery, Subscription
 from store.models.types import utcnow
@@ -77,6 +77,14 @@ def enqueue(session: Session, subscription: Subscription, *, kind: str, alert_id
     return sum(1 for inserted in insert_ignore(session, Delivery, rows) if inserted)
 
 
+def enqueue_test(session: Session, *, subscription: Subscription, now: datetime | None = None) -> int:
+    """Queue a test message to every channel of ``subscription`` (each request its own, under a
+    fresh idempotency key), sent, retried and recorded like any delivery; the caller commits.
+    How many deliveries it made."""
+    return enqueue(session, subscription, kind="test", alert_ids=[], key=f"test:{subscription.id}:{uuid.uuid4().hex}",
+                   now=now or utcnow())
+
+
 def _compose(session: Session, deliveries: list[Delivery], settings: Settings,
              now: datetime) -> dict[int, Message | DeliveryError]:
     """The message of each delivery, or why there is none."""
@@ -98,7 +106,7 @@ def _compose(session: Session, deliveries: list[Delivery], settings: Settings,
             if item:
                 first = alerts.get(alert.follows_alert_id) if alert.follows_alert_id else None
                 entries.append(Entry(alert, item, first and items.get((first.item_kind, first.item_id))))
-        if not entries:
+        if not entries and delivery.kind != "test":
             messages[delivery.id] = DeliveryError("its items are gone", permanent=True)
             continue
         try:
@@ -113,16 +121,20 @@ def _message(delivery: Delivery, subscription: Subscription, entries: list[Entry
              now: datetime, rendered: dict[tuple, Rendered]) -> Message:
     """The message of one delivery. One item usually goes to many subscribers for the same
     reasons: such messages are rendered once (``rendered`` holds them for a batch) with a
-    stand-in unsubscribe link, replaced for each subscriber."""
-    today = now.astimezone(zone_of(subscription.timezone)).date()
-    period = subscription.frequency if delivery.kind == "digest" else None
-    content = (delivery.kind, subscription.language, today, period, tuple(subscription.sectors),
-               tuple((e.item.key, e.alert.reason, json.dumps(e.alert.why, sort_keys=True),
-                      e.original.key if e.original else None) for e in entries))
-    if content not in rendered:
-        rendered[content] = render_message(delivery.kind, subscription, entries, today=today, base_url=settings.base_url,
-                                           period=period, unsubscribe_url=_UNSUBSCRIBE_STAND_IN)
-    shared = rendered[content]
+    stand-in unsubscribe link, replaced for each subscriber. A test message is the subscriber's own."""
+    if delivery.kind == "test":
+        shared = render_test(subscription, base_url=settings.base_url, unsubscribe_url=_UNSUBSCRIBE_STAND_IN)
+    else:
+        today = now.astimezone(zone_of(subscription.timezone)).date()
+        period = subscription.frequency if delivery.kind == "digest" else None
+        content = (delivery.kind, subscription.language, today, period, tuple(subscription.sectors),
+                   tuple((e.item.key, e.alert.reason, json.dumps(e.alert.why, sort_keys=True),
+                          e.original.key if e.original else None) for e in entries))
+        if content not in rendered:
+            rendered[content] = render_message(delivery.kind, subscription, entries, today=today,
+                                               base_url=settings.base_url, period=period,
+                                               unsubscribe_url=_UNSUBSCRIBE_STAND_IN)
+        shared = rendered[content]
     unsubscribe_url = f"{settings.base_url.rstrip('/')}/unsubscribe/{subscription.token}"
     replied = entries[0].alert.follows_alert_id if delivery.kind in ("follow-up", "reminder") else None
     return Message(

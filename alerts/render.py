@@ -23,7 +23,7 @@ from store.models import Alert, Subscription
 from store.queries.alerts import AlertItem
 
 TEMPLATES = Path(__file__).parent / "templates"
-KINDS = ("alert", "follow-up", "reminder", "digest", "catch-up")
+KINDS = ("alert", "follow-up", "reminder", "digest", "catch-up")  # and "test" (render_test)
 URGENCY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 DESCRIPTION_CHARS = 600
@@ -125,6 +125,8 @@ def _why_lines(why: dict, t, language: str, edition: str | None) -> list[str]:
     for key in ("hs", "ics", "keywords"):
         if why.get(key):
             lines.append(f"{t('why_' + key)}: " + ", ".join(clean(v) for v in why[key]))
+    if why.get("members"):
+        lines.append(f"{t('why_member')}: " + ", ".join(member_name(m, language) for m in why["members"]))
     if why.get("member"):
         via = t("why_via", states=", ".join(why["via"])) if why.get("via") else ""
         lines.append(f"{t('why_member')}: {member_name(why['member'], language)}{via}")
@@ -225,17 +227,48 @@ def render_message(kind: str, subscription: Subscription, entries: list[Entry], 
         groups = [{"name": None, "entries": views}]
         subject = _single_subject(kind, entries[0], views[0], t)
         intro = t(f"intro_{kind.replace('-', '_')}")
-    unsubscribe_url = unsubscribe_url or f"{base_url.rstrip('/')}/unsubscribe/{subscription.token}"
-    context = {"t": t, "language": language, "intro": intro, "groups": groups, "kind": kind,
-               "subject": subject, "unsubscribe_url": unsubscribe_url}
     hidden = ("changes", "changes_data", "kind_label", "deadline_text")
     payload = {
         "type": kind, "language": language, "subscription_id": subscription.id, "period": period,
         "items": [{k: v for k, v in view.items() if k not in hidden} | {"changes": view["changes_data"]}
                   for view in views],
     }
+    return _render(subscription, language, base_url, unsubscribe_url, payload,
+                   intro=intro, subject=subject, groups=groups, selectors=[])
+
+
+def subscription_lines(subscription: Subscription, language: str) -> list[str]:
+    """What a subscription selects, a line per selector it sets, in ``language``."""
+    t = translator(language)
+    why = {"sectors": subscription.sectors, "hs": subscription.hs_prefixes, "ics": subscription.ics_prefixes,
+           "keywords": subscription.keywords, "members": subscription.members,
+           "committee": ", ".join(subscription.committees),
+           "kind": ", ".join(t(f"kind_{kind}") for kind in subscription.kinds if f"kind_{kind}" in strings()),
+           "urgency": t("at_least", level=t(f"urgency_{subscription.min_urgency}"))
+           if subscription.min_urgency in ("medium", "high") else None}
+    return _why_lines(why, t, language, None)
+
+
+def render_test(subscription: Subscription, *, base_url: str, unsubscribe_url: str | None = None) -> Rendered:
+    """The test message a subscriber asks for: which subscription it is, what it selects,
+    and the unsubscribe link, in its language."""
+    language = subscription.language if subscription.language in ("zh", "en") else "zh"
+    t = translator(language)
+    name = one_line(subscription.name or f"#{subscription.id}", 100)
+    selectors = subscription_lines(subscription, language)
+    payload = {"type": "test", "language": language, "subscription_id": subscription.id, "period": None,
+               "items": [], "selectors": selectors}
+    return _render(subscription, language, base_url, unsubscribe_url, payload, intro=t("intro_test", name=name),
+                   subject=one_line(t("subject_test", name=name)), groups=[], selectors=selectors)
+
+
+def _render(subscription: Subscription, language: str, base_url: str, unsubscribe_url: str | None, payload: dict,
+            **context) -> Rendered:
+    unsubscribe_url = unsubscribe_url or f"{base_url.rstrip('/')}/unsubscribe/{subscription.token}"
+    context |= {"t": translator(language), "language": language, "kind": payload["type"],
+                "unsubscribe_url": unsubscribe_url}
     return Rendered(
-        subject=subject,
+        subject=context["subject"],
         text=_TEXT.get_template("message.txt.j2").render(context),
         html=_HTML.get_template("message.html.j2").render(context),
         payload=payload,

@@ -2,7 +2,10 @@
 deliver 10,000 e-mails through the outbox into a local SMTP sink beside a bare smtplib loop
 into the same sink, the floor (target: within 2x of it). Prints the figures.
 
-    .venv/bin/python bench/alerts.py [--subscriptions 100000] [--mails 10000]
+    .venv/bin/python bench/alerts.py [--subscriptions 100000] [--mails 10000] [--fan-out-only]
+
+``--fan-out-only`` times just the making of the alerts and deliveries of one item for
+``--mails`` subscribers (no matching benchmark, nothing sent).
 
 The database is a fresh SQLite file unless ``TBTWATCH_BENCH_DATABASE_URL`` names another
 (an empty PostgreSQL database, say). The sink is aiosmtpd in a process of its own
@@ -161,7 +164,7 @@ def prepare_outbox(engine, mails: int) -> None:
             for n in range(mails)])
 
 
-def bench_delivery(mails: int) -> None:
+def bench_delivery(mails: int, *, send: bool = True) -> None:
     url = os.environ.get("TBTWATCH_BENCH_DATABASE_URL")
     folder = tempfile.mkdtemp(prefix="tbtwatch-bench-")
     engine = make_engine(url or f"sqlite:///{folder}/bench.db")
@@ -173,6 +176,11 @@ def bench_delivery(mails: int) -> None:
     started = time.perf_counter()
     counts = match_new_items(engine, settings)
     matching = time.perf_counter() - started
+    print(f"delivery: {counts['alerts']:,} alerts and deliveries made in {matching:.2f} s "
+          f"({engine.dialect.name})")
+    if not send:
+        stop_sink(sink)
+        return
     started = time.perf_counter()
     sent = send_due(engine, settings)
     ours = time.perf_counter() - started
@@ -186,8 +194,6 @@ def bench_delivery(mails: int) -> None:
     floor = time.perf_counter() - started
     smtp.quit()
     received = stop_sink(sink)
-    print(f"delivery: {counts['alerts']:,} alerts and deliveries made in {matching:.2f} s "
-          f"({engine.dialect.name})")
     print(f"delivery: outbox sent {mails:,} e-mails in {ours:.2f} s ({mails / ours:,.0f}/s); "
           f"bare smtplib loop {floor:.2f} s ({mails / floor:,.0f}/s) with a {len(sample):,}-byte message; "
           f"ratio {ours / floor:.2f}x (target <= 2x); sink received {received:,}")
@@ -216,9 +222,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscriptions", type=int, default=100_000)
     parser.add_argument("--mails", type=int, default=10_000)
+    parser.add_argument("--fan-out-only", action="store_true", help="time only the alerts and deliveries made")
     args = parser.parse_args()
-    bench_matching(args.subscriptions)
-    bench_delivery(args.mails)
+    if not args.fan_out_only:
+        bench_matching(args.subscriptions)
+    bench_delivery(args.mails, send=not args.fan_out_only)
 
 
 if __name__ == "__main__":
