@@ -175,7 +175,19 @@ def _classify_chunk(items: list[ItemText]) -> list[Classification]:
     return _worker_classifier.classify_many(items, n_process=1)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
+def _shipped_model() -> Language:
+    return spacy.load(MODEL_DIR)
+
+
+_classifiers: dict[str, Classifier] = {}
+
+
 def get_classifier(edition: str = DEFAULT_EDITION) -> Classifier:
-    """The shared classifier for an edition, loaded once per process."""
-    return Classifier.load(edition)
+    """The shared classifier for an edition: the model is loaded once per process, and a new
+    catalogue registered under the same edition name replaces the cached one."""
+    catalogue = load_edition(edition)
+    cached = _classifiers.get(catalogue.edition)
+    if cached is None or cached.catalogue is not catalogue:
+        cached = _classifiers[catalogue.edition] = Classifier(catalogue, _shipped_model())
+    return cached

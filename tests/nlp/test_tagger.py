@@ -81,3 +81,19 @@ def test_classify_many_matches_classify(classifier):
     items = [ItemText(title="Mobile phones"), ItemText(title="Fresh apricots"), ItemText()]
     batch = classifier.classify_many(items)
     assert [r.tags for r in batch] == [classifier.classify(i).tags for i in items]
+
+
+def test_get_classifier_is_shared_and_follows_a_re_registered_edition(classifier):
+    import dataclasses
+
+    from nlp import get_classifier
+    from nlp.catalogue import register_edition
+
+    assert get_classifier("2003") is classifier
+    replacement = dataclasses.replace(classifier.catalogue, edition="2003-replaced")
+    register_edition(replacement)
+    first = get_classifier("2003-replaced")
+    assert first.catalogue is replacement and first.nlp is classifier.nlp
+    assert get_classifier("2003-replaced") is first
+    register_edition(dataclasses.replace(replacement))
+    assert get_classifier("2003-replaced") is not first
