@@ -57,7 +57,7 @@ def current_user(
 def require(permission: str):
     """A dependency giving the caller when they hold ``permission``; 403 otherwise."""
 
-    def dependency(user: User = Depends(current_user)) -> User:
+    async def dependency(user: User = Depends(current_user)) -> User:  # async: no I/O
         if not can(user, permission):
             raise HTTPException(403, f"the {user.role} role may not do this (needs {permission!r})")
         return user
@@ -74,7 +74,7 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.page_size
 
 
-def page_params(
+async def page_params(  # async: no I/O, so no hop to a worker thread
     page: int = Query(1, ge=1, le=100_000, description="1-based page number."),
     page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE, description="Items per page."),
 ) -> PageParams:

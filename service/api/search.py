@@ -29,7 +29,7 @@ Kind = Literal[ITEM_KINDS]  # type: ignore[valid-type]
 Sort = Literal[SORTS]  # type: ignore[valid-type]
 
 
-def search_query(
+async def search_query(  # async: no I/O, so no hop to a worker thread
     q: str = Query("", max_length=500, description="Words in Chinese or English; every term must match."),
     kind: list[Kind] = Query([], description="Only these kinds (repeat the parameter)."),
     committee: str | None = Query(None, max_length=120, description="TBT, SPS, or a standards committee."),
