@@ -10,11 +10,12 @@ committee). Intelligence reports are searched only once published; their date is
 publication date.
 
 Cost: each kind reads only as far as the page needs, in the page's order (newest first, an
-index walk that stops when the page is full); relevance ranks the :data:`RANK_WINDOW` newest
-matches of each kind, so a common word costs no more than a rare one; a short page knows its
-total, otherwise matches are counted up to :data:`COUNT_LIMIT` (``total_capped`` says there
-are more). The SQL of a search depends only on which filters it uses (its :class:`_Shape`),
-so it is built once per shape and the values go in as parameters.
+index walk that stops when the page is full; see :func:`_first` for why PostgreSQL first
+looks in a bounded walk); relevance ranks the :data:`RANK_WINDOW` newest matches of each
+kind, so a common word costs no more than a rare one; matches are counted up to
+:data:`COUNT_LIMIT` in the same statement (``total_capped`` says there are more). The SQL of
+a search depends only on its kinds, kinds of terms and order (its :class:`_Shape`), so it is
+built once per shape and the values go in as parameters.
 """
 
 import re
@@ -36,7 +37,10 @@ from store.search_index import INDEXED_COLUMNS, SEARCH_KEYS, SEARCH_VECTOR, WEIG
 SORTS = ("date", "relevance", "deadline", "oldest")
 COUNT_LIMIT = 1000  # matches counted at most; a larger total is reported as capped
 RANK_WINDOW = 100  # newest matches of each kind that relevance ranks
-PROBE_FACTOR = 20  # PostgreSQL: rows read in order to look for a page first, per row it needs
+# PostgreSQL looks for a page first in at most this many rows in order per row it needs, up
+# to PROBE_MAX: the walk stops once the page is full, so these bound only the rows read in
+# vain when matches are sparse there
+PROBE_FACTOR, PROBE_MAX = 50, 5000
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _TERMS = re.compile(rf"[{_CJK}]+|[^\s{_CJK}]+")
 _IS_CJK = re.compile(rf"[{_CJK}]")
@@ -99,14 +103,14 @@ def search(session: Session, query: SearchQuery) -> SearchPage:
     page_size = max(1, query.page_size)
     offset = (max(1, query.page) - 1) * page_size
     window = max(RANK_WINDOW, offset + page_size) if shape.ranked else offset + page_size
-    params = {**_values(query, words, dialect), "window": window, "probe": window * PROBE_FACTOR,
+    params = {**_values(query, words, dialect), "window": window, "probe": min(window * PROBE_FACTOR, PROBE_MAX),
               "page_size": page_size, "offset": offset, "count_limit": COUNT_LIMIT + 1}
     page_statement, count_statement = _statements(shape)
     rows = session.execute(page_statement, params).all()
-    items = [Hit(*row) for row in rows]
+    items = [Hit(*row[:-1]) for row in rows]
     if len(rows) < page_size and (rows or not offset):
         return SearchPage(items=items, total=offset + len(rows))
-    counted = session.execute(count_statement, params).scalar_one()
+    counted = rows[0][-1] if rows else session.execute(count_statement, params).scalar_one()
     return SearchPage(items=items, total=max(min(counted, COUNT_LIMIT), offset + len(rows)),
                       total_capped=counted > COUNT_LIMIT)
 
@@ -169,30 +173,35 @@ def _values(query: SearchQuery, words: list[str], dialect: str) -> dict:
 
 @lru_cache(maxsize=512)
 def _statements(shape: _Shape) -> tuple[Select, Select]:
-    """The page and count statements of a search of this shape."""
+    """The page statement of a search of this shape, with the count of matches up to
+    ``count_limit`` in each row, and the count alone for a page past the end."""
     specs = [spec for spec in _SPECS if spec.kind in shape.kinds]
     selects = [_kind_select(spec, shape, spec.model.__table__) for spec in specs]
     hits = _union([_first(spec, kind_select, shape) for spec, kind_select in zip(specs, selects, strict=True)])
-    page = (select(hits).order_by(*_order(hits.c, shape.sort, shape.ranked))
-            .limit(bindparam("page_size")).offset(bindparam("offset")))
     matches = _union([s.with_only_columns(literal(1).label("one")).limit(bindparam("count_limit")).subquery()
                       for s in selects])
-    return page, select(func.count()).select_from(matches)
+    count = select(func.count()).select_from(matches)
+    page = (select(hits, count.scalar_subquery().label("counted"))  # one round trip; runs once
+            .order_by(*_order(hits.c, shape.sort, shape.ranked))
+            .limit(bindparam("page_size")).offset(bindparam("offset")))
+    return page, count
 
 
 def _first(spec: "_Spec", kind_select: Select, shape: _Shape):
     """The first ``window`` hits of one kind in the page's order (newest first to rank).
 
     On PostgreSQL they are looked for first among the table's first ``probe`` rows in that
-    order (an index walk of known length), and only if fewer match there in the whole table
-    by the plan the database picks. Its row estimates for several words or a CJK phrase are
+    order (an index walk of known length), and only if fewer match there, among all the
+    table's matches. Its row estimates for several words or a CJK phrase are
     often far too low (they assume the words independent), so left to itself it would fetch
     and sort every match of a common phrase; the probe bounds what a wrong guess costs."""
     if shape.dialect != "postgresql":
         return _in_order(kind_select, shape).subquery()
     probe = _in_order(_kind_select(spec, shape, _probe_rows(spec, shape)), shape).cte(f"probe_{spec.kind}")
     found = select(func.count()).select_from(probe).scalar_subquery()
-    everywhere = _in_order(kind_select, shape).subquery()
+    # OFFSET 0 keeps the planner from walking an index in order here too: the probe found the
+    # matches sparse there, and a walk may be long (say deadlines soonest first with a recent date_from)
+    everywhere = _in_order(kind_select.offset(0), shape).subquery()
     return union_all(select(probe).where(found >= bindparam("window")),
                      select(everywhere).where(found < bindparam("window"))).subquery()
 

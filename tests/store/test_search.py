@@ -135,3 +135,12 @@ def test_total_is_counted_up_to_a_limit(session, corpus, monkeypatch):
     assert (last.total, last.total_capped, len(last.items)) == (5, False, 1)
     assert search(session, SearchQuery(page_size=10)).total == 5
     assert search(session, SearchQuery(page_size=1, page=4)).total == 4  # at least what was shown
+
+
+@pytest.mark.parametrize("sort", ["date", "deadline", "oldest", "relevance"])
+def test_a_short_probe_finds_the_same_page(session, corpus, monkeypatch, sort):
+    """PostgreSQL looks for a page among the first rows in order first, then everywhere."""
+    query = SearchQuery(q="safety" if sort == "relevance" else "", sort=sort, page_size=1, page=2)
+    expected = search(session, query)
+    monkeypatch.setattr("store.queries.search.PROBE_FACTOR", 1)  # the first 2 rows of each table
+    assert search(session, query) == expected
