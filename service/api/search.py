@@ -40,7 +40,8 @@ async def search_query(  # async: no I/O, so no hop to a worker thread
     date_from: date | None = Query(None, description="Distributed or published on or after."),
     date_to: date | None = Query(None, description="Distributed or published on or before."),
     open_on: date | None = Query(None, description="Open for comment on this day."),
-    sort: Sort = Query("date", description="date (newest first), relevance, deadline (soonest first), oldest."),
+    sort: Sort = Query("date", description="date (newest first), relevance (among the 100 newest matches of "
+                                            "each kind), deadline (soonest first), oldest."),
     params: PageParams = Depends(page_params),
 ) -> SearchQuery:
     return SearchQuery(q=q, kinds=tuple(kind), committee=committee, member=member, sector=sector,
