@@ -5,6 +5,8 @@ imports none of them: the crawler process, the alert dispatcher and the web serv
 read the same object. Call :func:`get_settings`; nothing reads the environment at import.
 """
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,5 +55,25 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    """The settings of this process (cached; tests clear the cache after changing env)."""
-    return Settings()
+    """The settings of this process (cached; tests clear the cache after changing env).
+    Without ``TBTWATCH_SECRET_KEY`` the key is one generated once and kept in ``data_dir``,
+    so sessions and webhook signatures survive restarts."""
+    settings = Settings()
+    if not settings.secret_key:
+        settings.secret_key = stored_secret_key(settings.data_dir)
+    return settings
+
+
+def stored_secret_key(data_dir: Path) -> str:
+    """The key in ``data_dir/secret_key``, created (readable by the owner only) if missing."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
