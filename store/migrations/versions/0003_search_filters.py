@@ -1,6 +1,7 @@
 """Search filters read from indexes on PostgreSQL: newest-first date indexes and the
 generated ``search_keys`` column with its GIN index (see store/search_index.py). Nothing
-changes on SQLite.
+changes on SQLite. Adding the column rewrites the three tables (about 40 s per 100,000
+notifications on two busy cores).
 
 Revision ID: 0003_search_filters
 Revises: 0002_search
