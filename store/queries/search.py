@@ -218,8 +218,12 @@ def _probe_rows(spec: "_Spec", shape: _Shape):
     extra = [literal_column(f"{table.name}.{c}").label(c) for c in (SEARCH_VECTOR, SEARCH_KEYS)]
     day = cast(table.c.published_at, Date) if spec.kind == "intelligence" else table.c[spec.date]
     deadline = table.c.comment_deadline if spec.deadline else literal(None)
-    keys = _order(SimpleNamespace(date=day, id=table.c.id, comment_deadline=deadline), "date" if shape.ranked else shape.sort, False, within_kind=True)
-    return select(*table.c, *extra).order_by(*keys).limit(bindparam("probe")).subquery(table.name)
+    keys = _order(SimpleNamespace(date=day, id=table.c.id, comment_deadline=deadline),
+                  "date" if shape.ranked else shape.sort, False, within_kind=True)
+    used = {"id", "title", "member_code", "comment_deadline", "status", "published_at", spec.date,
+            spec.label, spec.committee}  # by _kind_select on PostgreSQL; wide text stays behind
+    columns = [column for column in table.c if column.name in used]
+    return select(*columns, *extra).order_by(*keys).limit(bindparam("probe")).subquery(table.name)
 
 
 def _union(subqueries: list):
