@@ -68,18 +68,20 @@ def search_query(
     )
 
 
-def _results(session: Session, query: SearchQuery) -> tuple[list[ItemSummary], int]:
+def _results(session: Session, query: SearchQuery) -> tuple[list[ItemSummary], int, bool]:
+    """The page's items, the total and whether counting stopped before the end."""
     found = search(session, query)
-    return summaries(session, get_items(session, [(hit.kind, hit.id) for hit in found.items])), found.total
+    items = get_items(session, [(hit.kind, hit.id) for hit in found.items])
+    return summaries(session, items), found.total, found.total_capped
 
 
 @router.get("/search", include_in_schema=False)
 def search_page(request: Request, query: SearchQuery = Depends(search_query),
                 user: User = Depends(require_user), session: Session = Depends(db)):
-    rows, total = _results(session, query)
+    rows, total, capped = _results(session, query)
     export_query = request.url.remove_query_params(["page", "lang"]).query
     return render(request, "search.html", {
-        "rows": rows, "total": total, "query": query, "pages": -(-total // PAGE_SIZE),
+        "rows": rows, "total": total, "total_capped": capped, "query": query, "pages": -(-total // PAGE_SIZE),
         "members": member_choices(request_language(request)), "all_sectors": sector_codes(),
         "kinds": ITEM_KINDS, "sorts": SORTS, "export_query": export_query,
     })
@@ -100,7 +102,7 @@ def export(request: Request, extension: str, query: SearchQuery = Depends(search
     if extension not in ("csv", "xlsx"):
         raise HTTPException(404, "export as .csv or .xlsx")
     language = request_language(request)
-    rows, _total = _results(session, SearchQuery(**{**query.__dict__, "page": 1, "page_size": EXPORT_LIMIT}))
+    rows, _total, _capped = _results(session, SearchQuery(**{**query.__dict__, "page": 1, "page_size": EXPORT_LIMIT}))
     header = [translate(f"column_{c}", language) for c in EXPORT_COLUMNS]
     body = _export_rows(rows, language)
     filename = f"tbtwatch-search-{date.today().isoformat()}.{extension}"
