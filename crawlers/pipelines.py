@@ -4,13 +4,21 @@ crawl is recorded as a :class:`~store.models.CrawlRun`.
 Notifications are stored in batches (one page of the API, a thousand rows of the bulk
 workbook) and committed batch by batch, so a killed crawl keeps what it stored and a rerun
 adds nothing twice. A batch the database refuses is retried record by record, so one bad
-record is rejected with its location and the rest is kept. The run fails when the spider
+record is rejected with its location and the rest is kept.
+
+In a crawl, one writer thread owns the session and does all the storing, in the order the
+items came: the spider reads its next rows while the database takes the last batch (SQLite's
+and PostgreSQL's own work, the full-text index above all, runs without the GIL). A spider
+that wants this overlap lets Scrapy process two items at once (``CONCURRENT_ITEMS = 2``).
+Called outside a running event loop (tests), each item is stored before the call returns. The run fails when the spider
 recorded an error or did not finish; the source then counts one more consecutive failure,
 and its data stays as it was.
 """
 
+import asyncio
 import logging
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -49,26 +57,38 @@ class StorePipeline:
         self.counts: Counter = Counter()
         self.rejects: list[dict] = []
         self.pending: list[NotificationRecord] = []
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tbtwatch-store")
 
     def process_item(self, item):
-        if isinstance(item, Batch):
-            for each in item.items:
-                self.process_item(each)
-        elif isinstance(item, NotificationRecord):
-            self.pending.append(item)
-            if len(self.pending) >= self.batch_size:
-                self.flush()
-        elif isinstance(item, ChangeRecord):
-            self._store_change(item)
-        elif isinstance(item, Rejected):
-            self.reject(item.location, item.error)
-        else:
-            self.reject("?", f"unexpected item {type(item).__name__}")
-        return item
+        """Queue ``item``'s storing; returns an awaitable of it while a write is under way."""
+        futures = self._queue(item)
+        if not futures:
+            return item
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            for future in futures:
+                future.result()
+            return item
+        return _written(futures, item)
 
-    def flush(self) -> None:
-        """Store the pending notifications as one batch; if the database refuses it, one by one."""
-        records, self.pending = self.pending, []
+    def _queue(self, item) -> list[Future]:
+        if isinstance(item, Batch):
+            return [future for each in item.items for future in self._queue(each)]
+        if isinstance(item, NotificationRecord):
+            self.pending.append(item)
+            if len(self.pending) < self.batch_size:
+                return []
+            records, self.pending = self.pending, []
+            return [self.writer.submit(self._store_batch, records)]
+        if isinstance(item, ChangeRecord):
+            return [self.writer.submit(self._store_change, item)]
+        if isinstance(item, Rejected):
+            return [self.writer.submit(self.reject, item.location, item.error)]
+        return [self.writer.submit(self.reject, "?", f"unexpected item {type(item).__name__}")]
+
+    def _store_batch(self, records: list[NotificationRecord]) -> None:
+        """Store ``records`` as one batch; if the database refuses it, one by one."""
         if not records:
             return
         try:
@@ -107,10 +127,17 @@ class StorePipeline:
             self.rejects.append({"location": location, "error": error[:1000]})
 
     def close_spider(self) -> None:
+        try:
+            self.writer.submit(self._close).result()
+        finally:
+            self.writer.shutdown()
+
+    def _close(self) -> None:
         spider = self.spider
         reason = self.crawler.stats.get_value("finish_reason") or "finished"
+        records, self.pending = self.pending, []
         try:
-            self.flush()
+            self._store_batch(records)
         except STORE_ERRORS as error:
             spider.fail(f"storing the last batch: {error}")
         errors = list(spider.errors)
@@ -127,6 +154,11 @@ class StorePipeline:
         self.session.close()
         log.info("%s: %d new, %d updated, %d unchanged, %d rejected%s", spider.source_name, result.new,
                  result.updated, result.unchanged, result.rejected, f"; failed: {result.error}" if result.error else "")
+
+
+async def _written(futures: list[Future], item):
+    await asyncio.gather(*(asyncio.wrap_future(future) for future in futures))
+    return item
 
 
 def _input(record: NotificationRecord) -> NotificationInput:

@@ -68,9 +68,10 @@ class EpingBulkSpider(BaseSpider):
     name = "wto_eping_bulk"
     url_setting = "eping_bulk_url"
     conditional = True
-    # One batch in the pipeline at a time: Scrapy would otherwise read ahead up to 100 batches
-    # (100,000 records) of the workbook into memory.
-    custom_settings = {"CONCURRENT_ITEMS": 1}
+    # Two batches in the pipeline at a time: the next rows are read while the database stores
+    # the last batch (crawlers.pipelines), and no more, as Scrapy would otherwise read ahead up
+    # to 100 batches (100,000 records) of the workbook into memory.
+    custom_settings = {"CONCURRENT_ITEMS": 2}
 
     async def start(self):
         yield self.conditional_request(self.base_url, self.parse)
