@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from alerts.outbox import enqueue_test
 from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require, ID_MAX, RowId
 from store.models import (
     FREQUENCIES,
@@ -227,24 +228,10 @@ def delete_subscription(subscription_id: RowId, user: User = Depends(subscriber)
     return Response(status_code=204)
 
 
-def test_sender():
-    """The alerts package's test-message sender (``alerts.outbox.enqueue_test``), if installed."""
-    try:
-        from alerts.outbox import enqueue_test
-    except ImportError:
-        return None
-    return enqueue_test
-
-
-@router.post("/subscriptions/{subscription_id}/test", status_code=202,
-             responses={501: {"description": "This installation cannot send test messages."}})
+@router.post("/subscriptions/{subscription_id}/test", status_code=202)
 def send_test(subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
     """Queue a test message to every channel of the subscription."""
-    row = _own(session, user, subscription_id)
-    sender = test_sender()
-    if sender is None:
-        raise HTTPException(501, "sending test messages is not available in this installation")
-    sender(session, subscription=row)
+    enqueue_test(session, subscription=_own(session, user, subscription_id))
     session.commit()
     return {"detail": "test message queued"}
 
