@@ -7,17 +7,19 @@ BIN := $(VENV)/bin
 
 .PHONY: run test install bench clean
 
+# Packages go in through uv, which installs the project from a cold cache in about ten
+# seconds where pip takes about three minutes (spaCy, Scrapy and their dependencies).
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet uv
 
 # One stamp per set of extras, remade when pyproject.toml changes.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test,bench]'
 	touch $@ $(VENV)/.installed-run
 
 install: $(VENV)/.installed-run
