@@ -3,7 +3,7 @@
 p99 and worst latency, requests per second and errors (target: p99 < 100 ms, no errors).
 
     .venv/bin/python bench/api.py [--items 100000] [--clients 50] [--seconds 60] [--workers 2]
-                                  [--keep | --database NAME]
+                                  [--rate R ...] [--keep | --database NAME]
 
 The PostgreSQL server is ``TBTWATCH_BENCH_DATABASE_URL`` (else ``TBTWATCH_TEST_DATABASE_URL``,
 else ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``); the benchmark creates a
@@ -14,6 +14,15 @@ CPU with the full-text index built afterwards; queries mix Chinese and English w
 and pages. Clients run in this process: asyncio tasks, each on one keep-alive HTTP/1.1
 connection written by hand, so the load generator takes little of the CPUs it shares with the
 server (``--workers`` uvicorn processes) and PostgreSQL.
+
+By default the clients are a closed loop: each sends its next search as soon as the last one
+is answered, so the figures are those of a saturated server and, by Little's law, the mean
+latency is the number of clients over the throughput. ``--rate R`` (repeatable) measures an
+open loop as well: searches arrive at R a second on average (Poisson), are sent over the same
+50 connections, and each one's latency runs from when it was due, so waiting for a free
+connection counts. Beside the latencies it prints the CPU time one search costs, in the
+server processes and in the database's backends: the figure that says how many searches a
+second a machine can answer.
 """
 
 import argparse
@@ -222,6 +231,92 @@ async def run_clients(port: int, token: str, clients: int, seconds: float) -> tu
     return latencies, errors, time.perf_counter() - started
 
 
+async def run_open_loop(port: int, token: str, connections: int, seconds: float,
+                        rate: float) -> tuple[list, list, float]:
+    """Searches due at ``rate`` a second (Poisson arrivals) for ``seconds``, sent over
+    ``connections`` keep-alive connections; a latency runs from when its search was due."""
+    rng = random.Random(11)
+    due: asyncio.Queue = asyncio.Queue()
+    started = time.perf_counter()
+    moment = started
+    while moment < started + seconds:
+        moment += rng.expovariate(rate)
+        due.put_nowait(moment)
+    latencies: list[float] = []
+    errors: list = []
+
+    async def sender(seed: int) -> None:
+        searches = random.Random(seed)
+        head = f"Host: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
+        reader = writer = None
+        while not due.empty():
+            when = due.get_nowait()
+            await asyncio.sleep(max(0.0, when - time.perf_counter()))
+            params = query(searches)
+            try:
+                if writer is None:
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(f"GET /api/v1/search?{urlencode(params)} HTTP/1.1\r\n{head}".encode())
+                status, body = await read_response(reader)
+                failure = None if status == 200 and body.startswith(b'{"items":') else status
+            except (OSError, asyncio.IncompleteReadError, ValueError) as error:
+                failure, writer = repr(error), None
+            latencies.append(time.perf_counter() - when)
+            if failure is not None:
+                errors.append((params, failure))
+        if writer is not None:
+            writer.close()
+
+    await asyncio.gather(*(sender(seed) for seed in range(connections)))
+    return latencies, errors, time.perf_counter() - started
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far (Linux ``/proc``)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(process: subprocess.Popen) -> list[int]:
+    """The uvicorn process and its workers."""
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+    return [process.pid, *map(int, children)]
+
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds every CPU of the machine has spent busy so far (Linux ``/proc/stat``)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_split(server: list[int], run) -> tuple[tuple, tuple[float, float]]:
+    """``run()``'s result, and the CPU seconds it took in the server processes and in the rest
+    of the machine but this process (the database, mostly, on an otherwise quiet machine)."""
+    mine, before = sum(os.times()[:2]), (cpu_seconds(server), busy_cpu_seconds())
+    result = run()
+    in_server = cpu_seconds(server) - before[0]
+    return result, (in_server, busy_cpu_seconds() - before[1] - in_server - (sum(os.times()[:2]) - mine))
+
+
+def report(label: str, latencies: list[float], errors: list, elapsed: float, cpu: tuple[float, float]) -> None:
+    ms = [v * 1000 for v in latencies]
+    p99 = percentile(ms, 99)
+    print(f"{label}")
+    print(f"  requests  {len(ms):,} ({len(ms) / elapsed:.0f}/s)")
+    print(f"  latency   p50 {percentile(ms, 50):.1f} ms   p90 {percentile(ms, 90):.1f} ms   "
+          f"p99 {p99:.1f} ms   max {max(ms):.1f} ms   mean {statistics.fmean(ms):.1f} ms")
+    print(f"  CPU       {1000 * cpu[0] / len(ms):.1f} ms a search in the server, "
+          f"{1000 * cpu[1] / len(ms):.1f} ms elsewhere (PostgreSQL, and any other load)")
+    print(f"  errors    {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+    print(f"  target    p99 < 100 ms, no errors: {'met' if p99 < 100 and not errors else 'NOT met'}")
+
+
 def check_answer(port: int, token: str) -> None:
     """One search answered as the API documents it, before any timing."""
     response = httpx.get(f"http://127.0.0.1:{port}/api/v1/search", params={"q": "battery"},
@@ -244,6 +339,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--warmup", type=float, default=3, help="Seconds of requests before measuring.")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes.")
+    parser.add_argument("--rate", type=float, action="append", default=[],
+                        help="Also measure an open loop of this many searches a second (repeatable).")
     parser.add_argument("--keep", action="store_true", help="Keep the database and print its name.")
     parser.add_argument("--database", help="Measure this kept database again (no load, not dropped).")
     args = parser.parse_args()
@@ -274,8 +371,17 @@ def main() -> None:
         check_answer(port, token)
         if args.warmup:
             asyncio.run(run_clients(port, token, args.clients, args.warmup))
-        load_before = os.getloadavg()[0]
-        latencies, errors, elapsed = asyncio.run(run_clients(port, token, args.clients, args.seconds))
+        print(f"search API: {items:,} notifications, {args.workers} uvicorn workers, {os.cpu_count()} CPUs")
+        runs = [(f"closed loop: {args.clients} clients, each searching again at once", None),
+                *((f"open loop: {rate:g} searches a second over {args.clients} connections", rate)
+                  for rate in args.rate)]
+        for label, rate in runs:
+            load_before = os.getloadavg()[0]
+            clients = (run_clients(port, token, args.clients, args.seconds) if rate is None
+                       else run_open_loop(port, token, args.clients, args.seconds, rate))
+            (latencies, errors, elapsed), cpu = cpu_split(server_pids(process), lambda: asyncio.run(clients))
+            report(f"{label}, {elapsed:.0f} s, load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after",
+                   latencies, errors, elapsed, cpu)
     finally:
         if process is not None:
             process.terminate()
@@ -286,16 +392,6 @@ def main() -> None:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-    ms = [v * 1000 for v in latencies]
-    print(f"search API: {items:,} notifications, {args.clients} clients, {elapsed:.0f} s, "
-          f"{args.workers} uvicorn workers, {os.cpu_count()} CPUs, "
-          f"load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after")
-    print(f"  requests  {len(ms):,} ({len(ms) / elapsed:.0f}/s)")
-    print(f"  latency   p50 {percentile(ms, 50):.1f} ms   p90 {percentile(ms, 90):.1f} ms   "
-          f"p99 {percentile(ms, 99):.1f} ms   max {max(ms):.1f} ms   mean {statistics.fmean(ms):.1f} ms")
-    print(f"  errors    {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
-    print(f"  target    p99 < 100 ms, no errors: {'met' if percentile(ms, 99) < 100 and not errors else 'NOT met'}")
 
 
 if __name__ == "__main__":
