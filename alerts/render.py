@@ -3,9 +3,11 @@ and a JSON payload (for webhooks), from Jinja2 templates in ``templates/``.
 
 Template text comes from ``templates/strings.yaml`` (zh, en); item content stays as
 published, so a Chinese notification reaches an English subscriber with English template
-text around its Chinese title. Everything from outside is untrusted: control and bidi
-characters are dropped, the HTML is autoescaped, links other than http(s) are left out, and
-the subject is one line.
+text around its Chinese title. Classification reasons are stored in English: the payload
+keeps them so (``urgency_reasons``, each sector's ``reasons``) and adds them in the
+subscriber's language (``urgency_reasons_text``, ``reasons_text``), which the messages show.
+Everything from outside is untrusted: control and bidi characters are dropped, the HTML is
+autoescaped, links other than http(s) are left out, and the subject is one line.
 """
 
 import re
@@ -18,6 +20,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from nlp.catalogue import DEFAULT_EDITION, load_edition
+from nlp.reasons import localise
 from store.members import resolve_member
 from store.models import Alert, Subscription
 from store.queries.alerts import AlertItem
@@ -145,6 +148,10 @@ def _change_lines(changes: list[dict], t) -> list[str]:
     return lines
 
 
+def _reasons_text(reasons: list[str], language: str, edition: str | None) -> list[str]:
+    return [localise(clean(r), language, edition) for r in reasons]
+
+
 def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> dict:
     """What the templates and the JSON payload show of one entry."""
     t = translator(language)
@@ -172,11 +179,14 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "committee": item.committee,
         "products": clean(item.products),
         "sectors": [{"code": code, "name": sector_name(code, language, item.edition),
-                     "reasons": [clean(r) for r in reasons]} for code, reasons in item.sectors.items()],
+                     "reasons": [clean(r) for r in reasons],
+                     "reasons_text": _reasons_text(reasons, language, item.edition)}
+                    for code, reasons in item.sectors.items()],
         "hs_chapters": list(item.hs_chapters),
         "urgency_level": item.urgency,
         "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_ORDER else t("urgency_unknown"),
         "urgency_reasons": [clean(r) for r in item.urgency_reasons],
+        "urgency_reasons_text": _reasons_text(item.urgency_reasons, language, item.edition),
         "comment_deadline": item.comment_deadline.isoformat() if item.comment_deadline else None,
         "days_left": left,
         "deadline_text": deadline_text,

@@ -14,6 +14,7 @@ Public API::
     result.urgency(item, today)                      # = nlp.urgency.assess(item, sectors, today)
     clf.classify_many(items)                         # batch API (spaCy nlp.pipe)
 
+Reasons are stored in English; ``nlp.reasons.localise(reason, "zh", edition)`` gives one in Chinese.
 Catalogue editions: ``nlp.catalogue.load_edition("2003")``, ``Catalogue.from_file(path)``.
 Training: ``nlp.training.train(output_dir, seed=0)``. Evaluation: ``nlp.evaluate.evaluate``.
 """

@@ -31,6 +31,7 @@ import numpy
 import spacy
 from spacy.language import Language
 
+from nlp import reasons as why
 from nlp import text as _text  # noqa: F401  (registers the tokenizer used by the model)
 from nlp.catalogue import Catalogue, DEFAULT_EDITION, load_edition
 from nlp.codes import CodeIndex, CodeMatch, hs_codes_in_text, ics_codes_in_text
@@ -141,8 +142,8 @@ def _sector_score(code: str, model: float, codes: list[CodeMatch], phrases: list
                   outside: bool, sps: bool, residue: bool) -> SectorScore:
     core = [m for m in codes if m.strength == "core"]
     partial = [m for m in codes if m.strength == "partial"]
-    reasons = [f"code {m.reason()}" for m in core + partial] + [f"phrase '{p}'" for p in phrases]
-    reasons.append(f"model {model:.2f}")
+    reasons = [m.reason() for m in core + partial] + [why.PHRASE(phrase=p) for p in phrases]
+    reasons.append(why.MODEL(score=f"{model:.2f}"))
     rule_score = 0.0
     if core:
         rule_score = 0.9

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp import reasons as why
 from nlp.catalogue import Catalogue, CodeLine
 
 _HS_TRIGGER = re.compile(
@@ -81,7 +82,7 @@ class CodeMatch:
     system: str  # "HS" or "ICS"
 
     def reason(self) -> str:
-        return f"{self.system} {self.code} ~ {self.line.code} ({self.strength})"
+        return why.CODE(system=self.system, code=self.code, line=self.line.code, strength=self.strength)
 
 
 class CodeIndex:

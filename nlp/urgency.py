@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
+from nlp import reasons as why
 from nlp.item import ItemText
 
 HIGH_DAYS = 15
@@ -64,31 +65,31 @@ def assess(item: ItemText, sectors: Iterable, today: date) -> Urgency:
     level, reasons = _base_level(kind, item.comment_deadline, today, emergency)
     if _china_excluded(item):
         level = max(level - 1, 0)
-        reasons.append("China is not among the affected countries")
+        reasons.append(why.CHINA_NOT_AFFECTED())
     elif item.all_trading_partners:
-        reasons.append("all trading partners affected")
+        reasons.append(why.ALL_PARTNERS())
     if not tags:
         level = 0
-        reasons.append("no catalogue sector affected")
+        reasons.append(why.NO_SECTOR())
     else:
-        reasons.append("sectors: " + ", ".join(tags))
+        reasons.append(why.SECTORS(sectors=", ".join(tags)))
     return Urgency(LEVELS[level], reasons)
 
 
 def _base_level(kind: str, deadline: date | None, today: date, emergency: bool) -> tuple[int, list[str]]:
     if kind == "withdrawal":
-        return 0, ["measure withdrawn"]
+        return 0, [why.WITHDRAWN()]
     if kind == "adopted":
-        return 1, ["measure adopted or in force: compliance needed"]
-    reasons = ["comment period changed" if kind == "comment_period" else "draft measure"]
+        return 1, [why.ADOPTED()]
+    reasons = [why.COMMENT_PERIOD_CHANGED() if kind == "comment_period" else why.DRAFT()]
     if emergency:
-        return 2, reasons + ["emergency measure, already applied"]
+        return 2, reasons + [why.EMERGENCY()]
     if deadline is None:
-        return 1, reasons + ["no comment deadline given"]
+        return 1, reasons + [why.NO_DEADLINE()]
     days = (deadline - today).days
     if days < 0:
-        return 1, reasons + [f"comment deadline passed {-days} days ago"]
-    reasons.append(f"{days} days left to comment (deadline {deadline.isoformat()})")
+        return 1, reasons + [why.DEADLINE_PASSED(days=-days)]
+    reasons.append(why.DAYS_LEFT(days=days, deadline=deadline.isoformat()))
     return (2 if days <= HIGH_DAYS else 1 if days <= MEDIUM_DAYS else 0), reasons
 
 

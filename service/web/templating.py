@@ -1,5 +1,5 @@
 """The Jinja2 environment of the pages, with the translation function, the language, the
-signed-in user and the CSRF token of the forms."""
+signed-in user, the CSRF token of the forms and the names of codes and reasons in the language."""
 
 from datetime import date
 from pathlib import Path
@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from nlp.reasons import localise
 from service.web import deps, labels
 from service.web.i18n import messages, request_language, translate
 
@@ -46,6 +47,7 @@ def render(request: Request, name: str, context: dict | None = None, status_code
             "lang_url": _lang_url(request, "en" if language == "zh" else "zh"),
             "sector_name": lambda code: labels.sector_name(code, language),
             "member_name": lambda code: labels.member_name(code, language),
+            "reasons": lambda texts, edition=None: "; ".join(localise(r, language, edition) for r in texts),
             "flash": _flash(request, language),
             **(context or {}),
         },

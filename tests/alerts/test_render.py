@@ -49,6 +49,28 @@ def test_the_same_notification_in_chinese():
     assert "电子与信息" in rendered.text and "Comment deadline" not in rendered.text
 
 
+def test_reasons_read_in_the_subscribers_language_and_stay_english_in_the_payload():
+    reasoned = entry(sectors={"EPNE": ["code HS 850760 ~ 8507 (core)", "phrase 'lithium battery'"]}, edition="2003",
+                     urgency_reasons=["draft measure", "20 days left to comment (deadline 2024-05-26)", "sectors: EPNE",
+                                      "noted by staff"])
+    rendered = render(entries=[reasoned], language="zh")
+    for text in (rendered.text, rendered.html):
+        assert "编码 HS 850760 对应目录 8507（核心）; 关键词“lithium battery”" in text
+        assert "措施草案; 距评议截止还有 20 天（2024-05-26）; 涉及领域：环境保护与新能源; noted by staff" in text
+        assert "draft measure" not in text and "phrase '" not in text
+    mail = EmailSender("smtp://127.0.0.1:25", "tbtwatch <a@tbtwatch.test>").build("a@example.com", Message(
+        subject=rendered.subject, text=rendered.text, html=rendered.html, payload=rendered.payload,
+        idempotency_key="k", message_id="<k@x>", unsubscribe_url="https://x/u"))
+    body = email.message_from_bytes(mail, policy=default).get_body(("plain",)).get_content()
+    assert "措施草案; 距评议截止还有 20 天（2024-05-26）" in body
+    [item] = rendered.payload["items"]
+    assert item["urgency_reasons"][:2] == ["draft measure", "20 days left to comment (deadline 2024-05-26)"]
+    assert item["urgency_reasons_text"][:2] == ["措施草案", "距评议截止还有 20 天（2024-05-26）"]
+    assert item["sectors"][0]["reasons"][0] == "code HS 850760 ~ 8507 (core)"
+    english = render(entries=[reasoned])
+    assert "draft measure; 20 days left to comment (deadline 2024-05-26); sectors: EPNE" in english.text
+
+
 HOSTILE = "<script>alert(1)</script>\r\nBcc: victim@example.com\u202eevil"
 
 

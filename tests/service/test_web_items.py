@@ -92,6 +92,27 @@ def test_item_page_shows_fields_thread_tags_and_countdown(app, accounts, seeded,
     assert client.get("/items/nothing/1").status_code == 404
 
 
+def test_item_page_gives_the_reasons_in_the_page_language(app, accounts, db_engine):
+    with session_scope(db_engine) as session:
+        stored = upsert_notification(session, notification=NotificationCreate(
+            symbol="G/TBT/N/KEN/1180", committee="TBT", member_name="Kenya", title="Lithium batteries"),
+            source="test")
+        item_id = stored.row.id
+        session.add(SectorTag(item_kind="notification", item_id=item_id, sector="EPNE", score=0.9, origin="rule",
+                              edition="2003", reasons=["code HS 850760 ~ 8507 (core)", "model 0.85"]))
+        session.add(ItemClassification(item_kind="notification", item_id=item_id, edition="2003", urgency="high",
+                                       urgency_reasons=["draft measure", "9 days left to comment (deadline 2026-12-07)",
+                                                        "sectors: EPNE", "an older wording"]))
+    client = client_for(app, "exporter")
+    chinese = client.get(f"/items/notification/{item_id}").text
+    assert "编码 HS 850760 对应目录 8507（核心）; 模型 0.85" in chinese
+    assert "措施草案; 距评议截止还有 9 天（2026-12-07）; 涉及领域：环境保护与新能源; an older wording" in chinese
+    english = client.get(f"/items/notification/{item_id}?lang=en").text
+    assert "code HS 850760 ~ 8507 (core); model 0.85" in english
+    assert "draft measure; 9 days left to comment (deadline 2026-12-07); sectors: EPNE; an older wording" in english
+    assert "距评议截止" not in english
+
+
 def test_drafts_are_private_to_their_author(app, accounts, db_engine):
     with session_scope(db_engine) as session:
         draft = IntelligenceReport(member_code="USA", title="Draft on batteries", text="…",
