@@ -25,9 +25,18 @@ bytes, before parsing), comparing in constant time, and rejecting timestamps mor
 minutes away from its clock; then it drops any ``Idempotency-Key`` it has seen. :func:`verify`
 does exactly that. Targets must resolve to public addresses only: private, loopback,
 link-local and other non-global addresses are refused unless the administrator sets
-``TBTWATCH_ALLOW_PRIVATE_WEBHOOKS`` (the check resolves the name just before sending;
-redirects are not followed). Generic Apprise targets (``json://``, ``form://``, …) get the
-same check.
+``TBTWATCH_ALLOW_PRIVATE_WEBHOOKS``; redirects are not followed. The check is part of the
+connection (:class:`PublicAddressBackend`, httpcore's connect step): the host name is resolved
+once, refused if any of its addresses is non-public, and the socket goes to one of those very
+addresses, so a DNS server answering a public address first and a private one next (DNS
+rebinding) cannot slip past it. TLS is still negotiated for, and the certificate checked against,
+the URL's host name, which is also the ``Host`` header. Proxies from the environment are not
+used for webhooks (a proxy would resolve the name itself).
+
+Generic Apprise targets (``json://``, ``form://``, ``xml://``, …) get the same check, but only
+beforehand: Apprise posts through :mod:`requests`, which resolves the name again when it
+connects, so for them a rebinding DNS server can still turn a checked public answer into a
+private address in the moment between the two lookups.
 """
 
 import base64
@@ -44,6 +53,7 @@ from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import apprise
+import httpcore
 import httpx
 
 from store.settings import Settings
@@ -139,23 +149,55 @@ def verify(secret: str, timestamp: str, signature: str, body: bytes, *, now: flo
     return hmac.compare_digest(sign(secret, int(timestamp), body), signature)
 
 
+def resolve_public(host: str, port: int, *, allow_private: bool) -> list[str]:
+    """The addresses ``host`` resolves to, looked up once; refused if any is non-public (unless allowed)."""
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as error:
+        raise DeliveryError(f"cannot resolve {host}: {error}") from error
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not allow_private:
+        for text in addresses:
+            address = ipaddress.ip_address(text.split("%")[0])
+            mapped = getattr(address, "ipv4_mapped", None)
+            if not (mapped or address).is_global or address.is_multicast:
+                raise DeliveryError(f"refused: {host} resolves to non-public address {address}", permanent=True)
+    return addresses
+
+
 def check_public_target(url: str, *, allow_private: bool) -> None:
     """Refuse a target that resolves to a non-public address (unless allowed)."""
     parts = urlsplit(url)
     host = parts.hostname
     if not host:
         raise DeliveryError(f"no host in {url!r}", permanent=True)
-    if allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as error:
-        raise DeliveryError(f"cannot resolve {host}: {error}") from error
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        mapped = getattr(address, "ipv4_mapped", None)
-        if not (mapped or address).is_global or address.is_multicast:
-            raise DeliveryError(f"refused: {host} resolves to non-public address {address}", permanent=True)
+    if not allow_private:
+        resolve_public(host, parts.port or 443, allow_private=False)
+
+
+class PublicAddressBackend(httpcore.NetworkBackend):
+    """httpcore's TCP connect for webhooks: resolves the host once, refuses it unless every address
+    is public (or private ones are allowed), then connects to those addresses in turn, given as
+    literals so that nothing resolves the name again. httpcore starts TLS on the stream afterwards
+    with the URL's host name as the server name."""
+
+    def __init__(self, *, allow_private: bool):
+        self.allow_private = allow_private
+        self._tcp = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options=None) -> httpcore.NetworkStream:
+        # Each address is tried in the order resolved; the last one's failure is the one raised.
+        *others, last = resolve_public(host, port, allow_private=self.allow_private)
+        for address in others:
+            try:
+                return self._tcp.connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout):
+                continue
+        return self._tcp.connect_tcp(last, port, timeout, local_address, socket_options)
+
+    def sleep(self, seconds: float) -> None:
+        self._tcp.sleep(seconds)
 
 
 @dataclass(frozen=True)
@@ -276,31 +318,50 @@ class EmailSender:
 
 
 class WebhookSender:
-    def __init__(self, *, allow_private: bool, timeout: float = 15):
-        self.allow_private = allow_private
-        self._client = httpx.Client(timeout=timeout, follow_redirects=False,
-                                    headers={"User-Agent": "tbtwatch-alerts/1"})
+    """Webhook POSTs through one httpcore connection pool whose connect step is
+    :class:`PublicAddressBackend`; ``ssl_context`` defaults to httpx's (certifi, or
+    ``SSL_CERT_FILE``/``SSL_CERT_DIR``)."""
+
+    def __init__(self, *, allow_private: bool, timeout: float = 15, ssl_context: ssl.SSLContext | None = None):
+        self._pool = httpcore.ConnectionPool(ssl_context=ssl_context or httpx.create_ssl_context(),
+                                             network_backend=PublicAddressBackend(allow_private=allow_private))
+        self._timeouts = dict.fromkeys(("connect", "read", "write", "pool"), timeout)
 
     def send(self, url: str, message: Message) -> None:
-        check_public_target(url, allow_private=self.allow_private)
         body = json.dumps(message.payload, ensure_ascii=False, separators=(",", ":")).encode()
         timestamp = int(time.time())
         headers = {
+            "User-Agent": "tbtwatch-alerts/1",
             "Content-Type": "application/json",
             TIMESTAMP_HEADER: str(timestamp),
             SIGNATURE_HEADER: sign(message.webhook_secret, timestamp, body),
             IDEMPOTENCY_HEADER: message.idempotency_key,
         }
+        # httpx writes the request as it goes on the wire (IDNA host, percent-encoded path, Host with
+        # brackets and port, Content-Length); httpcore sends it.
         try:
-            response = self._client.post(url, content=body, headers=headers)
-        except httpx.HTTPError as error:
+            request = httpx.Request("POST", url, content=body, headers=headers)
+        except httpx.InvalidURL as error:
+            raise DeliveryError(f"invalid webhook URL {url!r}: {error}", permanent=True) from error
+        target = request.url
+        if not target.host:
+            raise DeliveryError(f"no host in {url!r}", permanent=True)
+        if target.username or target.password:  # as httpx's client does with credentials in the URL
+            credentials = base64.b64encode(f"{target.username}:{target.password}".encode()).decode()
+            request.headers["Authorization"] = f"Basic {credentials}"
+        try:
+            response = self._pool.request(
+                "POST", httpcore.URL(scheme=target.raw_scheme, host=target.raw_host, port=target.port,
+                                     target=target.raw_path),
+                headers=request.headers.raw, content=body, extensions={"timeout": self._timeouts})
+        except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError) as error:
             raise DeliveryError(f"webhook {url}: {error}") from error
-        if response.status_code >= 300:
-            retry = response.status_code >= 500 or response.status_code in (408, 425, 429)
-            raise DeliveryError(f"webhook answered {response.status_code}", permanent=not retry)
+        if response.status >= 300:
+            retry = response.status >= 500 or response.status in (408, 425, 429)
+            raise DeliveryError(f"webhook answered {response.status}", permanent=not retry)
 
     def close(self) -> None:
-        self._client.close()
+        self._pool.close()
 
 
 def send_apprise(url: str, message: Message, *, allow_private: bool) -> None:

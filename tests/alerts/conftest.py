@@ -4,6 +4,7 @@ loopback; helpers that store items, classifications and subscriptions."""
 import email
 import json
 import socket
+import ssl
 import threading
 from datetime import UTC, date, datetime, timedelta
 from email.policy import default as default_policy
@@ -65,9 +66,10 @@ def down_mailbox():
 
 
 class Receiver:
-    """A webhook receiver on loopback, recording (headers, raw body) and answering ``status``."""
+    """A webhook receiver on loopback, recording (headers, raw body) and answering ``status``;
+    over TLS when given a server context."""
 
-    def __init__(self):
+    def __init__(self, tls: ssl.SSLContext | None = None):
         self.requests: list[tuple[dict, bytes]] = []
         self.status = 200
         receiver = self
@@ -83,7 +85,9 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.server.server_port}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def payloads(self) -> list[dict]:

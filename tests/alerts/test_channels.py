@@ -1,9 +1,19 @@
-"""Webhooks (signed, public targets only), Apprise channels and the SMTP URL."""
+"""Webhooks (signed, public targets only, the address checked is the one connected to), Apprise
+channels and the SMTP URL."""
 
+import datetime
+import ipaddress
 import json
+import socket
+import ssl
 import time
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from alerts.channels import (
     DeliveryError,
@@ -19,7 +29,7 @@ from alerts.channels import (
 )
 from alerts.dispatch import dispatch
 from alerts.subscriptions import SubscriptionError
-from tests.alerts.conftest import add_notification, clock, configure, subscribe
+from tests.alerts.conftest import Receiver, add_notification, clock, configure, subscribe
 
 
 def message(**fields) -> Message:
@@ -92,6 +102,160 @@ def test_webhook_errors_retry_or_give_up(receiver):
         sender.send(receiver.url, message())
     assert gone.value.permanent
     sender.close()
+
+
+PUBLIC = "93.184.215.14"
+
+
+class FakeDNS:
+    """``socket.getaddrinfo`` answering made-up names from ``answers`` (one list of addresses per
+    lookup, the last one repeated), the system's answer for anything else; ``lookups`` records them."""
+
+    def __init__(self, monkeypatch):
+        self.answers: dict[str, list[list[str]]] = {}
+        self.lookups: list[str] = []
+        system = socket.getaddrinfo
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            if host not in self.answers:
+                return system(host, port, *args, **kwargs)
+            self.lookups.append(host)
+            queue = self.answers[host]
+            addresses = queue.pop(0) if len(queue) > 1 else queue[0]
+            return [(socket.AF_INET6 if ":" in address else socket.AF_INET, socket.SOCK_STREAM,
+                     socket.IPPROTO_TCP, "", (address, port)) for address in addresses]
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    return FakeDNS(monkeypatch)
+
+
+@pytest.fixture
+def connections(monkeypatch, dns):
+    """The addresses ``socket.create_connection`` was asked for (a name resolved through ``dns``);
+    anything but loopback is refused here, so no test reaches a real host."""
+    attempts = []
+    system = socket.create_connection
+
+    def create_connection(address, *args, **kwargs):
+        host, port = address[:2]
+        ip = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][4][0]
+        attempts.append(ip)
+        if not ipaddress.ip_address(ip).is_loopback:
+            raise ConnectionRefusedError(f"the tests connect to loopback only, not {ip}")
+        return system((ip, port), *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    return attempts
+
+
+def test_rebinding_cannot_reach_what_the_check_did_not_see(dns, connections, receiver):
+    port = receiver.server.server_port
+    dns.answers["rebind.test"] = [[PUBLIC], ["127.0.0.1"]]  # public to the first lookup, loopback after
+    sender = WebhookSender(allow_private=False)
+    with pytest.raises(DeliveryError) as failed:
+        sender.send(f"http://rebind.test:{port}/hook", message())
+    sender.close()
+    assert not failed.value.permanent  # the vetted public address did not answer
+    assert dns.lookups == ["rebind.test"] and connections == [PUBLIC]
+    assert receiver.requests == []
+
+
+@pytest.mark.parametrize("answer", [["10.0.0.7"], ["127.0.0.1"], [PUBLIC, "169.254.169.254"], ["::ffff:10.0.0.7"]])
+def test_a_name_with_any_non_public_address_is_refused_before_connecting(dns, connections, answer):
+    dns.answers["intranet.test"] = [answer]
+    sender = WebhookSender(allow_private=False)
+    with pytest.raises(DeliveryError, match="non-public") as refused:
+        sender.send("https://intranet.test/hook", message())
+    sender.close()
+    assert refused.value.permanent and connections == []
+
+
+def test_allowed_private_name_gets_the_signed_post_with_its_own_host_header(dns, connections, receiver):
+    port = receiver.server.server_port
+    dns.answers["hooks.test"] = [["127.0.0.1"]]
+    sender = WebhookSender(allow_private=True)
+    sender.send(f"http://hooks.test:{port}/hook", message(payload={"type": "alert", "items": [1]}))
+    sender.close()
+    [(headers, body)] = receiver.requests
+    assert headers["Host"] == f"hooks.test:{port}" and connections == ["127.0.0.1"]
+    assert verify("k", headers["X-Tbtwatch-Timestamp"], headers["X-Tbtwatch-Signature"], body)
+    assert json.loads(body) == {"type": "alert", "items": [1]}
+
+
+def test_credentials_in_the_url_are_sent_as_basic_auth(receiver):
+    sender = WebhookSender(allow_private=True)
+    sender.send(receiver.url.replace("//", "//hook%40user:p%3Ass@"), message())
+    sender.close()
+    [(headers, _)] = receiver.requests
+    assert headers["Authorization"] == "Basic aG9va0B1c2VyOnA6c3M="  # hook@user:p:ss
+    assert headers["Host"] == f"127.0.0.1:{receiver.server.server_port}"
+
+
+def test_addresses_are_tried_in_the_order_resolved(dns, connections, receiver):
+    port = receiver.server.server_port
+    dns.answers["hooks.test"] = [["127.0.0.9", "127.0.0.1"]]  # nothing listens on the first
+    sender = WebhookSender(allow_private=True)
+    sender.send(f"http://hooks.test:{port}/hook", message())
+    sender.close()
+    assert connections == ["127.0.0.9", "127.0.0.1"] and len(receiver.requests) == 1
+
+
+def test_a_webhook_url_without_host_is_refused():
+    with pytest.raises(DeliveryError, match="no host") as refused:
+        WebhookSender(allow_private=True).send("http:///hook", message())
+    assert refused.value.permanent
+
+
+def self_signed(tmp_path, name: str) -> tuple[Path, Path]:
+    """(certificate file, key file) for ``name``, valid for an hour, as PEM."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_file, key_file
+
+
+@pytest.fixture
+def tls_receiver(tmp_path):
+    """An HTTPS receiver whose certificate names ``hooks.test``; ``.client`` trusts it, ``.sni`` records
+    the server names clients asked for."""
+    cert_file, key_file = self_signed(tmp_path, "hooks.test")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    sni = []
+    context.sni_callback = lambda connection, name, _: sni.append(name)
+    server = Receiver(tls=context)
+    server.client, server.sni = ssl.create_default_context(cafile=cert_file), sni
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+def test_https_verifies_the_certificate_against_the_url_host(dns, connections, tls_receiver):
+    port = tls_receiver.server.server_port
+    dns.answers["hooks.test"] = [["127.0.0.1"]]
+    dns.answers["other.test"] = [["127.0.0.1"]]
+    sender = WebhookSender(allow_private=True, ssl_context=tls_receiver.client)
+    sender.send(f"https://hooks.test:{port}/hook", message())
+    with pytest.raises(DeliveryError, match="certificate"):
+        sender.send(f"https://other.test:{port}/hook", message())  # same address, a name the certificate lacks
+    sender.close()
+    assert tls_receiver.sni == ["hooks.test", "other.test"] and connections == ["127.0.0.1", "127.0.0.1"]
+    [(headers, _)] = tls_receiver.requests
+    assert headers["Host"] == f"hooks.test:{port}"
 
 
 def test_apprise_json_target_gets_the_same_public_check(settings):
