@@ -1,5 +1,7 @@
 """Daily and weekly digests, at the subscriber's time of day in the subscriber's time zone
-(weekly ones on Monday), gathering the period's alerts by sector, most urgent first.
+(weekly ones on the subscriber's weekday, Monday unless chosen), gathering the period's alerts
+by sector, most urgent first. A time of day that a clock change skips falls the length of the
+gap later (02:30 becomes 03:30); one it repeats is its first occurrence.
 
 A digest covers the alerts made since the previous one (or since the subscription began) up
 to the latest scheduled time; its idempotency key names the subscription and that time, so
@@ -7,14 +9,14 @@ running the job twice, or two schedulers at once, enqueues it once. An empty per
 nothing. Reminders are not in digests: they go out on their own, on time.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import select
 
 from alerts.outbox import enqueue, zone_of
 from store.db import session_scope
-from store.models import Subscription
+from store.models import WEEKDAYS, Subscription
 from store.models.types import utcnow
 from store.queries.alerts import alerts_between
 
@@ -23,16 +25,21 @@ PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 def last_slot(subscription: Subscription, period: str, now: datetime) -> datetime:
     """The latest scheduled digest time at or before ``now`` (UTC)."""
-    local = now.astimezone(zone_of(subscription.timezone))
+    zone = zone_of(subscription.timezone)
     try:
         hour, minute = (int(part) for part in subscription.deliver_at.split(":"))
-        slot = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        at = time(hour, minute)
     except ValueError:
-        slot = local.replace(hour=8, minute=0, second=0, microsecond=0)
+        at = time(8)
+    day = now.astimezone(zone).date()
     if period == "weekly":
-        slot -= timedelta(days=slot.weekday())
-    if slot > local:
-        slot -= PERIODS[period]
+        weekday = WEEKDAYS.index(subscription.weekday) if subscription.weekday in WEEKDAYS else 0
+        day -= timedelta(days=(day.weekday() - weekday) % 7)
+    # built from the local date (fold 0) and compared in UTC, so the slot is the same instant
+    # however often and whenever in a repeated hour this runs
+    slot = datetime.combine(day, at, tzinfo=zone)
+    if slot > now:
+        slot = datetime.combine(day - PERIODS[period], at, tzinfo=zone)
     return slot.astimezone(UTC)
 
 

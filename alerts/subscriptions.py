@@ -17,7 +17,8 @@ from alerts.outbox import enqueue
 from nlp.catalogue import DEFAULT_EDITION, load_edition
 from nlp.codes import normalise_hs, normalise_ics
 from store.members import resolve_member
-from store.models import FREQUENCIES, ITEM_KINDS, URGENCY_LEVELS, Alert, Subscription, SubscriptionCreate
+from store.models import (FREQUENCIES, ITEM_KINDS, URGENCY_LEVELS, WEEKDAYS, Alert, Subscription,
+                          SubscriptionCreate)
 from store.models.types import utcnow
 from store.queries.alerts import insert_ignore, load_items, open_items, subscription_by_token
 
@@ -55,6 +56,8 @@ def normalised(data: SubscriptionCreate) -> SubscriptionCreate:
     _check(set(data.kinds) <= set(ITEM_KINDS), f"kind is one of {', '.join(ITEM_KINDS)}")
     _check(data.min_urgency in URGENCY_LEVELS, f"minimum urgency is one of {', '.join(URGENCY_LEVELS)}")
     _check(data.frequency in FREQUENCIES, f"frequency is one of {', '.join(FREQUENCIES)}")
+    weekday = data.weekday.strip().lower()
+    _check(weekday in WEEKDAYS, f"weekday is one of {', '.join(WEEKDAYS)}")
     _check(data.language in LANGUAGES, "language is zh or en")
     _check(bool(re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", data.deliver_at)), "time of day is HH:MM")
     try:
@@ -67,7 +70,7 @@ def normalised(data: SubscriptionCreate) -> SubscriptionCreate:
                f"not a usable channel URL (an Apprise URL or an http(s) webhook): {channel!r}")
     _check(all(n > 0 for n in data.reminder_days), "reminder days are positive")
     return data.model_copy(update=dict(
-        sectors=sectors, members=members, hs_prefixes=hs, ics_prefixes=ics, committees=committees,
+        sectors=sectors, members=members, hs_prefixes=hs, ics_prefixes=ics, committees=committees, weekday=weekday,
         keywords=[k.strip() for k in data.keywords if k.strip()],
         reminder_days=sorted(set(data.reminder_days), reverse=True)))
 

@@ -21,6 +21,7 @@ from store.models import (
     FREQUENCIES,
     ITEM_KINDS,
     URGENCY_LEVELS,
+    WEEKDAYS,
     Alert,
     Subscription,
     SubscriptionPublic,
@@ -58,6 +59,7 @@ class SubscriptionFields(BaseModel):
     min_urgency: Literal[URGENCY_LEVELS] = "low"  # type: ignore[valid-type]
     frequency: Literal[FREQUENCIES] = "immediate"  # type: ignore[valid-type]
     deliver_at: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    weekday: Literal[WEEKDAYS] = Field("mon", description="Day of weekly digests.")  # type: ignore[valid-type]
     timezone: str = Field("Asia/Shanghai", max_length=60)
     language: Literal["zh", "en"] = "zh"
     reminder_days: list[int] = Field([14, 3], max_length=10)
@@ -139,6 +141,7 @@ class SubscriptionPatch(BaseModel):
     min_urgency: str | None = None
     frequency: str | None = None
     deliver_at: str | None = None
+    weekday: str | None = None
     timezone: str | None = None
     language: str | None = None
     reminder_days: list[int] | None = None

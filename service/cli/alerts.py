@@ -42,6 +42,7 @@ def add(
     min_urgency: str = typer.Option("low", help="low, medium or high."),
     frequency: str = typer.Option("immediate", help="immediate, daily or weekly."),
     at: str = typer.Option("08:00", help="Time of day of digests (HH:MM, in --timezone)."),
+    weekday: str = typer.Option("mon", help="Day of weekly digests: mon, tue, wed, thu, fri, sat or sun."),
     timezone: str = typer.Option("Asia/Shanghai", help="The subscriber's time zone."),
     language: str = typer.Option("zh", help="zh or en."),
     name: str = typer.Option(None, help="A name for the subscription."),
@@ -53,7 +54,8 @@ def add(
     data = SubscriptionCreate(
         name=name, email=email, channels=channel, sectors=sector, hs_prefixes=hs, ics_prefixes=ics,
         members=member, committees=[committee] if committee else [], kinds=kind, keywords=keyword,
-        min_urgency=min_urgency, frequency=frequency, deliver_at=at, timezone=timezone, language=language,
+        min_urgency=min_urgency, frequency=frequency, deliver_at=at, weekday=weekday, timezone=timezone,
+        language=language,
     )
     settings = get_settings()
     try:
@@ -86,7 +88,8 @@ def list_command() -> None:
             ("committee", s.committees), ("kinds", s.kinds), ("keywords", s.keywords)) if values)
         if s.min_urgency != "low":
             selects += f"; urgency ≥ {s.min_urgency}"
-        frequency = s.frequency if s.frequency == "immediate" else f"{s.frequency} {s.deliver_at} {s.timezone}"
+        day = f" {s.weekday}" if s.frequency == "weekly" else ""
+        frequency = s.frequency if s.frequency == "immediate" else f"{s.frequency}{day} {s.deliver_at} {s.timezone}"
         table.add_row(str(s.id), "yes" if s.active else "no", to or "(feeds)", selects or "everything",
                       frequency, s.language)
     Console().print(table)

@@ -18,6 +18,7 @@ from store.models import (
     FREQUENCIES,
     ITEM_KINDS,
     URGENCY_LEVELS,
+    WEEKDAYS,
     Alert,
     Subscription,
     SubscriptionCreate,
@@ -47,7 +48,7 @@ def _form_page(request: Request, subscription, subscription_id: int | None = Non
     return render(request, "subscription_form.html", {
         "s": subscription, "subscription_id": subscription_id, "error": error, "all_sectors": sector_codes(),
         "members": member_choices(request_language(request)), "frequencies": FREQUENCIES,
-        "urgencies": URGENCY_LEVELS, "kinds": ITEM_KINDS,
+        "weekdays": WEEKDAYS, "urgencies": URGENCY_LEVELS, "kinds": ITEM_KINDS,
     }, status_code=status_code)
 
 
@@ -69,6 +70,7 @@ async def subscription_form(request: Request) -> dict:
         "min_urgency": form.get("min_urgency", "low"),
         "frequency": form.get("frequency", "immediate"),
         "deliver_at": form.get("deliver_at") or "08:00",
+        "weekday": form.get("weekday", "mon"),
         "timezone": form.get("timezone") or "Asia/Shanghai",
         "language": form.get("language", "zh"),
         "reminder_days": [int(d) for d in _words(str(form.get("reminder_days", ""))) if d.isdigit()],

@@ -4,6 +4,7 @@ from store.models.accounts import ROLES, ApiToken, AuditEntry, User, UserCreate,
 from store.models.alerts import (
     DELIVERY_STATUSES,
     FREQUENCIES,
+    WEEKDAYS,
     Alert,
     Delivery,
     DeliveryAttempt,
@@ -40,7 +41,7 @@ from store.models.triage import TRIAGE_STATUSES, Triage, TriageNote
 
 __all__ = [
     "ROLES", "ApiToken", "AuditEntry", "User", "UserCreate", "UserPublic",
-    "DELIVERY_STATUSES", "FREQUENCIES", "Alert", "Delivery", "DeliveryAttempt",
+    "DELIVERY_STATUSES", "FREQUENCIES", "WEEKDAYS", "Alert", "Delivery", "DeliveryAttempt",
     "Subscription", "SubscriptionCreate", "SubscriptionPublic",
     "CHANGE_KINDS", "ITEM_KINDS", "REPORT_STATUSES", "SYMBOL_KINDS", "Attachment",
     "IntelligenceReport", "IntelligenceReportCreate", "IntelligenceReportPublic", "ItemRevision",

@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 from store.models.types import JsonType, json_dict, json_list, optional_timestamp, timestamp
 
 FREQUENCIES = ("immediate", "daily", "weekly")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # in date.weekday() order
 DELIVERY_STATUSES = ("pending", "sending", "sent", "dead")
 
 
@@ -28,6 +29,8 @@ class SubscriptionBase(SQLModel):
     min_urgency: str = Field(default="low", max_length=8)
     frequency: str = Field(default="immediate", max_length=10)
     deliver_at: str = Field(default="08:00", max_length=5)
+    # the day of weekly digests; the server default gives subscriptions made before it Monday
+    weekday: str = Field(default="mon", max_length=3, sa_column_kwargs={"server_default": "mon"})
     timezone: str = Field(default="Asia/Shanghai", max_length=60)
     language: str = Field(default="zh", max_length=8)
     reminder_days: list[int] = Field(default_factory=lambda: [14, 3], sa_type=JsonType)

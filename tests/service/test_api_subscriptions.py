@@ -46,6 +46,22 @@ def test_invalid_subscriptions_are_422(api, users):
         assert response.json()["detail"].startswith("invalid request")
 
 
+def test_weekday_of_weekly_digests(api, users):
+    headers = users["exporter"].headers
+    sub = api.post("/api/v1/subscriptions", json={**BODY, "frequency": "weekly"}, headers=headers).json()
+    assert sub["weekday"] == "mon"  # the default: as before there was a choice
+    url = f"/api/v1/subscriptions/{sub['id']}"
+    assert api.patch(url, json={"weekday": "fri"}, headers=headers).json()["weekday"] == "fri"
+    made = api.post("/api/v1/subscriptions", json={**BODY, "weekday": "sun"}, headers=headers)
+    assert made.status_code == 201 and made.json()["weekday"] == "sun"
+    for bad in ({**BODY, "weekday": "funday"}, {**BODY, "weekday": 0}):
+        refused = api.post("/api/v1/subscriptions", json=bad, headers=headers)
+        assert refused.status_code == 422 and refused.json()["detail"].startswith("invalid request: weekday")
+    refused = api.patch(url, json={"weekday": "Friday"}, headers=headers)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "weekday"
+    assert api.get(url, headers=headers).json()["weekday"] == "fri"
+
+
 def test_roles_without_subscriptions(api, users):
     assert api.get("/api/v1/subscriptions", headers=users["embassy"].headers).status_code == 403
     assert api.get("/api/v1/alerts", headers=users["embassy"].headers).status_code == 403

@@ -54,6 +54,16 @@ def test_bad_subscriptions_are_refused_clearly(cli):
     assert "unknown sector" in cli("subscriptions", "add", "--email", "a@example.com", "--sector", "XX", code=2)
     assert "frequency" in cli("subscriptions", "add", "--email", "a@example.com", "--frequency", "hourly", code=2)
     assert "not an e-mail address" in cli("subscriptions", "add", "--email", "nobody", code=2)
+    assert "weekday is one of" in cli("subscriptions", "add", "--email", "a@example.com", "--weekday", "x", code=2)
+
+
+def test_weekly_digests_on_a_chosen_weekday(cli, db_engine):
+    cli("subscriptions", "add", "--email", "buyer@example.com", "--frequency", "weekly", "--weekday", "Fri",
+        "--at", "17:30", "--timezone", "Europe/Berlin")
+    cli("subscriptions", "add", "--email", "buyer@example.com", "--frequency", "weekly")
+    with Session(db_engine) as session:
+        assert [s.weekday for s in session.exec(select(Subscription).order_by(Subscription.id))] == ["fri", "mon"]
+    assert "weekly fri 17:30" in cli("subscriptions", "list")
 
 
 def test_webhook_subscription_prints_its_secret(cli):

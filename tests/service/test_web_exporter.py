@@ -43,6 +43,22 @@ def test_invalid_subscription_is_shown_again_with_the_reason(app, accounts, db_e
     assert _subscriptions(db_engine) == []
 
 
+def test_weekday_of_weekly_digests(app, accounts, db_engine):
+    client = client_for(app, "exporter")
+    form = client.get("/subscriptions/new").text
+    assert "每周汇总日" in form and '<option value="mon" selected>星期一</option>' in form
+    post_form(client, "/subscriptions", {**FORM, "frequency": "weekly", "weekday": "thu"}, page="/subscriptions/new")
+    [subscription] = _subscriptions(db_engine)
+    assert subscription.weekday == "thu"
+    assert '<option value="thu" selected>星期四</option>' in client.get(f"/subscriptions/{subscription.id}").text
+    assert "每周汇总 · 星期四 · 08:00" in client.get("/subscriptions").text
+    refused = post_form(client, f"/subscriptions/{subscription.id}", {**FORM, "weekday": "someday"})
+    assert refused.status_code == 400 and "weekday" in refused.text
+    assert _subscriptions(db_engine)[0].weekday == "thu"
+    english = client.get(f"/subscriptions/{subscription.id}?lang=en").text
+    assert "Weekly digest on" in english and '<option value="thu" selected>Thursday</option>' in english
+
+
 def test_nobody_sees_or_changes_another_exporters_subscription(app, accounts, db_engine):
     owner = client_for(app, "exporter")
     post_form(owner, "/subscriptions", FORM)
