@@ -159,8 +159,8 @@ def resolve_public(host: str, port: int, *, allow_private: bool) -> list[str]:
     if not allow_private:
         for text in addresses:
             address = ipaddress.ip_address(text.split("%")[0])
-            mapped = getattr(address, "ipv4_mapped", None)
-            if not (mapped or address).is_global or address.is_multicast:
+            address = getattr(address, "ipv4_mapped", None) or address
+            if not address.is_global or address.is_multicast:
                 raise DeliveryError(f"refused: {host} resolves to non-public address {address}", permanent=True)
     return addresses
 
@@ -171,8 +171,12 @@ def check_public_target(url: str, *, allow_private: bool) -> None:
     host = parts.hostname
     if not host:
         raise DeliveryError(f"no host in {url!r}", permanent=True)
+    try:
+        port = parts.port or 443
+    except ValueError as error:  # a port out of range: no retry will mend it
+        raise DeliveryError(f"bad port in {url!r}: {error}", permanent=True) from error
     if not allow_private:
-        resolve_public(host, parts.port or 443, allow_private=False)
+        resolve_public(host, port, allow_private=False)
 
 
 class PublicAddressBackend(httpcore.NetworkBackend):

@@ -52,7 +52,7 @@ def test_signature_round_trip_and_tampering():
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1/x", "http://localhost:8080/", "http://10.1.2.3/", "http://[::1]/",
                                  "http://169.254.169.254/latest", "http://192.168.0.10/", "http://[::ffff:127.0.0.1]/",
-                                 "http://0.0.0.0/", "http://100.64.0.1/"])
+                                 "http://0.0.0.0/", "http://100.64.0.1/", "http://[::ffff:224.0.0.1]/"])
 def test_private_and_loopback_targets_are_refused(url):
     with pytest.raises(DeliveryError) as refused:
         check_public_target(url, allow_private=False)
@@ -202,6 +202,12 @@ def test_addresses_are_tried_in_the_order_resolved(dns, connections, receiver):
     sender.send(f"http://hooks.test:{port}/hook", message())
     sender.close()
     assert connections == ["127.0.0.9", "127.0.0.1"] and len(receiver.requests) == 1
+
+
+def test_a_port_out_of_range_is_refused_for_good():
+    with pytest.raises(DeliveryError, match="port") as refused:
+        check_public_target("json://hooks.test:70000/x", allow_private=False)
+    assert refused.value.permanent
 
 
 def test_a_webhook_url_without_host_is_refused():
