@@ -18,12 +18,12 @@ from sqlmodel import Session
 from service.security import can, token_hash, user_from_session_cookie
 from store.db import default_engine
 from store.models import User
+from store.models.types import ID_MAX
 from store.queries.users import user_for_token
 
 bearer = HTTPBearer(auto_error=False, description="An API token from `tbtwatch users token` or POST /api/v1/tokens.")
 T = TypeVar("T")
 MAX_PAGE_SIZE = 200
-ID_MAX = 2**31 - 1  # ids are 32-bit integers in the database
 RowId = Annotated[int, Path(ge=1, le=ID_MAX, description="Row id.")]
 
 

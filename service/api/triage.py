@@ -1,17 +1,13 @@
 """``/triage``: the enquiry point's work on items (staff).
 
 The queue lists items in a status, most urgent first, then the soonest comment deadline.
-Each item moves through :data:`TRANSITIONS`::
-
-    new → triaged → under_review → comment_drafted → comment_sent → closed
-    (new, triaged, under_review) → no_action
-
-with a step back allowed where work is redone (triaged → new, under_review → triaged,
-comment_drafted → under_review) and reopening (closed → under_review,
-no_action → triaged). Moving to ``comment_sent`` needs the comment text and records the date
-sent (today unless given). Staff confirm or correct sector tags, which are stored as human
-tags (never replaced by the classifier) and exported as training data. Every change is
-written to the audit log.
+Each item moves through the workflow described in :mod:`store.queries.triage` (its rules are
+enforced there, the assignee check and the audit entry in :mod:`service.triage`, shared with
+the pages); a change the workflow refuses is answered 409 when the item's status forbids it,
+422 when the request is incomplete (a comment marked sent without its text, an assignee who
+is not active staff). Staff confirm or correct sector tags, which are stored as human tags
+(never replaced by the classifier) and exported as training data. Every change is written
+to the audit log.
 """
 
 import json
@@ -25,12 +21,12 @@ from sqlmodel import Session, col, select
 
 from nlp.catalogue import DEFAULT_EDITION
 from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require, ID_MAX, RowId
-from service.security import audit, can
+from service.security import audit
+from service.triage import Status, TriageChange, apply_change, http_error
 from service.web.labels import sector_codes
 from store.interchange import record_from_notification
 from store.models import (
     ITEM_KINDS,
-    TRIAGE_STATUSES,
     ItemClassification,
     Notification,
     SectorTag,
@@ -40,23 +36,12 @@ from store.models import (
 )
 from store.queries.items import get_item, get_items, summaries
 from store.queries.tags import effective_sectors, set_human_tags, tags_by_item
-from store.queries.triage import queue, update_triage
+from store.queries.triage import TRANSITIONS, TriageRefused, queue
 
 router = APIRouter(prefix="/triage", tags=["triage"])
 staff = require("triage")
 Kind = Literal[ITEM_KINDS]  # type: ignore[valid-type]
-Status = Literal[TRIAGE_STATUSES]  # type: ignore[valid-type]
 QUEUE_LIMIT = 5000
-
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "new": frozenset({"triaged", "no_action"}),
-    "triaged": frozenset({"under_review", "no_action", "new"}),
-    "under_review": frozenset({"comment_drafted", "no_action", "triaged"}),
-    "comment_drafted": frozenset({"comment_sent", "under_review"}),
-    "comment_sent": frozenset({"closed"}),
-    "closed": frozenset({"under_review"}),
-    "no_action": frozenset({"triaged"}),
-}
 
 
 class QueueEntry(BaseModel):
@@ -92,16 +77,6 @@ class TriageOut(BaseModel):
     updated_by: int | None
     notes: list[NoteOut]
     allowed: list[str] = Field(description="Statuses this item may move to next.")
-
-
-class TriageChange(BaseModel):
-    model_config = {"extra": "forbid"}
-    status: Status | None = None
-    assignee_id: int | None = Field(None, ge=1, le=ID_MAX, description="A staff member; null to unassign (with set_assignee).")
-    set_assignee: bool = Field(False, description="Apply assignee_id (also when null).")
-    comment_text: str | None = Field(None, max_length=100_000)
-    comment_sent_on: date | None = None
-    note: str | None = Field(None, max_length=20_000, description="An internal note to add.")
 
 
 class NoteIn(BaseModel):
@@ -153,31 +128,12 @@ def _triage_out(session: Session, kind: str, item_id: int) -> dict:
     }
 
 
-def _apply(session: Session, user: User, kind: str, item_id: int, change: TriageChange | BulkChange) -> None:
-    """Check and apply one change; HTTPException 409/422 when it may not be made."""
-    row = session.get(Triage, (kind, item_id))
-    current = row.status if row else "new"
-    comment_text = getattr(change, "comment_text", None)
-    sent_on = getattr(change, "comment_sent_on", None)
-    if change.status and change.status != current:
-        if change.status not in TRANSITIONS[current]:
-            raise HTTPException(409, f"an item in {current} may move to {', '.join(sorted(TRANSITIONS[current]))}, "
-                                     f"not {change.status}")
-        if change.status == "comment_sent":
-            if not (comment_text or (row and row.comment_text)):
-                raise HTTPException(422, "record the comment text before marking it sent")
-            sent_on = sent_on or date.today()
-    if change.set_assignee and change.assignee_id is not None:
-        assignee = session.get(User, change.assignee_id)
-        if assignee is None or not assignee.active or not can(assignee, "triage"):
-            raise HTTPException(422, f"user {change.assignee_id} is not an active staff member")
-    update_triage(session, item_kind=kind, item_id=item_id, user_id=user.id,
-                  status=change.status if change.status != current else None,
-                  assignee_id=change.assignee_id, set_assignee=change.set_assignee,
-                  comment_text=comment_text, comment_sent_on=sent_on, note=getattr(change, "note", None))
-    details = change.model_dump(exclude_unset=True, exclude={"items"}, mode="json")
-    audit(session, user=user, action="triage.update", target_kind=kind, target_id=item_id,
-          details={**details, "from": current})
+def _apply(session: Session, user: User, kind: str, item_id: int, change: TriageChange) -> None:
+    """Make one change; HTTPException 409/422 when the workflow refuses it."""
+    try:
+        apply_change(session, user, kind, item_id, change)
+    except TriageRefused as refused:
+        raise http_error(refused) from None
 
 
 @router.get("/queue", response_model=Page[QueueEntry])
@@ -243,11 +199,12 @@ def _training_record(kind: str, item, sectors: list[str]) -> dict:
 @router.post("/bulk", response_model=list[BulkResult])
 def bulk_change(body: BulkChange, user: User = Depends(staff), session: Session = Depends(get_session)):
     """The same status and/or assignee for many items; each item succeeds or fails alone."""
+    change = TriageChange(**body.model_dump(exclude_unset=True, exclude={"items"}))
     results = []
     for ref in body.items:
         try:
             _item(session, ref.kind, ref.id)
-            _apply(session, user, ref.kind, ref.id, body)
+            _apply(session, user, ref.kind, ref.id, change)
             session.commit()
             results.append({"kind": ref.kind, "id": ref.id, "ok": True})
         except HTTPException as error:

@@ -1,5 +1,8 @@
 """Staff pages: the triage queue, confirming sector tags, the status workflow with notes and
-comments, bulk actions, and the daily bulletin that can go out as a digest."""
+comments, bulk actions, and the daily bulletin that can go out as a digest.
+
+A change is judged as in the API: the workflow's rules are :mod:`store.queries.triage`'s, the
+assignee check and the audit entry :mod:`service.triage`'s."""
 
 from collections import defaultdict
 from datetime import date
@@ -12,6 +15,7 @@ from sqlmodel import Session
 from alerts.digests import enqueue_digests
 from nlp.catalogue import DEFAULT_EDITION
 from service.security import audit
+from service.triage import TriageChange, apply_change, http_error
 from service.web.deps import db, require
 from service.web.labels import sector_codes
 from service.web.templating import render
@@ -19,7 +23,7 @@ from store.db import default_engine
 from store.models import TRIAGE_STATUSES, ItemClassification, User
 from store.queries.items import ITEM_MODELS, get_item, summaries
 from store.queries.tags import set_human_tags
-from store.queries.triage import first_seen_on, queue, status_counts
+from store.queries.triage import TRANSITIONS, TriageRefused, first_seen_on, queue, status_counts
 
 router = APIRouter()
 staff = require("triage")
@@ -48,18 +52,9 @@ def triage_queue(request: Request, status: str = "new", sector: str | None = Non
     })
 
 
-def _workflow():
-    """The REST API's triage rules (allowed transitions, comment before "sent", staff
-    assignees, audit), so a change is judged the same on the pages and in the API.
-    Imported late: the API package imports ``service.web.labels`` while it loads."""
-    from service.api import triage as api_triage
-
-    return api_triage
-
-
 def allowed_statuses(current: str) -> list[str]:
     """The status an item is in and those it may move to, in workflow order."""
-    allowed = _workflow().TRANSITIONS[current] | {current}
+    allowed = TRANSITIONS[current] | {current}
     return [status for status in TRIAGE_STATUSES if status in allowed]
 
 
@@ -76,15 +71,17 @@ def triage_item(
     session: Session = Depends(db),
 ):
     _item_or_404(session, kind, item_id)
-    workflow = _workflow()
     try:
-        change = workflow.TriageChange(
+        change = TriageChange(
             status=status, assignee_id=_optional_int(assignee_id), set_assignee=True,
             comment_text=comment_text.strip() or None, comment_sent_on=comment_sent_on,
             note=note.strip() or None)
     except ValidationError as error:
         raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}") from error
-    workflow._apply(session, user, kind, item_id, change)
+    try:
+        apply_change(session, user, kind, item_id, change)
+    except TriageRefused as refused:
+        raise http_error(refused) from None
     session.commit()
     return RedirectResponse(f"/items/{kind}/{item_id}?done=saved", 303)
 
@@ -121,16 +118,15 @@ def bulk(items: list[str] = Form(default_factory=list), status: str = Form(""),
         if kind not in ITEM_MODELS or not raw_id.isdigit():
             raise HTTPException(400, f"not an item: {value!r}")
         targets.append((kind, int(raw_id)))
-    workflow = _workflow()
     assignee = _optional_int(assignee_id)
-    change = workflow.TriageChange(status=status or None, assignee_id=assignee, set_assignee=assignee is not None)
+    change = TriageChange(status=status or None, assignee_id=assignee, set_assignee=assignee is not None)
     refused = 0
     for kind, item_id in targets:
         _item_or_404(session, kind, item_id)
         try:
-            workflow._apply(session, user, kind, item_id, change)
+            apply_change(session, user, kind, item_id, change)
             session.commit()
-        except HTTPException:
+        except TriageRefused:
             session.rollback()
             refused += 1
     target = back if back.startswith("/triage") else "/triage"

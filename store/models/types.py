@@ -1,4 +1,4 @@
-"""Column types that behave the same on SQLite and PostgreSQL."""
+"""Column types that behave the same on SQLite and PostgreSQL, and the largest id they hold."""
 
 from datetime import UTC, datetime
 
@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
+ID_MAX = 2**31 - 1  # ids are 32-bit integers in the database
 
 
 class UTCDateTime(TypeDecorator):

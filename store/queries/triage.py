@@ -1,5 +1,19 @@
-"""The enquiry point's work queue and its status workflow over every kind of item."""
+"""The enquiry point's work queue and its status workflow over every kind of item.
 
+Each item moves through :data:`TRANSITIONS`::
+
+    new → triaged → under_review → comment_drafted → comment_sent → closed
+    (new, triaged, under_review) → no_action
+
+with a step back allowed where work is redone (triaged → new, under_review → triaged,
+comment_drafted → under_review) and reopening (closed → under_review,
+no_action → triaged). Moving to ``comment_sent`` needs the comment text (stored or given) and
+records the date sent (today unless given). :func:`update_triage` enforces these rules and
+raises :class:`TriageRefused` for a change they do not allow; the service adds its own check
+of the assignee and writes every change to the audit log.
+"""
+
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, exists, func
@@ -23,6 +37,28 @@ _DATE_COLUMNS = {
     "change": (StandardsChange.published_date, StandardsChange.comment_deadline),
     "intelligence": (IntelligenceReport.published_at, None),
 }
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "new": frozenset({"triaged", "no_action"}),
+    "triaged": frozenset({"under_review", "no_action", "new"}),
+    "under_review": frozenset({"comment_drafted", "no_action", "triaged"}),
+    "comment_drafted": frozenset({"comment_sent", "under_review"}),
+    "comment_sent": frozenset({"closed"}),
+    "closed": frozenset({"under_review"}),
+    "no_action": frozenset({"triaged"}),
+}
+
+
+class TriageRefused(ValueError):
+    """A triage change the rules do not allow; nothing was changed.
+
+    ``conflict`` is true when the item's current status forbids the move (the request is
+    sound, the item is not where it would have to be), false when the request itself is
+    incomplete or invalid."""
+
+    def __init__(self, message: str, *, conflict: bool = False):
+        super().__init__(message)
+        self.conflict = conflict
 
 
 def _visible(kind: str, model, statement):
@@ -91,6 +127,12 @@ def status_counts(session: Session) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
+def triage_status(session: Session, *, item_kind: str, item_id: int) -> str:
+    """The item's status (an item never triaged is new)."""
+    row = session.get(Triage, (item_kind, item_id))
+    return row.status if row else "new"
+
+
 def update_triage(
     session: Session,
     *,
@@ -103,11 +145,31 @@ def update_triage(
     comment_text: str | None = None,
     comment_sent_on: date | None = None,
     note: str | None = None,
+    may_assign: Callable[[int], bool] | None = None,
 ) -> Triage:
-    """Change an item's triage record (made on first use); the caller commits and audits."""
+    """Change an item's triage record (made on first use) by the workflow's rules; the caller
+    commits and audits.
+
+    ``status`` equal to the current one is no move, so never refused. :class:`TriageRefused`
+    is raised, before anything is changed, for the first of: a status not allowed from the
+    current one (a conflict), ``comment_sent`` with no comment text stored or given, a new
+    assignee that ``may_assign`` (the caller's test; the store knows no permissions) turns
+    down."""
     if status is not None and status not in TRIAGE_STATUSES:
-        raise ValueError(f"status must be one of {TRIAGE_STATUSES}")
-    row = session.get(Triage, (item_kind, item_id)) or Triage(item_kind=item_kind, item_id=item_id)
+        raise TriageRefused(f"status must be one of {TRIAGE_STATUSES}")
+    row = session.get(Triage, (item_kind, item_id))
+    current = row.status if row else "new"
+    if status is not None and status != current:
+        if status not in TRANSITIONS[current]:
+            raise TriageRefused(f"an item in {current} may move to {', '.join(sorted(TRANSITIONS[current]))}, "
+                                f"not {status}", conflict=True)
+        if status == "comment_sent":
+            if not (comment_text or (row and row.comment_text)):
+                raise TriageRefused("record the comment text before marking it sent")
+            comment_sent_on = comment_sent_on or date.today()
+    if set_assignee and assignee_id is not None and may_assign is not None and not may_assign(assignee_id):
+        raise TriageRefused(f"user {assignee_id} is not an active staff member")
+    row = row or Triage(item_kind=item_kind, item_id=item_id)
     if status is not None:
         row.status = status
     if set_assignee:

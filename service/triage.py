@@ -1,0 +1,55 @@
+"""The triage workflow as the pages and the API both apply it.
+
+The rules of the workflow (which status may follow which, the comment before "sent", the
+date sent) live with the data, in :mod:`store.queries.triage`. Here is what needs the
+service: the change a person asks for (:class:`TriageChange`, validated alike on the pages
+and in the API), the assignee check (an active user who may triage), the audit entry, and
+the HTTP answer to a refused change.
+"""
+
+from datetime import date
+from functools import partial
+from typing import Literal
+
+from fastapi import HTTPException
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from service.security import audit, can
+from store.models import TRIAGE_STATUSES, User
+from store.models.types import ID_MAX
+from store.queries.triage import TriageRefused, triage_status, update_triage
+
+Status = Literal[TRIAGE_STATUSES]  # type: ignore[valid-type]
+
+
+class TriageChange(BaseModel):
+    model_config = {"extra": "forbid"}
+    status: Status | None = None
+    assignee_id: int | None = Field(None, ge=1, le=ID_MAX, description="A staff member; null to unassign (with set_assignee).")
+    set_assignee: bool = Field(False, description="Apply assignee_id (also when null).")
+    comment_text: str | None = Field(None, max_length=100_000)
+    comment_sent_on: date | None = None
+    note: str | None = Field(None, max_length=20_000, description="An internal note to add.")
+
+
+def _may_triage(session: Session, user_id: int) -> bool:
+    assignee = session.get(User, user_id)
+    return assignee is not None and assignee.active and can(assignee, "triage")
+
+
+def apply_change(session: Session, user: User, item_kind: str, item_id: int, change: TriageChange) -> None:
+    """Make one change by the workflow's rules, with its audit entry; the caller commits.
+    :class:`TriageRefused`, with nothing changed, when the rules or the assignee forbid it."""
+    previous = triage_status(session, item_kind=item_kind, item_id=item_id)
+    update_triage(session, item_kind=item_kind, item_id=item_id, user_id=user.id, status=change.status,
+                  assignee_id=change.assignee_id, set_assignee=change.set_assignee,
+                  comment_text=change.comment_text, comment_sent_on=change.comment_sent_on, note=change.note,
+                  may_assign=partial(_may_triage, session))
+    audit(session, user=user, action="triage.update", target_kind=item_kind, target_id=item_id,
+          details={**change.model_dump(exclude_unset=True, mode="json"), "from": previous})
+
+
+def http_error(refused: TriageRefused) -> HTTPException:
+    """409 when the item's status forbids the change, 422 when the request itself is wrong."""
+    return HTTPException(409 if refused.conflict else 422, str(refused))
