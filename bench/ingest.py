@@ -29,10 +29,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.workbook import write_workbook  # noqa: E402
 from store.db import make_engine  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from store.symbols import Symbol, SymbolError, parse_symbols  # noqa: E402
-from tests.crawlers.workbook import write_workbook  # noqa: E402
 
 DEV_SET = ROOT.parent / "shared" / "data" / "notifications_dev.jsonl"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -13,12 +13,12 @@ from scrapy.utils.project import get_project_settings
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from bench.workbook import write_workbook
 from crawlers.spiders.iso_open_data import IsoOpenDataSpider, snapshot_entry
 from service.cli import app
 from store.models import CrawlRun, Source, StandardsChange
 from tests.crawlers.conftest import FAST, expected_api_records, fixture_bytes, serve_api_pages
 from tests.crawlers.server import Reply
-from tests.crawlers.workbook import write_workbook
 
 SEARCH = "/eping/notifications/search"
 ISO_PATH = "/opendata/iso_deliverables_metadata.jsonl"

@@ -8,6 +8,7 @@ import pytest
 import scrapy
 from scrapy.http import Request
 
+from bench.workbook import write_workbook
 from crawlers.items import ChangeRecord, NotificationRecord, Rejected
 from crawlers.spiders.eu_eurlex_oj import EurlexOjSpider
 from crawlers.spiders.feed import RegisteredFeedSpider
@@ -17,7 +18,6 @@ from crawlers.spiders.wto_eping_bulk import EpingBulkSpider
 from crawlers.spiders.wto_eping_latest import EpingLatestSpider
 from store.models import Source
 from tests.crawlers.conftest import fixture_bytes, response
-from tests.crawlers.workbook import write_workbook
 
 
 def kinds(outputs, kind):
