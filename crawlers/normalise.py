@@ -4,6 +4,7 @@ name lists and links, in the shapes the sources are known (or feared) to use."""
 import html
 import re
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import date, datetime
 from html.parser import HTMLParser
 
@@ -14,11 +15,10 @@ _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul
 _SKIPPED = {"script", "style", "head", "title"}
 _HS_CODE = re.compile(r"(?:ex\s*)?(\d{2}(?:[.\s]?\d){0,8})(?![\d.]*\d)(?![^\W\d])", re.IGNORECASE)
 _ICS_CODE = re.compile(r"(\d{2}(?:\.\d{3}(?:\.\d{2})?)?)(?![\d.]*\d)(?![^\W\d])")
-# Text without any of these needs no more than stripping (the common case, kept fast).
-_NEEDS_CLEANING = re.compile(r"[<&\r\xa0\u200b\t\f\v]| {2}| \n|\n |\n\n")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 _URL = re.compile(r"https?://[^\s,;<>\"']+", re.IGNORECASE)
+_DAY_FIRST = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d %B %Y", "%d %b %Y",
                  "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z")
 
@@ -58,7 +58,7 @@ def plain_text(value) -> str | None:
     if value is None:
         return None
     text = str(value)
-    if not _NEEDS_CLEANING.search(text):
+    if not _needs_cleaning(text):
         return text.strip() or None
     if _TAG.search(text):
         extractor = _TextExtractor()
@@ -72,6 +72,15 @@ def plain_text(value) -> str | None:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").replace("\u200b", "")
     lines = (re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line) or None
+
+
+def _needs_cleaning(text: str) -> bool:
+    """Whether ``text`` holds a tag or entity, a carriage return, a special space, or spaces and
+    line breaks that collapse; text without any needs no more than stripping (the common case,
+    checked by substring tests, several times faster than a regular expression)."""
+    return ("<" in text or "&" in text or "\r" in text or "\xa0" in text or "\u200b" in text or "\t" in text
+            or "\f" in text or "\v" in text or "  " in text
+            or ("\n" in text and (" \n" in text or "\n " in text or "\n\n" in text)))
 
 
 def first_text(item: dict, *fields: str) -> str | None:
@@ -102,6 +111,10 @@ def parse_date(value) -> date | None:
 
 
 def _parse_date_text(text: str) -> date:
+    if day_first := _DAY_FIRST.fullmatch(text):  # the bulk workbook's dd/mm/yyyy, without strptime
+        day, month, year = map(int, day_first.groups())
+        with suppress(ValueError):
+            return date(year, month, day)
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
@@ -183,5 +196,8 @@ def links(*values) -> list[str]:
 def text_language(*texts: str | None, default: str = "en") -> str:
     """``zh`` when the texts are mostly Chinese (portals publish translations through the same
     channels), else ``default`` (the language the source was asked for)."""
-    sample = _NOT_LETTER.sub("", " ".join(text for text in texts if text)[:300])
+    start = " ".join(text for text in texts if text)[:300]
+    if start.isascii() or not _CJK.search(start):
+        return default
+    sample = _NOT_LETTER.sub("", start)
     return "zh" if sample and len(_CJK.findall(sample)) / len(sample) > 0.3 else default

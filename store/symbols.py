@@ -14,6 +14,7 @@ The member code is kept as published (``EEC``, ``EC`` and ``EU`` are three codes
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from store.members import resolve_member
 
@@ -66,13 +67,19 @@ class Symbol:
         return self.year is not None
 
     def __str__(self) -> str:
+        return self._text
+
+    # A symbol is immutable: its text and base are worked out once (a crawl asks for them
+    # several times per notification).
+    @cached_property
+    def _text(self) -> str:
         if self.legacy:
             head = f"G/TBT/Notif.{self.year % 100:02d}.{self.number}"
         else:
             head = f"G/{self.committee}/N/{self.member}/{self.number}"
         return head + "".join(f"/{name}.{n}" for name, n in self.suffixes)
 
-    @property
+    @cached_property
     def base(self) -> "Symbol":
         """The original notification: the symbol without any suffix."""
         return Symbol(self.committee, self.member, self.number, (), self.year)
@@ -119,6 +126,13 @@ def parse_symbol(text: str) -> Symbol:
     """Parse one symbol, tolerating the sloppy renderings of real portals."""
     if not isinstance(text, str):
         raise SymbolError(f"a symbol is text, not {type(text).__name__}")
+    return _parsed(text)
+
+
+# Symbols are immutable, and a crawl parses each one again when it is stored (a batch of a
+# thousand rows later): the last few thousand are remembered.
+@lru_cache(maxsize=16384)
+def _parsed(text: str) -> Symbol:
     cleaned = _clean(text)
     if not cleaned:
         raise SymbolError("empty symbol")

@@ -32,10 +32,13 @@ def _jsonable(value):
     return value
 
 
+def _json_default(value):
+    return value.isoformat() if isinstance(value, date | datetime) else str(value)
+
+
 def content_hash(values: dict) -> str:
     """A stable hash of the published content (field order and date types do not matter)."""
-    canonical = json.dumps({k: _jsonable(v) for k, v in values.items()}, sort_keys=True,
-                           ensure_ascii=False, default=str)
+    canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, default=_json_default)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
