@@ -2,8 +2,9 @@
 
 :func:`upsert_notifications` gives each input the outcome :func:`upsert_notification` would
 (new, updated with its change kept, unchanged) in a few statements per batch: one SELECT of
-the batch's stored rows, one multi-row INSERT (on PostgreSQL a COPY) of its new symbols. Changed rows, rare after the
-first ingest, go through :func:`store.queries.upsert.upsert_item` one by one.
+the batch's stored rows, one multi-row INSERT (on PostgreSQL a COPY, fed while the rows are
+made) of its new symbols. Changed rows, rare after the first ingest, go through
+:func:`store.queries.upsert.upsert_item` one by one.
 
 On SQLite a large batch's new rows enter the full-text index (``store.search_index``) in one
 statement instead of one trigger call each, which is several times faster: the insert
@@ -15,9 +16,10 @@ feed, the bulk workbook): its empty fields keep the stored values instead of bla
 """
 
 import json
-from collections.abc import Sequence
-from itertools import chain
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from json.encoder import encode_basestring_ascii
 from sqlite3 import SQLITE_LIMIT_VARIABLE_NUMBER
 
@@ -59,27 +61,27 @@ def upsert_notifications(session: Session, *, inputs: Sequence[NotificationInput
     for index, (key, _content) in enumerate(prepared):
         if key.get("symbol") is not None:
             first_of.setdefault(key["symbol"], index)
-    stored = _stored_content(session, symbols=list(first_of), fields=list(prepared[0][1]) if prepared else [])
+    fields = list(prepared[0][1]) if prepared else []
+    stored = _stored_content(session, symbols=list(first_of), fields=fields)
 
     outcomes: list[Outcome | None] = [None] * len(inputs)
-    new_rows, now = [], utcnow()
-    for symbol, index in first_of.items():
+    for symbol, row in stored.items():
+        index = first_of[symbol]
         item, (key, content) = inputs[index], prepared[index]
-        row = stored.get(symbol)
-        if row is not None and item.partial:
+        if item.partial:
             content = _merge(content, row)
-        digest = content_hash(content)
-        if row is None:
-            new_rows.append({**key, **content, "source": source, "external_id": item.external_id,
-                             "raw": item.raw or {}, "content_hash": digest,
-                             "first_seen_at": now, "last_changed_at": now})
-            outcomes[index] = "new"
-        elif row["content_hash"] == digest:
-            outcomes[index] = "unchanged"
-        else:
-            outcomes[index] = _upsert_one(session, item, key, content, source)
-    if new_rows:
-        _insert(session, new_rows)
+        unchanged = row["content_hash"] == content_hash(content)
+        outcomes[index] = "unchanged" if unchanged else _upsert_one(session, item, key, content, source)
+    new = [index for symbol, index in first_of.items() if symbol not in stored]
+    if new:
+        now = utcnow()
+        with _inserting(session, ["symbol", *fields, "source", "external_id", "raw", "content_hash",
+                                  "first_seen_at", "last_changed_at"]) as insert:
+            for index in new:
+                item, (key, content) = inputs[index], prepared[index]
+                insert([key["symbol"], *(content[field] for field in fields), source, item.external_id,
+                        item.raw or {}, content_hash(content), now, now])
+                outcomes[index] = "new"
 
     for index, outcome in enumerate(outcomes):
         if outcome is None:  # a repeated symbol in this batch, or a record without a symbol
@@ -91,39 +93,52 @@ def upsert_notifications(session: Session, *, inputs: Sequence[NotificationInput
     return outcomes
 
 
-def _insert(session: Session, rows: list[dict]) -> None:
-    """``rows`` straight to the driver: for a batch, SQLAlchemy's statement and parameter
-    handling costs more than the database's own work. On PostgreSQL one COPY, on SQLite one
-    multi-row INSERT (an executemany steps its statement once per row, taking the GIL back
-    after each: a writer thread then waits for the parsing thread at every row). Values go
-    through each column's own bind processing (dates, UTC date-times), JSON to the same text
-    as its, as an INSERT would send them."""
+@contextmanager
+def _inserting(session: Session, columns: list[str]) -> Iterator[Callable[[list], None]]:
+    """A function that stores a new row (its values in ``columns`` order) straight through the
+    driver: for a batch, SQLAlchemy's statement and parameter handling costs more than the
+    database's own work. Values go through each column's own bind processing (dates, UTC
+    date-times), JSON to the same text as its, as an INSERT would send them.
+
+    On PostgreSQL the rows go into one COPY, open while they are made, so that the server stores
+    and indexes them meanwhile. On SQLite they go in when the block ends, in one multi-row
+    INSERT (an executemany steps its statement once per row, taking the GIL back after each: a
+    writer thread then waits for the parsing thread at every row)."""
     table, dialect = Notification.__table__, session.get_bind().dialect
-    columns = list(rows[0])
-    processors = [(name, _json_text if isinstance(table.c[name].type, JSON)
-                   else table.c[name].type._cached_bind_processor(dialect)) for name in columns]
-    values = [tuple([process(row[name]) if process else row[name] for name, process in processors]) for row in rows]
+    processors = [_json_text if isinstance(table.c[name].type, JSON)
+                  else table.c[name].type._cached_bind_processor(dialect) for name in columns]
+
+    def processed(values: list) -> tuple:
+        return tuple([process(value) if process else value for process, value in zip(processors, values)])
+
     if dialect.name == "postgresql":
-        _copy(session, columns, values)
+        with _copy(session, columns) as copy:
+            yield lambda values: copy.write_row(processed(values))
         return
-    connection, fts, trigger = session.connection(), fts_table(table.name), f"{fts_table(table.name)}_ai"
+    rows: list[tuple] = []
+    yield lambda values: rows.append(processed(values))
+    _insert_sqlite(session, columns, rows)
+
+
+def _insert_sqlite(session: Session, columns: list[str], rows: list[tuple]) -> None:
+    table, fts = Notification.__tablename__, fts_table(Notification.__tablename__)
+    connection, trigger = session.connection(), f"{fts}_ai"
     bulk_index = len(rows) >= BULK_INDEX_MIN_ROWS and connection.exec_driver_sql(
         "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)).first() is not None
     if bulk_index:
-        last_id = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table.name}").scalar_one()
+        last_id = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one()
         connection.exec_driver_sql(f"DROP TRIGGER {trigger}")
     row = f"({', '.join('?' * len(columns))})"
     per_statement = connection.connection.driver_connection.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)
-    for start in range(0, len(values), per_statement):
-        chunk = values[start:start + per_statement]
-        connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {', '.join([row] * len(chunk))}",
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
+        connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(chunk))}",
                                    tuple(chain.from_iterable(chunk)))
     if bulk_index:
-        indexed = ", ".join(INDEXED_COLUMNS[table.name])
-        connection.exec_driver_sql(f"INSERT INTO {fts}(rowid, {indexed}) SELECT id, {indexed} FROM {table.name} "
+        indexed = ", ".join(INDEXED_COLUMNS[table])
+        connection.exec_driver_sql(f"INSERT INTO {fts}(rowid, {indexed}) SELECT id, {indexed} FROM {table} "
                                    "WHERE id > ?", (last_id,))
-        connection.exec_driver_sql(next(s for s in sqlite_triggers(table.name)
-                                        if s.startswith(f"CREATE TRIGGER {trigger} ")))
+        connection.exec_driver_sql(next(s for s in sqlite_triggers(table) if s.startswith(f"CREATE TRIGGER {trigger} ")))
 
 
 def _json_text(value) -> str:
@@ -134,17 +149,17 @@ def _json_text(value) -> str:
     return json.dumps(value)
 
 
-def _copy(session: Session, columns: list[str], values: list[tuple]) -> None:
-    """PostgreSQL: ``values`` through one COPY (an executemany INSERT runs one statement per
-    row, which costs the server more than the row); the driver's errors are raised as
+@contextmanager
+def _copy(session: Session, columns: list[str]) -> Iterator:
+    """PostgreSQL: a COPY into the notification table (an executemany INSERT runs one statement
+    per row, which costs the server more than the row); the driver's errors are raised as
     SQLAlchemy's, as a statement's would be."""
     dialect = session.get_bind().dialect
     statement = f"COPY {Notification.__tablename__} ({', '.join(columns)}) FROM STDIN"
     cursor = session.connection().connection.driver_connection.cursor()
     try:
         with cursor, cursor.copy(statement) as copy:
-            for row in values:
-                copy.write_row(row)
+            yield copy
     except dialect.loaded_dbapi.Error as error:
         raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error, dialect=dialect) from error
 
