@@ -27,6 +27,7 @@ second a machine can answer.
 
 import argparse
 import asyncio
+import collections
 import json
 import os
 import random
@@ -197,77 +198,52 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     return status, body
 
 
-async def client(port: int, token: str, until: float, seed: int, latencies: list, errors: list) -> None:
-    """Search one after another on a keep-alive connection until ``until``; a failed request
-    is counted as an error and the connection opened again."""
+async def client(port: int, token: str, seed: int, next_due, latencies: list, errors: list) -> None:
+    """Searches on one keep-alive connection, each when ``next_due()`` says (a moment of
+    ``time.perf_counter``; None: stop), its latency counted from then; a failed request is
+    counted as an error and the connection opened again."""
     rng = random.Random(seed)
     head = f"Host: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
     reader = writer = None
-    while time.perf_counter() < until:
+    while (due := next_due()) is not None:
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
         params = query(rng)
-        request = f"GET /api/v1/search?{urlencode(params)} HTTP/1.1\r\n{head}".encode()
-        started = time.perf_counter()
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(request)
+            writer.write(f"GET /api/v1/search?{urlencode(params)} HTTP/1.1\r\n{head}".encode())
             status, body = await read_response(reader)
             failure = None if status == 200 and body.startswith(b'{"items":') else status
         except (OSError, asyncio.IncompleteReadError, ValueError) as error:
             failure, writer = repr(error), None
-        latencies.append(time.perf_counter() - started)
+        latencies.append(time.perf_counter() - due)
         if failure is not None:
             errors.append((params, failure))
     if writer is not None:
         writer.close()
 
 
-async def run_clients(port: int, token: str, clients: int, seconds: float) -> tuple[list, list, float]:
+async def run_clients(port: int, token: str, clients: int, seconds: float,
+                      rate: float | None = None) -> tuple[list, list, float]:
+    """``clients`` connections searching for ``seconds``: each again as soon as answered
+    (closed loop), or, given a ``rate``, as searches fall due at that rate a second (Poisson
+    arrivals, open loop) on whichever connection is free."""
     latencies: list[float] = []
     errors: list = []
     started = time.perf_counter()
     until = started + seconds
-    await asyncio.gather(*(client(port, token, until, seed, latencies, errors) for seed in range(clients)))
-    return latencies, errors, time.perf_counter() - started
+    if rate is None:
+        def next_due():
+            now = time.perf_counter()
+            return now if now < until else None
+    else:
+        arrivals, moment, due = random.Random(11), started, collections.deque()
+        while (moment := moment + arrivals.expovariate(rate)) < until:
+            due.append(moment)
 
-
-async def run_open_loop(port: int, token: str, connections: int, seconds: float,
-                        rate: float) -> tuple[list, list, float]:
-    """Searches due at ``rate`` a second (Poisson arrivals) for ``seconds``, sent over
-    ``connections`` keep-alive connections; a latency runs from when its search was due."""
-    rng = random.Random(11)
-    due: asyncio.Queue = asyncio.Queue()
-    started = time.perf_counter()
-    moment = started
-    while moment < started + seconds:
-        moment += rng.expovariate(rate)
-        due.put_nowait(moment)
-    latencies: list[float] = []
-    errors: list = []
-
-    async def sender(seed: int) -> None:
-        searches = random.Random(seed)
-        head = f"Host: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
-        reader = writer = None
-        while not due.empty():
-            when = due.get_nowait()
-            await asyncio.sleep(max(0.0, when - time.perf_counter()))
-            params = query(searches)
-            try:
-                if writer is None:
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.write(f"GET /api/v1/search?{urlencode(params)} HTTP/1.1\r\n{head}".encode())
-                status, body = await read_response(reader)
-                failure = None if status == 200 and body.startswith(b'{"items":') else status
-            except (OSError, asyncio.IncompleteReadError, ValueError) as error:
-                failure, writer = repr(error), None
-            latencies.append(time.perf_counter() - when)
-            if failure is not None:
-                errors.append((params, failure))
-        if writer is not None:
-            writer.close()
-
-    await asyncio.gather(*(sender(seed) for seed in range(connections)))
+        def next_due():
+            return due.popleft() if due else None
+    await asyncio.gather(*(client(port, token, seed, next_due, latencies, errors) for seed in range(clients)))
     return latencies, errors, time.perf_counter() - started
 
 
@@ -377,8 +353,7 @@ def main() -> None:
                   for rate in args.rate)]
         for label, rate in runs:
             load_before = os.getloadavg()[0]
-            clients = (run_clients(port, token, args.clients, args.seconds) if rate is None
-                       else run_open_loop(port, token, args.clients, args.seconds, rate))
+            clients = run_clients(port, token, args.clients, args.seconds, rate)
             (latencies, errors, elapsed), cpu = cpu_split(server_pids(process), lambda: asyncio.run(clients))
             report(f"{label}, {elapsed:.0f} s, load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after",
                    latencies, errors, elapsed, cpu)
