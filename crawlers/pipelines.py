@@ -8,8 +8,11 @@ record is rejected with its location and the rest is kept.
 
 In a crawl, one writer thread owns the session and does all the storing, in the order the
 items came: the spider reads its next rows while the database takes the last batch (SQLite's
-and PostgreSQL's own work, the full-text index above all, runs without the GIL). A spider
-that wants this overlap lets Scrapy process two items at once (``CONCURRENT_ITEMS = 2``).
+and PostgreSQL's own work, the full-text index above all, runs without the GIL). What a batch
+needs from Python alone (keys, contents, hashes, row values) is prepared before it is handed
+over, so the writer's own Python work, which would share the GIL with the reading, stays
+short. A spider that wants this overlap lets Scrapy process two items at once
+(``CONCURRENT_ITEMS = 2``).
 Called outside a running event loop (tests), each item is stored before the call returns. The run fails when the spider
 recorded an error or did not finish; the source then counts one more consecutive failure,
 and its data stays as it was.
@@ -26,7 +29,13 @@ from sqlmodel import Session
 from crawlers.base import BaseSpider
 from crawlers.items import Batch, ChangeRecord, NotificationRecord, Rejected
 from store.db import default_engine, session_scope
-from store.queries.bulk import NotificationInput, upsert_notifications
+from store.queries.bulk import (
+    NotificationInput,
+    PreparedBatch,
+    prepare_notifications,
+    upsert_notifications,
+    upsert_prepared,
+)
 from store.queries.changes import upsert_change
 from store.queries.sources import MAX_REJECTS_KEPT, RunResult, ensure_source, finish_run, start_run
 
@@ -80,26 +89,36 @@ class StorePipeline:
             if len(self.pending) < self.batch_size:
                 return []
             records, self.pending = self.pending, []
-            return [self.writer.submit(self._store_batch, records)]
+            return [self.writer.submit(self._store_batch, records, self._prepared(records))]
         if isinstance(item, ChangeRecord):
             return [self.writer.submit(self._store_change, item)]
         if isinstance(item, Rejected):
             return [self.writer.submit(self.reject, item.location, item.error)]
         return [self.writer.submit(self.reject, "?", f"unexpected item {type(item).__name__}")]
 
-    def _store_batch(self, records: list[NotificationRecord]) -> None:
-        """Store ``records`` as one batch; if the database refuses it, one by one."""
-        if not records:
-            return
+    def _prepared(self, records: list[NotificationRecord]) -> PreparedBatch | None:
+        """The storing work of ``records`` that needs no database; None when a record is
+        malformed (storing them one by one then finds it)."""
         try:
-            with self.session.begin_nested():
-                outcomes = upsert_notifications(self.session, inputs=[_input(r) for r in records],
-                                                source=self.spider.source_name)
-            self.counts.update(outcomes)
+            return prepare_notifications([_input(r) for r in records], source=self.spider.source_name,
+                                         dialect=self.engine.dialect)
         except STORE_ERRORS:
-            self.session.rollback()
-            for record in records:
-                self._store_one(record)
+            return None
+
+    def _store_batch(self, records: list[NotificationRecord], batch: PreparedBatch | None) -> None:
+        """Store ``records`` as one batch; if it could not be prepared or the database refuses
+        it, one by one."""
+        if batch is not None:
+            try:
+                with self.session.begin_nested():
+                    self.counts.update(upsert_prepared(self.session, batch))
+            except STORE_ERRORS:
+                self.session.rollback()
+            else:
+                self.session.commit()
+                return
+        for record in records:
+            self._store_one(record)
         self.session.commit()
 
     def _store_one(self, record: NotificationRecord) -> None:
@@ -137,7 +156,8 @@ class StorePipeline:
         reason = self.crawler.stats.get_value("finish_reason") or "finished"
         records, self.pending = self.pending, []
         try:
-            self._store_batch(records)
+            if records:
+                self._store_batch(records, self._prepared(records))
         except STORE_ERRORS as error:
             spider.fail(f"storing the last batch: {error}")
         errors = list(spider.errors)

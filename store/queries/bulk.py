@@ -2,9 +2,11 @@
 
 :func:`upsert_notifications` gives each input the outcome :func:`upsert_notification` would
 (new, updated with its change kept, unchanged) in a few statements per batch: one SELECT of
-the batch's stored rows, one multi-row INSERT (on PostgreSQL a COPY, fed while the rows are
-made) of its new symbols. Changed rows, rare after the first ingest, go through
-:func:`store.queries.upsert.upsert_item` one by one.
+the batch's stored rows, one multi-row INSERT (on PostgreSQL a COPY) of its new symbols.
+Changed rows, rare after the first ingest, go through :func:`store.queries.upsert.upsert_item`
+one by one. What needs no database (keys, contents, hashes, the new rows' values) is worked out
+first, by :func:`prepare_notifications`, which a crawl runs while the database stores the batch
+before.
 
 On SQLite a large batch's new rows enter the full-text index (``store.search_index``) in one
 statement instead of one trigger call each, which is several times faster: the insert
@@ -16,20 +18,20 @@ feed, the bulk workbook): its empty fields keep the stored values instead of bla
 """
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from json.encoder import encode_basestring_ascii
 from sqlite3 import SQLITE_LIMIT_VARIABLE_NUMBER
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from store.models import Notification, NotificationCreate
 from store.models.types import utcnow
-from store.queries.notifications import notification_key_and_content
+from store.queries.notifications import notification_key_and_content, remember_member_spelling
 from store.queries.upsert import Outcome, content_hash, upsert_item
 from store.search_index import INDEXED_COLUMNS, fts_table, sqlite_triggers
 
@@ -52,75 +54,96 @@ def _merge(content: dict, stored: dict) -> dict:
     return {field: stored[field] if _empty(value) else value for field, value in content.items()}
 
 
+@dataclass(frozen=True)
+class PreparedBatch:
+    """A batch of notifications with what storing it takes and no database gives: each input's
+    key, content and content hash, and its values as a new row (:func:`prepare_notifications`).
+    A crawl prepares a batch while the database stores the one before."""
+
+    source: str
+    inputs: Sequence[NotificationInput]
+    keys: list[dict]
+    contents: list[dict]
+    digests: list[str]
+    columns: list[str]
+    rows: list[tuple]
+
+
+def prepare_notifications(inputs: Sequence[NotificationInput], *, source: str, dialect: Dialect) -> PreparedBatch:
+    """``inputs`` prepared for storing through ``dialect``. Raises like
+    :func:`upsert_notification` on an invalid symbol.
+
+    A row's values go through each column's own bind processing (dates, UTC date-times), JSON
+    to the same text as its, as an INSERT would send them; they go to the driver as they are
+    (:func:`upsert_prepared`): for a batch, SQLAlchemy's statement and parameter handling costs
+    more than the database's own work."""
+    keys, contents = [], []
+    for item in inputs:
+        key, content = notification_key_and_content(item.notification, source=source, external_id=item.external_id)
+        keys.append(key)
+        contents.append(content)
+    digests = [content_hash(content) for content in contents]
+    fields = list(contents[0]) if contents else []
+    columns = ["symbol", *fields, "source", "external_id", "raw", "content_hash", "first_seen_at", "last_changed_at"]
+    table, now = Notification.__table__, utcnow()
+    processors = [_json_text if isinstance(table.c[name].type, JSON)
+                  else table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    rows = [tuple([process(value) if process else value for process, value in zip(processors, (
+        key.get("symbol"), *(content[field] for field in fields), source, item.external_id, item.raw or {}, digest,
+        now, now))]) for item, key, content, digest in zip(inputs, keys, contents, digests)]
+    return PreparedBatch(source, inputs, keys, contents, digests, columns, rows)
+
+
 def upsert_notifications(session: Session, *, inputs: Sequence[NotificationInput], source: str) -> list[Outcome]:
     """Store a batch of notifications; returns the outcome of each input, in order. Raises
     like :func:`upsert_notification` on an invalid symbol (nothing of the batch is flushed then)."""
-    prepared = [notification_key_and_content(session, notification=i.notification, source=source,
-                                             external_id=i.external_id) for i in inputs]
+    return upsert_prepared(session, prepare_notifications(inputs, source=source, dialect=session.get_bind().dialect))
+
+
+def upsert_prepared(session: Session, batch: PreparedBatch) -> list[Outcome]:
+    """Store a prepared batch (see :func:`upsert_notifications`)."""
+    for item in batch.inputs:
+        remember_member_spelling(session, notification=item.notification)
     first_of: dict[str, int] = {}
-    for index, (key, _content) in enumerate(prepared):
+    for index, key in enumerate(batch.keys):
         if key.get("symbol") is not None:
             first_of.setdefault(key["symbol"], index)
-    fields = list(prepared[0][1]) if prepared else []
-    stored = _stored_content(session, symbols=list(first_of), fields=fields)
+    stored = _stored_content(session, symbols=list(first_of), fields=list(batch.contents[0]) if batch.contents else [])
 
-    outcomes: list[Outcome | None] = [None] * len(inputs)
+    outcomes: list[Outcome | None] = [None] * len(batch.inputs)
     for symbol, row in stored.items():
         index = first_of[symbol]
-        item, (key, content) = inputs[index], prepared[index]
+        item, content, digest = batch.inputs[index], batch.contents[index], batch.digests[index]
         if item.partial:
             content = _merge(content, row)
-        unchanged = row["content_hash"] == content_hash(content)
-        outcomes[index] = "unchanged" if unchanged else _upsert_one(session, item, key, content, source)
+            digest = content_hash(content)
+        outcomes[index] = "unchanged" if row["content_hash"] == digest else \
+            _upsert_one(session, item, batch.keys[index], content, batch.source)
     new = [index for symbol, index in first_of.items() if symbol not in stored]
     if new:
-        now = utcnow()
-        with _inserting(session, ["symbol", *fields, "source", "external_id", "raw", "content_hash",
-                                  "first_seen_at", "last_changed_at"]) as insert:
-            for index in new:
-                item, (key, content) = inputs[index], prepared[index]
-                insert([key["symbol"], *(content[field] for field in fields), source, item.external_id,
-                        item.raw or {}, content_hash(content), now, now])
-                outcomes[index] = "new"
+        _insert(session, batch.columns, [batch.rows[index] for index in new])
+        for index in new:
+            outcomes[index] = "new"
 
     for index, outcome in enumerate(outcomes):
         if outcome is None:  # a repeated symbol in this batch, or a record without a symbol
-            item, (key, content) = inputs[index], prepared[index]
+            item, key, content = batch.inputs[index], batch.keys[index], batch.contents[index]
             if item.partial and key.get("symbol") is not None:
                 content = _merge(content, _stored_content(session, symbols=[key["symbol"]],
                                                           fields=list(content))[key["symbol"]])
-            outcomes[index] = _upsert_one(session, item, key, content, source)
+            outcomes[index] = _upsert_one(session, item, key, content, batch.source)
     return outcomes
 
 
-@contextmanager
-def _inserting(session: Session, columns: list[str]) -> Iterator[Callable[[list], None]]:
-    """A function that stores a new row (its values in ``columns`` order) straight through the
-    driver: for a batch, SQLAlchemy's statement and parameter handling costs more than the
-    database's own work. Values go through each column's own bind processing (dates, UTC
-    date-times), JSON to the same text as its, as an INSERT would send them.
-
-    On PostgreSQL the rows go into one COPY, open while they are made, so that the server stores
-    and indexes them meanwhile. On SQLite they go in when the block ends, in one multi-row
+def _insert(session: Session, columns: list[str], rows: list[tuple]) -> None:
+    """New rows straight to the driver: on PostgreSQL in one COPY, on SQLite in one multi-row
     INSERT (an executemany steps its statement once per row, taking the GIL back after each: a
     writer thread then waits for the parsing thread at every row)."""
-    table, dialect = Notification.__table__, session.get_bind().dialect
-    processors = [_json_text if isinstance(table.c[name].type, JSON)
-                  else table.c[name].type._cached_bind_processor(dialect) for name in columns]
-
-    def processed(values: list) -> tuple:
-        return tuple([process(value) if process else value for process, value in zip(processors, values)])
-
-    if dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         with _copy(session, columns) as copy:
-            yield lambda values: copy.write_row(processed(values))
+            for row in rows:
+                copy.write_row(row)
         return
-    rows: list[tuple] = []
-    yield lambda values: rows.append(processed(values))
-    _insert_sqlite(session, columns, rows)
-
-
-def _insert_sqlite(session: Session, columns: list[str], rows: list[tuple]) -> None:
     table, fts = Notification.__tablename__, fts_table(Notification.__tablename__)
     connection, trigger = session.connection(), f"{fts}_ai"
     bulk_index = len(rows) >= BULK_INDEX_MIN_ROWS and connection.exec_driver_sql(

@@ -15,14 +15,17 @@ def sync_members(session: Session) -> int:
     return len(members)
 
 
-def member_code(session: Session, *, published_name: str | None) -> str | None:
-    """The canonical code of a published member name, remembering the spelling."""
-    if not published_name or not published_name.strip():
-        return None
-    member = resolve_member(published_name)
-    if member is None:
-        return None
+def member_code(published_name: str | None) -> str | None:
+    """The canonical code of a published member name."""
+    member = resolve_member(published_name) if published_name and published_name.strip() else None
+    return member.code if member else None
+
+
+def remember_spelling(session: Session, *, published_name: str | None) -> None:
+    """Keep a published member name that stands for a member, as a spelling of it."""
+    code = member_code(published_name)
+    if code is None:
+        return
     spelling = published_name.strip()[:200]
-    if session.get(MemberSpelling, spelling) is None and session.get(Member, member.code):
-        session.add(MemberSpelling(spelling=spelling, member_code=member.code))
-    return member.code
+    if session.get(MemberSpelling, spelling) is None and session.get(Member, code):
+        session.add(MemberSpelling(spelling=spelling, member_code=code))

@@ -3,7 +3,7 @@
 from sqlmodel import Session, col, select
 
 from store.models import Notification, NotificationCreate
-from store.queries.members import member_code
+from store.queries.members import member_code, remember_spelling
 from store.queries.upsert import Upserted, upsert_item
 from store.symbols import parse_symbol
 
@@ -13,11 +13,13 @@ _CONTENT_FIELDS = tuple(name for name in NotificationCreate.model_fields if name
 
 
 def notification_key_and_content(
-    session: Session, *, notification: NotificationCreate, source: str, external_id: str | None = None
+    notification: NotificationCreate, *, source: str, external_id: str | None = None
 ) -> tuple[dict, dict]:
     """The natural key and the stored content of a notification: its canonical symbol, with
     base symbol, symbol kind and canonical member code derived here so every source agrees on
-    them. A record published without a symbol is keyed by ``(source, external_id)`` instead."""
+    them. A record published without a symbol is keyed by ``(source, external_id)`` instead.
+    Needs no database: a crawl works it out while the database stores the batch before (the
+    spelling of a member named without a code is kept with :func:`remember_member_spelling`)."""
     content = {name: getattr(notification, name) for name in _CONTENT_FIELDS}
     if notification.symbol:
         symbol = parse_symbol(notification.symbol)
@@ -30,10 +32,14 @@ def notification_key_and_content(
     else:
         raise ValueError("a notification needs a document symbol or an id of its source")
     content["joint_symbols"] = sorted({str(parse_symbol(s)) for s in notification.joint_symbols})
-    content["member_code"] = notification.member_code or member_code(
-        session, published_name=notification.member_name
-    )
+    content["member_code"] = notification.member_code or member_code(notification.member_name)
     return key, content
+
+
+def remember_member_spelling(session: Session, *, notification: NotificationCreate) -> None:
+    """Keep the member name of a notification published without a member code as a spelling."""
+    if not notification.member_code:
+        remember_spelling(session, published_name=notification.member_name)
 
 
 def upsert_notification(
@@ -45,8 +51,8 @@ def upsert_notification(
     raw: dict | None = None,
 ) -> Upserted:
     """Store a notification under its canonical symbol (see :func:`notification_key_and_content`)."""
-    key, content = notification_key_and_content(session, notification=notification, source=source,
-                                                external_id=external_id)
+    key, content = notification_key_and_content(notification, source=source, external_id=external_id)
+    remember_member_spelling(session, notification=notification)
     return upsert_item(
         session,
         model=Notification,
