@@ -52,11 +52,12 @@ def _jsonable(value):
 def _few_collections():
     """The cycle collector kept to a few cheap passes while the workbook is read (it cost about a
     tenth of the crawl's CPU time): what exists now (Scrapy, the download, the workbook's
-    strings) lives through the read and is left out of its passes, and the rows' short-lived
-    objects are collected in larger generations."""
+    strings) lives through the read and is left out of its passes, and the youngest generation
+    is let grow past the objects of the batches in flight (some 20,000 a batch), which would
+    otherwise set off a pass several times a batch only to find them all alive."""
     threshold = gc.get_threshold()
     gc.freeze()
-    gc.set_threshold(max(threshold[0], 20_000), *threshold[1:])
+    gc.set_threshold(max(threshold[0], 100_000), *threshold[1:])
     try:
         yield
     finally:
