@@ -20,6 +20,7 @@ and its data stays as it was.
 
 import asyncio
 import logging
+import sys
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -41,6 +42,7 @@ from store.queries.sources import MAX_REJECTS_KEPT, RunResult, ensure_source, fi
 
 log = logging.getLogger(__name__)
 BATCH = 1000
+WRITER_SWITCH_INTERVAL = 0.001  # seconds
 STORE_ERRORS = (ValueError, TypeError, SQLAlchemyError)
 
 
@@ -67,6 +69,11 @@ class StorePipeline:
         self.rejects: list[dict] = []
         self.pending: list[NotificationRecord] = []
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tbtwatch-store")
+        # The writer mostly waits for the database and takes the GIL back from the reading
+        # thread at each answer, several times a batch: within a millisecond rather than the
+        # default five, while the database would wait for its next statement.
+        self.switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
 
     def process_item(self, item):
         """Queue ``item``'s storing; returns an awaitable of it while a write is under way."""
@@ -150,6 +157,7 @@ class StorePipeline:
             self.writer.submit(self._close).result()
         finally:
             self.writer.shutdown()
+            sys.setswitchinterval(self.switch_interval)
 
     def _close(self) -> None:
         spider = self.spider
