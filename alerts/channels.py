@@ -64,9 +64,28 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 EMAIL_IDEMPOTENCY_HEADER = "X-Tbtwatch-Idempotency-Key"
 SIGNATURE_TOLERANCE_SECONDS = 300
 # Apprise schemes whose host the subscriber chooses freely (the others reach fixed services).
-GENERIC_APPRISE_SCHEMES = {"json", "jsons", "xml", "xmls", "form", "forms", "apprise", "apprises",
-                           "ntfy", "ntfys", "gotify", "gotifys", "matrix", "matrixs", "mmost", "mmosts",
-                           "rocket", "rockets", "mqtt", "mqtts"}
+GENERIC_APPRISE_SCHEMES = {
+    "json",
+    "jsons",
+    "xml",
+    "xmls",
+    "form",
+    "forms",
+    "apprise",
+    "apprises",
+    "ntfy",
+    "ntfys",
+    "gotify",
+    "gotifys",
+    "matrix",
+    "matrixs",
+    "mmost",
+    "mmosts",
+    "rocket",
+    "rockets",
+    "mqtt",
+    "mqtts",
+}
 SMTP_IDLE_CHECK_SECONDS = 10
 
 
@@ -141,8 +160,15 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def verify(secret: str, timestamp: str, signature: str, body: bytes, *, now: float | None = None,
-           tolerance: int = SIGNATURE_TOLERANCE_SECONDS) -> bool:
+def verify(
+    secret: str,
+    timestamp: str,
+    signature: str,
+    body: bytes,
+    *,
+    now: float | None = None,
+    tolerance: int = SIGNATURE_TOLERANCE_SECONDS,
+) -> bool:
     """What a webhook receiver does: True when the signature is ours and recent."""
     if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > tolerance:
         return False
@@ -189,8 +215,9 @@ class PublicAddressBackend(httpcore.NetworkBackend):
         self.allow_private = allow_private
         self._tcp = httpcore.SyncBackend()
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options=None) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options=None
+    ) -> httpcore.NetworkStream:
         # Each address is tried in the order resolved; the last one's failure is the one raised.
         *others, last = resolve_public(host, port, allow_private=self.allow_private)
         for address in others:
@@ -284,13 +311,18 @@ class EmailSender:
             "MIME-Version": "1.0",
             "Content-Type": f'multipart/alternative; boundary="{boundary}"',
         }
-        lines = [f"{name}: {value if name == 'Subject' else _one_line(value)}"
-                 for name, value in headers.items() if value]
+        lines = [
+            f"{name}: {value if name == 'Subject' else _one_line(value)}" for name, value in headers.items() if value
+        ]
         lines.append("")
         for subtype, body in (("plain", message.text), ("html", message.html)):
-            lines += [f"--{boundary}", f'Content-Type: text/{subtype}; charset="utf-8"',
-                      "Content-Transfer-Encoding: base64", "",
-                      base64.encodebytes(body.encode()).decode().rstrip("\n").replace("\n", "\r\n")]
+            lines += [
+                f"--{boundary}",
+                f'Content-Type: text/{subtype}; charset="utf-8"',
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64.encodebytes(body.encode()).decode().rstrip("\n").replace("\n", "\r\n"),
+            ]
         lines += [f"--{boundary}--", ""]
         return "\r\n".join(lines).encode()
 
@@ -300,13 +332,15 @@ class EmailSender:
             self._connection().sendmail(self.envelope_from, [address], data)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
-            raise DeliveryError(f"recipient refused: {error.recipients}",
-                                permanent=all(code >= 500 for code in codes)) from error
+            raise DeliveryError(
+                f"recipient refused: {error.recipients}", permanent=all(code >= 500 for code in codes)
+            ) from error
         except smtplib.SMTPResponseException as error:
             if error.smtp_code < 500:
                 self.close()
-            raise DeliveryError(f"SMTP {error.smtp_code}: {error.smtp_error!r}",
-                                permanent=error.smtp_code >= 500) from error
+            raise DeliveryError(
+                f"SMTP {error.smtp_code}: {error.smtp_error!r}", permanent=error.smtp_code >= 500
+            ) from error
         except (OSError, smtplib.SMTPException) as error:
             self.close()
             raise DeliveryError(f"SMTP {self.server.host}:{self.server.port}: {error}") from error
@@ -327,8 +361,10 @@ class WebhookSender:
     ``SSL_CERT_FILE``/``SSL_CERT_DIR``)."""
 
     def __init__(self, *, allow_private: bool, timeout: float = 15, ssl_context: ssl.SSLContext | None = None):
-        self._pool = httpcore.ConnectionPool(ssl_context=ssl_context or httpx.create_ssl_context(),
-                                             network_backend=PublicAddressBackend(allow_private=allow_private))
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context or httpx.create_ssl_context(),
+            network_backend=PublicAddressBackend(allow_private=allow_private),
+        )
         self._timeouts = dict.fromkeys(("connect", "read", "write", "pool"), timeout)
 
     def send(self, url: str, message: Message) -> None:
@@ -355,9 +391,12 @@ class WebhookSender:
             request.headers["Authorization"] = f"Basic {credentials}"
         try:
             response = self._pool.request(
-                "POST", httpcore.URL(scheme=target.raw_scheme, host=target.raw_host, port=target.port,
-                                     target=target.raw_path),
-                headers=request.headers.raw, content=body, extensions={"timeout": self._timeouts})
+                "POST",
+                httpcore.URL(scheme=target.raw_scheme, host=target.raw_host, port=target.port, target=target.raw_path),
+                headers=request.headers.raw,
+                content=body,
+                extensions={"timeout": self._timeouts},
+            )
         except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError) as error:
             raise DeliveryError(f"webhook {url}: {error}") from error
         if response.status >= 300:

@@ -59,8 +59,14 @@ def enqueue_digests(engine: Engine, period: str, *, now: datetime | None = None,
                 continue
             alerts = alerts_between(session, subscription.id, since, until)
             if alerts:
-                enqueued += enqueue(session, subscription, kind="digest", alert_ids=[a.id for a in alerts],
-                                    key=f"digest:{subscription.id}:{until.isoformat()}", now=now)
+                enqueued += enqueue(
+                    session,
+                    subscription,
+                    kind="digest",
+                    alert_ids=[a.id for a in alerts],
+                    key=f"digest:{subscription.id}:{until.isoformat()}",
+                    now=now,
+                )
             subscription.last_digest_at = until
             session.add(subscription)
     return enqueued

@@ -52,29 +52,37 @@ def is_late(item: AlertItem, settings: Settings, now: datetime) -> bool:
     return (item.first_seen_at.date() - item.dated).days > settings.alert_backfill_days
 
 
-def alert_item(session: Session, item: AlertItem, index: SubscriptionIndex,
-               subscriptions: dict[int, Subscription], now: datetime) -> int:
+def alert_item(
+    session: Session, item: AlertItem, index: SubscriptionIndex, subscriptions: dict[int, Subscription], now: datetime
+) -> int:
     """Alerts (and immediate deliveries) for one item: follow-ups for its thread's
     subscribers, first alerts for the other subscriptions it matches."""
     thread = {sid: alert for sid, alert in thread_alerts(session, item).items() if sid in subscriptions}
     originals = load_items(session, {(a.item_kind, a.item_id) for a in thread.values()})
     follow_ups = [
-        dict(subscription_id=sid, item_kind=item.kind, item_id=item.id, reason="follow-up",
-             follows_alert_id=first.id,
-             why={"changes": addendum_changes(item, originals.get((first.item_kind, first.item_id)))})
+        {
+            "subscription_id": sid,
+            "item_kind": item.kind,
+            "item_id": item.id,
+            "reason": "follow-up",
+            "follows_alert_id": first.id,
+            "why": {"changes": addendum_changes(item, originals.get((first.item_kind, first.item_id)))},
+        }
         for sid, first in thread.items()
     ]
     matches = [
-        dict(subscription_id=sid, item_kind=item.kind, item_id=item.id, reason="match", why=why)
+        {"subscription_id": sid, "item_kind": item.kind, "item_id": item.id, "reason": "match", "why": why}
         for sid, why in index.match(item).items()
         if sid not in thread and (item.first_seen_at is None or subscriptions[sid].created_at <= item.first_seen_at)
     ]
-    return (add_alerts(session, follow_ups, subscriptions, kind="follow-up", now=now)
-            + add_alerts(session, matches, subscriptions, kind="alert", now=now))
+    return add_alerts(session, follow_ups, subscriptions, kind="follow-up", now=now) + add_alerts(
+        session, matches, subscriptions, kind="alert", now=now
+    )
 
 
-def match_new_items(engine: Engine, settings: Settings, *, now: datetime | None = None,
-                    batch: int = MATCH_BATCH) -> Counter:
+def match_new_items(
+    engine: Engine, settings: Settings, *, now: datetime | None = None, batch: int = MATCH_BATCH
+) -> Counter:
     """Match every classified item not yet matched; returns counts of items and alerts."""
     now = now or utcnow()
     counts: Counter = Counter()
@@ -103,13 +111,20 @@ def follow_revisions(engine: Engine, *, now: datetime) -> int:
     """Follow-ups for the recent new versions of alerted items."""
     made = 0
     with session_scope(engine) as session:
-        revisions = [(r, changes) for r in revisions_since(session, now - REVISION_WINDOW)
-                     if (changes := revision_changes(r))]
+        revisions = [
+            (r, changes) for r in revisions_since(session, now - REVISION_WINDOW) if (changes := revision_changes(r))
+        ]
         subscriptions = {s.id: s for s in active_subscriptions(session)} if revisions else {}
         for revision, changes in revisions:
             rows = [
-                dict(subscription_id=first.subscription_id, item_kind=first.item_kind, item_id=first.item_id,
-                     reason=f"revision:{revision.id}", follows_alert_id=first.id, why={"changes": changes})
+                {
+                    "subscription_id": first.subscription_id,
+                    "item_kind": first.item_kind,
+                    "item_id": first.item_id,
+                    "reason": f"revision:{revision.id}",
+                    "follows_alert_id": first.id,
+                    "why": {"changes": changes},
+                }
                 for first in first_alerts(session, (revision.item_kind, revision.item_id))
                 if first.subscription_id in subscriptions and first.created_at < revision.changed_at
             ]

@@ -35,26 +35,39 @@ def atom_feed(session: Session, subscription: Subscription, *, base_url: str, no
     for entry in _entries(session, subscription):
         view = entry_view(entry, language=language, today=today, base_url=base_url)
         summary = [view["member"], view["title"], f"{t('deadline')}: {view['deadline_text']}", *view["changes"]]
-        entries.append({
-            "id": f"tag:tbtwatch,2024:alert-{entry.alert.id}",
-            "title": one_line(f"{view['label']} {view['title']}", 300),
-            "updated": entry.alert.created_at.isoformat(),
-            "summary": "\n".join(part for part in summary if part),
-            "view": view,
-        })
-    return html_environment().get_template("feed.atom.j2").render(
-        feed_id=f"tag:tbtwatch,2024:subscription-{subscription.id}",
-        title=t("feed_title", id=subscription.id),
-        updated=entries[0]["updated"] if entries else subscription.created_at.isoformat(),
-        self_url=f"{base_url.rstrip('/')}/feeds/{subscription.token}.atom",
-        entries=entries, language=language,
+        entries.append(
+            {
+                "id": f"tag:tbtwatch,2024:alert-{entry.alert.id}",
+                "title": one_line(f"{view['label']} {view['title']}", 300),
+                "updated": entry.alert.created_at.isoformat(),
+                "summary": "\n".join(part for part in summary if part),
+                "view": view,
+            }
+        )
+    return (
+        html_environment()
+        .get_template("feed.atom.j2")
+        .render(
+            feed_id=f"tag:tbtwatch,2024:subscription-{subscription.id}",
+            title=t("feed_title", id=subscription.id),
+            updated=entries[0]["updated"] if entries else subscription.created_at.isoformat(),
+            self_url=f"{base_url.rstrip('/')}/feeds/{subscription.token}.atom",
+            entries=entries,
+            language=language,
+        )
     )
 
 
 def ics_text(value: str) -> str:
     """An iCalendar TEXT value."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def fold(line: str) -> str:
@@ -75,8 +88,14 @@ def ics_calendar(session: Session, subscription: Subscription, *, base_url: str,
     now = now or utcnow()
     t = translator(subscription.language)
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//tbtwatch//comment deadlines//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_text(t('feed_title', id=subscription.id))}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//tbtwatch//comment deadlines//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{ics_text(t('feed_title', id=subscription.id))}",
+    ]
     seen = set()
     for entry in _entries(session, subscription):
         item = entry.item
@@ -84,7 +103,9 @@ def ics_calendar(session: Session, subscription: Subscription, *, base_url: str,
             continue
         seen.add(item.key)
         view = entry_view(entry, language=subscription.language, today=now.date(), base_url=base_url)
-        description = "\n".join(part for part in (view["member"], view["title"], view["products"], view["item_url"]) if part)
+        description = "\n".join(
+            part for part in (view["member"], view["title"], view["products"], view["item_url"]) if part
+        )
         lines += [
             "BEGIN:VEVENT",
             f"UID:{item.kind}-{item.id}-s{subscription.id}@tbtwatch",

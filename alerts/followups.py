@@ -10,8 +10,18 @@ import re
 from store.models import ItemRevision
 from store.queries.alerts import AlertItem
 
-CHANGE_KINDS = ("comment_deadline", "adopted", "withdrawn", "entry_into_force", "title",
-                "addendum", "revision", "corrigendum", "supplement", "updated")
+CHANGE_KINDS = (
+    "comment_deadline",
+    "adopted",
+    "withdrawn",
+    "entry_into_force",
+    "title",
+    "addendum",
+    "revision",
+    "corrigendum",
+    "supplement",
+    "updated",
+)
 _WITHDRAWN = re.compile(r"\bwithdr[ae]wn?\b|\bwithdrawal\b|撤回|撤销|废止|retir[ée]|retirad[oa]", re.IGNORECASE)
 _ADOPTED = re.compile(r"\badopted\b|\badoption\b|已通过|批准|采纳|adopt[ée]|adoptad[oa]", re.IGNORECASE)
 _IN_FORCE = re.compile(r"\bentr(y|ed) into force\b|\bin force\b|生效|entr[ée]e? en vigueur", re.IGNORECASE)

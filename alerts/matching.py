@@ -171,8 +171,7 @@ class SubscriptionIndex:
         self.accepting: list[int] = []  # per urgency rank: the subscriptions it is enough for
         self._frozen = True
         for subscription in subscriptions:
-            self.add(subscription if isinstance(subscription, SubscriptionSpec)
-                     else SubscriptionSpec.of(subscription))
+            self.add(subscription if isinstance(subscription, SubscriptionSpec) else SubscriptionSpec.of(subscription))
 
     def __len__(self) -> int:
         return len(self.specs)
@@ -215,12 +214,14 @@ class SubscriptionIndex:
         member = item.member_code.upper() if item.member_code else None
         committee = item.committee.upper() if item.kind == "notification" and item.committee else None
         candidates = self.accepting[URGENCY_RANK.get(item.urgency or "low", 0)] if self.specs else 0
-        for selector, values in ((self.members, [member] if member else []),
-                                 (self.sectors, item.sectors),
-                                 (self.hs, hs_codes),
-                                 (self.ics, ics_codes),
-                                 (self.committees, [committee] if committee else []),
-                                 (self.kinds, [item.kind])):
+        for selector, values in (
+            (self.members, [member] if member else []),
+            (self.sectors, item.sectors),
+            (self.hs, hs_codes),
+            (self.ics, ics_codes),
+            (self.committees, [committee] if committee else []),
+            (self.kinds, [item.kind]),
+        ):
             if not candidates:
                 break
             candidates &= selector.unset | selector.hits(values)

@@ -61,17 +61,29 @@ def alert_key(alert_id: int) -> str:
     return f"alert:{alert_id}"
 
 
-def delivery_rows(subscription: Subscription, *, kind: str, alert_ids: list[int], key: str,
-                  now: datetime) -> list[dict]:
+def delivery_rows(
+    subscription: Subscription, *, kind: str, alert_ids: list[int], key: str, now: datetime
+) -> list[dict]:
     """The outbox rows of one message: one per channel of ``subscription``."""
-    return [dict(subscription_id=subscription.id, channel=channel, kind=kind, alert_ids=alert_ids,
-                 idempotency_key=delivery_key(key, channel), status="pending", attempts=0,
-                 next_attempt_at=now, created_at=now)
-            for channel in channels_of(subscription)]
+    return [
+        {
+            "subscription_id": subscription.id,
+            "channel": channel,
+            "kind": kind,
+            "alert_ids": alert_ids,
+            "idempotency_key": delivery_key(key, channel),
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for channel in channels_of(subscription)
+    ]
 
 
-def enqueue(session: Session, subscription: Subscription, *, kind: str, alert_ids: list[int], key: str,
-            now: datetime) -> int:
+def enqueue(
+    session: Session, subscription: Subscription, *, kind: str, alert_ids: list[int], key: str, now: datetime
+) -> int:
     """A delivery per channel of ``subscription``; a ``key`` already enqueued adds nothing."""
     rows = delivery_rows(subscription, kind=kind, alert_ids=alert_ids, key=key, now=now)
     return sum(1 for inserted in insert_ignore(session, Delivery, rows) if inserted)
@@ -81,12 +93,19 @@ def enqueue_test(session: Session, *, subscription: Subscription, now: datetime 
     """Queue a test message to every channel of ``subscription`` (each request its own, under a
     fresh idempotency key), sent, retried and recorded like any delivery; the caller commits.
     How many deliveries it made."""
-    return enqueue(session, subscription, kind="test", alert_ids=[], key=f"test:{subscription.id}:{uuid.uuid4().hex}",
-                   now=now or utcnow())
+    return enqueue(
+        session,
+        subscription,
+        kind="test",
+        alert_ids=[],
+        key=f"test:{subscription.id}:{uuid.uuid4().hex}",
+        now=now or utcnow(),
+    )
 
 
-def _compose(session: Session, deliveries: list[Delivery], settings: Settings,
-             now: datetime) -> dict[int, Message | DeliveryError]:
+def _compose(
+    session: Session, deliveries: list[Delivery], settings: Settings, now: datetime
+) -> dict[int, Message | DeliveryError]:
     """The message of each delivery, or why there is none."""
     alerts = alerts_by_id(session, (i for d in deliveries for i in d.alert_ids))
     alerts |= alerts_by_id(session, (a.follows_alert_id for a in alerts.values() if a.follows_alert_id))
@@ -117,8 +136,14 @@ def _compose(session: Session, deliveries: list[Delivery], settings: Settings,
     return messages
 
 
-def _message(delivery: Delivery, subscription: Subscription, entries: list[Entry], settings: Settings,
-             now: datetime, rendered: dict[tuple, Rendered]) -> Message:
+def _message(
+    delivery: Delivery,
+    subscription: Subscription,
+    entries: list[Entry],
+    settings: Settings,
+    now: datetime,
+    rendered: dict[tuple, Rendered],
+) -> Message:
     """The message of one delivery. One item usually goes to many subscribers for the same
     reasons: such messages are rendered once (``rendered`` holds them for a batch) with a
     stand-in unsubscribe link, replaced for each subscriber. A test message is the subscriber's own."""
@@ -127,13 +152,32 @@ def _message(delivery: Delivery, subscription: Subscription, entries: list[Entry
     else:
         today = now.astimezone(zone_of(subscription.timezone)).date()
         period = subscription.frequency if delivery.kind == "digest" else None
-        content = (delivery.kind, subscription.language, today, period, tuple(subscription.sectors),
-                   tuple((e.item.key, e.alert.reason, json.dumps(e.alert.why, sort_keys=True),
-                          e.original.key if e.original else None) for e in entries))
+        content = (
+            delivery.kind,
+            subscription.language,
+            today,
+            period,
+            tuple(subscription.sectors),
+            tuple(
+                (
+                    e.item.key,
+                    e.alert.reason,
+                    json.dumps(e.alert.why, sort_keys=True),
+                    e.original.key if e.original else None,
+                )
+                for e in entries
+            ),
+        )
         if content not in rendered:
-            rendered[content] = render_message(delivery.kind, subscription, entries, today=today,
-                                               base_url=settings.base_url, period=period,
-                                               unsubscribe_url=_UNSUBSCRIBE_STAND_IN)
+            rendered[content] = render_message(
+                delivery.kind,
+                subscription,
+                entries,
+                today=today,
+                base_url=settings.base_url,
+                period=period,
+                unsubscribe_url=_UNSUBSCRIBE_STAND_IN,
+            )
         shared = rendered[content]
     unsubscribe_url = f"{settings.base_url.rstrip('/')}/unsubscribe/{subscription.token}"
     replied = entries[0].alert.follows_alert_id if delivery.kind in ("follow-up", "reminder") else None
@@ -145,7 +189,8 @@ def _message(delivery: Delivery, subscription: Subscription, entries: list[Entry
         idempotency_key=delivery.idempotency_key,
         message_id=message_id(delivery.idempotency_key, settings.mail_from),
         in_reply_to=message_id(delivery_key(alert_key(replied), delivery.channel), settings.mail_from)
-        if replied else None,
+        if replied
+        else None,
         unsubscribe_url=unsubscribe_url,
         webhook_secret=webhook_secret(settings.secret_key, subscription.token),
     )
@@ -166,14 +211,21 @@ def retry_at(attempts: int, now: datetime, settings: Settings) -> datetime | Non
     return now + timedelta(seconds=settings.alert_retry_base_seconds * 2 ** (attempts - 1))
 
 
-def send_due(engine: Engine, settings: Settings, *, clock: Callable[[], datetime] = utcnow,
-             senders: Senders | None = None, batch: int = BATCH) -> Counter:
+def send_due(
+    engine: Engine,
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    senders: Senders | None = None,
+    batch: int = BATCH,
+) -> Counter:
     """Send every due delivery; returns how many were sent, retried and dead."""
     counts: Counter = Counter()
     worker = worker_id(uuid.uuid4().hex[:8])
     with session_scope(engine) as session:
         counts["released"] = release_stale_claims(
-            session, now=clock(), lease=timedelta(seconds=settings.alert_claim_lease_seconds))
+            session, now=clock(), lease=timedelta(seconds=settings.alert_claim_lease_seconds)
+        )
     with senders or Senders(settings) as channel_senders:
         while True:
             with session_scope(engine) as session:
@@ -213,17 +265,23 @@ def replay(engine: Engine, delivery_id: int, *, now: datetime | None = None) -> 
         return replay_delivery(session, delivery_id, now=now or utcnow())
 
 
-def add_alerts(session: Session, rows: list[dict], subscriptions: dict[int, Subscription], *, kind: str,
-               now: datetime, digest_too: bool = False) -> int:
+def add_alerts(
+    session: Session,
+    rows: list[dict],
+    subscriptions: dict[int, Subscription],
+    *,
+    kind: str,
+    now: datetime,
+    digest_too: bool = False,
+) -> int:
     """Insert alert rows (each once per subscription, item and reason) and enqueue a delivery
     of each new one to immediate subscribers (to all when ``digest_too``), in a few multi-row
     statements however many there are; the alerts made."""
     alert_ids = insert_ignore(session, Alert, [{"created_at": now, **row} for row in rows])
     deliveries = []
-    for row, alert_id in zip(rows, alert_ids):
+    for row, alert_id in zip(rows, alert_ids, strict=False):
         subscription = subscriptions[row["subscription_id"]]
         if alert_id is not None and (digest_too or subscription.frequency == "immediate"):
-            deliveries += delivery_rows(subscription, kind=kind, alert_ids=[alert_id], key=alert_key(alert_id),
-                                        now=now)
+            deliveries += delivery_rows(subscription, kind=kind, alert_ids=[alert_id], key=alert_key(alert_id), now=now)
     insert_ignore(session, Delivery, deliveries)
     return sum(1 for alert_id in alert_ids if alert_id is not None)

@@ -38,14 +38,22 @@ def send_reminders(engine: Engine, *, now: datetime | None = None) -> int:
             if subscription is None or not subscription.reminder_days:
                 continue
             if subscription.frequency != "immediate" and (
-                    subscription.last_digest_at is None or alert.created_at >= subscription.last_digest_at):
+                subscription.last_digest_at is None or alert.created_at >= subscription.last_digest_at
+            ):
                 continue
             zone = zone_of(subscription.timezone)
             today = now.astimezone(zone).date()
             alerted = alert.created_at.astimezone(zone).date()
             days = due_reminder(subscription.reminder_days, (deadline - today).days, (deadline - alerted).days)
             if days is not None:
-                rows.append(dict(subscription_id=alert.subscription_id, item_kind=alert.item_kind,
-                                 item_id=alert.item_id, reason=f"reminder-{days}", follows_alert_id=alert.id,
-                                 why={"days": days}))
+                rows.append(
+                    {
+                        "subscription_id": alert.subscription_id,
+                        "item_kind": alert.item_kind,
+                        "item_id": alert.item_id,
+                        "reason": f"reminder-{days}",
+                        "follows_alert_id": alert.id,
+                        "why": {"days": days},
+                    }
+                )
         return add_alerts(session, rows, subscriptions, kind="reminder", now=now, digest_too=True)

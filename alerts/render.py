@@ -65,8 +65,14 @@ def translator(language: str):
 
 
 def _environment(autoescape: bool) -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=autoescape, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 _HTML = _environment(autoescape=True)
@@ -165,7 +171,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         deadline_text = f"{item.comment_deadline.isoformat()} ({t('days_left', days=left)})"
     description = clean(item.description)
     if len(description) > DESCRIPTION_CHARS:
-        description = description[:DESCRIPTION_CHARS - 1] + "…"
+        description = description[: DESCRIPTION_CHARS - 1] + "…"
     changes = alert.why.get("changes", []) if isinstance(alert.why, dict) else []
     return {
         "kind": item.kind,
@@ -178,10 +184,15 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "member": member_name(item.member_code, language),
         "committee": item.committee,
         "products": clean(item.products),
-        "sectors": [{"code": code, "name": sector_name(code, language, item.edition),
-                     "reasons": [clean(r) for r in reasons],
-                     "reasons_text": _reasons_text(reasons, language, item.edition)}
-                    for code, reasons in item.sectors.items()],
+        "sectors": [
+            {
+                "code": code,
+                "name": sector_name(code, language, item.edition),
+                "reasons": [clean(r) for r in reasons],
+                "reasons_text": _reasons_text(reasons, language, item.edition),
+            }
+            for code, reasons in item.sectors.items()
+        ],
         "hs_chapters": list(item.hs_chapters),
         "urgency_level": item.urgency,
         "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_ORDER else t("urgency_unknown"),
@@ -194,16 +205,19 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "item_url": item_url(base_url, item),
         "reason": alert.reason,
         "why": _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, t, language, item.edition)
-        if alert.reason in ("match", "catch-up") else [],
+        if alert.reason in ("match", "catch-up")
+        else [],
         "changes": _change_lines(changes, t),
         "changes_data": changes,
     }
 
 
 def _sort_key(view: dict):
-    return (URGENCY_ORDER.get(view["urgency_level"], 3),
-            view["days_left"] if view["days_left"] is not None and view["days_left"] >= 0 else 10**6,
-            view["label"])
+    return (
+        URGENCY_ORDER.get(view["urgency_level"], 3),
+        view["days_left"] if view["days_left"] is not None and view["days_left"] >= 0 else 10**6,
+        view["label"],
+    )
 
 
 def group_by_sector(views: list[dict], subscribed: list[str], other: str) -> list[dict]:
@@ -219,8 +233,16 @@ def group_by_sector(views: list[dict], subscribed: list[str], other: str) -> lis
     return sorted(ordered, key=lambda g: (_sort_key(g["entries"][0]), g["name"] == other))
 
 
-def render_message(kind: str, subscription: Subscription, entries: list[Entry], *, today: date,
-                   base_url: str, period: str | None = None, unsubscribe_url: str | None = None) -> Rendered:
+def render_message(
+    kind: str,
+    subscription: Subscription,
+    entries: list[Entry],
+    *,
+    today: date,
+    base_url: str,
+    period: str | None = None,
+    unsubscribe_url: str | None = None,
+) -> Rendered:
     """Render one message of ``kind`` (see :data:`KINDS`) for ``subscription`` (its language,
     sectors, id and, unless ``unsubscribe_url`` is given, its unsubscribe link)."""
     if kind not in KINDS:
@@ -239,23 +261,42 @@ def render_message(kind: str, subscription: Subscription, entries: list[Entry], 
         intro = t(f"intro_{kind.replace('-', '_')}")
     hidden = ("changes", "changes_data", "kind_label", "deadline_text")
     payload = {
-        "type": kind, "language": language, "subscription_id": subscription.id, "period": period,
-        "items": [{k: v for k, v in view.items() if k not in hidden} | {"changes": view["changes_data"]}
-                  for view in views],
+        "type": kind,
+        "language": language,
+        "subscription_id": subscription.id,
+        "period": period,
+        "items": [
+            {k: v for k, v in view.items() if k not in hidden} | {"changes": view["changes_data"]} for view in views
+        ],
     }
-    return _render(subscription, language, base_url, unsubscribe_url, payload,
-                   intro=intro, subject=subject, groups=groups, selectors=[])
+    return _render(
+        subscription,
+        language,
+        base_url,
+        unsubscribe_url,
+        payload,
+        intro=intro,
+        subject=subject,
+        groups=groups,
+        selectors=[],
+    )
 
 
 def subscription_lines(subscription: Subscription, language: str) -> list[str]:
     """What a subscription selects, a line per selector it sets, in ``language``."""
     t = translator(language)
-    why = {"sectors": subscription.sectors, "hs": subscription.hs_prefixes, "ics": subscription.ics_prefixes,
-           "keywords": subscription.keywords, "members": subscription.members,
-           "committee": ", ".join(subscription.committees),
-           "kind": ", ".join(t(f"kind_{kind}") for kind in subscription.kinds if f"kind_{kind}" in strings()),
-           "urgency": t("at_least", level=t(f"urgency_{subscription.min_urgency}"))
-           if subscription.min_urgency in ("medium", "high") else None}
+    why = {
+        "sectors": subscription.sectors,
+        "hs": subscription.hs_prefixes,
+        "ics": subscription.ics_prefixes,
+        "keywords": subscription.keywords,
+        "members": subscription.members,
+        "committee": ", ".join(subscription.committees),
+        "kind": ", ".join(t(f"kind_{kind}") for kind in subscription.kinds if f"kind_{kind}" in strings()),
+        "urgency": t("at_least", level=t(f"urgency_{subscription.min_urgency}"))
+        if subscription.min_urgency in ("medium", "high")
+        else None,
+    }
     return _why_lines(why, t, language, None)
 
 
@@ -266,17 +307,37 @@ def render_test(subscription: Subscription, *, base_url: str, unsubscribe_url: s
     t = translator(language)
     name = one_line(subscription.name or f"#{subscription.id}", 100)
     selectors = subscription_lines(subscription, language)
-    payload = {"type": "test", "language": language, "subscription_id": subscription.id, "period": None,
-               "items": [], "selectors": selectors}
-    return _render(subscription, language, base_url, unsubscribe_url, payload, intro=t("intro_test", name=name),
-                   subject=one_line(t("subject_test", name=name)), groups=[], selectors=selectors)
+    payload = {
+        "type": "test",
+        "language": language,
+        "subscription_id": subscription.id,
+        "period": None,
+        "items": [],
+        "selectors": selectors,
+    }
+    return _render(
+        subscription,
+        language,
+        base_url,
+        unsubscribe_url,
+        payload,
+        intro=t("intro_test", name=name),
+        subject=one_line(t("subject_test", name=name)),
+        groups=[],
+        selectors=selectors,
+    )
 
 
-def _render(subscription: Subscription, language: str, base_url: str, unsubscribe_url: str | None, payload: dict,
-            **context) -> Rendered:
+def _render(
+    subscription: Subscription, language: str, base_url: str, unsubscribe_url: str | None, payload: dict, **context
+) -> Rendered:
     unsubscribe_url = unsubscribe_url or f"{base_url.rstrip('/')}/unsubscribe/{subscription.token}"
-    context |= {"t": translator(language), "language": language, "kind": payload["type"],
-                "unsubscribe_url": unsubscribe_url}
+    context |= {
+        "t": translator(language),
+        "language": language,
+        "kind": payload["type"],
+        "unsubscribe_url": unsubscribe_url,
+    }
     return Rendered(
         subject=context["subject"],
         text=_TEXT.get_template("message.txt.j2").render(context),

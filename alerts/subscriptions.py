@@ -17,8 +17,7 @@ from alerts.outbox import enqueue
 from nlp.catalogue import DEFAULT_EDITION, load_edition
 from nlp.codes import normalise_hs, normalise_ics
 from store.members import resolve_member
-from store.models import (FREQUENCIES, ITEM_KINDS, URGENCY_LEVELS, WEEKDAYS, Alert, Subscription,
-                          SubscriptionCreate)
+from store.models import FREQUENCIES, ITEM_KINDS, URGENCY_LEVELS, WEEKDAYS, Alert, Subscription, SubscriptionCreate
 from store.models.types import utcnow
 from store.queries.alerts import insert_ignore, load_items, open_items, subscription_by_token
 
@@ -66,21 +65,37 @@ def normalised(data: SubscriptionCreate) -> SubscriptionCreate:
         raise SubscriptionError(f"unknown time zone {data.timezone!r}") from error
     _check(data.email is None or bool(_EMAIL.fullmatch(data.email)), f"not an e-mail address: {data.email!r}")
     for channel in data.channels:
-        _check(channel_type(channel) != "email" and valid_channel(channel),
-               f"not a usable channel URL (an Apprise URL or an http(s) webhook): {channel!r}")
+        _check(
+            channel_type(channel) != "email" and valid_channel(channel),
+            f"not a usable channel URL (an Apprise URL or an http(s) webhook): {channel!r}",
+        )
     _check(all(n > 0 for n in data.reminder_days), "reminder days are positive")
-    return data.model_copy(update=dict(
-        sectors=sectors, members=members, hs_prefixes=hs, ics_prefixes=ics, committees=committees, weekday=weekday,
-        keywords=[k.strip() for k in data.keywords if k.strip()],
-        reminder_days=sorted(set(data.reminder_days), reverse=True)))
+    return data.model_copy(
+        update={
+            "sectors": sectors,
+            "members": members,
+            "hs_prefixes": hs,
+            "ics_prefixes": ics,
+            "committees": committees,
+            "weekday": weekday,
+            "keywords": [k.strip() for k in data.keywords if k.strip()],
+            "reminder_days": sorted(set(data.reminder_days), reverse=True),
+        }
+    )
 
 
-def create_subscription(session: Session, data: SubscriptionCreate, *, user_id: int | None = None,
-                        now: datetime | None = None) -> Subscription:
+def create_subscription(
+    session: Session, data: SubscriptionCreate, *, user_id: int | None = None, now: datetime | None = None
+) -> Subscription:
     """Check and store a subscription; it hears of items that arrive from now on."""
     now = now or utcnow()
-    subscription = Subscription(**normalised(data).model_dump(), user_id=user_id,
-                                token=secrets.token_urlsafe(32), created_at=now, updated_at=now)
+    subscription = Subscription(
+        **normalised(data).model_dump(),
+        user_id=user_id,
+        token=secrets.token_urlsafe(32),
+        created_at=now,
+        updated_at=now,
+    )
     session.add(subscription)
     session.flush()
     return subscription
@@ -91,16 +106,24 @@ def catch_up(session: Session, subscription: Subscription, *, now: datetime | No
     how many items it holds."""
     now = now or utcnow()
     index = SubscriptionIndex([subscription])
-    rows = [dict(subscription_id=subscription.id, item_kind=item.kind, item_id=item.id, reason="catch-up",
-                 why=why, created_at=now)
-            for item in load_items(session, open_items(session, now.date())).values()
-            for why in index.match(item).values()]
+    rows = [
+        {
+            "subscription_id": subscription.id,
+            "item_kind": item.kind,
+            "item_id": item.id,
+            "reason": "catch-up",
+            "why": why,
+            "created_at": now,
+        }
+        for item in load_items(session, open_items(session, now.date())).values()
+        for why in index.match(item).values()
+    ]
     insert_ignore(session, Alert, rows)
-    alert_ids = sorted(session.exec(select(Alert.id).where(
-        Alert.subscription_id == subscription.id, Alert.reason == "catch-up")))
+    alert_ids = sorted(
+        session.exec(select(Alert.id).where(Alert.subscription_id == subscription.id, Alert.reason == "catch-up"))
+    )
     if alert_ids:
-        enqueue(session, subscription, kind="catch-up", alert_ids=alert_ids,
-                key=f"catch-up:{subscription.id}", now=now)
+        enqueue(session, subscription, kind="catch-up", alert_ids=alert_ids, key=f"catch-up:{subscription.id}", now=now)
     return len(alert_ids)
 
 

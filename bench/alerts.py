@@ -27,18 +27,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from alerts.dispatch import match_new_items  # noqa: E402
-from alerts.matching import SubscriptionIndex, SubscriptionSpec  # noqa: E402
-from alerts.outbox import send_due  # noqa: E402
-from nlp.catalogue import load_edition  # noqa: E402
-from store.db import make_engine, session_scope  # noqa: E402
-from store.members import all_members  # noqa: E402
-from store.migrate import upgrade  # noqa: E402
-from store.models import ItemClassification, Notification, SectorTag, Subscription  # noqa: E402
-from store.queries.alerts import AlertItem  # noqa: E402
-from store.settings import Settings  # noqa: E402
+from alerts.dispatch import match_new_items
+from alerts.matching import SubscriptionIndex, SubscriptionSpec
+from alerts.outbox import send_due
+from nlp.catalogue import load_edition
+from store.db import make_engine, session_scope
+from store.members import all_members
+from store.migrate import upgrade
+from store.models import ItemClassification, Notification, SectorTag, Subscription
+from store.queries.alerts import AlertItem
+from store.settings import Settings
 
 SINK = """
 import asyncio, sys
@@ -55,8 +55,27 @@ sys.stdin.read()
 print(Count.n, flush=True)
 controller.stop()
 """
-WORDS = ["battery", "lithium", "toy", "cosmetic", "medical device", "radio", "5G", "drone", "solar",
-         "电池", "无线电", "玩具", "化妆品", "医疗器械", "光伏", "charger", "vehicle", "food contact", "label"]
+WORDS = [
+    "battery",
+    "lithium",
+    "toy",
+    "cosmetic",
+    "medical device",
+    "radio",
+    "5G",
+    "drone",
+    "solar",
+    "电池",
+    "无线电",
+    "玩具",
+    "化妆品",
+    "医疗器械",
+    "光伏",
+    "charger",
+    "vehicle",
+    "food contact",
+    "label",
+]
 
 
 def random_specs(count: int, rng: random.Random) -> list[SubscriptionSpec]:
@@ -64,31 +83,47 @@ def random_specs(count: int, rng: random.Random) -> list[SubscriptionSpec]:
     members = [m.code for m in all_members()]
     chapters = [f"{n:02d}" for n in range(1, 98)]
     specs = []
+
+    def pick(share: float, pool: list[str], most: int) -> frozenset[str]:
+        return frozenset(rng.sample(pool, rng.randint(1, most))) if rng.random() < share else frozenset()
+
     for n in range(count):
-        pick = lambda share, pool, most: frozenset(  # noqa: E731
-            rng.sample(pool, rng.randint(1, most))) if rng.random() < share else frozenset()
         hs = frozenset(c + rng.choice(["", "17", "07", "44"]) for c in pick(0.4, chapters, 3))
         chosen_sectors, markets = pick(0.4, sectors, 3), pick(0.5, members, 5)
         if not (hs or chosen_sectors or markets):  # an exporter names at least a market, sector or product
             markets = pick(1, members, 5)
-        specs.append(SubscriptionSpec(
-            id=n + 1, sectors=chosen_sectors, hs=hs, members=markets,
-            ics=pick(0.1, ["33", "33.050", "29.220", "13.040", "97.200"], 2),
-            committees=pick(0.2, ["TBT", "SPS"], 1), kinds=pick(0.1, ["notification", "change"], 1),
-            keywords=tuple(w.casefold() for w in pick(0.15, WORDS, 2)), min_urgency=rng.choice([0, 0, 0, 1, 2]),
-        ))
+        specs.append(
+            SubscriptionSpec(
+                id=n + 1,
+                sectors=chosen_sectors,
+                hs=hs,
+                members=markets,
+                ics=pick(0.1, ["33", "33.050", "29.220", "13.040", "97.200"], 2),
+                committees=pick(0.2, ["TBT", "SPS"], 1),
+                kinds=pick(0.1, ["notification", "change"], 1),
+                keywords=tuple(w.casefold() for w in pick(0.15, WORDS, 2)),
+                min_urgency=rng.choice([0, 0, 0, 1, 2]),
+            )
+        )
     return specs
 
 
 def random_item(rng: random.Random, sectors: list[str], members: list[str]) -> AlertItem:
     chapter = rng.choice(["85", "84", "90", "30", "95", "33", "87"])
     return AlertItem(
-        kind="notification", id=1, label="G/TBT/N/EU/1000", committee=rng.choice(["TBT", "SPS"]),
+        kind="notification",
+        id=1,
+        label="G/TBT/N/EU/1000",
+        committee=rng.choice(["TBT", "SPS"]),
         title="Radio equipment and lithium battery chargers: cybersecurity and safety requirements",
         description="The draft regulation lays down requirements for radio equipment, 无线电设备 " * 5,
-        products="Radio equipment; chargers", member_code=rng.choice(["EU", *rng.sample(members, 1)]),
-        hs_codes=[chapter + "17"], ics_codes=["33.050"], hs_chapters=[chapter],
-        sectors={code: ["phrase"] for code in rng.sample(sectors, 2)}, urgency=rng.choice(["low", "medium", "high"]),
+        products="Radio equipment; chargers",
+        member_code=rng.choice(["EU", *rng.sample(members, 1)]),
+        hs_codes=[chapter + "17"],
+        ics_codes=["33.050"],
+        hs_chapters=[chapter],
+        sectors={code: ["phrase"] for code in rng.sample(sectors, 2)},
+        urgency=rng.choice(["low", "medium", "high"]),
     )
 
 
@@ -112,16 +147,21 @@ def bench_matching(count: int) -> None:
         index.match(item)
         figures["ids and why"].append((time.perf_counter() - started) * 1000)
         matched.append(len(ids))
-    print(f"matching: {count:,} subscriptions indexed in {built:.2f} s; an item reaches "
-          f"{statistics.mean(matched):,.0f} of them on average")
+    print(
+        f"matching: {count:,} subscriptions indexed in {built:.2f} s; an item reaches "
+        f"{statistics.mean(matched):,.0f} of them on average"
+    )
     for label, times in figures.items():
         times.sort()
-        print(f"matching: one item against {count:,} subscriptions ({label}): median {statistics.median(times):.1f} ms, "
-              f"p95 {times[int(len(times) * 0.95)]:.1f} ms, max {times[-1]:.1f} ms (target < 100 ms)")
+        print(
+            f"matching: one item against {count:,} subscriptions ({label}): median {statistics.median(times):.1f} ms, "
+            f"p95 {times[int(len(times) * 0.95)]:.1f} ms, max {times[-1]:.1f} ms (target < 100 ms)"
+        )
 
 
 def free_port() -> int:
     import socket
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -129,8 +169,9 @@ def free_port() -> int:
 
 def start_sink() -> tuple[subprocess.Popen, int]:
     port = free_port()
-    sink = subprocess.Popen([sys.executable, "-c", SINK, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True)
+    sink = subprocess.Popen(
+        [sys.executable, "-c", SINK, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert sink.stdout.readline().strip() == "ready"
     return sink, port
 
@@ -144,24 +185,67 @@ def prepare_outbox(engine, mails: int) -> None:
     """One classified notification and ``mails`` subscribers to it, matched: ``mails`` deliveries."""
     now = datetime.now(UTC)
     with session_scope(engine) as session:
-        item = Notification(symbol="G/TBT/N/USA/2100", base_symbol="G/TBT/N/USA/2100", committee="TBT",
-                            member_code="USA", title="Lithium batteries for e-bikes: safety requirements",
-                            description="Safety requirements for lithium-ion batteries of e-bikes. " * 6,
-                            products_text="Lithium-ion batteries; chargers", hs_codes=["850760"],
-                            distribution_date=date.today(), comment_deadline=date.today() + timedelta(days=60))
+        item = Notification(
+            symbol="G/TBT/N/USA/2100",
+            base_symbol="G/TBT/N/USA/2100",
+            committee="TBT",
+            member_code="USA",
+            title="Lithium batteries for e-bikes: safety requirements",
+            description="Safety requirements for lithium-ion batteries of e-bikes. " * 6,
+            products_text="Lithium-ion batteries; chargers",
+            hs_codes=["850760"],
+            distribution_date=date.today(),
+            comment_deadline=date.today() + timedelta(days=60),
+        )
         session.add(item)
         session.flush()
-        session.add(ItemClassification(item_kind="notification", item_id=item.id, edition="2003",
-                                       hs_chapters=[["85", 1.0]], urgency="high", urgency_reasons=["60 days"]))
-        session.add(SectorTag(item_kind="notification", item_id=item.id, sector="EI", origin="rule",
-                              edition="2003", reasons=["HS 8507 core"]))
-        session.execute(insert(Subscription), [
-            dict(email=f"buyer{n}@example.com", channels=[], sectors=[], hs_prefixes=["85"], ics_prefixes=[],
-                 members=["USA"], committees=[], kinds=[], keywords=[], min_urgency="low", frequency="immediate",
-                 deliver_at="08:00", timezone="Asia/Shanghai", language="en" if n % 2 else "zh",
-                 reminder_days=[14, 3], active=True, token=f"token{n:08d}", created_at=now - timedelta(days=1),
-                 updated_at=now)
-            for n in range(mails)])
+        session.add(
+            ItemClassification(
+                item_kind="notification",
+                item_id=item.id,
+                edition="2003",
+                hs_chapters=[["85", 1.0]],
+                urgency="high",
+                urgency_reasons=["60 days"],
+            )
+        )
+        session.add(
+            SectorTag(
+                item_kind="notification",
+                item_id=item.id,
+                sector="EI",
+                origin="rule",
+                edition="2003",
+                reasons=["HS 8507 core"],
+            )
+        )
+        session.execute(
+            insert(Subscription),
+            [
+                {
+                    "email": f"buyer{n}@example.com",
+                    "channels": [],
+                    "sectors": [],
+                    "hs_prefixes": ["85"],
+                    "ics_prefixes": [],
+                    "members": ["USA"],
+                    "committees": [],
+                    "kinds": [],
+                    "keywords": [],
+                    "min_urgency": "low",
+                    "frequency": "immediate",
+                    "deliver_at": "08:00",
+                    "timezone": "Asia/Shanghai",
+                    "language": "en" if n % 2 else "zh",
+                    "reminder_days": [14, 3],
+                    "active": True,
+                    "token": f"token{n:08d}",
+                    "created_at": now - timedelta(days=1),
+                    "updated_at": now,
+                }
+                for n in range(mails)
+            ],
+        )
 
 
 def bench_delivery(mails: int, *, send: bool = True) -> None:
@@ -170,14 +254,18 @@ def bench_delivery(mails: int, *, send: bool = True) -> None:
     engine = make_engine(url or f"sqlite:///{folder}/bench.db")
     upgrade(engine)
     sink, port = start_sink()
-    settings = Settings(database_url=str(engine.url), smtp_url=f"smtp://127.0.0.1:{port}",
-                        mail_from="tbtwatch <alerts@tbtwatch.test>", secret_key="bench", data_dir=Path(folder))
+    settings = Settings(
+        database_url=str(engine.url),
+        smtp_url=f"smtp://127.0.0.1:{port}",
+        mail_from="tbtwatch <alerts@tbtwatch.test>",
+        secret_key="bench",
+        data_dir=Path(folder),
+    )
     prepare_outbox(engine, mails)
     started = time.perf_counter()
     counts = match_new_items(engine, settings)
     matching = time.perf_counter() - started
-    print(f"delivery: {counts['alerts']:,} alerts and deliveries made in {matching:.2f} s "
-          f"({engine.dialect.name})")
+    print(f"delivery: {counts['alerts']:,} alerts and deliveries made in {matching:.2f} s ({engine.dialect.name})")
     if not send:
         stop_sink(sink)
         return
@@ -194,9 +282,11 @@ def bench_delivery(mails: int, *, send: bool = True) -> None:
     floor = time.perf_counter() - started
     smtp.quit()
     received = stop_sink(sink)
-    print(f"delivery: outbox sent {mails:,} e-mails in {ours:.2f} s ({mails / ours:,.0f}/s); "
-          f"bare smtplib loop {floor:.2f} s ({mails / floor:,.0f}/s) with a {len(sample):,}-byte message; "
-          f"ratio {ours / floor:.2f}x (target <= 2x); sink received {received:,}")
+    print(
+        f"delivery: outbox sent {mails:,} e-mails in {ours:.2f} s ({mails / ours:,.0f}/s); "
+        f"bare smtplib loop {floor:.2f} s ({mails / floor:,.0f}/s) with a {len(sample):,}-byte message; "
+        f"ratio {ours / floor:.2f}x (target <= 2x); sink received {received:,}"
+    )
 
 
 def _sample_message(settings: Settings) -> bytes:
@@ -205,17 +295,38 @@ def _sample_message(settings: Settings) -> bytes:
     from alerts.render import Entry, render_message
     from store.models import Alert
 
-    item = AlertItem(kind="notification", id=1, label="G/TBT/N/USA/2100", title="Lithium batteries",
-                     description="Safety requirements for lithium-ion batteries of e-bikes. " * 6,
-                     member_code="USA", sectors={"EI": ["HS 8507 core"]}, hs_chapters=["85"], urgency="high",
-                     comment_deadline=date.today() + timedelta(days=60))
+    item = AlertItem(
+        kind="notification",
+        id=1,
+        label="G/TBT/N/USA/2100",
+        title="Lithium batteries",
+        description="Safety requirements for lithium-ion batteries of e-bikes. " * 6,
+        member_code="USA",
+        sectors={"EI": ["HS 8507 core"]},
+        hs_chapters=["85"],
+        urgency="high",
+        comment_deadline=date.today() + timedelta(days=60),
+    )
     subscription = Subscription(id=1, token="t" * 43, language="en", email="buyer@example.com")
-    rendered = render_message("alert", subscription, [Entry(Alert(id=1, subscription_id=1, item_kind="notification",
-                                                                 item_id=1, reason="match"), item)],
-                              today=date.today(), base_url=settings.base_url)
-    return EmailSender(settings.smtp_url, settings.mail_from).build("buyer@example.com", Message(
-        subject=rendered.subject, text=rendered.text, html=rendered.html, payload={}, idempotency_key="alert:1:x",
-        message_id="<x@tbtwatch.test>", unsubscribe_url="https://tbtwatch.test/unsubscribe/" + "t" * 43))
+    rendered = render_message(
+        "alert",
+        subscription,
+        [Entry(Alert(id=1, subscription_id=1, item_kind="notification", item_id=1, reason="match"), item)],
+        today=date.today(),
+        base_url=settings.base_url,
+    )
+    return EmailSender(settings.smtp_url, settings.mail_from).build(
+        "buyer@example.com",
+        Message(
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            payload={},
+            idempotency_key="alert:1:x",
+            message_id="<x@tbtwatch.test>",
+            unsubscribe_url="https://tbtwatch.test/unsubscribe/" + "t" * 43,
+        ),
+    )
 
 
 def main() -> None:

@@ -57,14 +57,37 @@ from store.queries.users import add_token, create_user, get_user_by_email  # noq
 
 DEV_SET = ROOT.parent / "shared" / "data" / "notifications_dev.jsonl"
 MEMBERS = ["CHN", "USA", "EU", "JPN", "KOR", "IND", "BRA", "KEN", "UGA", "SAU", "VNM", "THA", "GBR", "CAN"]
-WORDS = ["锂电池", "电池", "玩具", "食品", "医疗器械", "汽车", "化妆品", "电动汽车", "安全", "标签",
-         "battery", "toys", "food", "safety", "medical devices", "labelling", "cosmetics", "vehicles",
-         "pesticide", "energy efficiency", "lithium batteries"]
+WORDS = [
+    "锂电池",
+    "电池",
+    "玩具",
+    "食品",
+    "医疗器械",
+    "汽车",
+    "化妆品",
+    "电动汽车",
+    "安全",
+    "标签",
+    "battery",
+    "toys",
+    "food",
+    "safety",
+    "medical devices",
+    "labelling",
+    "cosmetics",
+    "vehicles",
+    "pesticide",
+    "energy efficiency",
+    "lithium batteries",
+]
 
 
 def server_url() -> str:
-    return (os.environ.get("TBTWATCH_BENCH_DATABASE_URL") or os.environ.get("TBTWATCH_TEST_DATABASE_URL")
-            or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    return (
+        os.environ.get("TBTWATCH_BENCH_DATABASE_URL")
+        or os.environ.get("TBTWATCH_TEST_DATABASE_URL")
+        or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
 
 
 def notification_rows(count: int, rng: random.Random):
@@ -80,16 +103,31 @@ def notification_rows(count: int, rng: random.Random):
         distributed = start + timedelta(days=rng.randrange(4000))
         extra = " ".join(rng.sample(WORDS, 2))
         yield {
-            "symbol": symbol, "base_symbol": symbol, "symbol_kind": "regular", "committee": committee,
-            "member_code": member, "member_name": record.get("member"),
-            "notification_type": record.get("notification_type"), "distribution_date": distributed,
+            "symbol": symbol,
+            "base_symbol": symbol,
+            "symbol_kind": "regular",
+            "committee": committee,
+            "member_code": member,
+            "member_name": record.get("member"),
+            "notification_type": record.get("notification_type"),
+            "distribution_date": distributed,
             "comment_deadline": distributed + timedelta(days=60) if rng.random() < 0.7 else None,
             "title": f"{record.get('title') or record.get('products_text') or ''} {extra}",
-            "description": record.get("description"), "products_text": record.get("products_text"),
-            "hs_codes": record.get("hs_codes") or [], "ics_codes": record.get("ics_codes") or [],
-            "objectives": [], "keywords": [], "countries_affected": [], "joint_symbols": [], "links": [],
-            "language": record.get("language"), "source": "bench", "raw": {}, "content_hash": str(n),
-            "first_seen_at": now, "last_changed_at": now,
+            "description": record.get("description"),
+            "products_text": record.get("products_text"),
+            "hs_codes": record.get("hs_codes") or [],
+            "ics_codes": record.get("ics_codes") or [],
+            "objectives": [],
+            "keywords": [],
+            "countries_affected": [],
+            "joint_symbols": [],
+            "links": [],
+            "language": record.get("language"),
+            "source": "bench",
+            "raw": {},
+            "content_hash": str(n),
+            "first_seen_at": now,
+            "last_changed_at": now,
         }
 
 
@@ -102,20 +140,21 @@ def load(engine, count: int) -> None:
     rows = list(notification_rows(count, random.Random(7)))
     columns = list(rows[0]) if rows else []
     with engine.begin() as connection:
-        index = connection.execute(text(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'notification' "
-            "AND indexdef ILIKE '%USING gin%'")).all()
+        index = connection.execute(
+            text(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'notification' "
+                "AND indexdef ILIKE '%USING gin%'"
+            )
+        ).all()
         for name, _definition in index:
             connection.execute(text(f'DROP INDEX "{name}"'))
 
     def copy(share: list[dict]) -> None:
         raw = engine.raw_connection()
         try:
-            with raw.cursor() as cursor, cursor.copy(
-                    f"COPY notification ({', '.join(columns)}) FROM STDIN") as copier:
+            with raw.cursor() as cursor, cursor.copy(f"COPY notification ({', '.join(columns)}) FROM STDIN") as copier:
                 for row in share:
-                    copier.write_row([json.dumps(v) if isinstance(v, (list, dict)) else v
-                                      for v in row.values()])
+                    copier.write_row([json.dumps(v) if isinstance(v, (list, dict)) else v for v in row.values()])
             raw.commit()
         finally:
             raw.close()
@@ -135,8 +174,9 @@ def bench_token(engine) -> str:
     """A new API token of the benchmark's exporter account (made on first use)."""
     plain, digest = new_token()
     with Session(engine) as session:
-        user = (get_user_by_email(session, email="bench@example.org")
-                or create_user(session, email="bench@example.org", role="exporter", password_hash=""))
+        user = get_user_by_email(session, email="bench@example.org") or create_user(
+            session, email="bench@example.org", role="exporter", password_hash=""
+        )
         add_token(session, user=user, name="bench", token_hash=digest)
         session.commit()
     return plain
@@ -149,10 +189,29 @@ def free_port() -> int:
 
 
 def start_server(database_url: str, port: int, workers: int, data_dir: str) -> subprocess.Popen:
-    env = {**os.environ, "TBTWATCH_DATABASE_URL": database_url, "TBTWATCH_SECRET_KEY": "bench",
-           "TBTWATCH_SCHEDULER_ENABLED": "false", "TBTWATCH_DATA_DIR": data_dir}
-    command = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    env = {
+        **os.environ,
+        "TBTWATCH_DATABASE_URL": database_url,
+        "TBTWATCH_SECRET_KEY": "bench",
+        "TBTWATCH_SCHEDULER_ENABLED": "false",
+        "TBTWATCH_DATA_DIR": data_dir,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "service.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -223,8 +282,9 @@ async def client(port: int, token: str, seed: int, next_due, latencies: list, er
         writer.close()
 
 
-async def run_clients(port: int, token: str, clients: int, seconds: float,
-                      rate: float | None = None) -> tuple[list, list, float]:
+async def run_clients(
+    port: int, token: str, clients: int, seconds: float, rate: float | None = None
+) -> tuple[list, list, float]:
     """``clients`` connections searching for ``seconds``: each again as soon as answered
     (closed loop), or, given a ``rate``, as searches fall due at that rate a second (Poisson
     arrivals, open loop) on whichever connection is free."""
@@ -233,6 +293,7 @@ async def run_clients(port: int, token: str, clients: int, seconds: float,
     started = time.perf_counter()
     until = started + seconds
     if rate is None:
+
         def next_due():
             now = time.perf_counter()
             return now if now < until else None
@@ -243,6 +304,7 @@ async def run_clients(port: int, token: str, clients: int, seconds: float,
 
         def next_due():
             return due.popleft() if due else None
+
     await asyncio.gather(*(client(port, token, seed, next_due, latencies, errors) for seed in range(clients)))
     return latencies, errors, time.perf_counter() - started
 
@@ -261,7 +323,9 @@ def cpu_seconds(pids: list[int]) -> float:
 
 def server_pids(process: subprocess.Popen) -> list[int]:
     """The uvicorn process and its workers."""
-    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+    children = subprocess.run(
+        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
     return [process.pid, *map(int, children)]
 
 
@@ -285,18 +349,26 @@ def report(label: str, latencies: list[float], errors: list, elapsed: float, cpu
     p99 = percentile(ms, 99)
     print(f"{label}")
     print(f"  requests  {len(ms):,} ({len(ms) / elapsed:.0f}/s)")
-    print(f"  latency   p50 {percentile(ms, 50):.1f} ms   p90 {percentile(ms, 90):.1f} ms   "
-          f"p99 {p99:.1f} ms   max {max(ms):.1f} ms   mean {statistics.fmean(ms):.1f} ms")
-    print(f"  CPU       {1000 * cpu[0] / len(ms):.1f} ms a search in the server, "
-          f"{1000 * cpu[1] / len(ms):.1f} ms elsewhere (PostgreSQL, and any other load)")
+    print(
+        f"  latency   p50 {percentile(ms, 50):.1f} ms   p90 {percentile(ms, 90):.1f} ms   "
+        f"p99 {p99:.1f} ms   max {max(ms):.1f} ms   mean {statistics.fmean(ms):.1f} ms"
+    )
+    print(
+        f"  CPU       {1000 * cpu[0] / len(ms):.1f} ms a search in the server, "
+        f"{1000 * cpu[1] / len(ms):.1f} ms elsewhere (PostgreSQL, and any other load)"
+    )
     print(f"  errors    {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     print(f"  target    p99 < 100 ms, no errors: {'met' if p99 < 100 and not errors else 'NOT met'}")
 
 
 def check_answer(port: int, token: str) -> None:
     """One search answered as the API documents it, before any timing."""
-    response = httpx.get(f"http://127.0.0.1:{port}/api/v1/search", params={"q": "battery"},
-                         headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    response = httpx.get(
+        f"http://127.0.0.1:{port}/api/v1/search",
+        params={"q": "battery"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
     response.raise_for_status()
     page = response.json()
     if not page["items"] or page["total"] < len(page["items"]):
@@ -305,7 +377,7 @@ def check_answer(port: int, token: str) -> None:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -315,8 +387,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--warmup", type=float, default=3, help="Seconds of requests before measuring.")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes.")
-    parser.add_argument("--rate", type=float, action="append", default=[],
-                        help="Also measure an open loop of this many searches a second (repeatable).")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        action="append",
+        default=[],
+        help="Also measure an open loop of this many searches a second (repeatable).",
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the database and print its name.")
     parser.add_argument("--database", help="Measure this kept database again (no load, not dropped).")
     args = parser.parse_args()
@@ -348,15 +425,21 @@ def main() -> None:
         if args.warmup:
             asyncio.run(run_clients(port, token, args.clients, args.warmup))
         print(f"search API: {items:,} notifications, {args.workers} uvicorn workers, {os.cpu_count()} CPUs")
-        runs = [(f"closed loop: {args.clients} clients, each searching again at once", None),
-                *((f"open loop: {rate:g} searches a second over {args.clients} connections", rate)
-                  for rate in args.rate)]
+        runs = [
+            (f"closed loop: {args.clients} clients, each searching again at once", None),
+            *((f"open loop: {rate:g} searches a second over {args.clients} connections", rate) for rate in args.rate),
+        ]
         for label, rate in runs:
             load_before = os.getloadavg()[0]
             clients = run_clients(port, token, args.clients, args.seconds, rate)
-            (latencies, errors, elapsed), cpu = cpu_split(server_pids(process), lambda: asyncio.run(clients))
-            report(f"{label}, {elapsed:.0f} s, load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after",
-                   latencies, errors, elapsed, cpu)
+            (latencies, errors, elapsed), cpu = cpu_split(server_pids(process), lambda c=clients: asyncio.run(c))
+            report(
+                f"{label}, {elapsed:.0f} s, load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after",
+                latencies,
+                errors,
+                elapsed,
+                cpu,
+            )
     finally:
         if process is not None:
             process.terminate()

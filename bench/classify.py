@@ -8,6 +8,7 @@ codes and phrases) with the same tokenizer. Prints a side-by-side table; takes a
 
     .venv/bin/python bench/classify.py [--gold FILE] [--records FILE] [--seed N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,13 +26,15 @@ from sklearn.multiclass import OneVsRestClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nlp.catalogue import load_edition  # noqa: E402
-from nlp.classifier import Classifier  # noqa: E402
-from nlp.evaluate import report  # noqa: E402
-from nlp.item import ItemText  # noqa: E402
-from nlp.text import words  # noqa: E402
-from nlp.training import train_pipeline  # noqa: E402
-from nlp.training.data import hs_chapter_examples, records_to_examples, sector_examples  # noqa: E402
+import itertools
+
+from nlp.catalogue import load_edition
+from nlp.classifier import Classifier
+from nlp.evaluate import report
+from nlp.item import ItemText
+from nlp.text import words
+from nlp.training import train_pipeline
+from nlp.training.data import hs_chapter_examples, records_to_examples, sector_examples
 
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "notifications_dev.jsonl"
 
@@ -61,16 +64,20 @@ class Baseline:
         sector_p = self.sectors.predict_proba(self.sector_vec.transform(texts))
         hs_p = self.hs.predict_proba(self.hs_vec.transform(texts))
         out = []
-        for row, hs_row in zip(sector_p, hs_p):
+        for row, hs_row in zip(sector_p, hs_p, strict=False):
             top = np.argsort(-hs_row)[:5]
-            out.append(BaselineResult([c for c, p in zip(self.labels, row) if p >= 0.5],
-                                      [(self.hs.classes_[i], float(hs_row[i])) for i in top]))
+            out.append(
+                BaselineResult(
+                    [c for c, p in zip(self.labels, row, strict=False) if p >= 0.5],
+                    [(self.hs.classes_[i], float(hs_row[i])) for i in top],
+                )
+            )
         return out
 
 
 def _ngrams(text: str) -> list[str]:
     tokens = words(text)
-    return tokens + [a + " " + b for a, b in zip(tokens, tokens[1:])]
+    return tokens + [a + " " + b for a, b in itertools.pairwise(tokens)]
 
 
 def _score(system, records: list[dict], labels, text_only: bool) -> dict:
@@ -92,16 +99,23 @@ def main() -> None:
     rng = random.Random(args.seed)
     real_sectors, real_hs = records_to_examples(extra, catalogue)
     start = time.perf_counter()
-    baseline = Baseline(list(catalogue.codes), sector_examples(catalogue, rng) + real_sectors * 3,
-                        hs_chapter_examples(catalogue, rng) + real_hs * 3)
+    baseline = Baseline(
+        list(catalogue.codes),
+        sector_examples(catalogue, rng) + real_sectors * 3,
+        hs_chapter_examples(catalogue, rng) + real_hs * 3,
+    )
     print(f"baseline trained in {time.perf_counter() - start:.0f}s")
     start = time.perf_counter()
     tbtwatch = Classifier(catalogue, train_pipeline(seed=args.seed, records=extra))
     print(f"tbtwatch model trained in {time.perf_counter() - start:.0f}s")
     tbtwatch.classify_many([ItemText(title="warm up")])
-    rows = [("micro-F1", "sectors", "micro_f1"), ("macro-F1", "sectors", "macro_f1"),
-            ("none accuracy", "sectors", "none_accuracy"), ("HS top-1", "hs_chapters", "top1_accuracy"),
-            ("HS top-3 recall", "hs_chapters", "top3_recall")]
+    rows = [
+        ("micro-F1", "sectors", "micro_f1"),
+        ("macro-F1", "sectors", "macro_f1"),
+        ("none accuracy", "sectors", "none_accuracy"),
+        ("HS top-1", "hs_chapters", "top1_accuracy"),
+        ("HS top-3 recall", "hs_chapters", "top3_recall"),
+    ]
     print(f"gold: {args.gold} ({len(gold)} records)")
     print(f"{'metric':<18}{'mode':<11}{'tbtwatch':>10}{'baseline':>10}")
     for mode, text_only in (("codes", False), ("text only", True)):

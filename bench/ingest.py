@@ -87,8 +87,13 @@ def measured(command: list[str], env: dict) -> tuple[float, float, float, str]:
 def ingest(database_url: str, workbook: Path, data_dir: Path) -> tuple[float, float, float, int]:
     engine = make_engine(database_url)
     upgrade(engine)
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawlers.settings", "TBTWATCH_DATABASE_URL": database_url,
-           "TBTWATCH_DATA_DIR": str(data_dir), "TBTWATCH_EPING_BULK_URL": workbook.as_uri()}
+    env = {
+        **os.environ,
+        "SCRAPY_SETTINGS_MODULE": "crawlers.settings",
+        "TBTWATCH_DATABASE_URL": database_url,
+        "TBTWATCH_DATA_DIR": str(data_dir),
+        "TBTWATCH_EPING_BULK_URL": workbook.as_uri(),
+    }
     elapsed, cpu, peak, output = measured([sys.executable, "-m", "scrapy", "crawl", "wto_eping_bulk"], env)
     with engine.connect() as connection:
         run = connection.execute(text("SELECT status, items_new, items_rejected, error FROM crawl_run")).one()
@@ -99,14 +104,13 @@ def ingest(database_url: str, workbook: Path, data_dir: Path) -> tuple[float, fl
 
 
 def private_postgres() -> str | None:
-    server = (os.environ.get("TBTWATCH_BENCH_DATABASE_URL") or os.environ.get("TBTWATCH_TEST_DATABASE_URL")
-              or DEFAULT_PG)
+    server = os.environ.get("TBTWATCH_BENCH_DATABASE_URL") or os.environ.get("TBTWATCH_TEST_DATABASE_URL") or DEFAULT_PG
     try:
         admin = make_engine(server, isolation_level="AUTOCOMMIT")
         name = f"tbtwatch_bench_{uuid.uuid4().hex[:10]}"
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 (no server: that figure is skipped)
+    except Exception as error:
         print(f"PostgreSQL skipped: {type(error).__name__}: {error}".splitlines()[0])
         return None
     admin.dispose()
@@ -115,8 +119,9 @@ def private_postgres() -> str | None:
 
 def drop_postgres(url: str) -> None:
     parsed = make_url(url)
-    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        parsed.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
     admin.dispose()
@@ -128,19 +133,25 @@ def main() -> None:
     parser.add_argument("--workbook", type=Path, default=None, help="reuse (or write) the workbook here")
     parser.add_argument("--databases", default="sqlite,postgresql", help="which of sqlite,postgresql to ingest into")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="tbtwatch-bench-") as folder:
-        folder = Path(folder)
+    with tempfile.TemporaryDirectory(prefix="tbtwatch-bench-") as name:
+        folder = Path(name)
         workbook = args.workbook or folder / "Notification_EN.xlsx"
         if not workbook.exists():
             started = time.perf_counter()
             write_workbook(workbook, replicated(args.rows))
-            print(f"workbook: {args.rows:,} rows, {workbook.stat().st_size / 1e6:.1f} MB, "
-                  f"written in {time.perf_counter() - started:.1f} s")
-        floor, floor_cpu, floor_peak, counted = measured([sys.executable, "-c", BARE_READ, str(workbook)], dict(os.environ))
+            print(
+                f"workbook: {args.rows:,} rows, {workbook.stat().st_size / 1e6:.1f} MB, "
+                f"written in {time.perf_counter() - started:.1f} s"
+            )
+        floor, floor_cpu, floor_peak, counted = measured(
+            [sys.executable, "-c", BARE_READ, str(workbook)], dict(os.environ)
+        )
         rows = int(counted.strip())
         print(f"{'':28}{'seconds':>9}{'rows/s':>10}{'peak MB':>9}{'× floor':>9}{'CPU s':>9}{'× floor':>9}")
-        print(f"{'openpyxl bare read (floor)':28}{floor:9.1f}{rows / floor:10,.0f}{floor_peak:9.0f}{1:9.2f}"
-              f"{floor_cpu:9.1f}{1:9.2f}")
+        print(
+            f"{'openpyxl bare read (floor)':28}{floor:9.1f}{rows / floor:10,.0f}{floor_peak:9.0f}{1:9.2f}"
+            f"{floor_cpu:9.1f}{1:9.2f}"
+        )
         wanted = args.databases.split(",")
         targets = [("ingest into SQLite", f"sqlite:///{folder / 'bench.db'}")] if "sqlite" in wanted else []
         postgres = private_postgres() if "postgresql" in wanted else None
@@ -149,8 +160,10 @@ def main() -> None:
         try:
             for label, url in targets:
                 elapsed, cpu, peak, stored = ingest(url, workbook, folder / label.split()[-1])
-                print(f"{label:28}{elapsed:9.1f}{rows / elapsed:10,.0f}{peak:9.0f}{elapsed / floor:9.2f}"
-                      f"{cpu:9.1f}{cpu / floor_cpu:9.2f}   ({stored:,} notifications stored)")
+                print(
+                    f"{label:28}{elapsed:9.1f}{rows / elapsed:10,.0f}{peak:9.0f}{elapsed / floor:9.2f}"
+                    f"{cpu:9.1f}{cpu / floor_cpu:9.2f}   ({stored:,} notifications stored)"
+                )
         finally:
             if postgres:
                 drop_postgres(postgres)

@@ -8,9 +8,21 @@ from pathlib import Path
 
 import openpyxl
 
-HEADERS = ("Document symbol", "Notifying Member", "Notification type", "Distribution date",
-           "Final date for comments", "Title", "Description", "Products covered", "HS code(s)",
-           "ICS code(s)", "Objectives", "Keywords", "Notified document")
+HEADERS = (
+    "Document symbol",
+    "Notifying Member",
+    "Notification type",
+    "Distribution date",
+    "Final date for comments",
+    "Title",
+    "Description",
+    "Products covered",
+    "HS code(s)",
+    "ICS code(s)",
+    "Objectives",
+    "Keywords",
+    "Notified document",
+)
 
 
 def row_of(record: dict, number: int) -> list:
@@ -22,12 +34,18 @@ def row_of(record: dict, number: int) -> list:
 
     return [
         ", ".join(record["all_symbols"] or [record["symbol"]]),
-        record["member"], record["notification_type"],
+        record["member"],
+        record["notification_type"],
         day(record["distribution_date"], as_text=number % 2 == 1),
         day(record["comment_deadline"], as_text=number % 2 == 0),
-        record["title"], record["description"], record["products_text"],
-        ", ".join(record["hs_codes"]) or None, ", ".join(record["ics_codes"]) or None,
-        "; ".join(record["objectives"]) or None, None, record["source_url"],
+        record["title"],
+        record["description"],
+        record["products_text"],
+        ", ".join(record["hs_codes"]) or None,
+        ", ".join(record["ics_codes"]) or None,
+        "; ".join(record["objectives"]) or None,
+        None,
+        record["source_url"],
     ]
 
 

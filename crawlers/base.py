@@ -12,6 +12,7 @@ A spider subclass sets ``name`` (the ``tbtwatch crawl`` argument), a docstring, 
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import ClassVar
 
 import scrapy
 from scrapy import signals
@@ -34,10 +35,9 @@ class BaseSpider(scrapy.Spider):
 
     url_setting: str | None = None
     conditional: bool = False
-    custom_settings: dict = {}
+    custom_settings: ClassVar[dict] = {}
 
-    def __init__(self, *args, since: str | None = None, until: str | None = None,
-                 source: str | None = None, **kwargs):
+    def __init__(self, *args, since: str | None = None, until: str | None = None, source: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.since: date | None = date.fromisoformat(since) if since else None
         self.until: date | None = date.fromisoformat(until) if until else None
@@ -109,16 +109,21 @@ class BaseSpider(scrapy.Spider):
             return True
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
-        self.on_success.append(lambda session: save_validators(
-            session, source=self.source_name,
-            etag=etag.decode("latin-1") if etag else None,
-            last_modified=last_modified.decode("latin-1") if last_modified else None,
-        ))
+        self.on_success.append(
+            lambda session: save_validators(
+                session,
+                source=self.source_name,
+                etag=etag.decode("latin-1") if etag else None,
+                last_modified=last_modified.decode("latin-1") if last_modified else None,
+            )
+        )
         return False
 
     # rows to records
 
-    def build(self, builder: Callable[..., Iterable[Record]], row, location: str, **kwargs) -> Iterator[Record | Rejected]:
+    def build(
+        self, builder: Callable[..., Iterable[Record]], row, location: str, **kwargs
+    ) -> Iterator[Record | Rejected]:
         """The records ``builder(row, location, **kwargs)`` makes, or one rejection saying why it could not."""
         try:
             records = list(builder(row, location, **kwargs))

@@ -8,12 +8,11 @@ member, so the notification is findable under every member.
 
 from functools import lru_cache
 
+from crawlers.items import NotificationRecord
+from crawlers.normalise import first_text, hs_codes, ics_codes, links, names, parse_date, plain_text, text_language
 from store.members import Member, member_by_eping_id, resolve_member
 from store.models import NotificationCreate
 from store.symbols import Symbol, parse_symbols
-
-from crawlers.items import NotificationRecord
-from crawlers.normalise import first_text, hs_codes, ics_codes, links, names, parse_date, plain_text, text_language
 
 EPING_VIEW_URL = "https://eping.wto.org/en/Search?viewData={}"
 
@@ -61,8 +60,9 @@ def _member(symbol: Symbol, published: str | None, eping_code, joint: bool) -> t
     return published, member.code if member else None
 
 
-def notification_records(item: dict, location: str, *, partial: bool = False,
-                         raw: dict | None = None) -> list[NotificationRecord]:
+def notification_records(
+    item: dict, location: str, *, partial: bool = False, raw: dict | None = None
+) -> list[NotificationRecord]:
     """The records of one ePing item (one per symbol of a joint list); ``raw`` is the row as
     published when ``item`` is a renaming of it. Raises ValueError
     (SymbolError, pydantic's ValidationError) when the item is malformed."""
@@ -71,26 +71,26 @@ def notification_records(item: dict, location: str, *, partial: bool = False,
     symbols = parse_symbols(item.get("documentSymbol") or "")
     joint = [str(symbol) for symbol in symbols] if len(symbols) > 1 else []
     published_member = _name(item.get("notifyingMember"))
-    fields = dict(
-        notification_type=_short(_name(item.get("notificationType")), 120),
-        distribution_date=parse_date(item.get("distributionDate")),
-        comment_deadline=_date_or_none(item.get("commentDeadlineDate")),
-        proposed_adoption_date=_date_or_none(item.get("proposedAdoptionDate")),
-        proposed_adoption_text=_short(plain_text(item.get("proposedAdoptionDateText")), 500),
-        entry_into_force_date=_date_or_none(item.get("proposedEntryIntoForceDate")),
-        entry_into_force_text=_short(plain_text(item.get("proposedEntryIntoForceDateText")), 500),
-        title=first_text(item, "titlePlain", "title"),
-        description=first_text(item, "descriptionPlain", "description"),
-        products_text=first_text(item, "productsFreeTextPlain", "productsFreeText"),
-        hs_codes=hs_codes(item.get("hsCodes")),
-        ics_codes=ics_codes(item.get("icsCodes")),
-        objectives=names(item.get("objectives")),
-        keywords=names(item.get("keywords")) + names(item.get("spsKeywords")),
-        countries_affected=names(item.get("countriesAffected")),
-        all_trading_partners=_flag(item.get("allTradingPartners")),
-        joint_symbols=joint,
-        links=links(item.get("notifiedDocumentLink")),
-    )
+    fields = {
+        "notification_type": _short(_name(item.get("notificationType")), 120),
+        "distribution_date": parse_date(item.get("distributionDate")),
+        "comment_deadline": _date_or_none(item.get("commentDeadlineDate")),
+        "proposed_adoption_date": _date_or_none(item.get("proposedAdoptionDate")),
+        "proposed_adoption_text": _short(plain_text(item.get("proposedAdoptionDateText")), 500),
+        "entry_into_force_date": _date_or_none(item.get("proposedEntryIntoForceDate")),
+        "entry_into_force_text": _short(plain_text(item.get("proposedEntryIntoForceDateText")), 500),
+        "title": first_text(item, "titlePlain", "title"),
+        "description": first_text(item, "descriptionPlain", "description"),
+        "products_text": first_text(item, "productsFreeTextPlain", "productsFreeText"),
+        "hs_codes": hs_codes(item.get("hsCodes")),
+        "ics_codes": ics_codes(item.get("icsCodes")),
+        "objectives": names(item.get("objectives")),
+        "keywords": names(item.get("keywords")) + names(item.get("spsKeywords")),
+        "countries_affected": names(item.get("countriesAffected")),
+        "all_trading_partners": _flag(item.get("allTradingPartners")),
+        "joint_symbols": joint,
+        "links": links(item.get("notifiedDocumentLink")),
+    }
     fields["language"] = text_language(fields["title"], fields["description"], fields["products_text"])
     landing = links(item.get("linkToNotification"))
     external_id = str(item["id"]) if item.get("id") not in (None, "") else None
@@ -98,10 +98,22 @@ def notification_records(item: dict, location: str, *, partial: bool = False,
     for symbol in symbols:
         member_name, member_code = _member(symbol, published_member, item.get("notifyingMemberCode"), bool(joint))
         notification = NotificationCreate(
-            symbol=str(symbol), base_symbol=str(symbol.base), symbol_kind=symbol.kind,
-            committee=symbol.committee, member_name=_short(member_name, 200), member_code=member_code,
-            source_url=landing[0] if landing else EPING_VIEW_URL.format(symbol), **fields,
+            symbol=str(symbol),
+            base_symbol=str(symbol.base),
+            symbol_kind=symbol.kind,
+            committee=symbol.committee,
+            member_name=_short(member_name, 200),
+            member_code=member_code,
+            source_url=landing[0] if landing else EPING_VIEW_URL.format(symbol),
+            **fields,
         )
-        records.append(NotificationRecord(notification=notification, external_id=external_id, raw=item if raw is None else raw,
-                                          location=location, partial=partial))
+        records.append(
+            NotificationRecord(
+                notification=notification,
+                external_id=external_id,
+                raw=item if raw is None else raw,
+                location=location,
+                partial=partial,
+            )
+        )
     return records

@@ -25,7 +25,7 @@ RAW_FIELDS = ("id", "title", "link", "summary", "published", "updated", "author"
 
 def _published(entry, field: str):
     """A field of an entry as published (feedparser's fallback from updated to published warns)."""
-    return entry[field] if field in entry.keys() else None
+    return entry.get(field, None)
 
 
 def _entry_date(entry) -> date | None:
@@ -50,19 +50,20 @@ class FeedSpider(BaseSpider):
     def parse_feed(self, response: Response):
         if self.conditional and self.not_modified(response):
             return
-        parsed = feedparser.parse(response.body, response_headers={
-            key.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
-            for key, values in response.headers.items()
-        })
+        parsed = feedparser.parse(
+            response.body,
+            response_headers={
+                key.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
+                for key, values in response.headers.items()
+            },
+        )
         if parsed.bozo and not isinstance(parsed.bozo_exception, HARMLESS):
-            self.fail(f"{response.url}: malformed feed ({parsed.bozo_exception}); "
-                      f"{len(parsed.entries)} entries read")
+            self.fail(f"{response.url}: malformed feed ({parsed.bozo_exception}); {len(parsed.entries)} entries read")
         elif not parsed.version and not parsed.entries:
             self.fail(f"{response.url}: not an RSS or Atom feed")
         language = (parsed.feed.get("language") or "en")[:2].lower()
         for index, entry in enumerate(parsed.entries):
-            yield from self.build(self.change_records, entry, f"{response.url} entry {index}",
-                                  language=language)
+            yield from self.build(self.change_records, entry, f"{response.url} entry {index}", language=language)
 
     def change_defaults(self) -> dict:
         """Fields every change of this feed has: ``body``, maybe ``member_code``, ``ics_codes``."""
@@ -86,10 +87,15 @@ class FeedSpider(BaseSpider):
             raise ValueError("an entry has no title or link")
         defaults = self.change_defaults()
         change = StandardsChangeBase(
-            source=self.source_name, external_id=identity, kind=self.kind,
-            reference=reference[:300], title=plain_text(entry.get("title")),
+            source=self.source_name,
+            external_id=identity,
+            kind=self.kind,
+            reference=reference[:300],
+            title=plain_text(entry.get("title")),
             summary=plain_text(entry.get("summary") or entry.get("description")),
-            published_date=_entry_date(entry), url=entry.get("link"), language=language,
+            published_date=_entry_date(entry),
+            url=entry.get("link"),
+            language=language,
             **{**defaults, "ics_codes": ics_codes(defaults.get("ics_codes"))},
         )
         return [ChangeRecord(change=change, raw={**_raw(entry), **self.extra_raw()}, location=location)]

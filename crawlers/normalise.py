@@ -10,8 +10,28 @@ from html.parser import HTMLParser
 
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
-_BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
-           "blockquote", "section", "article", "dd", "dt", "hr"}
+_BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "table",
+    "blockquote",
+    "section",
+    "article",
+    "dd",
+    "dt",
+    "hr",
+}
 _SKIPPED = {"script", "style", "head", "title"}
 _HS_CODE = re.compile(r"(?:ex\s*)?(\d{2}(?:[.\s]?\d){0,8})(?![\d.]*\d)(?![^\W\d])", re.IGNORECASE)
 _ICS_CODE = re.compile(r"(\d{2}(?:\.\d{3}(?:\.\d{2})?)?)(?![\d.]*\d)(?![^\W\d])")
@@ -19,8 +39,16 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 _URL = re.compile(r"https?://[^\s,;<>\"']+", re.IGNORECASE)
 _DAY_FIRST = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
-_DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d %B %Y", "%d %b %Y",
-                 "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z")
+_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%Y/%m/%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%a, %d %b %Y %H:%M:%S %z",
+    "%a, %d %b %Y %H:%M:%S %Z",
+)
 
 
 class _TextExtractor(HTMLParser):
@@ -78,9 +106,18 @@ def _needs_cleaning(text: str) -> bool:
     """Whether ``text`` holds a tag or entity, a carriage return, a special space, or spaces and
     line breaks that collapse; text without any needs no more than stripping (the common case,
     checked by substring tests, several times faster than a regular expression)."""
-    return ("<" in text or "&" in text or "\r" in text or "\xa0" in text or "\u200b" in text or "\t" in text
-            or "\f" in text or "\v" in text or "  " in text
-            or ("\n" in text and (" \n" in text or "\n " in text or "\n\n" in text)))
+    return (
+        "<" in text
+        or "&" in text
+        or "\r" in text
+        or "\xa0" in text
+        or "\u200b" in text
+        or "\t" in text
+        or "\f" in text
+        or "\v" in text
+        or "  " in text
+        or ("\n" in text and (" \n" in text or "\n " in text or "\n\n" in text))
+    )
 
 
 def first_text(item: dict, *fields: str) -> str | None:
@@ -139,10 +176,13 @@ def _code_texts(value) -> Iterable[str]:
         value = [value]
     texts = []
     for entry in value:
-        if isinstance(entry, dict):
-            entry = entry.get("code") or entry.get("Code") or entry.get("value") or entry.get("id")
-        if entry is not None:
-            texts.extend(re.split(r"[,;\n]+", str(entry)))
+        code = (
+            entry.get("code") or entry.get("Code") or entry.get("value") or entry.get("id")
+            if isinstance(entry, dict)
+            else entry
+        )
+        if code is not None:
+            texts.extend(re.split(r"[,;\n]+", str(code)))
     return texts
 
 
@@ -174,9 +214,8 @@ def names(value, separators: str = r"[;\n]+") -> list[str]:
         value = re.split(separators, value)
     found = []
     for entry in value if isinstance(value, list) else [value]:
-        if isinstance(entry, dict):
-            entry = entry.get("name") or entry.get("Name") or entry.get("text")
-        text = plain_text(entry) if entry is not None else None
+        name = entry.get("name") or entry.get("Name") or entry.get("text") if isinstance(entry, dict) else entry
+        text = plain_text(name) if name is not None else None
         if text:
             found.append(text)
     return list(dict.fromkeys(found))

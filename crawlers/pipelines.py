@@ -107,8 +107,9 @@ class StorePipeline:
         """The storing work of ``records`` that needs no database; None when a record is
         malformed (storing them one by one then finds it)."""
         try:
-            return prepare_notifications([_input(r) for r in records], source=self.spider.source_name,
-                                         dialect=self.engine.dialect)
+            return prepare_notifications(
+                [_input(r) for r in records], source=self.spider.source_name, dialect=self.engine.dialect
+            )
         except STORE_ERRORS:
             return None
 
@@ -131,8 +132,7 @@ class StorePipeline:
     def _store_one(self, record: NotificationRecord) -> None:
         try:
             with self.session.begin_nested():
-                [outcome] = upsert_notifications(self.session, inputs=[_input(record)],
-                                                 source=self.spider.source_name)
+                [outcome] = upsert_notifications(self.session, inputs=[_input(record)], source=self.spider.source_name)
             self.counts[outcome] += 1
         except STORE_ERRORS as error:
             self.reject(record.location, f"{type(error).__name__}: {error}")
@@ -171,17 +171,29 @@ class StorePipeline:
         errors = list(spider.errors)
         if reason != "finished":
             errors.append(f"crawl ended early: {reason}")
-        result = RunResult(new=self.counts["new"], updated=self.counts["updated"],
-                           unchanged=self.counts["unchanged"], rejected=self.counts["rejected"],
-                           rejects=self.rejects, error="\n".join(errors)[:10000] or None)
+        result = RunResult(
+            new=self.counts["new"],
+            updated=self.counts["updated"],
+            unchanged=self.counts["unchanged"],
+            rejected=self.counts["rejected"],
+            rejects=self.rejects,
+            error="\n".join(errors)[:10000] or None,
+        )
         if result.error is None:
             for hook in spider.on_success:
                 hook(self.session)
         finish_run(self.session, run_id=self.run_id, result=result)
         self.session.commit()
         self.session.close()
-        log.info("%s: %d new, %d updated, %d unchanged, %d rejected%s", spider.source_name, result.new,
-                 result.updated, result.unchanged, result.rejected, f"; failed: {result.error}" if result.error else "")
+        log.info(
+            "%s: %d new, %d updated, %d unchanged, %d rejected%s",
+            spider.source_name,
+            result.new,
+            result.updated,
+            result.unchanged,
+            result.rejected,
+            f"; failed: {result.error}" if result.error else "",
+        )
 
 
 async def _written(futures: list[Future], item):
@@ -190,5 +202,6 @@ async def _written(futures: list[Future], item):
 
 
 def _input(record: NotificationRecord) -> NotificationInput:
-    return NotificationInput(notification=record.notification, external_id=record.external_id,
-                             raw=record.raw, partial=record.partial)
+    return NotificationInput(
+        notification=record.notification, external_id=record.external_id, raw=record.raw, partial=record.partial
+    )

@@ -18,10 +18,21 @@ Reasons are stored in English; ``nlp.reasons.localise(reason, "zh", edition)`` g
 Catalogue editions: ``nlp.catalogue.load_edition("2003")``, ``Catalogue.from_file(path)``.
 Training: ``nlp.training.train(output_dir, seed=0)``. Evaluation: ``nlp.evaluate.evaluate``.
 """
+
 from nlp.catalogue import Catalogue, CatalogueError, load_edition
 from nlp.classifier import Classification, Classifier, SectorScore, get_classifier
 from nlp.item import ItemText
 from nlp.urgency import Urgency, assess
 
-__all__ = ["Catalogue", "CatalogueError", "Classification", "Classifier", "ItemText", "SectorScore",
-           "Urgency", "assess", "get_classifier", "load_edition"]
+__all__ = [
+    "Catalogue",
+    "CatalogueError",
+    "Classification",
+    "Classifier",
+    "ItemText",
+    "SectorScore",
+    "Urgency",
+    "assess",
+    "get_classifier",
+    "load_edition",
+]

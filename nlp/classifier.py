@@ -17,15 +17,16 @@ Evidence per sector and how it is weighed (thresholds below):
 Origin is ``rule`` when codes or phrases decided, ``model`` when the model score alone did.
 Sectors of an edition the model was not trained on get rule evidence only.
 """
+
 from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import numpy
 import spacy
@@ -33,7 +34,7 @@ from spacy.language import Language
 
 from nlp import reasons as why
 from nlp import text as _text  # noqa: F401  (registers the tokenizer used by the model)
-from nlp.catalogue import Catalogue, DEFAULT_EDITION, load_edition
+from nlp.catalogue import DEFAULT_EDITION, Catalogue, load_edition
 from nlp.codes import CodeIndex, CodeMatch, hs_codes_in_text, ics_codes_in_text
 from nlp.hs_chapters import HS_LABEL_PREFIX, rank_chapters
 from nlp.item import ItemText
@@ -82,17 +83,18 @@ class Classifier:
         self._sector_model = nlp.get_pipe("sectors")
         self._hs_model = nlp.get_pipe("hs_chapters")
         self._sector_labels = list(self._sector_model.labels)
-        self._chapters = [label[len(HS_LABEL_PREFIX):] for label in self._hs_model.labels]
+        self._chapters = [label[len(HS_LABEL_PREFIX) :] for label in self._hs_model.labels]
 
     @classmethod
-    def load(cls, edition: str | Path = DEFAULT_EDITION, model_dir: Path = MODEL_DIR) -> "Classifier":
+    def load(cls, edition: str | Path = DEFAULT_EDITION, model_dir: Path = MODEL_DIR) -> Classifier:
         return cls(load_edition(edition), spacy.load(model_dir))
 
     def classify(self, item: ItemText) -> Classification:
         return self.classify_many([item])[0]
 
-    def classify_many(self, items: Iterable[ItemText], batch_size: int = 256,
-                      n_process: int | None = None) -> list[Classification]:
+    def classify_many(
+        self, items: Iterable[ItemText], batch_size: int = 256, n_process: int | None = None
+    ) -> list[Classification]:
         """Classify in batches; large inputs are split over ``n_process`` forked workers
         (default: up to two, for at least ``PARALLEL_FROM`` items)."""
         items = list(items)
@@ -102,20 +104,21 @@ class Classifier:
             return _classify_in_workers(self, items, n_process)
         results = []
         for start in range(0, len(items), batch_size):
-            batch = items[start:start + batch_size]
+            batch = items[start : start + batch_size]
             texts = [item.text[:MAX_CHARS] for item in batch]
             docs = [self.nlp.make_doc(text) for text in texts]
             # The components' scores are read as arrays: writing ~100 floats per doc into
             # doc.cats (what nlp.pipe does) cost more than the models themselves.
             sector_scores = self._sector_model.predict(docs)
             hs_scores = self._hs_model.predict(docs)
-            for i, (item, text, doc) in enumerate(zip(batch, texts, docs)):
-                model = dict(zip(self._sector_labels, sector_scores[i].tolist()))
+            for i, (item, text, doc) in enumerate(zip(batch, texts, docs, strict=False)):
+                model = dict(zip(self._sector_labels, sector_scores[i].tolist(), strict=False))
                 results.append(self._decide(item, text, doc, model, _top_chapters(self._chapters, hs_scores[i])))
         return results
 
-    def _decide(self, item: ItemText, text: str, doc, model: dict[str, float],
-                model_chapters: dict[str, float]) -> Classification:
+    def _decide(
+        self, item: ItemText, text: str, doc, model: dict[str, float], model_chapters: dict[str, float]
+    ) -> Classification:
         hs = list(item.hs_codes) + hs_codes_in_text(text)
         ics = list(item.ics_codes) + ics_codes_in_text(text)
         matches: dict[str, list[CodeMatch]] = {}
@@ -125,8 +128,14 @@ class Classifier:
         lowered = text.lower()
         sps_residue = (item.committee or "").upper() == "SPS", any(w in lowered for w in RESIDUE_WORDS)
         sectors = [
-            _sector_score(code, model.get(code, 0.0), matches.get(code, []), phrases.get(code, []),
-                          bool(phrases.get(OUTSIDE)), *sps_residue)
+            _sector_score(
+                code,
+                model.get(code, 0.0),
+                matches.get(code, []),
+                phrases.get(code, []),
+                bool(phrases.get(OUTSIDE)),
+                *sps_residue,
+            )
             for code in self.catalogue.codes
         ]
         sectors.sort(key=lambda s: (not s.decided, -s.score))
@@ -138,8 +147,9 @@ def _top_chapters(chapters: list[str], scores, top: int = 5) -> dict[str, float]
     return {chapters[i]: float(scores[i]) for i in best}
 
 
-def _sector_score(code: str, model: float, codes: list[CodeMatch], phrases: list[str],
-                  outside: bool, sps: bool, residue: bool) -> SectorScore:
+def _sector_score(
+    code: str, model: float, codes: list[CodeMatch], phrases: list[str], outside: bool, sps: bool, residue: bool
+) -> SectorScore:
     core = [m for m in codes if m.strength == "core"]
     partial = [m for m in codes if m.strength == "partial"]
     reasons = [m.reason() for m in core + partial] + [why.PHRASE(phrase=p) for p in phrases]
@@ -166,7 +176,7 @@ def _classify_in_workers(classifier: Classifier, items: list[ItemText], n_proces
     global _worker_classifier
     _worker_classifier = classifier  # inherited by the forked workers, never pickled
     size = -(-len(items) // n_process)
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
     with multiprocessing.get_context("fork").Pool(n_process) as pool:
         parts = pool.map(_classify_chunk, chunks)
     return [result for part in parts for result in part]

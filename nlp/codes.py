@@ -6,6 +6,7 @@ it is broader (chapter "85" against line 8517) it only points at part of the cha
 as ``partial`` whatever the line says. Per sector the most specific matching line wins, which
 lets an edition carve a partial exception out of a core prefix (ICS 33 core, 33.100 EMC partial).
 """
+
 from __future__ import annotations
 
 import re
@@ -59,7 +60,7 @@ def _split_run(piece: str) -> list[str]:
     for part in parts:
         groups = part.split(".")
         if len(groups) > 2 and all(len(g) == 4 for g in groups[::2]):
-            out += [".".join(groups[i:i + 2]) for i in range(0, len(groups), 2)]
+            out += [".".join(groups[i : i + 2]) for i in range(0, len(groups), 2)]
         else:
             out.append(part)
     return out
@@ -102,8 +103,11 @@ class CodeIndex:
         best: dict[tuple[str, str, str], CodeMatch] = {}
         for system, codes, norm in (("HS", hs_codes, normalise_hs), ("ICS", ics_codes, normalise_ics)):
             for code in filter(None, map(norm, codes)):
-                candidates = [(s, line, line.strength) for end in range(2, len(code) + 1)
-                              for s, line in self._exact.get((system, code[:end]), ())]
+                candidates = [
+                    (s, line, line.strength)
+                    for end in range(2, len(code) + 1)
+                    for s, line in self._exact.get((system, code[:end]), ())
+                ]
                 candidates += [(s, line, "partial") for s, line in self._under.get((system, code), ())]
                 for sector, line, strength in candidates:
                     key = (sector, system, code)

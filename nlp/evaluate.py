@@ -17,10 +17,11 @@
 * with ``text_only``, ``hs_codes`` and ``ics_codes`` are blanked before classifying;
 * ``docs_per_second`` times ``classify_many`` only, not loading.
 """
+
 from __future__ import annotations
 
 import time
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from nlp.item import ItemText
 
@@ -28,6 +29,7 @@ from nlp.item import ItemText
 def evaluate(records: Iterable[dict], text_only: bool = False, classifier=None) -> dict:
     if classifier is None:
         from nlp.classifier import get_classifier
+
         classifier = get_classifier()
     records = list(records)
     items = [ItemText.from_record(r, text_only=text_only) for r in records]
@@ -43,8 +45,9 @@ def report(records: Sequence[dict], results: Sequence, labels: Sequence[str], el
     gold = [set(r.get("sectors") or []) for r in records]
     return {
         "sectors": sector_metrics(gold, predicted, labels),
-        "hs_chapters": chapter_metrics([_gold_chapters(r) for r in records],
-                                       [[c for c, _ in res.hs_chapters] for res in results]),
+        "hs_chapters": chapter_metrics(
+            [_gold_chapters(r) for r in records], [[c for c, _ in res.hs_chapters] for res in results]
+        ),
         "docs_per_second": round(len(results) / elapsed, 1) if elapsed > 0 else float("inf"),
     }
 
@@ -52,15 +55,14 @@ def report(records: Sequence[dict], results: Sequence, labels: Sequence[str], el
 def sector_metrics(gold: Sequence[set[str]], predicted: Sequence[set[str]], labels: Sequence[str]) -> dict:
     per_label, tp_all, fp_all, fn_all = {}, 0, 0, 0
     for label in labels:
-        tp = sum(label in g and label in p for g, p in zip(gold, predicted))
-        fp = sum(label not in g and label in p for g, p in zip(gold, predicted))
-        fn = sum(label in g and label not in p for g, p in zip(gold, predicted))
+        tp = sum(label in g and label in p for g, p in zip(gold, predicted, strict=False))
+        fp = sum(label not in g and label in p for g, p in zip(gold, predicted, strict=False))
+        fn = sum(label in g and label not in p for g, p in zip(gold, predicted, strict=False))
         tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
         precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
-        per_label[label] = {"precision": precision, "recall": recall, "f1": _f1(precision, recall),
-                            "support": tp + fn}
+        per_label[label] = {"precision": precision, "recall": recall, "f1": _f1(precision, recall), "support": tp + fn}
     supported = [m["f1"] for m in per_label.values() if m["support"]]
-    empty = [p for g, p in zip(gold, predicted) if not g]
+    empty = [p for g, p in zip(gold, predicted, strict=False) if not g]
     return {
         "micro_f1": _f1(_ratio(tp_all, tp_all + fp_all), _ratio(tp_all, tp_all + fn_all)),
         "macro_f1": round(sum(supported) / len(supported), 4) if supported else 0.0,
@@ -70,11 +72,14 @@ def sector_metrics(gold: Sequence[set[str]], predicted: Sequence[set[str]], labe
 
 
 def chapter_metrics(gold: Sequence[list[str]], ranked: Sequence[list[str]]) -> dict:
-    scored = [(g, r) for g, r in zip(gold, ranked) if g]
+    scored = [(g, r) for g, r in zip(gold, ranked, strict=False) if g]
     top1 = sum(bool(r) and r[0] in g for g, r in scored)
     recall = sum(min(len(set(g) & set(r[:3])), 3) / min(len(g), 3) for g, r in scored)
-    return {"top1_accuracy": _ratio(top1, len(scored)), "top3_recall": _ratio(recall, len(scored)),
-            "support": len(scored)}
+    return {
+        "top1_accuracy": _ratio(top1, len(scored)),
+        "top3_recall": _ratio(recall, len(scored)),
+        "support": len(scored),
+    }
 
 
 def _gold_chapters(record: dict) -> list[str]:

@@ -4,6 +4,7 @@ The model is a spaCy ``textcat`` (exclusive classes) whose labels are ``HS`` + t
 trained from the HS nomenclature texts (see ``nlp.training``). Quoted codes are trusted first
 (score 1.0, in order of appearance); model chapters follow with their probabilities.
 """
+
 from __future__ import annotations
 
 HS_LABEL_PREFIX = "HS"

@@ -1,9 +1,11 @@
 """The input the classifier reads: an item's text fields, codes and notification metadata."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass
@@ -28,7 +30,7 @@ class ItemText:
         return "\n".join(t for t in (self.products_text, self.title, self.description) if t)
 
     @classmethod
-    def from_record(cls, record: Mapping[str, Any], text_only: bool = False) -> "ItemText":
+    def from_record(cls, record: Mapping[str, Any], text_only: bool = False) -> ItemText:
         """Build from a record in the dev-set / import JSONL schema; ``text_only`` drops the codes."""
         return cls(
             title=record.get("title"),

@@ -5,6 +5,7 @@ case-, accent- and plural-insensitive, and Chinese phrases match character seque
 Phrases of products outside the catalogue are matched under the label ``OUTSIDE``; sector phrases
 inside an ``ignore`` span (agency and law names, exclusions such as "excl. medicaments") do not count.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -23,7 +24,9 @@ class PhraseEvidence:
     def __init__(self, catalogue: Catalogue, nlp: Language):
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         groups = {s.code: s.phrases for s in catalogue.sectors} | {
-            OUTSIDE: catalogue.outside_phrases, IGNORE: catalogue.ignore_phrases}
+            OUTSIDE: catalogue.outside_phrases,
+            IGNORE: catalogue.ignore_phrases,
+        }
         for label, by_language in groups.items():
             patterns = [nlp.make_doc(p) for phrases in by_language.values() for p in phrases]
             self.matcher.add(label, [p for p in patterns if len(p) and p[0].text])

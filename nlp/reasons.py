@@ -9,6 +9,7 @@ template (human notes, older wordings) comes back unchanged.
 Templates take ``str.format`` fields without format specs; the code that makes a reason formats
 numbers itself. ``FIELDS`` says what each field's value looks like in the English text.
 """
+
 from __future__ import annotations
 
 import re

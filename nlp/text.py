@@ -7,6 +7,7 @@ character n-grams are what the bag-of-words models and the phrase matcher need).
 dropped. The same function tokenises phrases, so "Dispositivos médicos" matches
 "dispositivo medico".
 """
+
 from __future__ import annotations
 
 import re

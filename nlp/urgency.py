@@ -17,11 +17,12 @@ Rules, applied in order:
 4. **Sectors**: without any decided catalogue sector the level is capped at low (the item is
    outside the high-tech catalogue and alerts for it are noise).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from nlp import reasons as why
 from nlp.item import ItemText
@@ -31,9 +32,32 @@ MEDIUM_DAYS = 45
 LEVELS = ("low", "medium", "high")
 CHINA_NAMES = ("china", "中国", "chine", "people's republic of china", "chn", "c156")
 
-_WITHDRAWAL = ("withdraw", "revoked", "revocation", "repeal of the notified", "撤回", "撤销", "废止", "retirad", "retiré")
-_ADOPTED = ("adopted", "final rule", "entered into force", "entry into force", "published in", "已通过", "已生效",
-            "最终法规", "生效日期", "adoptad", "entró en vigor", "entrée en vigueur", "adopté")
+_WITHDRAWAL = (
+    "withdraw",
+    "revoked",
+    "revocation",
+    "repeal of the notified",
+    "撤回",
+    "撤销",
+    "废止",
+    "retirad",
+    "retiré",
+)
+_ADOPTED = (
+    "adopted",
+    "final rule",
+    "entered into force",
+    "entry into force",
+    "published in",
+    "已通过",
+    "已生效",
+    "最终法规",
+    "生效日期",
+    "adoptad",
+    "entró en vigor",
+    "entrée en vigueur",
+    "adopté",
+)
 _COMMENT_PERIOD = ("comment period", "period for comments", "评议期", "意见期", "plazo para", "délai pour")
 _EXTENDED = ("extend", "reopen", "re-open", "延长", "重新开始", "amplia", "prorrog", "prolong")
 
@@ -83,12 +107,12 @@ def _base_level(kind: str, deadline: date | None, today: date, emergency: bool) 
         return 1, [why.ADOPTED()]
     reasons = [why.COMMENT_PERIOD_CHANGED() if kind == "comment_period" else why.DRAFT()]
     if emergency:
-        return 2, reasons + [why.EMERGENCY()]
+        return 2, [*reasons, why.EMERGENCY()]
     if deadline is None:
-        return 1, reasons + [why.NO_DEADLINE()]
+        return 1, [*reasons, why.NO_DEADLINE()]
     days = (deadline - today).days
     if days < 0:
-        return 1, reasons + [why.DEADLINE_PASSED(days=-days)]
+        return 1, [*reasons, why.DEADLINE_PASSED(days=-days)]
     reasons.append(why.DAYS_LEFT(days=days, deadline=deadline.isoformat()))
     return (2 if days <= HIGH_DAYS else 1 if days <= MEDIUM_DAYS else 0), reasons
 

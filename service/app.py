@@ -38,8 +38,9 @@ def create_app(settings: Settings | None = None, *, scheduler: bool | None = Non
                 app.state.scheduler.shutdown(wait=False)
             lock.release()
 
-    app = FastAPI(title="tbtwatch", version="0.1.0", lifespan=lifespan,
-                  docs_url="/api/docs", openapi_url="/api/v1/openapi.json")
+    app = FastAPI(
+        title="tbtwatch", version="0.1.0", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/v1/openapi.json"
+    )
     app.state.settings = settings
     app.state.scheduler = None
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")

@@ -138,8 +138,13 @@ def user_from_session_cookie(request, session: Session) -> User | None:
 def set_session_cookie(response, user_id: int, settings: Settings | None = None) -> None:
     settings = settings or get_settings()
     response.set_cookie(
-        SESSION_COOKIE, session_cookie_value(user_id, settings), max_age=SESSION_MAX_AGE,
-        httponly=True, samesite="lax", secure=settings.base_url.startswith("https://"), path="/",
+        SESSION_COOKIE,
+        session_cookie_value(user_id, settings),
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=settings.base_url.startswith("https://"),
+        path="/",
     )
 
 

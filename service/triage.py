@@ -26,7 +26,9 @@ Status = Literal[TRIAGE_STATUSES]  # type: ignore[valid-type]
 class TriageChange(BaseModel):
     model_config = {"extra": "forbid"}
     status: Status | None = None
-    assignee_id: int | None = Field(None, ge=1, le=ID_MAX, description="A staff member; null to unassign (with set_assignee).")
+    assignee_id: int | None = Field(
+        None, ge=1, le=ID_MAX, description="A staff member; null to unassign (with set_assignee)."
+    )
     set_assignee: bool = Field(False, description="Apply assignee_id (also when null).")
     comment_text: str | None = Field(None, max_length=100_000)
     comment_sent_on: date | None = None
@@ -42,12 +44,27 @@ def apply_change(session: Session, user: User, item_kind: str, item_id: int, cha
     """Make one change by the workflow's rules, with its audit entry; the caller commits.
     :class:`TriageRefused`, with nothing changed, when the rules or the assignee forbid it."""
     previous = triage_status(session, item_kind=item_kind, item_id=item_id)
-    update_triage(session, item_kind=item_kind, item_id=item_id, user_id=user.id, status=change.status,
-                  assignee_id=change.assignee_id, set_assignee=change.set_assignee,
-                  comment_text=change.comment_text, comment_sent_on=change.comment_sent_on, note=change.note,
-                  may_assign=partial(_may_triage, session))
-    audit(session, user=user, action="triage.update", target_kind=item_kind, target_id=item_id,
-          details={**change.model_dump(exclude_unset=True, mode="json"), "from": previous})
+    update_triage(
+        session,
+        item_kind=item_kind,
+        item_id=item_id,
+        user_id=user.id,
+        status=change.status,
+        assignee_id=change.assignee_id,
+        set_assignee=change.set_assignee,
+        comment_text=change.comment_text,
+        comment_sent_on=change.comment_sent_on,
+        note=change.note,
+        may_assign=partial(_may_triage, session),
+    )
+    audit(
+        session,
+        user=user,
+        action="triage.update",
+        target_kind=item_kind,
+        target_id=item_id,
+        details={**change.model_dump(exclude_unset=True, mode="json"), "from": previous},
+    )
 
 
 def http_error(refused: TriageRefused) -> HTTPException:

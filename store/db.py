@@ -1,8 +1,8 @@
 """Engines and sessions. No engine exists until :func:`make_engine` is called."""
 
 from collections.abc import Iterator
-from functools import lru_cache
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event

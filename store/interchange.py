@@ -15,17 +15,49 @@ from store.models import Notification, NotificationCreate
 from store.symbols import SymbolError, parse_symbol
 
 RECORD_FIELDS = (
-    "id", "symbol", "all_symbols", "committee", "member", "notification_type",
-    "distribution_date", "comment_deadline", "title", "description", "products_text",
-    "hs_codes", "ics_codes", "objectives", "language", "source_url", "sectors",
+    "id",
+    "symbol",
+    "all_symbols",
+    "committee",
+    "member",
+    "notification_type",
+    "distribution_date",
+    "comment_deadline",
+    "title",
+    "description",
+    "products_text",
+    "hs_codes",
+    "ics_codes",
+    "objectives",
+    "language",
+    "source_url",
+    "sectors",
 )
 EXTRA_FIELDS = (
-    "member_code", "base_symbol", "symbol_kind", "keywords", "countries_affected",
-    "all_trading_partners", "proposed_adoption_date", "entry_into_force_date", "links",
-    "source", "hs_chapters", "urgency", "tags",
+    "member_code",
+    "base_symbol",
+    "symbol_kind",
+    "keywords",
+    "countries_affected",
+    "all_trading_partners",
+    "proposed_adoption_date",
+    "entry_into_force_date",
+    "links",
+    "source",
+    "hs_chapters",
+    "urgency",
+    "tags",
 )
-LIST_FIELDS = ("all_symbols", "hs_codes", "ics_codes", "objectives", "sectors", "keywords",
-               "countries_affected", "links")
+LIST_FIELDS = (
+    "all_symbols",
+    "hs_codes",
+    "ics_codes",
+    "objectives",
+    "sectors",
+    "keywords",
+    "countries_affected",
+    "links",
+)
 HS_CODE = re.compile(r"^\d{2,10}$")
 ICS_CODE = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
 

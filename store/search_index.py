@@ -41,8 +41,7 @@ the same migration and rebuild the index (``INSERT INTO x_fts(x_fts) VALUES('reb
 
 # item table -> its indexed text columns with their weight class (A counts most, then B, C).
 INDEXED_COLUMNS: dict[str, dict[str, str]] = {
-    "notification": {"symbol": "A", "title": "A", "products_text": "B", "keywords": "B",
-                     "description": "C"},
+    "notification": {"symbol": "A", "title": "A", "products_text": "B", "keywords": "B", "description": "C"},
     "standards_change": {"reference": "A", "title": "A", "body": "B", "summary": "C"},
     "intelligence_report": {"title": "A", "products_text": "B", "text": "C"},
 }
@@ -62,8 +61,7 @@ _NEWEST_SUFFIX = "_search_newest"
 
 def newest_first_index(table: str) -> str:
     """``CREATE INDEX`` of the newest-first index of ``table`` (PostgreSQL)."""
-    return (f"CREATE INDEX ix_{table}{_NEWEST_SUFFIX} ON {table} "
-            f"({NEWEST_FIRST[table]} DESC NULLS LAST, id DESC)")
+    return f"CREATE INDEX ix_{table}{_NEWEST_SUFFIX} ON {table} ({NEWEST_FIRST[table]} DESC NULLS LAST, id DESC)"
 
 
 def fts_table(table: str) -> str:
@@ -80,9 +78,7 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
         return False
     if type_ == "column" and name in (SEARCH_VECTOR, SEARCH_KEYS):
         return False
-    if type_ == "index" and name and name.endswith(("_" + SEARCH_VECTOR, "_" + SEARCH_KEYS, _NEWEST_SUFFIX)):
-        return False
-    return True
+    return not (type_ == "index" and name and name.endswith(("_" + SEARCH_VECTOR, "_" + SEARCH_KEYS, _NEWEST_SUFFIX)))
 
 
 def sqlite_triggers(table: str) -> list[str]:
@@ -116,8 +112,9 @@ def postgresql_keys_expression(table: str) -> str:
     return "tbtwatch_search_keys(" + ", ".join(c or "NULL" for c in KEYED_COLUMNS[table]) + ")"
 
 
-def filter_keys(*, member: str | None = None, committee: str | None = None, hs: str | None = None,
-                ics: str | None = None) -> list[str]:
+def filter_keys(
+    *, member: str | None = None, committee: str | None = None, hs: str | None = None, ics: str | None = None
+) -> list[str]:
     """The ``search_keys`` an item must all have to pass these filters (already normalised:
     member upper case, HS digits only)."""
     keys = [f"m:{member}"] if member else []

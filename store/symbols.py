@@ -110,10 +110,7 @@ class Symbol:
         same rule with their dots dropped, ``G/TBT/Notif.96.285`` → ``G/TBT/Notif96285.pdf``
         (UNVERIFIED: no legacy link was seen; the server is case-insensitive).
         """
-        if self.legacy:
-            head = f"Notif{self.year % 100:02d}{self.number}"
-        else:
-            head = f"N{self.member}{self.number}"
+        head = f"Notif{self.year % 100:02d}{self.number}" if self.legacy else f"N{self.member}{self.number}"
         tail = "".join(f"{name[0]}{n}" for name, n in self.suffixes)
         return f"G/{self.committee}/{head}{tail}.pdf"
 
@@ -139,13 +136,13 @@ def _parsed(text: str) -> Symbol:
     head = _HEAD.match(cleaned)
     if not head or head["committee"] not in ("TBT", "SPS"):
         raise SymbolError(f"{text!r} is not a notification symbol: it must start with G/TBT/ or G/SPS/")
-    committee, rest = head["committee"], cleaned[head.end():]
+    committee, rest = head["committee"], cleaned[head.end() :]
     if modern := _MODERN.match(rest):
-        symbol_args = dict(member=modern["member"], number=int(modern["number"]))
+        symbol_args = {"member": modern["member"], "number": int(modern["number"])}
         position = modern.end()
     elif committee == "TBT" and (legacy := _LEGACY.match(rest)):
         year = int(legacy["year"])
-        symbol_args = dict(member=None, number=int(legacy["number"]), year=year + (1900 if year >= 50 else 2000))
+        symbol_args = {"member": None, "number": int(legacy["number"]), "year": year + (1900 if year >= 50 else 2000)}
         position = legacy.end()
     else:
         raise SymbolError(_explain_head(text, committee, rest))

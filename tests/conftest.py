@@ -65,9 +65,7 @@ def empty_database(engine: Engine) -> None:
             return
         for table in tables:
             connection.execute(table.delete())
-        if connection.execute(
-            text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")
-        ).first():
+        if connection.execute(text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first():
             connection.execute(text("DELETE FROM sqlite_sequence"))
 
 

@@ -21,8 +21,7 @@ class EurlexOjSpider(FeedSpider):
     async def start(self):
         separator = "&" if "?" in self.base_url else "?"
         for series, rss_id in SERIES_FEEDS.items():
-            yield self.request(f"{self.base_url}{separator}rssId={rss_id}", self.parse_feed,
-                               meta={"series": series})
+            yield self.request(f"{self.base_url}{separator}rssId={rss_id}", self.parse_feed, meta={"series": series})
 
     def change_defaults(self) -> dict:
         return {"body": "EU Official Journal", "member_code": "EU"}

@@ -22,9 +22,11 @@ class RegisteredFeedSpider(FeedSpider):
 
     def change_defaults(self) -> dict:
         options = self.source.options or {}
-        return {"body": self.source.body or self.source.name,
-                "ics_codes": options.get("ics_codes") or [],
-                "member_code": options.get("member_code")}
+        return {
+            "body": self.source.body or self.source.name,
+            "ics_codes": options.get("ics_codes") or [],
+            "member_code": options.get("member_code"),
+        }
 
     def extra_raw(self) -> dict:
         return {"sector_hints": (self.source.options or {}).get("sectors") or []}

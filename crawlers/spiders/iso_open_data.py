@@ -37,15 +37,18 @@ def snapshot_entry(row: dict) -> list:
     return [int(stage) if stage is not None else None, row.get("reference"), _ids(row.get("replacedBy"))]
 
 
-def changes_between(previous: dict[str, list], row: dict, current: dict[str, list] | None = None) -> list[tuple[str, str]]:
+def changes_between(
+    previous: dict[str, list], row: dict, current: dict[str, list] | None = None
+) -> list[tuple[str, str]]:
     """The changes a deliverable went through since the previous snapshot, as (kind, note):
     published (``new``, or ``revised`` when it replaces others), withdrawn, a DIS opened for
     enquiry (``draft``), or newly to be replaced by another (``revised``). Related deliverables
     are named by their reference in the current snapshot, else the previous one, else their id."""
 
     def references(ids: list[int]) -> str:
-        return ", ".join(((current or {}).get(str(i)) or previous.get(str(i)) or [None, str(i)])[1] or str(i)
-                         for i in ids)
+        return ", ".join(
+            ((current or {}).get(str(i)) or previous.get(str(i)) or [None, str(i)])[1] or str(i) for i in ids
+        )
 
     key = str(row["id"])
     stage, _reference, replaced_by = snapshot_entry(row)
@@ -118,12 +121,18 @@ class IsoOpenDataSpider(BaseSpider):
         if self.previous is not None:  # a second pass, so related deliverables are named by reference
             today = date.today()
             for number in readable:
-                yield from self.build(self.change_records, json.loads(lines[number - 1]),
-                                      f"{response.url} line {number}", today=today, current=snapshot)
+                yield from self.build(
+                    self.change_records,
+                    json.loads(lines[number - 1]),
+                    f"{response.url} line {number}",
+                    today=today,
+                    current=snapshot,
+                )
         self.on_success.append(lambda _session: self.save_snapshot(snapshot))
         if self.previous is None:
-            self.logger.info("first snapshot of %d deliverables taken; changes are recorded from the next run",
-                             len(snapshot))
+            self.logger.info(
+                "first snapshot of %d deliverables taken; changes are recorded from the next run", len(snapshot)
+            )
 
     def change_records(self, row: dict, location: str, today: date, current: dict[str, list]) -> list[ChangeRecord]:
         scope = plain_text((row.get("scope") or {}).get("en"))
@@ -131,11 +140,19 @@ class IsoOpenDataSpider(BaseSpider):
         for kind, note in changes_between(self.previous, row, current):
             published = parse_date(row.get("publicationDate")) if kind in ("new", "revised") else None
             change = StandardsChangeBase(
-                source=self.source_name, external_id=str(row["id"]), kind=kind, body="ISO",
-                reference=str(row.get("reference") or row["id"])[:300], title=row.get("reference"),
-                summary="\n".join(filter(None, [note, scope])), committee=row.get("ownerCommittee"),
-                stage=stage_text(snapshot_entry(row)[0]), ics_codes=ics_codes(row.get("icsCode")),
-                published_date=published or today, url=ISO_URL.format(row["id"]), language="en",
+                source=self.source_name,
+                external_id=str(row["id"]),
+                kind=kind,
+                body="ISO",
+                reference=str(row.get("reference") or row["id"])[:300],
+                title=row.get("reference"),
+                summary="\n".join(filter(None, [note, scope])),
+                committee=row.get("ownerCommittee"),
+                stage=stage_text(snapshot_entry(row)[0]),
+                ics_codes=ics_codes(row.get("icsCode")),
+                published_date=published or today,
+                url=ISO_URL.format(row["id"]),
+                language="en",
             )
             records.append(ChangeRecord(change=change, raw=row, location=location))
         return records

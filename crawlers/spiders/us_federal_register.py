@@ -13,8 +13,19 @@ from store.db import default_engine, session_scope
 from store.models.items import StandardsChangeBase
 from store.queries.sources import latest_published_date
 
-FIELDS = ("document_number", "title", "type", "abstract", "publication_date", "agencies", "html_url",
-          "pdf_url", "comments_close_on", "effective_on", "docket_ids")
+FIELDS = (
+    "document_number",
+    "title",
+    "type",
+    "abstract",
+    "publication_date",
+    "agencies",
+    "html_url",
+    "pdf_url",
+    "comments_close_on",
+    "effective_on",
+    "docket_ids",
+)
 KINDS = {"Proposed Rule": "draft", "Rule": "new"}
 
 
@@ -32,9 +43,13 @@ class FederalRegisterSpider(BaseSpider):
 
     async def start(self):
         since = self.since or self.resume_date()
-        params = [("per_page", self.per_page), ("order", "oldest"),
-                  ("conditions[type][]", "PRORULE"), ("conditions[type][]", "RULE"),
-                  ("conditions[publication_date][gte]", since.isoformat())]
+        params = [
+            ("per_page", self.per_page),
+            ("order", "oldest"),
+            ("conditions[type][]", "PRORULE"),
+            ("conditions[type][]", "RULE"),
+            ("conditions[publication_date][gte]", since.isoformat()),
+        ]
         if self.until:
             params.append(("conditions[publication_date][lte]", self.until.isoformat()))
         params += [("fields[]", field) for field in FIELDS]
@@ -64,14 +79,19 @@ class FederalRegisterSpider(BaseSpider):
         if not agencies:
             agencies = [plain_text(a.get("raw_name")) for a in document.get("agencies") or [] if a.get("raw_name")]
         change = StandardsChangeBase(
-            source=self.source_name, external_id=document["document_number"],
+            source=self.source_name,
+            external_id=document["document_number"],
             kind=KINDS.get(document.get("type"), "new"),
             body=(agencies[0] if agencies else "US Federal Register")[:120],
-            reference=document["document_number"], title=plain_text(document.get("title")),
-            summary=plain_text(document.get("abstract")), member_code="USA", agencies=agencies,
+            reference=document["document_number"],
+            title=plain_text(document.get("title")),
+            summary=plain_text(document.get("abstract")),
+            member_code="USA",
+            agencies=agencies,
             published_date=parse_date(document.get("publication_date")),
             comment_deadline=parse_date(document.get("comments_close_on")),
             effective_date=parse_date(document.get("effective_on")),
-            url=document.get("html_url"), language="en",
+            url=document.get("html_url"),
+            language="en",
         )
         return [ChangeRecord(change=change, raw=document, location=location)]

@@ -53,8 +53,13 @@ class EpingApiSpider(BaseSpider):
             params["distributionDateTo"] = self.until.isoformat()
         params |= {"page": page, "pageSize": self.page_size}
         headers = {"Ocp-Apim-Subscription-Key": self.app_settings.eping_api_key, "Accept": "application/json"}
-        return self.request(f"{self.base_url}/notifications/search?{urlencode(params)}", self.parse,
-                            headers=headers, cb_kwargs={"page": page, "attempt": attempt}, dont_filter=attempt > 0)
+        return self.request(
+            f"{self.base_url}/notifications/search?{urlencode(params)}",
+            self.parse,
+            headers=headers,
+            cb_kwargs={"page": page, "attempt": attempt},
+            dont_filter=attempt > 0,
+        )
 
     def parse(self, response: Response, page: int = 1, attempt: int = 0):
         try:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from functools import partial
 from io import BytesIO
+from typing import ClassVar
 
 import openpyxl
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -19,20 +20,36 @@ from crawlers.items import Batch
 
 # Workbook headers (lower case, spaces collapsed; several ePing exports seen) → the API's names.
 HEADERS = {
-    "document symbol": "documentSymbol", "symbol": "documentSymbol",
-    "notifying member": "notifyingMember", "notifying member(s)": "notifyingMember", "member": "notifyingMember",
-    "notification type": "notificationType", "type": "notificationType",
-    "distribution date": "distributionDate", "date of distribution": "distributionDate",
-    "final date for comments": "commentDeadlineDate", "comment deadline": "commentDeadlineDate",
+    "document symbol": "documentSymbol",
+    "symbol": "documentSymbol",
+    "notifying member": "notifyingMember",
+    "notifying member(s)": "notifyingMember",
+    "member": "notifyingMember",
+    "notification type": "notificationType",
+    "type": "notificationType",
+    "distribution date": "distributionDate",
+    "date of distribution": "distributionDate",
+    "final date for comments": "commentDeadlineDate",
+    "comment deadline": "commentDeadlineDate",
     "title": "title",
-    "description": "description", "description of content": "description",
-    "products covered": "productsFreeText", "products (free text)": "productsFreeText", "products": "productsFreeText",
-    "hs code(s)": "hsCodes", "hs codes": "hsCodes", "ics code(s)": "icsCodes", "ics codes": "icsCodes",
-    "objectives": "objectives", "keywords": "keywords", "keywords (sps only)": "keywords",
+    "description": "description",
+    "description of content": "description",
+    "products covered": "productsFreeText",
+    "products (free text)": "productsFreeText",
+    "products": "productsFreeText",
+    "hs code(s)": "hsCodes",
+    "hs codes": "hsCodes",
+    "ics code(s)": "icsCodes",
+    "ics codes": "icsCodes",
+    "objectives": "objectives",
+    "keywords": "keywords",
+    "keywords (sps only)": "keywords",
     "regions or countries affected": "countriesAffected",
     "regions or countries affected (sps only)": "countriesAffected",
-    "notified document": "notifiedDocumentLink", "link(s) to full text": "notifiedDocumentLink",
-    "link to notification": "linkToNotification", "link to notification (en/es/fr)": "linkToNotification",
+    "notified document": "notifiedDocumentLink",
+    "link(s) to full text": "notifiedDocumentLink",
+    "link to notification": "linkToNotification",
+    "link to notification (en/es/fr)": "linkToNotification",
     "proposed date of adoption": "proposedAdoptionDate",
     "proposed date of entry into force": "proposedEntryIntoForceDate",
 }
@@ -89,7 +106,7 @@ class EpingBulkSpider(BaseSpider):
     # Two batches in the pipeline at a time: the next rows are read while the database stores
     # the last batch (crawlers.pipelines), and no more, as Scrapy would otherwise read ahead up
     # to 100 batches (100,000 records) of the workbook into memory.
-    custom_settings = {"CONCURRENT_ITEMS": 2}
+    custom_settings: ClassVar[dict] = {"CONCURRENT_ITEMS": 2}
 
     async def start(self):
         yield self.conditional_request(self.base_url, self.parse)
@@ -123,14 +140,19 @@ class EpingBulkSpider(BaseSpider):
         unmapped = [(i, header) for i, header in enumerate(headers) if header and i not in columns]
         batch = []
         with progress_bar(sheet.max_row, "ePing bulk workbook") as advance:
-            for number, values in enumerate(rows, start=number + 1):
+            for number, values in enumerate(rows, start=number + 1):  # noqa: B020 (continues the header's count)
                 advance()
                 if not any(value not in (None, "") for value in values):
                     continue
                 item = {name: values[i] for i, name in columns.items() if i < len(values)}
-                raw = {header: _jsonable(values[i]) for i, header in unmapped
-                       if i < len(values) and values[i] not in (None, "")}
-                batch.extend(self.build(partial(notification_records, partial=True, raw=raw), item, f"{url} row {number}"))
+                raw = {
+                    header: _jsonable(values[i])
+                    for i, header in unmapped
+                    if i < len(values) and values[i] not in (None, "")
+                }
+                batch.extend(
+                    self.build(partial(notification_records, partial=True, raw=raw), item, f"{url} row {number}")
+                )
                 if len(batch) >= BATCH_ROWS:
                     yield Batch(items=batch)
                     batch = []

@@ -10,8 +10,13 @@ from crawlers.base import BaseSpider
 from crawlers.eping import notification_records
 
 # The feed's field names, renamed to the API's.
-FIELDS = {"notifyingMember": "notifyingMember", "distributionDate": "distributionDate",
-          "documentSymbol": "documentSymbol", "title": "title", "products": "productsFreeText"}
+FIELDS = {
+    "notifyingMember": "notifyingMember",
+    "distributionDate": "distributionDate",
+    "documentSymbol": "documentSymbol",
+    "title": "title",
+    "products": "productsFreeText",
+}
 
 
 class EpingLatestSpider(BaseSpider):

@@ -4,13 +4,15 @@ An edition is read from one YAML file (see ``editions/2003.yaml`` for the format
 found is reported at once in a :class:`CatalogueError` so an administrator can fix a new edition
 file in one pass before ``tbtwatch catalogue load FILE`` installs it.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -70,7 +72,7 @@ class Catalogue:
         raise KeyError(code)
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "Catalogue":
+    def from_file(cls, path: str | Path) -> Catalogue:
         """Read and validate an edition file; raise :class:`CatalogueError` listing all problems."""
         path = Path(path)
         try:
@@ -80,7 +82,7 @@ class Catalogue:
         return cls.from_dict(data, source=str(path))
 
     @classmethod
-    def from_dict(cls, data: Any, source: str = "<dict>") -> "Catalogue":
+    def from_dict(cls, data: Any, source: str = "<dict>") -> Catalogue:
         problems: list[str] = []
         if not isinstance(data, dict):
             raise CatalogueError(source, ["top level must be a mapping"])
@@ -101,8 +103,9 @@ class Catalogue:
         ignore = _phrases((data.get("ignore") or {}).get("phrases", {}), "ignore", problems)
         if problems:
             raise CatalogueError(source, problems)
-        return cls(edition, str(data.get("title_zh", "")), str(data.get("title_en", "")),
-                   tuple(sectors), outside, ignore)
+        return cls(
+            edition, str(data.get("title_zh", "")), str(data.get("title_en", "")), tuple(sectors), outside, ignore
+        )
 
 
 def _sector(index: int, raw: Any, problems: list[str]) -> Sector:
@@ -113,18 +116,27 @@ def _sector(index: int, raw: Any, problems: list[str]) -> Sector:
     where = f"sector {code or '#' + str(index)}"
     if not _SECTOR_CODE.match(code):
         problems.append(f"{where}: code must be 2-6 capital letters")
-    for field in ("name_zh", "name_en", "scope"):
-        if not raw.get(field):
-            problems.append(f"{where}: '{field}' is missing")
+    for name in ("name_zh", "name_en", "scope"):
+        if not raw.get(name):
+            problems.append(f"{where}: '{name}' is missing")
     hs = _lines(raw.get("hs", []), _HS_CODE, f"{where} hs", problems)
     ics = _lines(raw.get("ics", []), _ICS_CODE, f"{where} ics", problems)
     phrases = _phrases(raw.get("phrases", {}), where, problems)
     if not (hs or ics or any(phrases.values())):
         problems.append(f"{where}: has no codes and no phrases, it could never be tagged")
-    subfields = tuple((str(s.get("zh", "")), str(s.get("en", "")))
-                      for s in raw.get("subfields", []) if isinstance(s, dict))
-    return Sector(code, str(raw.get("name_zh", "")), str(raw.get("name_en", "")),
-                  str(raw.get("scope", "")), subfields, hs, ics, phrases)
+    subfields = tuple(
+        (str(s.get("zh", "")), str(s.get("en", ""))) for s in raw.get("subfields", []) if isinstance(s, dict)
+    )
+    return Sector(
+        code,
+        str(raw.get("name_zh", "")),
+        str(raw.get("name_en", "")),
+        str(raw.get("scope", "")),
+        subfields,
+        hs,
+        ics,
+        phrases,
+    )
 
 
 def _lines(raw: Any, pattern: re.Pattern, where: str, problems: list[str]) -> tuple[CodeLine, ...]:
@@ -132,8 +144,8 @@ def _lines(raw: Any, pattern: re.Pattern, where: str, problems: list[str]) -> tu
         problems.append(f"{where}: must be a list")
         return ()
     lines = []
-    for row in raw:
-        row = row if isinstance(row, dict) else {"code": row}
+    for entry in raw:
+        row = entry if isinstance(entry, dict) else {"code": entry}
         code, strength = str(row.get("code", "")), row.get("strength", "core")
         if not pattern.match(code):
             problems.append(f"{where}: malformed code {code!r}")

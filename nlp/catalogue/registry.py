@@ -1,7 +1,8 @@
 """Edition registry: editions shipped in ``editions/`` plus any registered at run time."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from nlp.catalogue.model import Catalogue
@@ -30,7 +31,7 @@ def load_edition(edition: str | Path = DEFAULT_EDITION) -> Catalogue:
     return _shipped(str(edition))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _shipped(edition: str) -> Catalogue:
     path = EDITIONS_DIR / f"{edition}.yaml"
     if not path.exists():

@@ -9,12 +9,13 @@ out), then merged into one pipeline whose components are ``sectors`` (textcat_mu
 same seed gives the same model. How well the recipe generalises is measured by
 ``nlp.training.crossval`` (see ``nlp/MODEL.md``).
 """
+
 from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from spacy.language import Language
 from spacy.training import Example as SpacyExample
@@ -34,8 +35,12 @@ def real_records() -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def train(output_dir: str | Path = DEFAULT_OUTPUT, seed: int = 0, edition: str = DEFAULT_EDITION,
-          records: Iterable[dict] | None = None) -> Path:
+def train(
+    output_dir: str | Path = DEFAULT_OUTPUT,
+    seed: int = 0,
+    edition: str = DEFAULT_EDITION,
+    records: Iterable[dict] | None = None,
+) -> Path:
     """Train and save the pipeline; ``records`` (dev-set schema) default to the bundled real ones."""
     nlp = train_pipeline(seed=seed, edition=edition, records=real_records() if records is None else records)
     output_dir = Path(output_dir)
@@ -50,8 +55,15 @@ def train_pipeline(seed: int = 0, edition: str = DEFAULT_EDITION, records: Itera
     sectors = _fit("sectors.cfg", sector_examples(catalogue, random.Random(seed)) + real_sectors * 3, seed)
     hs = _fit("hs_chapters.cfg", hs_chapter_examples(catalogue, random.Random(seed)) + real_hs * 3, seed)
     sectors.add_pipe("hs_chapters", source=hs)
-    sectors.meta.update({"name": "tbtwatch_catalogue", "version": "1.0.0", "edition": catalogue.edition,
-                         "seed": seed, "description": "Sector and HS chapter classifier of tbtwatch"})
+    sectors.meta.update(
+        {
+            "name": "tbtwatch_catalogue",
+            "version": "1.0.0",
+            "edition": catalogue.edition,
+            "seed": seed,
+            "description": "Sector and HS chapter classifier of tbtwatch",
+        }
+    )
     return sectors
 
 

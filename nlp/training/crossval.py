@@ -5,11 +5,12 @@ of ``nlp.training.train`` with ``records``), and the fold's records are classifi
 codes. Predictions of all folds are pooled and scored with ``nlp.evaluate.report``. Records of one
 notification family (same description) stay in one fold, so an addendum cannot leak its original.
 """
+
 from __future__ import annotations
 
 import random
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from nlp.catalogue import DEFAULT_EDITION, load_edition
 from nlp.classifier import Classifier
@@ -18,24 +19,26 @@ from nlp.item import ItemText
 from nlp.training import train_pipeline
 
 
-def cross_validate(records: Sequence[dict], folds: int = 5, seed: int = 0,
-                   edition: str = DEFAULT_EDITION, with_records: bool = True) -> dict:
+def cross_validate(
+    records: Sequence[dict], folds: int = 5, seed: int = 0, edition: str = DEFAULT_EDITION, with_records: bool = True
+) -> dict:
     """``{"codes": evaluation, "text_only": evaluation}``; ``with_records=False`` trains every fold
     on generated data only (then folds differ only in what they are scored on)."""
     catalogue = load_edition(edition)
     assignment = _folds(records, folds, seed)
     pooled = {"codes": ([], [], 0.0), "text_only": ([], [], 0.0)}
     for fold in range(folds):
-        train = [r for r, f in zip(records, assignment) if f != fold] if with_records else []
-        test = [r for r, f in zip(records, assignment) if f == fold]
+        train = [r for r, f in zip(records, assignment, strict=False) if f != fold] if with_records else []
+        test = [r for r, f in zip(records, assignment, strict=False) if f == fold]
         classifier = Classifier(catalogue, train_pipeline(seed=seed, edition=edition, records=train))
         for mode, text_only in (("codes", False), ("text_only", True)):
             start = time.perf_counter()
             results = classifier.classify_many([ItemText.from_record(r, text_only=text_only) for r in test])
             gold, predicted, elapsed = pooled[mode]
             pooled[mode] = (gold + test, predicted + results, elapsed + time.perf_counter() - start)
-    return {mode: report(gold, predicted, catalogue.codes, elapsed)
-            for mode, (gold, predicted, elapsed) in pooled.items()}
+    return {
+        mode: report(gold, predicted, catalogue.codes, elapsed) for mode, (gold, predicted, elapsed) in pooled.items()
+    }
 
 
 def _folds(records: Sequence[dict], folds: int, seed: int) -> list[int]:

@@ -23,13 +23,14 @@ Chinese product names under the chapter of their HS line.
 Real records in the dev-set schema can be added (``records_to_examples``) for cross-validation
 folds; the shipped model is trained without them unless asked.
 """
+
 from __future__ import annotations
 
 import csv
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -42,16 +43,41 @@ COMPOSITES = 6000
 HS_PER_CHAPTER = 80
 
 TEMPLATES = {
-    "en": ["Draft technical regulation on {}", "This standard specifies requirements, sampling and test methods for {}.",
-           "Products covered: {}", "Amendment to the conformity assessment procedures for {}",
-           "{} — safety requirements", "Labelling requirements for {}", "Proposed rule on {}; request for comments",
-           "Mandatory national standard for {} (in English)", "{}"],
-    "zh": ["关于{}的技术法规草案", "本标准规定了{}的要求、取样和试验方法。", "{}强制性国家标准", "{}合格评定程序修订",
-           "{}安全要求", "{}标签要求", "产品范围：{}", "{}"],
-    "es": ["Proyecto de reglamento técnico sobre {}", "Norma que establece los requisitos para {}", "Productos abarcados: {}",
-           "Procedimiento de evaluación de la conformidad de {}", "{}"],
-    "fr": ["Projet de règlement technique concernant {}", "Norme fixant les exigences applicables aux {}",
-           "Produits visés : {}", "Procédure d'évaluation de la conformité des {}", "{}"],
+    "en": [
+        "Draft technical regulation on {}",
+        "This standard specifies requirements, sampling and test methods for {}.",
+        "Products covered: {}",
+        "Amendment to the conformity assessment procedures for {}",
+        "{} — safety requirements",
+        "Labelling requirements for {}",
+        "Proposed rule on {}; request for comments",
+        "Mandatory national standard for {} (in English)",
+        "{}",
+    ],
+    "zh": [
+        "关于{}的技术法规草案",
+        "本标准规定了{}的要求、取样和试验方法。",
+        "{}强制性国家标准",
+        "{}合格评定程序修订",
+        "{}安全要求",
+        "{}标签要求",
+        "产品范围：{}",
+        "{}",
+    ],
+    "es": [
+        "Proyecto de reglamento técnico sobre {}",
+        "Norma que establece los requisitos para {}",
+        "Productos abarcados: {}",
+        "Procedimiento de evaluación de la conformidad de {}",
+        "{}",
+    ],
+    "fr": [
+        "Projet de règlement technique concernant {}",
+        "Norme fixant les exigences applicables aux {}",
+        "Produits visés : {}",
+        "Procédure d'évaluation de la conformité des {}",
+        "{}",
+    ],
 }
 
 
@@ -154,7 +180,9 @@ def _catalogue_zh_lines(catalogue: Catalogue) -> list[tuple[str, str, str]]:
     if not path.exists():
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [(s["code"], line["code"], line["zh"]) for s in data["sectors"] for line in s.get("hs", []) if line.get("zh")]
+    return [
+        (s["code"], line["code"], line["zh"]) for s in data["sectors"] for line in s.get("hs", []) if line.get("zh")
+    ]
 
 
 def _chapter_terms() -> dict[str, dict[str, list[str]]]:
@@ -195,7 +223,7 @@ def hs_labels() -> list[str]:
 
 def records_to_examples(records: Iterable[dict], catalogue: Catalogue) -> tuple[list[Example], list[Example]]:
     """Real records (dev-set schema) → sector examples and HS chapter examples (one per chapter)."""
-    chapters = [label[len(HS_LABEL_PREFIX):] for label in hs_labels()]
+    chapters = [label[len(HS_LABEL_PREFIX) :] for label in hs_labels()]
     sectors, hs = [], []
     for record in records:
         text = ItemText.from_record(record).text

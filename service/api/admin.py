@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require, ID_MAX, RowId
+from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from service.security import MIN_PASSWORD_LENGTH, audit, hash_password
 from store.members import resolve_member
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Delivery, Source, User, UserPublic
@@ -67,11 +67,17 @@ def spawn_crawl(name: str) -> tuple[int, Path]:
     logs = Path(get_settings().data_dir) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log_path = logs / f"crawl-{name}.log"
-    command = [sys.executable, "-c", "import sys; from service.cli import main; sys.argv[0] = 'tbtwatch'; main()",
-               "crawl", name]
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from service.cli import main; sys.argv[0] = 'tbtwatch'; main()",
+        "crawl",
+        name,
+    ]
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
     return process.pid, log_path
 
 
@@ -94,15 +100,22 @@ def run_source(name: str, user: User = Depends(admin), session: Session = Depend
 
 
 @router.get("/crawl-runs", response_model=Page[CrawlRunOut])
-def crawl_runs(source: str | None = Query(None, max_length=60), params: PageParams = Depends(page_params),
-               _: User = Depends(admin), session: Session = Depends(get_session)):
+def crawl_runs(
+    source: str | None = Query(None, max_length=60),
+    params: PageParams = Depends(page_params),
+    _: User = Depends(admin),
+    session: Session = Depends(get_session),
+):
     """Crawl runs, newest first."""
     statement = select(CrawlRun)
     if source:
         statement = statement.where(CrawlRun.source == source)
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(statement.order_by(col(CrawlRun.started_at).desc(), col(CrawlRun.id).desc())
-                        .offset(params.offset).limit(params.page_size))
+    rows = session.exec(
+        statement.order_by(col(CrawlRun.started_at).desc(), col(CrawlRun.id).desc())
+        .offset(params.offset)
+        .limit(params.page_size)
+    )
     return paged(list(rows), total, params)
 
 
@@ -135,8 +148,12 @@ def _member_code(value: str | None) -> str | None:
 
 
 @router.get("/users", response_model=Page[UserPublic])
-def users(role: Role | None = Query(None), params: PageParams = Depends(page_params),
-          _: User = Depends(admin), session: Session = Depends(get_session)):
+def users(
+    role: Role | None = Query(None),
+    params: PageParams = Depends(page_params),
+    _: User = Depends(admin),
+    session: Session = Depends(get_session),
+):
     rows, total = list_users(session, role=role, offset=params.offset, limit=params.page_size)
     return paged(rows, total, params)
 
@@ -144,13 +161,25 @@ def users(role: Role | None = Query(None), params: PageParams = Depends(page_par
 @router.post("/users", response_model=UserPublic, status_code=201)
 def add_user(body: UserIn, user: User = Depends(admin), session: Session = Depends(get_session)):
     try:
-        created = create_user(session, email=body.email, role=body.role, name=body.name,
-                              member_code=_member_code(body.member_code), language=body.language,
-                              password_hash=hash_password(body.password))
+        created = create_user(
+            session,
+            email=body.email,
+            role=body.role,
+            name=body.name,
+            member_code=_member_code(body.member_code),
+            language=body.language,
+            password_hash=hash_password(body.password),
+        )
     except UserError as error:
         raise HTTPException(409 if "already exists" in str(error) else 422, str(error)) from None
-    audit(session, user=user, action="user.create", target_kind="user", target_id=created.id,
-          details={"email": created.email, "role": created.role})
+    audit(
+        session,
+        user=user,
+        action="user.create",
+        target_kind="user",
+        target_id=created.id,
+        details={"email": created.email, "role": created.role},
+    )
     session.commit()
     return created
 
@@ -176,8 +205,14 @@ def edit_user(user_id: RowId, body: UserPatch, user: User = Depends(admin), sess
     if password:
         target.password_hash = hash_password(password)
     session.add(target)
-    audit(session, user=user, action="user.update", target_kind="user", target_id=target.id,
-          details={**changes, "password_changed": bool(password)})
+    audit(
+        session,
+        user=user,
+        action="user.update",
+        target_kind="user",
+        target_id=target.id,
+        details={**changes, "password_changed": bool(password)},
+    )
     session.commit()
     return target
 
@@ -193,8 +228,15 @@ class EditionOut(BaseModel):
 def editions(_: User = Depends(admin), session: Session = Depends(get_session)):
     """Installed editions of the High-Tech Products Export Catalogue."""
     rows = session.exec(select(CatalogueEdition).order_by(col(CatalogueEdition.name)))
-    return [{"name": e.name, "active": e.active, "installed_at": e.installed_at,
-             "sectors": len(e.content.get("sectors", []))} for e in rows]
+    return [
+        {
+            "name": e.name,
+            "active": e.active,
+            "installed_at": e.installed_at,
+            "sectors": len(e.content.get("sectors", [])),
+        }
+        for e in rows
+    ]
 
 
 class DeliveryOut(BaseModel):
@@ -210,8 +252,9 @@ class DeliveryOut(BaseModel):
 
 
 @router.get("/deliveries/dead", response_model=Page[DeliveryOut])
-def dead_deliveries(params: PageParams = Depends(page_params), _: User = Depends(admin),
-                    session: Session = Depends(get_session)):
+def dead_deliveries(
+    params: PageParams = Depends(page_params), _: User = Depends(admin), session: Session = Depends(get_session)
+):
     """Deliveries that ran out of attempts, oldest first."""
     statement = select(Delivery).where(Delivery.status == "dead")
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
@@ -243,9 +286,13 @@ class AuditOut(BaseModel):
 
 
 @router.get("/audit", response_model=Page[AuditOut])
-def audit_log(user_id: int | None = Query(None, ge=1, le=ID_MAX), action: str | None = Query(None, max_length=80),
-              params: PageParams = Depends(page_params), _: User = Depends(admin),
-              session: Session = Depends(get_session)):
+def audit_log(
+    user_id: int | None = Query(None, ge=1, le=ID_MAX),
+    action: str | None = Query(None, max_length=80),
+    params: PageParams = Depends(page_params),
+    _: User = Depends(admin),
+    session: Session = Depends(get_session),
+):
     """The audit log, newest first."""
     statement = select(AuditEntry)
     if user_id is not None:

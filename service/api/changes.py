@@ -5,7 +5,7 @@ from dataclasses import replace
 from fastapi import APIRouter, Depends
 from sqlmodel import Session
 
-from service.api.deps import get_session, not_found, require, RowId
+from service.api.deps import RowId, get_session, not_found, require
 from service.api.schemas import Classified, classified
 from service.api.search import SearchResults, run_search, search_query
 from store.models import StandardsChange, StandardsChangePublic, User

@@ -42,15 +42,17 @@ def current_user(
     if credentials is not None:
         user = user_for_token(session, token_hash=token_hash(credentials.credentials))
         if user is None:
-            raise HTTPException(401, "the API token is unknown, revoked or its user inactive",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401, "the API token is unknown, revoked or its user inactive", headers={"WWW-Authenticate": "Bearer"}
+            )
         if session.dirty:
             session.commit()
         return user
     user = user_from_session_cookie(request, session)
     if user is None:
-        raise HTTPException(401, "sign in or send an API token (Authorization: Bearer …)",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "sign in or send an API token (Authorization: Bearer …)", headers={"WWW-Authenticate": "Bearer"}
+        )
     return user
 
 

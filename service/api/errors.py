@@ -30,8 +30,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if not _is_api(request):
             return await error_page(request, error)
         detail = error.detail if isinstance(error.detail, str) else str(error.detail)
-        return JSONResponse({"detail": detail}, status_code=error.status_code,
-                            headers=getattr(error, "headers", None))
+        return JSONResponse({"detail": detail}, status_code=error.status_code, headers=getattr(error, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError):

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from service.api.deps import Page, PageParams, current_user, get_session, not_found, page_params, paged, require, RowId
+from service.api.deps import Page, PageParams, RowId, current_user, get_session, not_found, page_params, paged, require
 from service.api.schemas import Classified, classified
 from service.security import audit, can
 from service.web.embassy import MAX_ATTACHMENT, AttachmentError, attachment_type
@@ -142,14 +142,18 @@ def list_reports(
     if member:
         statement = statement.where(model.member_code == member.upper())
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(statement.order_by(col(model.updated_at).desc(), col(model.id).desc())
-                        .offset(params.offset).limit(params.page_size))
+    rows = session.exec(
+        statement.order_by(col(model.updated_at).desc(), col(model.id).desc())
+        .offset(params.offset)
+        .limit(params.page_size)
+    )
     return paged(list(rows), total, params)
 
 
 @router.post("", response_model=ReportPublic, status_code=201)
-def create_report(body: ReportCreate, user: User = Depends(require("intelligence.submit")),
-                  session: Session = Depends(get_session)):
+def create_report(
+    body: ReportCreate, user: User = Depends(require("intelligence.submit")), session: Session = Depends(get_session)
+):
     """A new draft; the host country defaults to the embassy's member."""
     fields = body.model_dump(exclude_none=True)
     fields.setdefault("member_code", user.member_code)
@@ -164,13 +168,20 @@ def create_report(body: ReportCreate, user: User = Depends(require("intelligence
 @router.get("/{report_id}", response_model=ReportDetail)
 def get_report(report_id: RowId, user: User = Depends(current_user), session: Session = Depends(get_session)):
     report = _visible(session, user, report_id)
-    return {**report.model_dump(), "attachments": _attachments(session, report.id),
-            **classified(session, item_kind="intelligence", item_id=report.id)}
+    return {
+        **report.model_dump(),
+        "attachments": _attachments(session, report.id),
+        **classified(session, item_kind="intelligence", item_id=report.id),
+    }
 
 
 @router.patch("/{report_id}", response_model=ReportPublic)
-def edit_report(report_id: RowId, body: ReportFields, user: User = Depends(require("intelligence.submit")),
-                session: Session = Depends(get_session)):
+def edit_report(
+    report_id: RowId,
+    body: ReportFields,
+    user: User = Depends(require("intelligence.submit")),
+    session: Session = Depends(get_session),
+):
     """Change a draft or rejected report of mine (a rejected one becomes a draft again)."""
     report = _own_editable(session, user, report_id)
     for name, value in body.model_dump(exclude_unset=True).items():
@@ -184,8 +195,9 @@ def edit_report(report_id: RowId, body: ReportFields, user: User = Depends(requi
 
 
 @router.post("/{report_id}/submit", response_model=ReportPublic)
-def submit_report(report_id: RowId, user: User = Depends(require("intelligence.submit")),
-                  session: Session = Depends(get_session)):
+def submit_report(
+    report_id: RowId, user: User = Depends(require("intelligence.submit")), session: Session = Depends(get_session)
+):
     report = _own_editable(session, user, report_id)
     report.status, report.submitted_at = "submitted", utcnow()
     report.updated_at = report.submitted_at
@@ -195,8 +207,9 @@ def submit_report(report_id: RowId, user: User = Depends(require("intelligence.s
 
 
 @router.delete("/{report_id}", status_code=204)
-def delete_report(report_id: RowId, user: User = Depends(require("intelligence.submit")),
-                  session: Session = Depends(get_session)):
+def delete_report(
+    report_id: RowId, user: User = Depends(require("intelligence.submit")), session: Session = Depends(get_session)
+):
     """Delete a draft or rejected report of mine, with its attachments."""
     session.delete(_own_editable(session, user, report_id))
     session.commit()
@@ -211,29 +224,46 @@ def _review(session: Session, user: User, report_id: int, decision: str, note: s
     if decision == "publish":
         report.published_at = report.updated_at
     session.add(report)
-    audit(session, user=user, action=f"intelligence.{decision}", target_kind="intelligence",
-          target_id=report.id, details={"note": report.review_note})
+    audit(
+        session,
+        user=user,
+        action=f"intelligence.{decision}",
+        target_kind="intelligence",
+        target_id=report.id,
+        details={"note": report.review_note},
+    )
     session.commit()
     return report
 
 
 @router.post("/{report_id}/publish", response_model=ReportPublic)
-def publish_report(report_id: RowId, body: Decision | None = None,
-                   user: User = Depends(require("intelligence.review")), session: Session = Depends(get_session)):
+def publish_report(
+    report_id: RowId,
+    body: Decision | None = None,
+    user: User = Depends(require("intelligence.review")),
+    session: Session = Depends(get_session),
+):
     """Publish a submitted report: visible to all, then tagged and alerted like notifications."""
     return _review(session, user, report_id, "publish", body.note if body else None)
 
 
 @router.post("/{report_id}/reject", response_model=ReportPublic)
-def reject_report(report_id: RowId, body: Decision | None = None,
-                  user: User = Depends(require("intelligence.review")), session: Session = Depends(get_session)):
+def reject_report(
+    report_id: RowId,
+    body: Decision | None = None,
+    user: User = Depends(require("intelligence.review")),
+    session: Session = Depends(get_session),
+):
     """Send a submitted report back to its author, with a note."""
     return _review(session, user, report_id, "reject", body.note if body else None)
 
 
 def _attachments(session: Session, report_id: int) -> list[dict]:
-    rows = session.exec(select(Attachment.id, Attachment.report_id, Attachment.filename, Attachment.content_type,
-                               Attachment.size).where(Attachment.report_id == report_id).order_by(Attachment.id))
+    rows = session.exec(
+        select(Attachment.id, Attachment.report_id, Attachment.filename, Attachment.content_type, Attachment.size)
+        .where(Attachment.report_id == report_id)
+        .order_by(Attachment.id)
+    )
     return [row._asdict() for row in rows]
 
 
@@ -243,9 +273,12 @@ def list_attachments(report_id: RowId, user: User = Depends(current_user), sessi
 
 
 @router.post("/{report_id}/attachments", response_model=AttachmentPublic, status_code=201, tags=["attachments"])
-async def upload_attachment(report_id: RowId, file: UploadFile = File(..., description="PDF, DOCX or image, ≤ 10 MB."),
-                            user: User = Depends(require("intelligence.submit")),
-                            session: Session = Depends(get_session)):
+async def upload_attachment(
+    report_id: RowId,
+    file: UploadFile = File(..., description="PDF, DOCX or image, ≤ 10 MB."),
+    user: User = Depends(require("intelligence.submit")),
+    session: Session = Depends(get_session),
+):
     """Attach a file to a draft of mine; its type is judged by its bytes, not its name."""
     report = _own_editable(session, user, report_id)
     data = await file.read(MAX_ATTACHMENT + 1)
@@ -260,22 +293,33 @@ async def upload_attachment(report_id: RowId, file: UploadFile = File(..., descr
     return AttachmentPublic.model_validate(attachment, from_attributes=True)
 
 
-@router.get("/{report_id}/attachments/{attachment_id}", tags=["attachments"],
-            responses={200: {"content": {"application/octet-stream": {}}, "description": "The file."}})
-def download_attachment(report_id: RowId, attachment_id: RowId, user: User = Depends(current_user),
-                        session: Session = Depends(get_session)):
+@router.get(
+    "/{report_id}/attachments/{attachment_id}",
+    tags=["attachments"],
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file."}},
+)
+def download_attachment(
+    report_id: RowId, attachment_id: RowId, user: User = Depends(current_user), session: Session = Depends(get_session)
+):
     _visible(session, user, report_id)
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report_id:
         raise not_found(f"attachment {attachment_id}")
     safe_name = re.sub(r"[^\w.\- ]", "_", attachment.filename)
-    return Response(attachment.data, media_type=attachment.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{safe_name}"', "X-Content-Type-Options": "nosniff"})
+    return Response(
+        attachment.data,
+        media_type=attachment.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{safe_name}"', "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @router.delete("/{report_id}/attachments/{attachment_id}", status_code=204, tags=["attachments"])
-def delete_attachment(report_id: RowId, attachment_id: RowId, user: User = Depends(require("intelligence.submit")),
-                      session: Session = Depends(get_session)):
+def delete_attachment(
+    report_id: RowId,
+    attachment_id: RowId,
+    user: User = Depends(require("intelligence.submit")),
+    session: Session = Depends(get_session),
+):
     _own_editable(session, user, report_id)
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report_id:

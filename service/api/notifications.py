@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from service.api.deps import get_session, not_found, require, RowId
+from service.api.deps import RowId, get_session, not_found, require
 from service.api.schemas import Classified, classified
 from service.api.search import SearchResults, run_search, search_query
 from store.models import Notification, NotificationPublic, User

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from alerts.outbox import enqueue_test
-from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require, ID_MAX, RowId
+from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from store.models import (
     FREQUENCIES,
     ITEM_KINDS,
@@ -160,8 +160,9 @@ def _own(session: Session, user: User, subscription_id: int) -> Subscription:
 
 
 @router.get("/subscriptions", response_model=Page[SubscriptionOut])
-def list_subscriptions(params: PageParams = Depends(page_params), user: User = Depends(subscriber),
-                       session: Session = Depends(get_session)):
+def list_subscriptions(
+    params: PageParams = Depends(page_params), user: User = Depends(subscriber), session: Session = Depends(get_session)
+):
     """My subscriptions, oldest first."""
     statement = select(Subscription).where(Subscription.user_id == user.id)
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
@@ -170,8 +171,9 @@ def list_subscriptions(params: PageParams = Depends(page_params), user: User = D
 
 
 @router.post("/subscriptions", response_model=SubscriptionOut, status_code=201)
-def create_subscription(body: SubscriptionFields, user: User = Depends(subscriber),
-                        session: Session = Depends(get_session)):
+def create_subscription(
+    body: SubscriptionFields, user: User = Depends(subscriber), session: Session = Depends(get_session)
+):
     row = Subscription(**body.model_dump(), user_id=user.id, token=secrets.token_urlsafe(24))
     session.add(row)
     session.commit()
@@ -184,8 +186,12 @@ def get_subscription(subscription_id: RowId, user: User = Depends(subscriber), s
 
 
 @router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionOut)
-def edit_subscription(subscription_id: RowId, body: SubscriptionPatch, user: User = Depends(subscriber),
-                      session: Session = Depends(get_session)):
+def edit_subscription(
+    subscription_id: RowId,
+    body: SubscriptionPatch,
+    user: User = Depends(subscriber),
+    session: Session = Depends(get_session),
+):
     """Change some fields; ``active: false`` pauses, ``true`` resumes."""
     row = _own(session, user, subscription_id)
     changes = body.model_dump(exclude_unset=True)
@@ -215,17 +221,23 @@ def _set_active(session: Session, user: User, subscription_id: int, active: bool
 
 
 @router.post("/subscriptions/{subscription_id}/pause", response_model=SubscriptionOut)
-def pause_subscription(subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
+def pause_subscription(
+    subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)
+):
     return _set_active(session, user, subscription_id, False)
 
 
 @router.post("/subscriptions/{subscription_id}/resume", response_model=SubscriptionOut)
-def resume_subscription(subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
+def resume_subscription(
+    subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)
+):
     return _set_active(session, user, subscription_id, True)
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204)
-def delete_subscription(subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
+def delete_subscription(
+    subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)
+):
     session.delete(_own(session, user, subscription_id))
     session.commit()
     return Response(status_code=204)
@@ -253,20 +265,31 @@ class AlertOut(BaseModel):
 
 
 @router.get("/alerts", response_model=Page[AlertOut], tags=["alerts"])
-def list_alerts(dismissed: bool | None = Query(None, description="Only dismissed (true) or not (false)."),
-                subscription_id: int | None = Query(None, ge=1, le=ID_MAX), params: PageParams = Depends(page_params),
-                user: User = Depends(subscriber), session: Session = Depends(get_session)):
+def list_alerts(
+    dismissed: bool | None = Query(None, description="Only dismissed (true) or not (false)."),
+    subscription_id: int | None = Query(None, ge=1, le=ID_MAX),
+    params: PageParams = Depends(page_params),
+    user: User = Depends(subscriber),
+    session: Session = Depends(get_session),
+):
     """Alerts of my subscriptions, newest first."""
-    statement = (select(Alert).join(Subscription, col(Subscription.id) == col(Alert.subscription_id))
-                 .where(Subscription.user_id == user.id))
+    statement = (
+        select(Alert)
+        .join(Subscription, col(Subscription.id) == col(Alert.subscription_id))
+        .where(Subscription.user_id == user.id)
+    )
     if dismissed is not None:
-        statement = statement.where(col(Alert.dismissed_at).is_not(None) if dismissed
-                                    else col(Alert.dismissed_at).is_(None))
+        statement = statement.where(
+            col(Alert.dismissed_at).is_not(None) if dismissed else col(Alert.dismissed_at).is_(None)
+        )
     if subscription_id is not None:
         statement = statement.where(Alert.subscription_id == subscription_id)
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(statement.order_by(col(Alert.created_at).desc(), col(Alert.id).desc())
-                        .offset(params.offset).limit(params.page_size))
+    rows = session.exec(
+        statement.order_by(col(Alert.created_at).desc(), col(Alert.id).desc())
+        .offset(params.offset)
+        .limit(params.page_size)
+    )
     items = []
     for alert in rows:
         item = get_item(session, item_kind=alert.item_kind, item_id=alert.item_id)

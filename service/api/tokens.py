@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from service.api.deps import current_user, get_session, not_found, RowId
+from service.api.deps import RowId, current_user, get_session, not_found
 from service.security import new_token
 from store.models import User, UserPublic
 from store.queries.users import add_token, list_tokens, revoke_token

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from nlp.catalogue import DEFAULT_EDITION
-from service.api.deps import Page, PageParams, get_session, not_found, page_params, paged, require, ID_MAX, RowId
+from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from service.security import audit
 from service.triage import Status, TriageChange, apply_change, http_error
 from service.web.labels import sector_codes
@@ -116,14 +116,22 @@ def _item(session: Session, kind: str, item_id: int):
 
 def _triage_out(session: Session, kind: str, item_id: int) -> dict:
     row = session.get(Triage, (kind, item_id))
-    notes = session.exec(select(TriageNote).where(TriageNote.item_kind == kind, TriageNote.item_id == item_id)
-                         .order_by(col(TriageNote.id)))
+    notes = session.exec(
+        select(TriageNote)
+        .where(TriageNote.item_kind == kind, TriageNote.item_id == item_id)
+        .order_by(col(TriageNote.id))
+    )
     status = row.status if row else "new"
     return {
-        "item_kind": kind, "item_id": item_id, "status": status,
-        "assignee_id": row and row.assignee_id, "comment_text": row and row.comment_text,
-        "comment_sent_on": row and row.comment_sent_on, "updated_at": row and row.updated_at,
-        "updated_by": row and row.updated_by, "notes": [n.model_dump() for n in notes],
+        "item_kind": kind,
+        "item_id": item_id,
+        "status": status,
+        "assignee_id": row and row.assignee_id,
+        "comment_text": row and row.comment_text,
+        "comment_sent_on": row and row.comment_sent_on,
+        "updated_at": row and row.updated_at,
+        "updated_by": row and row.updated_by,
+        "notes": [n.model_dump() for n in notes],
         "allowed": sorted(TRANSITIONS[status]),
     }
 
@@ -147,40 +155,64 @@ def triage_queue(
     session: Session = Depends(get_session),
 ):
     """Items in ``status``, most urgent first (at most the first 5000)."""
-    items = queue(session, status=status, sector=sector, assignee_id=assignee_id,
-                  kinds=tuple(kind) or ITEM_KINDS, limit=QUEUE_LIMIT)
-    shown = items[params.offset:params.offset + params.page_size]
-    rows = {(t.item_kind, t.item_id): t for t in session.exec(
-        select(Triage).where(col(Triage.item_id).in_([i.id for i in shown])))}
+    items = queue(
+        session,
+        status=status,
+        sector=sector,
+        assignee_id=assignee_id,
+        kinds=tuple(kind) or ITEM_KINDS,
+        limit=QUEUE_LIMIT,
+    )
+    shown = items[params.offset : params.offset + params.page_size]
+    rows = {
+        (t.item_kind, t.item_id): t
+        for t in session.exec(select(Triage).where(col(Triage.item_id).in_([i.id for i in shown])))
+    }
     entries = []
     for entry in summaries(session, shown):
         row = rows.get((entry.kind, entry.id))
-        entries.append({**entry.__dict__, "title": entry.title or "", "status": row.status if row else "new",
-                        "assignee_id": row.assignee_id if row else None})
+        entries.append(
+            {
+                **entry.__dict__,
+                "title": entry.title or "",
+                "status": row.status if row else "new",
+                "assignee_id": row.assignee_id if row else None,
+            }
+        )
     return paged(entries, len(items), params)
 
 
-@router.get("/training-data", summary="Human sector tags as training data (JSON Lines)",
-            responses={200: {"content": {"application/x-ndjson": {}}}})
+@router.get(
+    "/training-data",
+    summary="Human sector tags as training data (JSON Lines)",
+    responses={200: {"content": {"application/x-ndjson": {}}}},
+)
 def training_data(user: User = Depends(staff), session: Session = Depends(get_session)):
     """One record per item a person tagged, in the dev-set schema ``nlp.training`` reads:
     the item's text fields and ``sectors`` = the sectors confirmed."""
-    keys = session.exec(select(SectorTag.item_kind, SectorTag.item_id).where(SectorTag.origin == "human")
-                        .distinct().order_by(SectorTag.item_kind, SectorTag.item_id)).all()
+    keys = session.exec(
+        select(SectorTag.item_kind, SectorTag.item_id)
+        .where(SectorTag.origin == "human")
+        .distinct()
+        .order_by(SectorTag.item_kind, SectorTag.item_id)
+    ).all()
     audit(session, user=user, action="triage.export_training_data", details={"items": len(keys)})
     session.commit()
 
     def lines():
         for start in range(0, len(keys), 200):
-            chunk = [tuple(k) for k in keys[start:start + 200]]
+            chunk = [tuple(k) for k in keys[start : start + 200]]
             for item in get_items(session, chunk):
                 kind = _kind_of(item)
                 tags = tags_by_item(session, item_kind=kind, item_ids=[item.id]).get(item.id, [])
                 sectors = effective_sectors([t for t in tags if t.origin == "human"])
                 yield json.dumps(_training_record(kind, item, sectors), ensure_ascii=False) + "\n"
 
-    return StreamingResponse(lines(), media_type="application/x-ndjson",
-                             headers={"Content-Disposition": 'attachment; filename="training.jsonl"'})
+    return StreamingResponse(
+        lines(),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": 'attachment; filename="training.jsonl"'},
+    )
 
 
 def _kind_of(item) -> str:
@@ -190,10 +222,16 @@ def _kind_of(item) -> str:
 def _training_record(kind: str, item, sectors: list[str]) -> dict:
     if isinstance(item, Notification):
         return {"kind": kind, **record_from_notification(item, sectors=sectors)}
-    return {"kind": kind, "id": str(item.id), "title": item.title,
-            "description": getattr(item, "summary", None) or getattr(item, "text", None),
-            "products_text": getattr(item, "products_text", None), "hs_codes": list(item.hs_codes),
-            "language": item.language, "sectors": sectors}
+    return {
+        "kind": kind,
+        "id": str(item.id),
+        "title": item.title,
+        "description": getattr(item, "summary", None) or getattr(item, "text", None),
+        "products_text": getattr(item, "products_text", None),
+        "hs_codes": list(item.hs_codes),
+        "language": item.language,
+        "sectors": sectors,
+    }
 
 
 @router.post("/bulk", response_model=list[BulkResult])
@@ -220,8 +258,9 @@ def get_triage(kind: Kind, item_id: RowId, _: User = Depends(staff), session: Se
 
 
 @router.patch("/{kind}/{item_id}", response_model=TriageOut)
-def change_triage(kind: Kind, item_id: RowId, body: TriageChange, user: User = Depends(staff),
-                  session: Session = Depends(get_session)):
+def change_triage(
+    kind: Kind, item_id: RowId, body: TriageChange, user: User = Depends(staff), session: Session = Depends(get_session)
+):
     """Move the status, assign, record the comment and the date sent, add a note."""
     _item(session, kind, item_id)
     _apply(session, user, kind, item_id, body)
@@ -230,8 +269,9 @@ def change_triage(kind: Kind, item_id: RowId, body: TriageChange, user: User = D
 
 
 @router.post("/{kind}/{item_id}/notes", response_model=TriageOut, status_code=201)
-def add_note(kind: Kind, item_id: RowId, body: NoteIn, user: User = Depends(staff),
-             session: Session = Depends(get_session)):
+def add_note(
+    kind: Kind, item_id: RowId, body: NoteIn, user: User = Depends(staff), session: Session = Depends(get_session)
+):
     _item(session, kind, item_id)
     session.add(TriageNote(item_kind=kind, item_id=item_id, author_id=user.id, text=body.text.strip()))
     audit(session, user=user, action="triage.note", target_kind=kind, target_id=item_id)
@@ -240,18 +280,32 @@ def add_note(kind: Kind, item_id: RowId, body: NoteIn, user: User = Depends(staf
 
 
 @router.put("/{kind}/{item_id}/tags", response_model=list[str])
-def set_tags(kind: Kind, item_id: RowId, body: TagsIn, user: User = Depends(staff),
-             session: Session = Depends(get_session)):
+def set_tags(
+    kind: Kind, item_id: RowId, body: TagsIn, user: User = Depends(staff), session: Session = Depends(get_session)
+):
     """Confirm or correct the item's sectors; returns its effective sectors."""
     _item(session, kind, item_id)
     classification = session.get(ItemClassification, (kind, item_id))
     edition = classification.edition if classification else DEFAULT_EDITION
     try:
-        set_human_tags(session, item_kind=kind, item_id=item_id, sectors=sorted(set(body.sectors)),
-                       edition=edition, edition_sectors=sector_codes(edition), author_id=user.id)
+        set_human_tags(
+            session,
+            item_kind=kind,
+            item_id=item_id,
+            sectors=sorted(set(body.sectors)),
+            edition=edition,
+            edition_sectors=sector_codes(edition),
+            author_id=user.id,
+        )
     except ValueError as error:
         raise HTTPException(422, str(error)) from None
-    audit(session, user=user, action="tags.confirm", target_kind=kind, target_id=item_id,
-          details={"sectors": sorted(set(body.sectors)), "edition": edition})
+    audit(
+        session,
+        user=user,
+        action="tags.confirm",
+        target_kind=kind,
+        target_id=item_id,
+        details={"sectors": sorted(set(body.sectors)), "edition": edition},
+    )
     session.commit()
     return effective_sectors(tags_by_item(session, item_kind=kind, item_ids=[item_id]).get(item_id, []))

@@ -30,8 +30,9 @@ def _fail(message: str) -> None:
 @subscriptions_app.command("add")
 def add(
     email: str = typer.Option(None, help="E-mail address to send alerts to."),
-    channel: list[str] = typer.Option([], help="An Apprise URL (dingtalk://, wecombot://, feishu://, slack://, …) "
-                                                "or an http(s) webhook; repeatable."),
+    channel: list[str] = typer.Option(
+        [], help="An Apprise URL (dingtalk://, wecombot://, feishu://, slack://, …) or an http(s) webhook; repeatable."
+    ),
     sector: list[str] = typer.Option([], help="Catalogue sector code (EI, BIO, …); repeatable."),
     hs: list[str] = typer.Option([], help="HS code prefix (85, 8517, 8517.13); repeatable."),
     ics: list[str] = typer.Option([], help="ICS prefix (33, 33.050); repeatable."),
@@ -46,15 +47,29 @@ def add(
     timezone: str = typer.Option("Asia/Shanghai", help="The subscriber's time zone."),
     language: str = typer.Option("zh", help="zh or en."),
     name: str = typer.Option(None, help="A name for the subscription."),
-    catch_up_now: bool = typer.Option(False, "--catch-up", help="Send one digest of matching items still open for comment."),
+    catch_up_now: bool = typer.Option(
+        False, "--catch-up", help="Send one digest of matching items still open for comment."
+    ),
 ) -> None:
     """Subscribe; selectors left out select everything. Prints the feed and unsubscribe URLs."""
     if email is None and not channel:
         console.print("no --email or --channel: alerts reach this subscription's feeds only")
     data = SubscriptionCreate(
-        name=name, email=email, channels=channel, sectors=sector, hs_prefixes=hs, ics_prefixes=ics,
-        members=member, committees=[committee] if committee else [], kinds=kind, keywords=keyword,
-        min_urgency=min_urgency, frequency=frequency, deliver_at=at, weekday=weekday, timezone=timezone,
+        name=name,
+        email=email,
+        channels=channel,
+        sectors=sector,
+        hs_prefixes=hs,
+        ics_prefixes=ics,
+        members=member,
+        committees=[committee] if committee else [],
+        kinds=kind,
+        keywords=keyword,
+        min_urgency=min_urgency,
+        frequency=frequency,
+        deliver_at=at,
+        weekday=weekday,
+        timezone=timezone,
         language=language,
     )
     settings = get_settings()
@@ -83,15 +98,26 @@ def list_command() -> None:
     table = Table("id", "active", "to", "selects", "frequency", "lang")
     for s in subscriptions:
         to = ", ".join(([s.email] if s.email else []) + [c.partition(":")[0] + "://…" for c in s.channels])
-        selects = "; ".join(f"{label} {','.join(map(str, values))}" for label, values in (
-            ("sectors", s.sectors), ("hs", s.hs_prefixes), ("ics", s.ics_prefixes), ("members", s.members),
-            ("committee", s.committees), ("kinds", s.kinds), ("keywords", s.keywords)) if values)
+        selects = "; ".join(
+            f"{label} {','.join(map(str, values))}"
+            for label, values in (
+                ("sectors", s.sectors),
+                ("hs", s.hs_prefixes),
+                ("ics", s.ics_prefixes),
+                ("members", s.members),
+                ("committee", s.committees),
+                ("kinds", s.kinds),
+                ("keywords", s.keywords),
+            )
+            if values
+        )
         if s.min_urgency != "low":
             selects += f"; urgency ≥ {s.min_urgency}"
         day = f" {s.weekday}" if s.frequency == "weekly" else ""
         frequency = s.frequency if s.frequency == "immediate" else f"{s.frequency}{day} {s.deliver_at} {s.timezone}"
-        table.add_row(str(s.id), "yes" if s.active else "no", to or "(feeds)", selects or "everything",
-                      frequency, s.language)
+        table.add_row(
+            str(s.id), "yes" if s.active else "no", to or "(feeds)", selects or "everything", frequency, s.language
+        )
     Console().print(table)
 
 
@@ -147,8 +173,14 @@ def dead() -> None:
         counts = delivery_counts(session)
     table = Table("id", "subscription", "kind", "channel", "attempts", "last error")
     for d in deliveries:
-        table.add_row(str(d.id), str(d.subscription_id), d.kind, d.channel.partition(":")[0], str(d.attempts),
-                      (d.last_error or "")[:120])
+        table.add_row(
+            str(d.id),
+            str(d.subscription_id),
+            d.kind,
+            d.channel.partition(":")[0],
+            str(d.attempts),
+            (d.last_error or "")[:120],
+        )
     Console().print(table)
     typer.echo(" ".join(f"{status} {count}" for status, count in sorted(counts.items())))
 

@@ -2,7 +2,7 @@
 `tbtwatch export changes`."""
 
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -25,7 +25,7 @@ DATE_FORMATS = ["%Y-%m-%d"]
 TABLE_WIDTH = 130
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
 
@@ -66,8 +66,11 @@ def sources(context: typer.Context) -> None:
     table.add_column("error", overflow="ellipsis", no_wrap=True, max_width=40)
     for source in rows:
         table.add_row(
-            source.name if source.enabled else f"{source.name} (off)", f"{source.interval_minutes}m",
-            _when(source.last_success_at), _when(source.last_error_at), str(source.consecutive_failures),
+            source.name if source.enabled else f"{source.name} (off)",
+            f"{source.interval_minutes}m",
+            _when(source.last_success_at),
+            _when(source.last_error_at),
+            str(source.consecutive_failures),
             _when(source.next_run_at) if source.enabled else "—",
             (source.last_error or "").splitlines()[0] if source.consecutive_failures and source.last_error else "",
             style="red" if source.consecutive_failures else None,
@@ -90,8 +93,16 @@ def add_feed_command(
         raise typer.BadParameter("a feed URL starts with http:// or https://", param_hint="URL")
     try:
         with session_scope(default_engine()) as session:
-            add_feed(session, name=name, url=url, body=body, title=title, ics_codes=ics or [],
-                     sectors=sector or [], interval_minutes=interval)
+            add_feed(
+                session,
+                name=name,
+                url=url,
+                body=body,
+                title=title,
+                ics_codes=ics or [],
+                sectors=sector or [],
+                interval_minutes=interval,
+            )
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(code=1) from None

@@ -13,7 +13,14 @@ from sqlmodel import Session, col, select
 
 from nlp.catalogue import DEFAULT_EDITION, load_edition
 from store.db import default_engine
-from store.interchange import EXTRA_FIELDS, LIST_FIELDS, RECORD_FIELDS, RecordError, notification_from_record, record_from_notification
+from store.interchange import (
+    EXTRA_FIELDS,
+    LIST_FIELDS,
+    RECORD_FIELDS,
+    RecordError,
+    notification_from_record,
+    record_from_notification,
+)
 from store.models import Notification
 from store.queries.notifications import upsert_notification
 from store.queries.tags import classifications, effective_sectors, set_human_tags, tags_by_item
@@ -39,13 +46,21 @@ def import_command(
                 notification, sectors = notification_from_record(record)
                 with session.begin_nested():
                     stored = upsert_notification(
-                        session, notification=notification, source="import",
-                        external_id=str(record.get("id") or "") or None, raw=record,
+                        session,
+                        notification=notification,
+                        source="import",
+                        external_id=str(record.get("id") or "") or None,
+                        raw=record,
                     )
                     if sectors is not None:
-                        set_human_tags(session, item_kind="notification", item_id=stored.row.id,
-                                       sectors=sectors, edition=edition.edition,
-                                       edition_sectors=list(edition.codes))
+                        set_human_tags(
+                            session,
+                            item_kind="notification",
+                            item_id=stored.row.id,
+                            sectors=sectors,
+                            edition=edition.edition,
+                            edition_sectors=list(edition.codes),
+                        )
             except (json.JSONDecodeError, RecordError, ValueError) as error:
                 counts["rejected"] += 1
                 console.print(f"{path}:{number}: {error}", style="red", highlight=False, markup=False)
@@ -63,7 +78,7 @@ def notification_records(session: Session) -> Iterator[dict]:
     """Every stored notification as an interchange record, in symbol order."""
     ids = list(session.exec(select(Notification.id).order_by(col(Notification.symbol), col(Notification.id))))
     for start in range(0, len(ids), BATCH):
-        chunk = ids[start:start + BATCH]
+        chunk = ids[start : start + BATCH]
         rows = session.exec(select(Notification).where(col(Notification.id).in_(chunk))).all()
         tags = tags_by_item(session, item_kind="notification", item_ids=chunk)
         classified = classifications(session, item_kind="notification", item_ids=chunk)
@@ -73,16 +88,29 @@ def notification_records(session: Session) -> Iterator[dict]:
             yield record_from_notification(
                 row,
                 sectors=effective_sectors(item_tags),
-                tags=[{"sector": t.sector, "score": round(t.score, 4), "decided": t.decided,
-                       "origin": t.origin, "edition": t.edition, "reasons": t.reasons}
-                      for t in item_tags],
+                tags=[
+                    {
+                        "sector": t.sector,
+                        "score": round(t.score, 4),
+                        "decided": t.decided,
+                        "origin": t.origin,
+                        "edition": t.edition,
+                        "reasons": t.reasons,
+                    }
+                    for t in item_tags
+                ],
                 hs_chapters=classification.hs_chapters if classification else [],
                 urgency=classification.urgency if classification else None,
             )
 
 
-def write_records(records: Iterator[dict], fields: tuple[str, ...], list_fields: tuple[str, ...],
-                  output_format: str, output: Path | None) -> int:
+def write_records(
+    records: Iterator[dict],
+    fields: tuple[str, ...],
+    list_fields: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+) -> int:
     """Write records as JSON Lines or CSV (lists joined by "; ") to ``output`` or stdout."""
     stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     count = 0
@@ -95,12 +123,16 @@ def write_records(records: Iterator[dict], fields: tuple[str, ...], list_fields:
             if writer is None:
                 stream.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
-                writer.writerow({
-                    key: "; ".join(map(str, value or [])) if key in list_fields
-                    else json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict)
-                    else value
-                    for key, value in record.items()
-                })
+                writer.writerow(
+                    {
+                        key: "; ".join(map(str, value or []))
+                        if key in list_fields
+                        else json.dumps(value, ensure_ascii=False)
+                        if isinstance(value, list | dict)
+                        else value
+                        for key, value in record.items()
+                    }
+                )
             count += 1
     finally:
         if output:
@@ -117,8 +149,9 @@ def export_notifications(
     if output_format not in ("jsonl", "csv"):
         raise typer.BadParameter("format must be jsonl or csv", param_hint="--format")
     with Session(default_engine()) as session:
-        count = write_records(notification_records(session), RECORD_FIELDS + EXTRA_FIELDS,
-                              LIST_FIELDS, output_format, output)
+        count = write_records(
+            notification_records(session), RECORD_FIELDS + EXTRA_FIELDS, LIST_FIELDS, output_format, output
+        )
     console.print(f"{count} notifications")
 
 

@@ -17,12 +17,18 @@ def _read_jsonl(path: Path) -> list[dict]:
 def train(
     output: Path = typer.Option(None, "--output", help="Model directory (default: the one shipped in nlp/model)."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same model."),
-    records: Path = typer.Option(None, "--records", exists=True, dir_okay=False,
-                                 help="Labelled real records (dev-set JSONL) instead of the bundled ones."),
+    records: Path = typer.Option(
+        None,
+        "--records",
+        exists=True,
+        dir_okay=False,
+        help="Labelled real records (dev-set JSONL) instead of the bundled ones.",
+    ),
     generated_only: bool = typer.Option(False, "--generated-only", help="Train without any real records."),
 ) -> None:
     """Build the model from the catalogue, the nomenclatures and labelled real records."""
-    from nlp.training import DEFAULT_OUTPUT, train as train_model
+    from nlp.training import DEFAULT_OUTPUT
+    from nlp.training import train as train_model
 
     extra = () if generated_only else _read_jsonl(records) if records else None
     path = train_model(output or DEFAULT_OUTPUT, seed=seed, records=extra)

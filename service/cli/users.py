@@ -50,8 +50,15 @@ def add(
         _fail(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     try:
         with session_scope(default_engine()) as session:
-            user = create_user(session, email=email, role=role, name=name, member_code=member_code,
-                               language=language, password_hash=hash_password(password))
+            user = create_user(
+                session,
+                email=email,
+                role=role,
+                name=name,
+                member_code=member_code,
+                language=language,
+                password_hash=hash_password(password),
+            )
             typer.echo(f"user {user.id} {user.email} ({user.role}) created")
     except UserError as error:
         _fail(str(error))
@@ -64,8 +71,15 @@ def list_command(role: str = typer.Option(None, help="Only this role.")) -> None
         users, _ = list_users(session, role=role)
     table = Table("id", "email", "role", "name", "member", "active", "created")
     for user in users:
-        table.add_row(str(user.id), user.email, user.role, user.name or "", user.member_code or "",
-                      "yes" if user.active else "no", user.created_at.strftime("%Y-%m-%d"))
+        table.add_row(
+            str(user.id),
+            user.email,
+            user.role,
+            user.name or "",
+            user.member_code or "",
+            "yes" if user.active else "no",
+            user.created_at.strftime("%Y-%m-%d"),
+        )
     Console().print(table)
 
 

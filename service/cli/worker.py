@@ -47,7 +47,7 @@ def run_jobs() -> dict[str, object]:
             continue
         try:
             results[name] = job()
-        except Exception as error:  # noqa: BLE001 (logged; the next pass tries again)
+        except Exception as error:
             log.exception("%s failed", name)
             results[name] = error
     return results

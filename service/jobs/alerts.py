@@ -26,6 +26,7 @@ def _guarded(job: Callable[[], object]) -> Callable[[], None]:
             log.debug("%s: %s", job.__name__, result)
         except Exception:
             log.exception("alerts job %s failed", job.__name__)
+
     return run
 
 
@@ -44,5 +45,6 @@ def reminder_job() -> int:
 def schedule(scheduler: BaseScheduler, settings: Settings) -> None:
     """Add this module's jobs to the scheduler (digests and reminders are sent by dispatch)."""
     for job, seconds in ((dispatch_job, 60), (digest_job, 300), (reminder_job, 3600)):
-        scheduler.add_job(_guarded(job), IntervalTrigger(seconds=seconds), id=f"alerts.{job.__name__}",
-                          replace_existing=True)
+        scheduler.add_job(
+            _guarded(job), IntervalTrigger(seconds=seconds), id=f"alerts.{job.__name__}", replace_existing=True
+        )

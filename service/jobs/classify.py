@@ -11,8 +11,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
-from nlp.classifier import Classification, get_classifier
 from nlp.catalogue import DEFAULT_EDITION, Catalogue, register_edition
+from nlp.classifier import Classification, get_classifier
 from nlp.item import ItemText
 from nlp.urgency import assess
 from store.db import default_engine
@@ -32,21 +32,38 @@ def item_text(item_kind: str, row: SQLModel) -> ItemText:
     """What the classifier reads of a stored item."""
     if item_kind == "notification":
         return ItemText(
-            title=row.title, description=row.description, products_text=row.products_text,
-            hs_codes=list(row.hs_codes), ics_codes=list(row.ics_codes), language=row.language,
-            committee=row.committee, notification_type=row.notification_type,
-            comment_deadline=row.comment_deadline, distribution_date=row.distribution_date,
+            title=row.title,
+            description=row.description,
+            products_text=row.products_text,
+            hs_codes=list(row.hs_codes),
+            ics_codes=list(row.ics_codes),
+            language=row.language,
+            committee=row.committee,
+            notification_type=row.notification_type,
+            comment_deadline=row.comment_deadline,
+            distribution_date=row.distribution_date,
             all_trading_partners=row.all_trading_partners,
-            countries_affected=list(row.countries_affected), objectives=list(row.objectives),
+            countries_affected=list(row.countries_affected),
+            objectives=list(row.objectives),
         )
     if item_kind == "change":
         return ItemText(
-            title=row.title or row.reference, description=row.summary, hs_codes=list(row.hs_codes),
-            ics_codes=list(row.ics_codes), language=row.language, notification_type=row.kind,
-            comment_deadline=row.comment_deadline, distribution_date=row.published_date,
+            title=row.title or row.reference,
+            description=row.summary,
+            hs_codes=list(row.hs_codes),
+            ics_codes=list(row.ics_codes),
+            language=row.language,
+            notification_type=row.kind,
+            comment_deadline=row.comment_deadline,
+            distribution_date=row.published_date,
         )
-    return ItemText(title=row.title, description=row.text, products_text=row.products_text,
-                    hs_codes=list(row.hs_codes), language=row.language)
+    return ItemText(
+        title=row.title,
+        description=row.text,
+        products_text=row.products_text,
+        hs_codes=list(row.hs_codes),
+        language=row.language,
+    )
 
 
 def current_edition(session: Session) -> str:
@@ -65,16 +82,19 @@ def stored_result(item_id: int, text: ItemText, result: Classification, today: d
     return {
         "item_id": item_id,
         "edition": result.edition,
-        "tags": [{"sector": s.code, "score": s.score, "decided": s.decided, "origin": s.origin,
-                  "reasons": s.reasons} for s in result.sectors],
+        "tags": [
+            {"sector": s.code, "score": s.score, "decided": s.decided, "origin": s.origin, "reasons": s.reasons}
+            for s in result.sectors
+        ],
         "hs_chapters": [[chapter, round(score, 4)] for chapter, score in result.hs_chapters],
         "urgency": urgency.level,
         "urgency_reasons": urgency.reasons,
     }
 
 
-def classify_items(engine: Engine | None = None, *, everything: bool = False,
-                   today: date | None = None, batch: int = 256) -> dict[str, int]:
+def classify_items(
+    engine: Engine | None = None, *, everything: bool = False, today: date | None = None, batch: int = 256
+) -> dict[str, int]:
     """Tag items not yet tagged with the current edition (all items with ``everything``);
     returns how many of each kind were tagged. Commits batch by batch."""
     engine = engine or default_engine()
@@ -86,14 +106,19 @@ def classify_items(engine: Engine | None = None, *, everything: bool = False,
         for item_kind in CLASSIFIED_MODELS:
             counts[item_kind] = 0
             after_id = 0
-            while rows := items_to_classify(session, item_kind=item_kind, edition=edition,
-                                            everything=everything, after_id=after_id, limit=batch):
+            while rows := items_to_classify(
+                session, item_kind=item_kind, edition=edition, everything=everything, after_id=after_id, limit=batch
+            ):
                 texts = [item_text(item_kind, row) for row in rows]
                 results = classifier.classify_many(texts)
-                save_classifications(session, item_kind=item_kind, results=[
-                    stored_result(row.id, text, result, today)
-                    for row, text, result in zip(rows, texts, results, strict=True)
-                ])
+                save_classifications(
+                    session,
+                    item_kind=item_kind,
+                    results=[
+                        stored_result(row.id, text, result, today)
+                        for row, text, result in zip(rows, texts, results, strict=True)
+                    ],
+                )
                 session.commit()
                 counts[item_kind] += len(rows)
                 after_id = rows[-1].id
@@ -107,5 +132,6 @@ def _scheduled_classification() -> None:
 
 
 def schedule(scheduler: BaseScheduler, settings: Settings) -> None:
-    scheduler.add_job(_scheduled_classification, "interval", minutes=INTERVAL_MINUTES,
-                      id="classify", name="tag new items", jitter=20)
+    scheduler.add_job(
+        _scheduled_classification, "interval", minutes=INTERVAL_MINUTES, id="classify", name="tag new items", jitter=20
+    )

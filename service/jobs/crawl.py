@@ -73,8 +73,14 @@ def crawl_command(source: Source, since: date | None, until: date | None) -> lis
     return command
 
 
-def run_crawl(name: str, *, since: date | None = None, until: date | None = None,
-              timeout: float = CRAWL_TIMEOUT_SECONDS, extra_args: list[str] | None = None) -> CrawlOutcome:
+def run_crawl(
+    name: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    timeout: float = CRAWL_TIMEOUT_SECONDS,
+    extra_args: list[str] | None = None,
+) -> CrawlOutcome:
     """Crawl source ``name`` in a ``scrapy crawl`` process; wait for it and say how it went."""
     settings = get_settings()
     engine = default_engine()
@@ -101,14 +107,22 @@ def run_crawl(name: str, *, since: date | None = None, until: date | None = None
                 close_abandoned_runs(session, source=name, error=problem)
             run = latest_run(session, source=name)
             if run is None or (before is not None and run.id == before.id):
-                run = fail_run(session, source=name, args=args,
-                               error=problem or "the crawl process ended without recording its run")
+                run = fail_run(
+                    session,
+                    source=name,
+                    args=args,
+                    error=problem or "the crawl process ended without recording its run",
+                )
             elif run.status == "running":
                 close_abandoned_runs(session, source=name, error="the crawl process ended before closing its run")
                 session.refresh(run)
     if run.status == "success":
-        return CrawlOutcome(0, f"{name}: {run.items_new} new, {run.items_updated} updated, "
-                               f"{run.items_unchanged} unchanged, {run.items_rejected} rejected", run)
+        return CrawlOutcome(
+            0,
+            f"{name}: {run.items_new} new, {run.items_updated} updated, "
+            f"{run.items_unchanged} unchanged, {run.items_rejected} rejected",
+            run,
+        )
     return CrawlOutcome(1, f"{name} failed: {run.error}", run)
 
 
@@ -152,9 +166,15 @@ def sync_jobs(scheduler: BaseScheduler, settings: Settings) -> None:
             if source.last_success_at is not None:
                 first = max(first, source.last_success_at + timedelta(minutes=minutes))
             scheduler.add_job(
-                _crawl_job, IntervalTrigger(minutes=minutes, jitter=min(600, minutes * 6)),
-                args=[scheduler, source.name], id=job_id, name=f"crawl {source.name}",
-                replace_existing=True, max_instances=1, coalesce=True, next_run_time=first,
+                _crawl_job,
+                IntervalTrigger(minutes=minutes, jitter=min(600, minutes * 6)),
+                args=[scheduler, source.name],
+                id=job_id,
+                name=f"crawl {source.name}",
+                replace_existing=True,
+                max_instances=1,
+                coalesce=True,
+                next_run_time=first,
             )
             set_next_run(session, source=source.name, when=first)
 
@@ -165,5 +185,13 @@ def schedule(scheduler: BaseScheduler, settings: Settings) -> None:
         sync_jobs(scheduler, settings)
     except SQLAlchemyError as error:
         log.warning("crawl jobs not scheduled yet (database not ready: %s)", error)
-    scheduler.add_job(sync_jobs, "interval", minutes=SYNC_MINUTES, args=[scheduler, settings],
-                      id="crawl:sync", name="sync crawl jobs", replace_existing=True, max_instances=1)
+    scheduler.add_job(
+        sync_jobs,
+        "interval",
+        minutes=SYNC_MINUTES,
+        args=[scheduler, settings],
+        id="crawl:sync",
+        name="sync crawl jobs",
+        replace_existing=True,
+        max_instances=1,
+    )

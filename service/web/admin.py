@@ -51,8 +51,7 @@ def run_now(request: Request, name: str, user: User = Depends(admin), session: S
 
 
 @router.get("/runs", include_in_schema=False)
-def runs(request: Request, source: str | None = None, user: User = Depends(admin),
-         session: Session = Depends(db)):
+def runs(request: Request, source: str | None = None, user: User = Depends(admin), session: Session = Depends(db)):
     statement = select(CrawlRun).order_by(col(CrawlRun.started_at).desc()).limit(200)
     if source:
         statement = statement.where(CrawlRun.source == source)
@@ -67,26 +66,44 @@ def jobs(request: Request, user: User = Depends(admin)):
 
 
 @router.get("/users", include_in_schema=False)
-def users(request: Request, error: str | None = None, user: User = Depends(admin),
-          session: Session = Depends(db)):
+def users(request: Request, error: str | None = None, user: User = Depends(admin), session: Session = Depends(db)):
     rows, total = list_users(session)
     return render(request, "admin/users.html", {"users": rows, "total": total, "roles": ROLES, "error": error})
 
 
 @router.post("/users", include_in_schema=False)
-def add_user(request: Request, email: str = Form(...), role: str = Form(...), name: str = Form(""),
-             member_code: str = Form(""), password: str = Form(...),
-             user: User = Depends(admin), session: Session = Depends(db)):
+def add_user(
+    request: Request,
+    email: str = Form(...),
+    role: str = Form(...),
+    name: str = Form(""),
+    member_code: str = Form(""),
+    password: str = Form(...),
+    user: User = Depends(admin),
+    session: Session = Depends(db),
+):
     if len(password) < 8:
         return users(request, error="password must have at least 8 characters", user=user, session=session)
     try:
-        created = create_user(session, email=email, role=role, password_hash=hash_password(password),
-                              name=name.strip() or None, member_code=member_code.strip().upper() or None)
+        created = create_user(
+            session,
+            email=email,
+            role=role,
+            password_hash=hash_password(password),
+            name=name.strip() or None,
+            member_code=member_code.strip().upper() or None,
+        )
     except UserError as error:
         session.rollback()
         return users(request, error=str(error), user=user, session=session)
-    audit(session, user=user, action="user.create", target_kind="user", target_id=created.id,
-          details={"email": created.email, "role": role})
+    audit(
+        session,
+        user=user,
+        action="user.create",
+        target_kind="user",
+        target_id=created.id,
+        details={"email": created.email, "role": role},
+    )
     session.commit()
     return RedirectResponse("/admin/users?done=user_created", 303)
 
@@ -100,8 +117,13 @@ def toggle_active(user_id: int, user: User = Depends(admin), session: Session = 
         raise HTTPException(400, "you cannot deactivate yourself")
     target.active = not target.active
     session.add(target)
-    audit(session, user=user, action="user.activate" if target.active else "user.deactivate",
-          target_kind="user", target_id=user_id)
+    audit(
+        session,
+        user=user,
+        action="user.activate" if target.active else "user.deactivate",
+        target_kind="user",
+        target_id=user_id,
+    )
     session.commit()
     return RedirectResponse("/admin/users?done=saved", 303)
 
@@ -114,8 +136,9 @@ def catalogue(request: Request, user: User = Depends(admin), session: Session = 
 
 @router.get("/deliveries", include_in_schema=False)
 def deliveries(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
-    return render(request, "admin/deliveries.html", {"dead": dead_deliveries(session),
-                                                     "counts": delivery_counts(session)})
+    return render(
+        request, "admin/deliveries.html", {"dead": dead_deliveries(session), "counts": delivery_counts(session)}
+    )
 
 
 @router.post("/deliveries/{delivery_id}/replay", include_in_schema=False)
@@ -129,6 +152,10 @@ def replay(delivery_id: int, user: User = Depends(admin), session: Session = Dep
 
 @router.get("/audit", include_in_schema=False)
 def audit_log(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
-    rows = session.exec(select(AuditEntry, User.email).outerjoin(User, col(User.id) == col(AuditEntry.user_id))
-                        .order_by(col(AuditEntry.at).desc()).limit(300)).all()
+    rows = session.exec(
+        select(AuditEntry, User.email)
+        .outerjoin(User, col(User.id) == col(AuditEntry.user_id))
+        .order_by(col(AuditEntry.at).desc())
+        .limit(300)
+    ).all()
     return render(request, "admin/audit.html", {"entries": rows})

@@ -29,8 +29,9 @@ def _feed(request: Request, token: str, build, media_type: str) -> Response:
         if not subscription.active:
             return Response("unsubscribed\n", status_code=410, media_type="text/plain")
         body = build(session, subscription, base_url=request.app.state.settings.base_url)
-    return Response(body, media_type=media_type, headers={"Cache-Control": "private, max-age=300",
-                                                          "X-Robots-Tag": "noindex"})
+    return Response(
+        body, media_type=media_type, headers={"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"}
+    )
 
 
 @router.get("/feeds/{token}.atom")
@@ -44,8 +45,7 @@ def calendar(request: Request, token: str) -> Response:
 
 
 def _page(request: Request, token: str, state: str, subscription=None):
-    context = {"a": translator(request_language(request)), "state": state, "token": token,
-               "subscription": subscription}
+    context = {"a": translator(request_language(request)), "state": state, "token": token, "subscription": subscription}
     page = render(request, "alert_unsubscribe.html", context, status_code=404 if state == "unknown" else 200)
     page.headers["X-Robots-Tag"] = "noindex"
     page.headers["Referrer-Policy"] = "no-referrer"

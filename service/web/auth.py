@@ -7,8 +7,8 @@ from sqlmodel import Session
 from service import security
 from service.web.deps import current_user, db
 from service.web.templating import render
-from store.queries.users import get_user_by_email, normalise_email
 from store.models.types import utcnow
+from store.queries.users import get_user_by_email, normalise_email
 
 router = APIRouter()
 

@@ -3,8 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-PALETTE = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4",
-           "#6e7781", "#fb8500", "#2da44e")
+PALETTE = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#6e7781", "#fb8500", "#2da44e")
 
 
 @dataclass
@@ -32,8 +31,9 @@ class StackedBars:
     plot_bottom: int = 0
 
 
-def stacked_bars(months: list[str], counts: Counter, series: list[str], names: dict[str, str],
-                 *, width: int = 560, height: int = 240) -> StackedBars:
+def stacked_bars(
+    months: list[str], counts: Counter, series: list[str], names: dict[str, str], *, width: int = 560, height: int = 240
+) -> StackedBars:
     """Bars per month stacked by ``series`` from ``counts[(month, series)]``."""
     left, top, bottom = 36, 10, height - 28
     chart = StackedBars(width, height, plot_top=top, plot_left=left, plot_bottom=bottom)
@@ -50,8 +50,16 @@ def stacked_bars(months: list[str], counts: Counter, series: list[str], names: d
             if value:
                 h = value * scale
                 y -= h
-                chart.bars.append(Bar(round(x, 1), round(y, 1), round(step * 0.7, 1), round(h, 1),
-                                      colors[s], f"{month} · {names.get(s, s)}: {value}"))
+                chart.bars.append(
+                    Bar(
+                        round(x, 1),
+                        round(y, 1),
+                        round(step * 0.7, 1),
+                        round(h, 1),
+                        colors[s],
+                        f"{month} · {names.get(s, s)}: {value}",
+                    )
+                )
         if i % label_every == 0:
             chart.labels.append((round(left + i * step + step / 2, 1), month[2:]))
     for value in sorted({0, peak // 2, peak}):

@@ -34,8 +34,7 @@ def first_of_month_back(today: date, months: int) -> date:
 
 
 @router.get("/dashboard", include_in_schema=False)
-def dashboard(request: Request, months: int = 12, user: User = Depends(require_user),
-              session: Session = Depends(db)):
+def dashboard(request: Request, months: int = 12, user: User = Depends(require_user), session: Session = Depends(db)):
     language = request_language(request)
     months = months if months in WINDOWS else WINDOWS[0]
     today = date.today()
@@ -48,13 +47,16 @@ def dashboard(request: Request, months: int = 12, user: User = Depends(require_u
         member_totals[member] += count
     members = [code for code, _ in member_totals.most_common(TOP_MEMBERS)]
     sectors = [code for code in sector_codes() if any(s == code for _m, s in by_sector)]
-    return render(request, "dashboard.html", {
-        "months": months, "windows": WINDOWS,
-        "sector_chart": stacked_bars(labels, by_sector, sectors,
-                                     {c: sector_name(c, language) for c in sectors}),
-        "member_chart": stacked_bars(labels, by_member, members,
-                                     {c: member_name(c, language) for c in members}),
-        "closing": summaries(session, closing_soon(session, today=today)),
-        "total_sector": sum(by_sector.values()),
-        "total_member": sum(by_member.values()),
-    })
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "months": months,
+            "windows": WINDOWS,
+            "sector_chart": stacked_bars(labels, by_sector, sectors, {c: sector_name(c, language) for c in sectors}),
+            "member_chart": stacked_bars(labels, by_member, members, {c: member_name(c, language) for c in members}),
+            "closing": summaries(session, closing_soon(session, today=today)),
+            "total_sector": sum(by_sector.values()),
+            "total_member": sum(by_member.values()),
+        },
+    )

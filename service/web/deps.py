@@ -79,7 +79,9 @@ async def verify_csrf(request: Request) -> None:
         return
     form = await request.form()
     sent = form.get(CSRF_FIELD)
-    if not request.cookies.get(CSRF_COOKIE) or not isinstance(sent, str) or not hmac.compare_digest(
-        sent, csrf_token(request)
+    if (
+        not request.cookies.get(CSRF_COOKIE)
+        or not isinstance(sent, str)
+        or not hmac.compare_digest(sent, csrf_token(request))
     ):
         raise HTTPException(403, "the form has expired or did not come from this site; reload it")

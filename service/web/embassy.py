@@ -60,8 +60,9 @@ async def read_attachments(files: list[UploadFile]) -> list[Attachment]:
             continue
         data = await upload.read(MAX_ATTACHMENT + 1)
         name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:255]
-        attachments.append(Attachment(report_id=0, filename=name, content_type=attachment_type(name, data),
-                                      size=len(data), data=data))
+        attachments.append(
+            Attachment(report_id=0, filename=name, content_type=attachment_type(name, data), size=len(data), data=data)
+        )
     return attachments
 
 
@@ -73,22 +74,33 @@ def _own_report(session: Session, user: User, report_id: int) -> IntelligenceRep
 
 
 def _form_page(request: Request, report, *, error: str | None = None, status_code: int = 200):
-    return render(request, "intelligence_form.html", {
-        "r": report, "error": error, "members": member_choices(request_language(request)),
-    }, status_code=status_code)
+    return render(
+        request,
+        "intelligence_form.html",
+        {
+            "r": report,
+            "error": error,
+            "members": member_choices(request_language(request)),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/intelligence", include_in_schema=False)
 def my_reports(request: Request, user: User = Depends(author), session: Session = Depends(db)):
-    reports = session.exec(select(IntelligenceReport).where(IntelligenceReport.author_id == user.id)
-                           .order_by(col(IntelligenceReport.created_at).desc()))
+    reports = session.exec(
+        select(IntelligenceReport)
+        .where(IntelligenceReport.author_id == user.id)
+        .order_by(col(IntelligenceReport.created_at).desc())
+    )
     return render(request, "intelligence_list.html", {"reports": list(reports), "reviewing": False})
 
 
 @router.get("/intelligence/new", include_in_schema=False)
 def new_report(request: Request, user: User = Depends(author)):
-    return _form_page(request, IntelligenceReport(member_code=user.member_code or "", title="", text="",
-                                                  language=user.language))
+    return _form_page(
+        request, IntelligenceReport(member_code=user.member_code or "", title="", text="", language=user.language)
+    )
 
 
 @router.get("/intelligence/{report_id}/edit", include_in_schema=False)
@@ -116,8 +128,11 @@ async def save_report(
     user: User = Depends(author),
     session: Session = Depends(db),
 ):
-    report = _own_report(session, user, report_id) if report_id else IntelligenceReport(
-        author_id=user.id, member_code="", title="", text="")
+    report = (
+        _own_report(session, user, report_id)
+        if report_id
+        else IntelligenceReport(author_id=user.id, member_code="", title="", text="")
+    )
     if report.status not in ("draft", "rejected"):
         raise HTTPException(409, "a submitted report can no longer be edited")
     member = resolve_member(member_code)
@@ -158,29 +173,40 @@ async def save_report(
 
 
 @router.get("/intelligence/{report_id}/attachments/{attachment_id}", include_in_schema=False)
-def download(report_id: int, attachment_id: int, user: User = Depends(require_user),
-             session: Session = Depends(db)):
+def download(report_id: int, attachment_id: int, user: User = Depends(require_user), session: Session = Depends(db)):
     visible_item(session, user, "intelligence", report_id)
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report_id:
         raise HTTPException(404, "no such attachment")
     ascii_name = re.sub(r"[^A-Za-z0-9.\-_ ]", "_", attachment.filename)
-    return Response(attachment.data, media_type=attachment.content_type, headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}",
-        "X-Content-Type-Options": "nosniff",
-    })
+    return Response(
+        attachment.data,
+        media_type=attachment.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @router.get("/intelligence/review", include_in_schema=False)
 def review_queue(request: Request, user: User = Depends(reviewer), session: Session = Depends(db)):
-    reports = session.exec(select(IntelligenceReport).where(col(IntelligenceReport.status).in_(("submitted",)))
-                           .order_by(col(IntelligenceReport.submitted_at)))
+    reports = session.exec(
+        select(IntelligenceReport)
+        .where(col(IntelligenceReport.status).in_(("submitted",)))
+        .order_by(col(IntelligenceReport.submitted_at))
+    )
     return render(request, "intelligence_list.html", {"reports": list(reports), "reviewing": True})
 
 
 @router.post("/intelligence/{report_id}/review", include_in_schema=False)
-def review(report_id: int, decision: str = Form(...), note: str = Form(""),
-           user: User = Depends(reviewer), session: Session = Depends(db)):
+def review(
+    report_id: int,
+    decision: str = Form(...),
+    note: str = Form(""),
+    user: User = Depends(reviewer),
+    session: Session = Depends(db),
+):
     report = session.get(IntelligenceReport, report_id)
     if report is None or report.status != "submitted":
         raise HTTPException(404, "no submitted report with that id")
@@ -192,7 +218,13 @@ def review(report_id: int, decision: str = Form(...), note: str = Form(""),
     if decision == "publish":
         report.published_at = report.updated_at
     session.add(report)
-    audit(session, user=user, action=f"intelligence.{decision}", target_kind="intelligence",
-          target_id=report_id, details={"note": report.review_note})
+    audit(
+        session,
+        user=user,
+        action=f"intelligence.{decision}",
+        target_kind="intelligence",
+        target_id=report_id,
+        details={"note": report.review_note},
+    )
     session.commit()
     return RedirectResponse(f"/intelligence/review?done=report_{report.status}", 303)

@@ -11,8 +11,9 @@ from service.web.templating import render
 async def error_page(request: Request, error: HTTPException):
     if error.status_code < 400:
         return await http_exception_handler(request, error)
-    page = render(request, "error.html", {"status": error.status_code, "detail": error.detail},
-                  status_code=error.status_code)
+    page = render(
+        request, "error.html", {"status": error.status_code, "detail": error.detail}, status_code=error.status_code
+    )
     for name, value in (error.headers or {}).items():
         page.headers[name] = value
     return page

@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 from alerts import outbox
 from alerts.subscriptions import SubscriptionError, create_subscription, normalised
 from service.web.deps import db, require
-from service.web.labels import member_choices, sector_codes
 from service.web.i18n import request_language
+from service.web.labels import member_choices, sector_codes
 from service.web.templating import render
 from store.models import (
     FREQUENCIES,
@@ -43,13 +43,30 @@ def _own(session: Session, user: User, subscription_id: int) -> Subscription:
     return subscription
 
 
-def _form_page(request: Request, subscription, subscription_id: int | None = None, *,
-               error: str | None = None, status_code: int = 200):
-    return render(request, "subscription_form.html", {
-        "s": subscription, "subscription_id": subscription_id, "error": error, "all_sectors": sector_codes(),
-        "members": member_choices(request_language(request)), "frequencies": FREQUENCIES,
-        "weekdays": WEEKDAYS, "urgencies": URGENCY_LEVELS, "kinds": ITEM_KINDS,
-    }, status_code=status_code)
+def _form_page(
+    request: Request,
+    subscription,
+    subscription_id: int | None = None,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+):
+    return render(
+        request,
+        "subscription_form.html",
+        {
+            "s": subscription,
+            "subscription_id": subscription_id,
+            "error": error,
+            "all_sectors": sector_codes(),
+            "members": member_choices(request_language(request)),
+            "frequencies": FREQUENCIES,
+            "weekdays": WEEKDAYS,
+            "urgencies": URGENCY_LEVELS,
+            "kinds": ITEM_KINDS,
+        },
+        status_code=status_code,
+    )
 
 
 async def subscription_form(request: Request) -> dict:
@@ -79,8 +96,9 @@ async def subscription_form(request: Request) -> dict:
 
 @router.get("/subscriptions", include_in_schema=False)
 def subscriptions(request: Request, user: User = Depends(subscriber), session: Session = Depends(db)):
-    rows = session.exec(select(Subscription).where(Subscription.user_id == user.id)
-                        .order_by(col(Subscription.created_at)))
+    rows = session.exec(
+        select(Subscription).where(Subscription.user_id == user.id).order_by(col(Subscription.created_at))
+    )
     return render(request, "subscriptions.html", {"subscriptions": list(rows)})
 
 
@@ -90,15 +108,20 @@ def new_subscription(request: Request, user: User = Depends(subscriber)):
 
 
 @router.get("/subscriptions/{subscription_id}", include_in_schema=False)
-def edit_subscription(request: Request, subscription_id: int, user: User = Depends(subscriber),
-                      session: Session = Depends(db)):
+def edit_subscription(
+    request: Request, subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(db)
+):
     return _form_page(request, _own(session, user, subscription_id), subscription_id)
 
 
 @router.post("/subscriptions", include_in_schema=False)
 @router.post("/subscriptions/{subscription_id}", include_in_schema=False)
-async def save_subscription(request: Request, subscription_id: int | None = None,
-                            user: User = Depends(subscriber), session: Session = Depends(db)):
+async def save_subscription(
+    request: Request,
+    subscription_id: int | None = None,
+    user: User = Depends(subscriber),
+    session: Session = Depends(db),
+):
     fields = await subscription_form(request)
     subscription = _own(session, user, subscription_id) if subscription_id is not None else None
     try:
@@ -106,8 +129,9 @@ async def save_subscription(request: Request, subscription_id: int | None = None
         if not checked.email and not checked.channels:
             raise SubscriptionError("give an e-mail address or at least one channel")
     except (ValidationError, SubscriptionError) as error:
-        return _form_page(request, SubscriptionCreate.model_construct(**fields), subscription_id,
-                          error=str(error), status_code=400)
+        return _form_page(
+            request, SubscriptionCreate.model_construct(**fields), subscription_id, error=str(error), status_code=400
+        )
     if subscription is None:
         create_subscription(session, checked, user_id=user.id)
     else:
@@ -149,7 +173,8 @@ def inbox(request: Request, user: User = Depends(subscriber), session: Session =
         select(Alert, Subscription.name)
         .join(Subscription, col(Subscription.id) == col(Alert.subscription_id))
         .where(Subscription.user_id == user.id)
-        .order_by(col(Alert.created_at).desc()).limit(200)
+        .order_by(col(Alert.created_at).desc())
+        .limit(200)
     ).all()
     entries = []
     for alert, subscription_name in rows:

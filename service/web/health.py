@@ -17,10 +17,15 @@ def health(request: Request) -> JSONResponse:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         database, migrations = True, is_current(engine)
-    except Exception as error:  # noqa: BLE001 (any failure means unreachable; say why)
+    except Exception as error:
         return JSONResponse(
-            {"status": "error", "database": False, "error": str(error), "migrations_current": None,
-             "scheduler_running": False},
+            {
+                "status": "error",
+                "database": False,
+                "error": str(error),
+                "migrations_current": None,
+                "scheduler_running": False,
+            },
             status_code=503,
         )
     scheduler = request.app.state.scheduler

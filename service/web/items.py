@@ -16,9 +16,9 @@ from service.web.labels import member_choices, member_name, sector_codes, sector
 from service.web.templating import render
 from service.web.triage import allowed_statuses
 from store.models import (
+    ITEM_KINDS,
     Attachment,
     IntelligenceReport,
-    ITEM_KINDS,
     ItemRevision,
     Notification,
     Triage,
@@ -35,8 +35,20 @@ router = APIRouter()
 HIDDEN_FIELDS = {"id", "raw", "content_hash", "author_id", "review_note"}
 PAGE_SIZE = 25
 EXPORT_LIMIT = 10_000
-EXPORT_COLUMNS = ("kind", "reference", "member", "committee", "title", "date", "comment_deadline",
-                  "sectors", "hs_codes", "ics_codes", "urgency", "url")
+EXPORT_COLUMNS = (
+    "kind",
+    "reference",
+    "member",
+    "committee",
+    "title",
+    "date",
+    "comment_deadline",
+    "sectors",
+    "hs_codes",
+    "ics_codes",
+    "urgency",
+    "url",
+)
 
 
 def search_query(
@@ -60,11 +72,19 @@ def search_query(
     except ValueError as error:
         raise HTTPException(400, "dates are YYYY-MM-DD") from error
     return SearchQuery(
-        q=q.strip()[:200], kinds=tuple(k for k in kind if k in ITEM_KINDS),
-        committee=committee or None, member=member or None, sector=sector or None,
-        hs=hs.strip() or None, ics=ics.strip() or None, date_from=start, date_to=end,
-        open_on=date.today() if open else None, sort=sort if sort in SORTS else "date",
-        page=page, page_size=PAGE_SIZE,
+        q=q.strip()[:200],
+        kinds=tuple(k for k in kind if k in ITEM_KINDS),
+        committee=committee or None,
+        member=member or None,
+        sector=sector or None,
+        hs=hs.strip() or None,
+        ics=ics.strip() or None,
+        date_from=start,
+        date_to=end,
+        open_on=date.today() if open else None,
+        sort=sort if sort in SORTS else "date",
+        page=page,
+        page_size=PAGE_SIZE,
     )
 
 
@@ -76,28 +96,60 @@ def _results(session: Session, query: SearchQuery) -> tuple[list[ItemSummary], i
 
 
 @router.get("/search", include_in_schema=False)
-def search_page(request: Request, query: SearchQuery = Depends(search_query),
-                user: User = Depends(require_user), session: Session = Depends(db)):
+def search_page(
+    request: Request,
+    query: SearchQuery = Depends(search_query),
+    user: User = Depends(require_user),
+    session: Session = Depends(db),
+):
     rows, total, capped = _results(session, query)
     export_query = request.url.remove_query_params(["page", "lang"]).query
-    return render(request, "search.html", {
-        "rows": rows, "total": total, "total_capped": capped, "query": query, "pages": -(-total // PAGE_SIZE),
-        "members": member_choices(request_language(request)), "all_sectors": sector_codes(),
-        "kinds": ITEM_KINDS, "sorts": SORTS, "export_query": export_query,
-    })
+    return render(
+        request,
+        "search.html",
+        {
+            "rows": rows,
+            "total": total,
+            "total_capped": capped,
+            "query": query,
+            "pages": -(-total // PAGE_SIZE),
+            "members": member_choices(request_language(request)),
+            "all_sectors": sector_codes(),
+            "kinds": ITEM_KINDS,
+            "sorts": SORTS,
+            "export_query": export_query,
+        },
+    )
 
 
 def _export_rows(rows: list[ItemSummary], language: str) -> list[list]:
-    return [[translate(f"kind_{r.kind}", language), r.reference, member_name(r.member_code, language),
-             r.committee or "", r.title, r.date.isoformat() if r.date else "",
-             r.comment_deadline.isoformat() if r.comment_deadline else "",
-             ", ".join(sector_name(s, language) for s in r.sectors), ", ".join(r.hs_codes),
-             ", ".join(r.ics_codes), r.urgency or "", r.url or ""] for r in rows]
+    return [
+        [
+            translate(f"kind_{r.kind}", language),
+            r.reference,
+            member_name(r.member_code, language),
+            r.committee or "",
+            r.title,
+            r.date.isoformat() if r.date else "",
+            r.comment_deadline.isoformat() if r.comment_deadline else "",
+            ", ".join(sector_name(s, language) for s in r.sectors),
+            ", ".join(r.hs_codes),
+            ", ".join(r.ics_codes),
+            r.urgency or "",
+            r.url or "",
+        ]
+        for r in rows
+    ]
 
 
 @router.get("/search.{extension}", include_in_schema=False)
-def export(request: Request, extension: str, query: SearchQuery = Depends(search_query),
-           user: User = Depends(require_user), session: Session = Depends(db)):
+def export(
+    request: Request,
+    extension: str,
+    query: SearchQuery = Depends(search_query),
+    user: User = Depends(require_user),
+    session: Session = Depends(db),
+):
     """Every result of the search (up to 10,000) as CSV or XLSX, in the page's language."""
     if extension not in ("csv", "xlsx"):
         raise HTTPException(404, "export as .csv or .xlsx")
@@ -120,8 +172,11 @@ def export(request: Request, extension: str, query: SearchQuery = Depends(search
         sheet.append(_spreadsheet_safe(row))
     buffer = io.BytesIO()
     book.save(buffer)
-    return Response(buffer.getvalue(), headers=disposition,
-                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(
+        buffer.getvalue(),
+        headers=disposition,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def _spreadsheet_safe(row: list) -> list:
@@ -147,38 +202,53 @@ def visible_item(session: Session, user: User, kind: str, item_id: int):
 
 
 @router.get("/items/{kind}/{item_id}", include_in_schema=False)
-def item_page(request: Request, kind: str, item_id: int, user: User = Depends(require_user),
-              session: Session = Depends(db)):
+def item_page(
+    request: Request, kind: str, item_id: int, user: User = Depends(require_user), session: Session = Depends(db)
+):
     item = visible_item(session, user, kind, item_id)
-    fields = [(name, getattr(item, name)) for name in type(item).model_fields
-              if name not in HIDDEN_FIELDS]
+    fields = [(name, getattr(item, name)) for name in type(item).model_fields if name not in HIDDEN_FIELDS]
     context = {
         "item": item,
         "summary": summaries(session, [item])[0],
         "fields": fields,
         "thread": thread(session, base_symbol=item.base_symbol)
-        if isinstance(item, Notification) and item.base_symbol else [],
-        "revisions": list(session.exec(
-            select(ItemRevision).where(ItemRevision.item_kind == kind, ItemRevision.item_id == item_id)
-            .order_by(col(ItemRevision.changed_at).desc())
-        )),
+        if isinstance(item, Notification) and item.base_symbol
+        else [],
+        "revisions": list(
+            session.exec(
+                select(ItemRevision)
+                .where(ItemRevision.item_kind == kind, ItemRevision.item_id == item_id)
+                .order_by(col(ItemRevision.changed_at).desc())
+            )
+        ),
         "tags": tags_by_item(session, item_kind=kind, item_ids=[item_id]).get(item_id, []),
         "classification": classifications(session, item_kind=kind, item_ids=[item_id]).get(item_id),
-        "attachments": list(session.exec(
-            select(Attachment.id, Attachment.filename, Attachment.size).where(Attachment.report_id == item_id)
-        )) if kind == "intelligence" else [],
+        "attachments": list(
+            session.exec(
+                select(Attachment.id, Attachment.filename, Attachment.size).where(Attachment.report_id == item_id)
+            )
+        )
+        if kind == "intelligence"
+        else [],
     }
-    context["can_review"] = (isinstance(item, IntelligenceReport) and item.status == "submitted"
-                             and can(user, "intelligence.review"))
+    context["can_review"] = (
+        isinstance(item, IntelligenceReport) and item.status == "submitted" and can(user, "intelligence.review")
+    )
     if can(user, "triage"):
         triage = session.get(Triage, (kind, item_id))
         context.update(
             triage=triage,
-            notes=list(session.exec(select(TriageNote).where(
-                TriageNote.item_kind == kind, TriageNote.item_id == item_id).order_by(col(TriageNote.created_at)))),
+            notes=list(
+                session.exec(
+                    select(TriageNote)
+                    .where(TriageNote.item_kind == kind, TriageNote.item_id == item_id)
+                    .order_by(col(TriageNote.created_at))
+                )
+            ),
             statuses=allowed_statuses(triage.status if triage else "new"),
-            experts=list(session.exec(select(User).where(col(User.role).in_(("staff", "admin")),
-                                                         col(User.active).is_(True)))),
+            experts=list(
+                session.exec(select(User).where(col(User.role).in_(("staff", "admin")), col(User.active).is_(True)))
+            ),
             all_sectors=sector_codes(),
         )
     return render(request, "item.html", context)

@@ -57,8 +57,13 @@ def render(request: Request, name: str, context: dict | None = None, status_code
         page.set_cookie("lang", language, max_age=365 * 86400, samesite="lax")
     seed = getattr(request.state, "new_csrf_seed", None)
     if seed:
-        page.set_cookie(deps.CSRF_COOKIE, seed, httponly=True, samesite="lax",
-                        secure=request.app.state.settings.base_url.startswith("https://"))
+        page.set_cookie(
+            deps.CSRF_COOKIE,
+            seed,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.settings.base_url.startswith("https://"),
+        )
     page.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     page.headers["X-Frame-Options"] = "DENY"
     page.headers["Referrer-Policy"] = "same-origin"

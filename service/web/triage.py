@@ -41,15 +41,30 @@ def _optional_int(value: str | None) -> int | None:
 
 
 @router.get("/triage", include_in_schema=False)
-def triage_queue(request: Request, status: str = "new", sector: str | None = None, mine: bool = False,
-                 user: User = Depends(staff), session: Session = Depends(db)):
+def triage_queue(
+    request: Request,
+    status: str = "new",
+    sector: str | None = None,
+    mine: bool = False,
+    user: User = Depends(staff),
+    session: Session = Depends(db),
+):
     if status not in TRIAGE_STATUSES:
         raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}")
     items = queue(session, status=status, sector=sector or None, assignee_id=user.id if mine else None)
-    return render(request, "triage.html", {
-        "rows": summaries(session, items), "status": status, "statuses": TRIAGE_STATUSES,
-        "counts": status_counts(session), "sector": sector, "mine": mine, "all_sectors": sector_codes(),
-    })
+    return render(
+        request,
+        "triage.html",
+        {
+            "rows": summaries(session, items),
+            "status": status,
+            "statuses": TRIAGE_STATUSES,
+            "counts": status_counts(session),
+            "sector": sector,
+            "mine": mine,
+            "all_sectors": sector_codes(),
+        },
+    )
 
 
 def allowed_statuses(current: str) -> list[str]:
@@ -73,9 +88,13 @@ def triage_item(
     _item_or_404(session, kind, item_id)
     try:
         change = TriageChange(
-            status=status, assignee_id=_optional_int(assignee_id), set_assignee=True,
-            comment_text=comment_text.strip() or None, comment_sent_on=comment_sent_on,
-            note=note.strip() or None)
+            status=status,
+            assignee_id=_optional_int(assignee_id),
+            set_assignee=True,
+            comment_text=comment_text.strip() or None,
+            comment_sent_on=comment_sent_on,
+            note=note.strip() or None,
+        )
     except ValidationError as error:
         raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}") from error
     try:
@@ -87,27 +106,50 @@ def triage_item(
 
 
 @router.post("/triage/{kind}/{item_id}/tags", include_in_schema=False)
-def confirm_tags(kind: str, item_id: int, sectors: list[str] = Form(default_factory=list),
-                 user: User = Depends(staff), session: Session = Depends(db)):
+def confirm_tags(
+    kind: str,
+    item_id: int,
+    sectors: list[str] = Form(default_factory=list),
+    user: User = Depends(staff),
+    session: Session = Depends(db),
+):
     _item_or_404(session, kind, item_id)
     classification = session.get(ItemClassification, (kind, item_id))
     edition = classification.edition if classification else None
     codes = sector_codes(edition) if edition else sector_codes()
     try:
-        set_human_tags(session, item_kind=kind, item_id=item_id, sectors=sectors,
-                       edition=edition or DEFAULT_EDITION, edition_sectors=codes, author_id=user.id)
+        set_human_tags(
+            session,
+            item_kind=kind,
+            item_id=item_id,
+            sectors=sectors,
+            edition=edition or DEFAULT_EDITION,
+            edition_sectors=codes,
+            author_id=user.id,
+        )
     except ValueError as error:
         raise HTTPException(400, str(error)) from error
-    audit(session, user=user, action="tags.confirm", target_kind=kind, target_id=item_id,
-          details={"sectors": sorted(sectors)})
+    audit(
+        session,
+        user=user,
+        action="tags.confirm",
+        target_kind=kind,
+        target_id=item_id,
+        details={"sectors": sorted(sectors)},
+    )
     session.commit()
     return RedirectResponse(f"/items/{kind}/{item_id}?done=tags_saved", 303)
 
 
 @router.post("/triage/bulk", include_in_schema=False)
-def bulk(items: list[str] = Form(default_factory=list), status: str = Form(""),
-         assignee_id: str = Form(""), back: str = Form("/triage"),
-         user: User = Depends(staff), session: Session = Depends(db)):
+def bulk(
+    items: list[str] = Form(default_factory=list),
+    status: str = Form(""),
+    assignee_id: str = Form(""),
+    back: str = Form("/triage"),
+    user: User = Depends(staff),
+    session: Session = Depends(db),
+):
     """The same status and/or assignee for the chosen items; an item the workflow does not
     allow the change for is left as it was (each item alone)."""
     if status and status not in TRIAGE_STATUSES:
@@ -135,8 +177,7 @@ def bulk(items: list[str] = Form(default_factory=list), status: str = Form(""),
 
 
 @router.get("/bulletin", include_in_schema=False)
-def bulletin(request: Request, day: date | None = None, user: User = Depends(staff),
-             session: Session = Depends(db)):
+def bulletin(request: Request, day: date | None = None, user: User = Depends(staff), session: Session = Depends(db)):
     day = day or date.today()
     rows = summaries(session, first_seen_on(session, day=day))
     by_sector: dict[str, list] = defaultdict(list)

@@ -13,8 +13,13 @@ url = config.get_main_option("sqlalchemy.url") or get_settings().effective_datab
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=url, target_metadata=SQLModel.metadata, literal_binds=True,
-                      render_as_batch=True, include_object=include_object)
+    context.configure(
+        url=url,
+        target_metadata=SQLModel.metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -31,8 +36,13 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=SQLModel.metadata,
-                      render_as_batch=True, compare_type=True, include_object=include_object)
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -6,6 +6,7 @@ through :func:`insert_ignore`, which leans on the unique constraints and reports
 rows this caller inserted.
 """
 
+import contextlib
 import os
 import socket
 from collections import defaultdict
@@ -77,28 +78,47 @@ class AlertItem:
 
 def _notification(row: Notification) -> AlertItem:
     links = []
-    try:
+    with contextlib.suppress(SymbolError):  # a record published without a (valid) symbol
         links.append(parse_symbol(row.symbol).docs_wto_url)
-    except SymbolError:  # a record published without a (valid) symbol
-        pass
     links += [link for link in [row.source_url, *row.links] if link and link not in links]
     return AlertItem(
-        kind="notification", id=row.id, label=row.symbol or row.external_id or f"#{row.id}", title=row.title, description=row.description,
-        products=row.products_text, member_code=row.member_code, committee=row.committee,
-        hs_codes=list(row.hs_codes), ics_codes=list(row.ics_codes), language=row.language,
-        dated=row.distribution_date, comment_deadline=row.comment_deadline, first_seen_at=row.first_seen_at,
-        base_symbol=row.base_symbol, symbol_kind=row.symbol_kind, notification_type=row.notification_type,
+        kind="notification",
+        id=row.id,
+        label=row.symbol or row.external_id or f"#{row.id}",
+        title=row.title,
+        description=row.description,
+        products=row.products_text,
+        member_code=row.member_code,
+        committee=row.committee,
+        hs_codes=list(row.hs_codes),
+        ics_codes=list(row.ics_codes),
+        language=row.language,
+        dated=row.distribution_date,
+        comment_deadline=row.comment_deadline,
+        first_seen_at=row.first_seen_at,
+        base_symbol=row.base_symbol,
+        symbol_kind=row.symbol_kind,
+        notification_type=row.notification_type,
         links=links,
     )
 
 
 def _change(row: StandardsChange) -> AlertItem:
     return AlertItem(
-        kind="change", id=row.id, label=f"{row.body} {row.reference}", title=row.title,
-        description=row.summary, member_code=row.member_code, hs_codes=list(row.hs_codes),
-        ics_codes=list(row.ics_codes), language=row.language, dated=row.published_date,
-        comment_deadline=row.comment_deadline, first_seen_at=row.first_seen_at,
-        status="withdrawn" if row.kind == "withdrawn" else None, links=[row.url] if row.url else [],
+        kind="change",
+        id=row.id,
+        label=f"{row.body} {row.reference}",
+        title=row.title,
+        description=row.summary,
+        member_code=row.member_code,
+        hs_codes=list(row.hs_codes),
+        ics_codes=list(row.ics_codes),
+        language=row.language,
+        dated=row.published_date,
+        comment_deadline=row.comment_deadline,
+        first_seen_at=row.first_seen_at,
+        status="withdrawn" if row.kind == "withdrawn" else None,
+        links=[row.url] if row.url else [],
         notification_type=row.kind,
     )
 
@@ -106,9 +126,18 @@ def _change(row: StandardsChange) -> AlertItem:
 def _intelligence(row: IntelligenceReport) -> AlertItem:
     seen = row.published_at or row.created_at
     return AlertItem(
-        kind="intelligence", id=row.id, label=row.title, title=row.title, description=row.text,
-        products=row.products_text, member_code=row.member_code, hs_codes=list(row.hs_codes),
-        language=row.language, dated=seen.date(), first_seen_at=seen, links=list(row.links),
+        kind="intelligence",
+        id=row.id,
+        label=row.title,
+        title=row.title,
+        description=row.text,
+        products=row.products_text,
+        member_code=row.member_code,
+        hs_codes=list(row.hs_codes),
+        language=row.language,
+        dated=seen.date(),
+        first_seen_at=seen,
+        links=list(row.links),
     )
 
 
@@ -145,8 +174,11 @@ def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, Alert
         for item_id, tags in tags_by_item(session, item_kind=kind, item_ids=ids).items():
             if item := items.get((kind, item_id)):
                 for code in effective_sectors(tags):
-                    item.sectors[code] = list(dict.fromkeys(
-                        reason for tag in tags if tag.sector == code and tag.decided for reason in tag.reasons))
+                    item.sectors[code] = list(
+                        dict.fromkeys(
+                            reason for tag in tags if tag.sector == code and tag.decided for reason in tag.reasons
+                        )
+                    )
     return items
 
 
@@ -185,16 +217,20 @@ def _skip_locked(session: Session, statement):
 
 # --- matching -------------------------------------------------------------------------------------
 
+
 def unmatched_items(session: Session, *, limit: int) -> list[ItemKey]:
     """Classified items not yet matched, oldest classification first, locked for this
     transaction on PostgreSQL so a second dispatcher takes others. Intelligence reports wait
     until they are published."""
     unpublished = select(IntelligenceReport.id).where(
-        IntelligenceReport.id == ItemClassification.item_id, IntelligenceReport.status != "published")
+        IntelligenceReport.id == ItemClassification.item_id, IntelligenceReport.status != "published"
+    )
     statement = (
         select(ItemClassification.item_kind, ItemClassification.item_id)
-        .where(col(ItemClassification.matched_at).is_(None),
-               ~and_(ItemClassification.item_kind == "intelligence", exists(unpublished)))
+        .where(
+            col(ItemClassification.matched_at).is_(None),
+            ~and_(ItemClassification.item_kind == "intelligence", exists(unpublished)),
+        )
         .order_by(ItemClassification.classified_at)
         .limit(limit)
     )
@@ -222,8 +258,11 @@ def thread_alerts(session: Session, item: AlertItem) -> dict[int, Alert]:
     statement = (
         select(Alert)
         .join(Notification, and_(Alert.item_kind == "notification", Alert.item_id == Notification.id))
-        .where(Notification.base_symbol == item.base_symbol, Notification.id != item.id,
-               col(Alert.reason).in_(FIRST_REASONS))
+        .where(
+            Notification.base_symbol == item.base_symbol,
+            Notification.id != item.id,
+            col(Alert.reason).in_(FIRST_REASONS),
+        )
         .order_by(Alert.id)
     )
     first: dict[int, Alert] = {}
@@ -234,16 +273,27 @@ def thread_alerts(session: Session, item: AlertItem) -> dict[int, Alert]:
 
 def first_alerts(session: Session, key: ItemKey) -> list[Alert]:
     """The alerts that started each subscription's thread on one item."""
-    return list(session.exec(select(Alert).where(
-        Alert.item_kind == key[0], Alert.item_id == key[1], col(Alert.reason).in_(FIRST_REASONS))))
+    return list(
+        session.exec(
+            select(Alert).where(
+                Alert.item_kind == key[0], Alert.item_id == key[1], col(Alert.reason).in_(FIRST_REASONS)
+            )
+        )
+    )
 
 
 def revisions_since(session: Session, since: datetime) -> list[ItemRevision]:
     """Recent new versions of items someone was alerted about."""
-    alerted = select(Alert.id).where(Alert.item_kind == ItemRevision.item_kind, Alert.item_id == ItemRevision.item_id,
-                                     col(Alert.reason).in_(FIRST_REASONS))
-    return list(session.exec(select(ItemRevision).where(ItemRevision.changed_at >= since, exists(alerted))
-                             .order_by(ItemRevision.id)))
+    alerted = select(Alert.id).where(
+        Alert.item_kind == ItemRevision.item_kind,
+        Alert.item_id == ItemRevision.item_id,
+        col(Alert.reason).in_(FIRST_REASONS),
+    )
+    return list(
+        session.exec(
+            select(ItemRevision).where(ItemRevision.changed_at >= since, exists(alerted)).order_by(ItemRevision.id)
+        )
+    )
 
 
 def open_first_alerts(session: Session, today: date) -> list[tuple[Alert, date]]:
@@ -254,8 +304,9 @@ def open_first_alerts(session: Session, today: date) -> list[tuple[Alert, date]]
         statement = (
             select(Alert, model.comment_deadline)
             .join(model, and_(Alert.item_kind == kind, Alert.item_id == model.id))
-            .where(col(Alert.reason).in_(FIRST_REASONS), col(Alert.dismissed_at).is_(None),
-                   model.comment_deadline >= today)
+            .where(
+                col(Alert.reason).in_(FIRST_REASONS), col(Alert.dismissed_at).is_(None), model.comment_deadline >= today
+            )
         )
         found.extend(tuple(row) for row in session.exec(statement))
     return found
@@ -263,16 +314,30 @@ def open_first_alerts(session: Session, today: date) -> list[tuple[Alert, date]]
 
 def alerts_between(session: Session, subscription_id: int, since: datetime, until: datetime) -> list[Alert]:
     """A subscription's alerts made in [since, until), except reminders (those go at once)."""
-    return list(session.exec(select(Alert).where(
-        Alert.subscription_id == subscription_id, Alert.created_at >= since, Alert.created_at < until,
-        col(Alert.reason).not_like("reminder%")).order_by(Alert.id)))
+    return list(
+        session.exec(
+            select(Alert)
+            .where(
+                Alert.subscription_id == subscription_id,
+                Alert.created_at >= since,
+                Alert.created_at < until,
+                col(Alert.reason).not_like("reminder%"),
+            )
+            .order_by(Alert.id)
+        )
+    )
 
 
 def subscription_alerts(session: Session, subscription_id: int, *, limit: int = 200) -> list[Alert]:
     """The newest alerts of a subscription (not reminders), for its feeds."""
-    return list(session.exec(select(Alert).where(
-        Alert.subscription_id == subscription_id, col(Alert.reason).not_like("reminder%"))
-        .order_by(col(Alert.id).desc()).limit(limit)))
+    return list(
+        session.exec(
+            select(Alert)
+            .where(Alert.subscription_id == subscription_id, col(Alert.reason).not_like("reminder%"))
+            .order_by(col(Alert.id).desc())
+            .limit(limit)
+        )
+    )
 
 
 def subscription_by_token(session: Session, token: str) -> Subscription | None:
@@ -280,6 +345,7 @@ def subscription_by_token(session: Session, token: str) -> Subscription | None:
 
 
 # --- the outbox -----------------------------------------------------------------------------------
+
 
 def worker_id(tag: str) -> str:
     """``host:pid:tag``: lets a dispatcher on the same host see that a claimer died."""
@@ -310,8 +376,7 @@ def release_stale_claims(session: Session, *, now: datetime, lease: timedelta) -
             continue
         released += session.execute(
             update(Delivery)
-            .where(Delivery.id == delivery.id, Delivery.status == "sending",
-                   Delivery.claimed_by == delivery.claimed_by)
+            .where(Delivery.id == delivery.id, Delivery.status == "sending", Delivery.claimed_by == delivery.claimed_by)
             .values(status="pending", last_error="released after its dispatcher stopped")
         ).rowcount
     return released
@@ -333,8 +398,7 @@ def claim_deliveries(session: Session, *, worker: str, now: datetime, limit: int
     )
     statement = (
         update(Delivery)
-        .where(col(Delivery.id).in_(_skip_locked(session, due).scalar_subquery()),
-               Delivery.status == "pending")
+        .where(col(Delivery.id).in_(_skip_locked(session, due).scalar_subquery()), Delivery.status == "pending")
         .values(status="sending", claimed_by=worker, claimed_at=now, attempts=Delivery.attempts + 1)
         .returning(Delivery.id)
     )
@@ -350,13 +414,15 @@ def claim_deliveries(session: Session, *, worker: str, now: datetime, limit: int
 def record_sent(session: Session, delivery_ids: list[int], *, now: datetime) -> None:
     """Deliveries sent: them and their open attempts, in two statements for a whole batch."""
     if delivery_ids:
-        session.execute(update(Delivery).where(col(Delivery.id).in_(delivery_ids))
-                        .values(status="sent", sent_at=now, last_error=None))
+        session.execute(
+            update(Delivery)
+            .where(col(Delivery.id).in_(delivery_ids))
+            .values(status="sent", sent_at=now, last_error=None)
+        )
         _close_attempts(session, delivery_ids, now=now, error=None)
 
 
-def record_failure(session: Session, delivery_id: int, *, now: datetime, error: str,
-                   retry_at: datetime | None) -> None:
+def record_failure(session: Session, delivery_id: int, *, now: datetime, error: str, retry_at: datetime | None) -> None:
     """A failed attempt: the delivery is retried at ``retry_at``, or dead without one."""
     values = {"status": "pending", "next_attempt_at": retry_at} if retry_at else {"status": "dead"}
     session.execute(update(Delivery).where(Delivery.id == delivery_id).values(last_error=error, **values))
@@ -377,15 +443,18 @@ def dead_deliveries(session: Session) -> list[Delivery]:
 
 def replay_delivery(session: Session, delivery_id: int, *, now: datetime) -> bool:
     """Give a dead delivery a fresh set of attempts; False when it is not dead."""
-    return bool(session.execute(
-        update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "dead")
-        .values(status="pending", attempts=0, next_attempt_at=now, claimed_by=None, claimed_at=None)
-    ).rowcount)
+    return bool(
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status == "dead")
+            .values(status="pending", attempts=0, next_attempt_at=now, claimed_by=None, claimed_at=None)
+        ).rowcount
+    )
 
 
 def delivery_counts(session: Session) -> dict[str, int]:
     rows = session.execute(text("SELECT status, count(*) FROM delivery GROUP BY status"))
-    return {status: count for status, count in rows}
+    return dict(rows.all())
 
 
 def alerts_by_id(session: Session, ids: Iterable[int]) -> dict[int, Alert]:
@@ -406,7 +475,5 @@ def open_items(session: Session, today: date) -> list[ItemKey]:
     """Notifications and standards changes still open for comment (for a catch-up digest)."""
     keys: list[ItemKey] = []
     for kind, model in (("notification", Notification), ("change", StandardsChange)):
-        keys += [(kind, item_id) for item_id in session.exec(
-            select(model.id).where(model.comment_deadline >= today))]
+        keys += [(kind, item_id) for item_id in session.exec(select(model.id).where(model.comment_deadline >= today))]
     return keys
-

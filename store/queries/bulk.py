@@ -87,11 +87,32 @@ def prepare_notifications(inputs: Sequence[NotificationInput], *, source: str, d
     fields = list(contents[0]) if contents else []
     columns = ["symbol", *fields, "source", "external_id", "raw", "content_hash", "first_seen_at", "last_changed_at"]
     table, now = Notification.__table__, utcnow()
-    processors = [_json_text if isinstance(table.c[name].type, JSON)
-                  else table.c[name].type._cached_bind_processor(dialect) for name in columns]
-    rows = [tuple([process(value) if process else value for process, value in zip(processors, (
-        key.get("symbol"), *(content[field] for field in fields), source, item.external_id, item.raw or {}, digest,
-        now, now))]) for item, key, content, digest in zip(inputs, keys, contents, digests)]
+    processors = [
+        _json_text if isinstance(table.c[name].type, JSON) else table.c[name].type._cached_bind_processor(dialect)
+        for name in columns
+    ]
+    rows = [
+        tuple(
+            [
+                process(value) if process else value
+                for process, value in zip(
+                    processors,
+                    (
+                        key.get("symbol"),
+                        *(content[field] for field in fields),
+                        source,
+                        item.external_id,
+                        item.raw or {},
+                        digest,
+                        now,
+                        now,
+                    ),
+                    strict=False,
+                )
+            ]
+        )
+        for item, key, content, digest in zip(inputs, keys, contents, digests, strict=False)
+    ]
     return PreparedBatch(source, inputs, keys, contents, digests, columns, rows)
 
 
@@ -118,8 +139,11 @@ def upsert_prepared(session: Session, batch: PreparedBatch) -> list[Outcome]:
         if item.partial:
             content = _merge(content, row)
             digest = content_hash(content)
-        outcomes[index] = "unchanged" if row["content_hash"] == digest else \
-            _upsert_one(session, item, batch.keys[index], content, batch.source)
+        outcomes[index] = (
+            "unchanged"
+            if row["content_hash"] == digest
+            else _upsert_one(session, item, batch.keys[index], content, batch.source)
+        )
     new = [index for symbol, index in first_of.items() if symbol not in stored]
     if new:
         _insert(session, batch.columns, [batch.rows[index] for index in new])
@@ -130,8 +154,9 @@ def upsert_prepared(session: Session, batch: PreparedBatch) -> list[Outcome]:
         if outcome is None:  # a repeated symbol in this batch, or a record without a symbol
             item, key, content = batch.inputs[index], batch.keys[index], batch.contents[index]
             if item.partial and key.get("symbol") is not None:
-                content = _merge(content, _stored_content(session, symbols=[key["symbol"]],
-                                                          fields=list(content))[key["symbol"]])
+                content = _merge(
+                    content, _stored_content(session, symbols=[key["symbol"]], fields=list(content))[key["symbol"]]
+                )
             outcomes[index] = _upsert_one(session, item, key, content, batch.source)
     return outcomes
 
@@ -147,22 +172,32 @@ def _insert(session: Session, columns: list[str], rows: list[tuple]) -> None:
         return
     table, fts = Notification.__tablename__, fts_table(Notification.__tablename__)
     connection, trigger = session.connection(), f"{fts}_ai"
-    bulk_index = len(rows) >= BULK_INDEX_MIN_ROWS and connection.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)).first() is not None
+    bulk_index = (
+        len(rows) >= BULK_INDEX_MIN_ROWS
+        and connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)
+        ).first()
+        is not None
+    )
     if bulk_index:
         last_id = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one()
         connection.exec_driver_sql(f"DROP TRIGGER {trigger}")
     row = f"({', '.join('?' * len(columns))})"
     per_statement = connection.connection.driver_connection.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)
     for start in range(0, len(rows), per_statement):
-        chunk = rows[start:start + per_statement]
-        connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(chunk))}",
-                                   tuple(chain.from_iterable(chunk)))
+        chunk = rows[start : start + per_statement]
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(chunk))}",
+            tuple(chain.from_iterable(chunk)),
+        )
     if bulk_index:
         indexed = ", ".join(INDEXED_COLUMNS[table])
-        connection.exec_driver_sql(f"INSERT INTO {fts}(rowid, {indexed}) SELECT id, {indexed} FROM {table} "
-                                   "WHERE id > ?", (last_id,))
-        connection.exec_driver_sql(next(s for s in sqlite_triggers(table) if s.startswith(f"CREATE TRIGGER {trigger} ")))
+        connection.exec_driver_sql(
+            f"INSERT INTO {fts}(rowid, {indexed}) SELECT id, {indexed} FROM {table} WHERE id > ?", (last_id,)
+        )
+        connection.exec_driver_sql(
+            next(s for s in sqlite_triggers(table) if s.startswith(f"CREATE TRIGGER {trigger} "))
+        )
 
 
 def _json_text(value) -> str:
@@ -189,9 +224,15 @@ def _copy(session: Session, columns: list[str]) -> Iterator:
 
 
 def _upsert_one(session: Session, item: NotificationInput, key: dict, content: dict, source: str) -> Outcome:
-    return upsert_item(session, model=Notification, item_kind="notification", key=key, content=content,
-                       extra={"source": source, "external_id": item.external_id, "raw": item.raw or {}},
-                       source=source).outcome
+    return upsert_item(
+        session,
+        model=Notification,
+        item_kind="notification",
+        key=key,
+        content=content,
+        extra={"source": source, "external_id": item.external_id, "raw": item.raw or {}},
+        source=source,
+    ).outcome
 
 
 def _stored_content(session: Session, *, symbols: list[str], fields: list[str]) -> dict[str, dict]:

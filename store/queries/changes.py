@@ -30,8 +30,12 @@ def iter_changes(session: Session) -> Iterator[StandardsChange]:
     """Every stored change in the order first seen, read in batches."""
     last_id = 0
     while True:
-        rows = session.exec(select(StandardsChange).where(col(StandardsChange.id) > last_id)
-                            .order_by(col(StandardsChange.id)).limit(BATCH)).all()
+        rows = session.exec(
+            select(StandardsChange)
+            .where(col(StandardsChange.id) > last_id)
+            .order_by(col(StandardsChange.id))
+            .limit(BATCH)
+        ).all()
         if not rows:
             return
         yield from rows

@@ -25,8 +25,13 @@ CLASSIFIED_MODELS: dict[str, type[SQLModel]] = {
 
 
 def items_to_classify(
-    session: Session, *, item_kind: str, edition: str, everything: bool = False,
-    after_id: int = 0, limit: int = 500,
+    session: Session,
+    *,
+    item_kind: str,
+    edition: str,
+    everything: bool = False,
+    after_id: int = 0,
+    limit: int = 500,
 ) -> list[SQLModel]:
     """Items of one kind, by id, after ``after_id``: all of them, or only those never
     classified or classified with another edition. Only published intelligence counts."""
@@ -50,19 +55,39 @@ def save_classifications(session: Session, *, item_kind: str, results: list[dict
         return
     ids = [r["item_id"] for r in results]
     now = utcnow()
-    session.exec(delete(SectorTag).where(
-        SectorTag.item_kind == item_kind, col(SectorTag.item_id).in_(ids), SectorTag.origin != "human",
-    ))
-    rows = [{"item_kind": item_kind, "item_id": r["item_id"], "edition": r["edition"],
-             "author_id": None, "created_at": now, **tag}
-            for r in results for tag in r["tags"]]
+    session.exec(
+        delete(SectorTag).where(
+            SectorTag.item_kind == item_kind,
+            col(SectorTag.item_id).in_(ids),
+            SectorTag.origin != "human",
+        )
+    )
+    rows = [
+        {
+            "item_kind": item_kind,
+            "item_id": r["item_id"],
+            "edition": r["edition"],
+            "author_id": None,
+            "created_at": now,
+            **tag,
+        }
+        for r in results
+        for tag in r["tags"]
+    ]
     if rows:
         session.execute(insert(SectorTag), rows)
-    existing = {c.item_id: c for c in session.exec(select(ItemClassification).where(
-        ItemClassification.item_kind == item_kind, col(ItemClassification.item_id).in_(ids)))}
+    existing = {
+        c.item_id: c
+        for c in session.exec(
+            select(ItemClassification).where(
+                ItemClassification.item_kind == item_kind, col(ItemClassification.item_id).in_(ids)
+            )
+        )
+    }
     for result in results:
         row = existing.get(result["item_id"]) or ItemClassification(
-            item_kind=item_kind, item_id=result["item_id"], edition=result["edition"])
+            item_kind=item_kind, item_id=result["item_id"], edition=result["edition"]
+        )
         row.edition = result["edition"]
         row.hs_chapters = result["hs_chapters"]
         row.urgency = result["urgency"]

@@ -47,13 +47,11 @@ def items_per_month_by_sector(session: Session, *, since: date) -> Counter:
     counts: Counter = Counter()
     for kind, model, dated in _DATED:
         month = _month(dated, dialect)
-        has_human = exists().where(human.item_kind == kind, human.item_id == SectorTag.item_id,
-                                   human.origin == "human")
+        has_human = exists().where(human.item_kind == kind, human.item_id == SectorTag.item_id, human.origin == "human")
         statement = (
             select(month, SectorTag.sector, func.count(func.distinct(SectorTag.item_id)))
             .join(SectorTag, and_(SectorTag.item_kind == kind, SectorTag.item_id == model.id))
-            .where(_since(dated, since), col(SectorTag.decided).is_(True),
-                   (SectorTag.origin == "human") | ~has_human)
+            .where(_since(dated, since), col(SectorTag.decided).is_(True), (SectorTag.origin == "human") | ~has_human)
             .group_by(month, SectorTag.sector)
         )
         if model is IntelligenceReport:
@@ -81,15 +79,16 @@ def items_per_month_by_member(session: Session, *, since: date) -> Counter:
     return counts
 
 
-def closing_soon(session: Session, *, within_days: int = 30, limit: int = 20,
-                 today: date | None = None) -> list:
+def closing_soon(session: Session, *, within_days: int = 30, limit: int = 20, today: date | None = None) -> list:
     """Notifications and changes whose comment period ends within ``within_days``, soonest first."""
     today = today or date.today()
     until = today + timedelta(days=within_days)
     items = []
     for model in (Notification, StandardsChange):
         items += session.exec(
-            select(model).where(model.comment_deadline >= today, model.comment_deadline <= until)
-            .order_by(col(model.comment_deadline)).limit(limit)
+            select(model)
+            .where(model.comment_deadline >= today, model.comment_deadline <= until)
+            .order_by(col(model.comment_deadline))
+            .limit(limit)
         )
     return sorted(items, key=lambda item: item.comment_deadline)[:limit]

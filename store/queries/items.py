@@ -69,22 +69,44 @@ def summary(item: SQLModel) -> ItemSummary:
     """The list shape of one item (without tags; see :func:`summaries`)."""
     if isinstance(item, Notification):
         return ItemSummary(
-            "notification", item.id, item.symbol or item.external_id or f"#{item.id}",
+            "notification",
+            item.id,
+            item.symbol or item.external_id or f"#{item.id}",
             item.member_code or item.member_name,
-            item.committee, item.title or item.products_text or item.description or "",
-            item.distribution_date, item.comment_deadline, item.hs_codes, item.ics_codes,
+            item.committee,
+            item.title or item.products_text or item.description or "",
+            item.distribution_date,
+            item.comment_deadline,
+            item.hs_codes,
+            item.ics_codes,
             item.source_url,
         )
     if isinstance(item, StandardsChange):
         return ItemSummary(
-            "change", item.id, f"{item.body} {item.reference}", item.member_code, item.committee,
-            item.title or item.summary or "", item.published_date, item.comment_deadline,
-            item.hs_codes, item.ics_codes, item.url,
+            "change",
+            item.id,
+            f"{item.body} {item.reference}",
+            item.member_code,
+            item.committee,
+            item.title or item.summary or "",
+            item.published_date,
+            item.comment_deadline,
+            item.hs_codes,
+            item.ics_codes,
+            item.url,
         )
     if isinstance(item, IntelligenceReport):
         return ItemSummary(
-            "intelligence", item.id, f"INT-{item.id}", item.member_code, None, item.title,
-            item.published_at.date() if item.published_at else None, None, item.hs_codes, [],
+            "intelligence",
+            item.id,
+            f"INT-{item.id}",
+            item.member_code,
+            None,
+            item.title,
+            item.published_at.date() if item.published_at else None,
+            None,
+            item.hs_codes,
+            [],
             item.links[0] if item.links else None,
         )
     raise TypeError(f"not an item: {type(item).__name__}")

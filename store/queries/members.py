@@ -10,8 +10,15 @@ def sync_members(session: Session) -> int:
     """Insert or refresh every reference member; returns how many there are."""
     members = all_members()
     for member in members:
-        session.merge(Member(code=member.code, eping_id=member.eping_id, name_en=member.name_en,
-                             name_zh=member.name_zh, eu_member=member.eu_member))
+        session.merge(
+            Member(
+                code=member.code,
+                eping_id=member.eping_id,
+                name_en=member.name_en,
+                name_zh=member.name_zh,
+                eu_member=member.eu_member,
+            )
+        )
     return len(members)
 
 

@@ -24,8 +24,23 @@ from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import (Date, Float, Text, and_, bindparam, cast, false, func, literal, literal_column,
-                        or_, select, text, true, type_coerce, union_all)
+from sqlalchemy import (
+    Date,
+    Float,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy import table as table_clause
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql import ColumnElement, Select
@@ -103,16 +118,23 @@ def search(session: Session, query: SearchQuery) -> SearchPage:
     page_size = max(1, query.page_size)
     offset = (max(1, query.page) - 1) * page_size
     window = max(RANK_WINDOW, offset + page_size) if shape.ranked else offset + page_size
-    params = {**_values(query, words, dialect), "window": window, "probe": min(window * PROBE_FACTOR, PROBE_MAX),
-              "page_size": page_size, "offset": offset, "count_limit": COUNT_LIMIT + 1}
+    params = {
+        **_values(query, words, dialect),
+        "window": window,
+        "probe": min(window * PROBE_FACTOR, PROBE_MAX),
+        "page_size": page_size,
+        "offset": offset,
+        "count_limit": COUNT_LIMIT + 1,
+    }
     page_statement, count_statement = _statements(shape)
     rows = session.execute(page_statement, params).all()
     items = [Hit(*row[:-1]) for row in rows]
     if len(rows) < page_size and (rows or not offset):
         return SearchPage(items=items, total=offset + len(rows))
     counted = rows[0][-1] if rows else session.execute(count_statement, params).scalar_one()
-    return SearchPage(items=items, total=max(min(counted, COUNT_LIMIT), offset + len(rows)),
-                      total_capped=counted > COUNT_LIMIT)
+    return SearchPage(
+        items=items, total=max(min(counted, COUNT_LIMIT), offset + len(rows)), total_capped=counted > COUNT_LIMIT
+    )
 
 
 @dataclass(frozen=True)
@@ -133,16 +155,20 @@ class _Shape:
 
     @classmethod
     def of(cls, query: SearchQuery, words: list[str], dialect: str) -> "_Shape":
-        kinds = tuple(spec.kind for spec in _SPECS
-                      if (not query.kinds or spec.kind in query.kinds) and spec.applies(query))
+        kinds = tuple(
+            spec.kind for spec in _SPECS if (not query.kinds or spec.kind in query.kinds) and spec.applies(query)
+        )
         if dialect == "postgresql":
-            text_shape = {"plain": any(not _IS_CJK.match(w) for w in words),
-                          "cjk": any(_IS_CJK.match(w) for w in words)}
+            text_shape = {
+                "plain": any(not _IS_CJK.match(w) for w in words),
+                "cjk": any(_IS_CJK.match(w) for w in words),
+            }
         else:
-            text_shape = {"fts": any(len(w) >= _MIN_TRIGRAM for w in words),
-                          "short_terms": sum(len(w) < _MIN_TRIGRAM for w in words)}
-        return cls(dialect, kinds, **text_shape, sort=query.sort,
-                   ranked=query.sort == "relevance" and bool(words))
+            text_shape = {
+                "fts": any(len(w) >= _MIN_TRIGRAM for w in words),
+                "short_terms": sum(len(w) < _MIN_TRIGRAM for w in words),
+            }
+        return cls(dialect, kinds, **text_shape, sort=query.sort, ranked=query.sort == "relevance" and bool(words))
 
 
 def _hs_prefix(query: SearchQuery) -> str:
@@ -153,10 +179,14 @@ def _values(query: SearchQuery, words: list[str], dialect: str) -> dict:
     """The parameters of the statements of :func:`_statements` (None: no such filter)."""
     member = query.member.strip().upper() if query.member else None
     hs, ics = _hs_prefix(query) or None, query.ics.strip() if query.ics else None
-    values: dict = {"sector": query.sector.strip() if query.sector else None, "date_from": query.date_from,
-                    "date_to": query.date_to, "open_on": query.open_on,
-                    "from_at": query.date_from and datetime.combine(query.date_from, time.min, UTC),
-                    "to_at": query.date_to and datetime.combine(query.date_to, time.max, UTC)}
+    values: dict = {
+        "sector": query.sector.strip() if query.sector else None,
+        "date_from": query.date_from,
+        "date_to": query.date_to,
+        "open_on": query.open_on,
+        "from_at": query.date_from and datetime.combine(query.date_from, time.min, UTC),
+        "to_at": query.date_to and datetime.combine(query.date_to, time.max, UTC),
+    }
     if dialect == "postgresql":
         values["plain"] = " ".join(w for w in words if not _IS_CJK.match(w))
         values["cjk"] = _cjk_tsquery(words)
@@ -166,9 +196,14 @@ def _values(query: SearchQuery, words: list[str], dialect: str) -> dict:
     short = [w for w in words if len(w) < _MIN_TRIGRAM]
     for n, word in enumerate(short):
         values[f"short_{n}"] = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return {**values, "committee": query.committee.upper() if query.committee else None, "member": member,
-            "joint": member and f"%/N/{member}/%", "hs_pattern": hs and f"{hs}%",
-            "ics_pattern": None if ics is None else f"{ics}%"}
+    return {
+        **values,
+        "committee": query.committee.upper() if query.committee else None,
+        "member": member,
+        "joint": member and f"%/N/{member}/%",
+        "hs_pattern": hs and f"{hs}%",
+        "ics_pattern": None if ics is None else f"{ics}%",
+    }
 
 
 @lru_cache(maxsize=512)
@@ -178,12 +213,16 @@ def _statements(shape: _Shape) -> tuple[Select, Select]:
     specs = [spec for spec in _SPECS if spec.kind in shape.kinds]
     selects = [_kind_select(spec, shape, spec.model.__table__) for spec in specs]
     hits = _union([_first(spec, kind_select, shape) for spec, kind_select in zip(specs, selects, strict=True)])
-    matches = _union([s.with_only_columns(literal(1).label("one")).limit(bindparam("count_limit")).subquery()
-                      for s in selects])
+    matches = _union(
+        [s.with_only_columns(literal(1).label("one")).limit(bindparam("count_limit")).subquery() for s in selects]
+    )
     count = select(func.count()).select_from(matches)
-    page = (select(hits, count.scalar_subquery().label("counted"))  # one round trip; runs once
-            .order_by(*_order(hits.c, shape.sort, shape.ranked))
-            .limit(bindparam("page_size")).offset(bindparam("offset")))
+    page = (
+        select(hits, count.scalar_subquery().label("counted"))  # one round trip; runs once
+        .order_by(*_order(hits.c, shape.sort, shape.ranked))
+        .limit(bindparam("page_size"))
+        .offset(bindparam("offset"))
+    )
     return page, count
 
 
@@ -202,8 +241,9 @@ def _first(spec: "_Spec", kind_select: Select, shape: _Shape):
     # OFFSET 0 keeps the planner from walking an index in order here too: the probe found the
     # matches sparse there, and a walk may be long (say deadlines soonest first with a recent date_from)
     everywhere = _in_order(kind_select.offset(0), shape).subquery()
-    return union_all(select(probe).where(found >= bindparam("window")),
-                     select(everywhere).where(found < bindparam("window"))).subquery()
+    return union_all(
+        select(probe).where(found >= bindparam("window")), select(everywhere).where(found < bindparam("window"))
+    ).subquery()
 
 
 def _in_order(kind_select: Select, shape: _Shape) -> Select:
@@ -218,10 +258,23 @@ def _probe_rows(spec: "_Spec", shape: _Shape):
     extra = [literal_column(f"{table.name}.{c}").label(c) for c in (SEARCH_VECTOR, SEARCH_KEYS)]
     day = cast(table.c.published_at, Date) if spec.kind == "intelligence" else table.c[spec.date]
     deadline = table.c.comment_deadline if spec.deadline else literal(None)
-    keys = _order(SimpleNamespace(date=day, id=table.c.id, comment_deadline=deadline),
-                  "date" if shape.ranked else shape.sort, False, within_kind=True)
-    used = {"id", "title", "member_code", "comment_deadline", "status", "published_at", spec.date,
-            spec.label, spec.committee}  # by _kind_select on PostgreSQL; wide text stays behind
+    keys = _order(
+        SimpleNamespace(date=day, id=table.c.id, comment_deadline=deadline),
+        "date" if shape.ranked else shape.sort,
+        False,
+        within_kind=True,
+    )
+    used = {
+        "id",
+        "title",
+        "member_code",
+        "comment_deadline",
+        "status",
+        "published_at",
+        spec.date,
+        spec.label,
+        spec.committee,
+    }  # by _kind_select on PostgreSQL; wide text stays behind
     columns = [column for column in table.c if column.name in used]
     return select(*columns, *extra).order_by(*keys).limit(bindparam("probe")).subquery(table.name)
 
@@ -261,8 +314,11 @@ class _Spec:
         return self.model.__tablename__
 
     def applies(self, query: SearchQuery) -> bool:
-        return not ((query.committee and not self.committee) or (query.ics and not self.ics)
-                    or (query.open_on and not self.deadline))
+        return not (
+            (query.committee and not self.committee)
+            or (query.ics and not self.ics)
+            or (query.open_on and not self.deadline)
+        )
 
 
 _SPECS = (
@@ -286,8 +342,15 @@ def _kind_select(spec: _Spec, shape: _Shape, source) -> Select:
         conditions.append(vector.op("@@")(tsquery))
         score = func.ts_rank(vector, tsquery)
     if shape.short_terms:
-        conditions += [or_(*(cast(c[column], Text).like(bindparam(f"short_{n}"), escape="\\")
-                             for column in INDEXED_COLUMNS[spec.table])) for n in range(shape.short_terms)]
+        conditions += [
+            or_(
+                *(
+                    cast(c[column], Text).like(bindparam(f"short_{n}"), escape="\\")
+                    for column in INDEXED_COLUMNS[spec.table]
+                )
+            )
+            for n in range(shape.short_terms)
+        ]
     if shape.fts:
         fts = table_clause(fts_table(spec.table))
         source = source.join(fts, literal_column(f"{fts.name}.rowid") == c.id)
@@ -330,13 +393,19 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement]:
         same = c.member_code == bindparam("member")
         if spec.kind == "notification":
             same = or_(same, _json_any(table, "joint_symbols", "joint"))
-        conditions += [_unless_null("member", same), _unless_null("hs_pattern", _json_any(table, "hs_codes", "hs_pattern"))]
+        conditions += [
+            _unless_null("member", same),
+            _unless_null("hs_pattern", _json_any(table, "hs_codes", "hs_pattern")),
+        ]
         if spec.ics:
             conditions.append(_unless_null("ics_pattern", _json_any(table, "ics_codes", "ics_pattern")))
     conditions.append(_unless_null("sector", _has_sector(spec.kind, table, shape.dialect)))
     if spec.kind == "intelligence":
-        day, date_from, date_to = c.published_at, bindparam("from_at", type_=c.published_at.type), \
-            bindparam("to_at", type_=c.published_at.type)
+        day, date_from, date_to = (
+            c.published_at,
+            bindparam("from_at", type_=c.published_at.type),
+            bindparam("to_at", type_=c.published_at.type),
+        )
     else:
         date_from, date_to = bindparam("date_from", type_=Date), bindparam("date_to", type_=Date)
     conditions += [or_(date_from.is_(None), day >= date_from), or_(date_to.is_(None), day <= date_to)]
@@ -386,7 +455,7 @@ def _cjk_tsquery(words: list[str]) -> str:
     parts = []
     for word in words:
         if _IS_CJK.match(word):
-            grams = [word[i:i + 2] for i in range(len(word) - 1)] or [word]
+            grams = [word[i : i + 2] for i in range(len(word) - 1)] or [word]
             parts.append(" <2> ".join(_quote_lexeme(g) for g in grams))
     return " & ".join(f"({p})" for p in parts)
 

@@ -37,8 +37,13 @@ def seed_sources(session: Session) -> list[Source]:
     added = []
     for builtin in BUILTIN_SOURCES:
         if session.get(Source, builtin.name) is None:
-            source = Source(name=builtin.name, spider=builtin.name, title=builtin.title,
-                            body=builtin.body, interval_minutes=builtin.interval_minutes)
+            source = Source(
+                name=builtin.name,
+                spider=builtin.name,
+                title=builtin.title,
+                body=builtin.body,
+                interval_minutes=builtin.interval_minutes,
+            )
             session.add(source)
             added.append(source)
     session.flush()
@@ -53,8 +58,9 @@ def ensure_source(session: Session, *, name: str, spider: str) -> Source:
         builtin = next((b for b in BUILTIN_SOURCES if b.name == name and b.name == spider), None)
         if builtin is None:
             raise ValueError(f"no source called {name!r} (register a feed with `tbtwatch sources add-feed`)")
-        source = Source(name=name, spider=spider, title=builtin.title, body=builtin.body,
-                        interval_minutes=builtin.interval_minutes)
+        source = Source(
+            name=name, spider=spider, title=builtin.title, body=builtin.body, interval_minutes=builtin.interval_minutes
+        )
         session.add(source)
         session.flush()
     return source
@@ -75,9 +81,15 @@ def add_feed(
     name is taken)."""
     if session.get(Source, name) is not None:
         raise ValueError(f"a source called {name!r} exists already")
-    source = Source(name=name, spider=FEED_SPIDER, url=url, body=body, title=title or name,
-                    interval_minutes=interval_minutes,
-                    options={"ics_codes": list(ics_codes or []), "sectors": list(sectors or [])})
+    source = Source(
+        name=name,
+        spider=FEED_SPIDER,
+        url=url,
+        body=body,
+        title=title or name,
+        interval_minutes=interval_minutes,
+        options={"ics_codes": list(ics_codes or []), "sectors": list(sectors or [])},
+    )
     session.add(source)
     session.flush()
     return source
@@ -144,8 +156,11 @@ def close_abandoned_runs(session: Session, *, source: str, error: str) -> int:
 
 
 def latest_run(session: Session, *, source: str) -> CrawlRun | None:
-    statement = (select(CrawlRun).where(CrawlRun.source == source)
-                 .order_by(col(CrawlRun.started_at).desc(), col(CrawlRun.id).desc()))
+    statement = (
+        select(CrawlRun)
+        .where(CrawlRun.source == source)
+        .order_by(col(CrawlRun.started_at).desc(), col(CrawlRun.id).desc())
+    )
     return session.exec(statement).first()
 
 

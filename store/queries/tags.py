@@ -30,17 +30,31 @@ def set_human_tags(
         raise ValueError(f"not sectors of catalogue edition {edition}: {', '.join(sorted(unknown))}")
     session.exec(
         delete(SectorTag).where(
-            SectorTag.item_kind == item_kind, SectorTag.item_id == item_id,
-            SectorTag.edition == edition, SectorTag.origin == "human",
+            SectorTag.item_kind == item_kind,
+            SectorTag.item_id == item_id,
+            SectorTag.edition == edition,
+            SectorTag.origin == "human",
         )
     )
     now = utcnow()
-    session.execute(insert(SectorTag), [
-        {"item_kind": item_kind, "item_id": item_id, "sector": sector, "edition": edition,
-         "origin": "human", "decided": sector in sectors, "score": 1.0 if sector in sectors else 0.0,
-         "author_id": author_id, "reasons": [], "created_at": now}
-        for sector in edition_sectors
-    ])
+    session.execute(
+        insert(SectorTag),
+        [
+            {
+                "item_kind": item_kind,
+                "item_id": item_id,
+                "sector": sector,
+                "edition": edition,
+                "origin": "human",
+                "decided": sector in sectors,
+                "score": 1.0 if sector in sectors else 0.0,
+                "author_id": author_id,
+                "reasons": [],
+                "created_at": now,
+            }
+            for sector in edition_sectors
+        ],
+    )
 
 
 def tags_by_item(session: Session, *, item_kind: str, item_ids: list[int]) -> dict[int, list[SectorTag]]:
@@ -48,9 +62,11 @@ def tags_by_item(session: Session, *, item_kind: str, item_ids: list[int]) -> di
     grouped: dict[int, list[SectorTag]] = defaultdict(list)
     if not item_ids:
         return grouped
-    statement = select(SectorTag).where(
-        SectorTag.item_kind == item_kind, col(SectorTag.item_id).in_(item_ids)
-    ).order_by(SectorTag.sector)
+    statement = (
+        select(SectorTag)
+        .where(SectorTag.item_kind == item_kind, col(SectorTag.item_id).in_(item_ids))
+        .order_by(SectorTag.sector)
+    )
     for tag in session.exec(statement):
         grouped[tag.item_id].append(tag)
     return grouped

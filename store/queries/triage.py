@@ -93,17 +93,23 @@ def queue(
         statement = (
             select(model, urgency_rank.label("rank"))
             .outerjoin(Triage, and_(Triage.item_kind == kind, Triage.item_id == model.id))
-            .outerjoin(ItemClassification, and_(ItemClassification.item_kind == kind,
-                                                ItemClassification.item_id == model.id))
+            .outerjoin(
+                ItemClassification, and_(ItemClassification.item_kind == kind, ItemClassification.item_id == model.id)
+            )
             .where(func.coalesce(Triage.status, "new") == status)
         )
         statement = _visible(kind, model, statement)
         if assignee_id is not None:
             statement = statement.where(Triage.assignee_id == assignee_id)
         if sector:
-            statement = statement.where(exists().where(
-                SectorTag.item_kind == kind, SectorTag.item_id == model.id,
-                SectorTag.sector == sector, col(SectorTag.decided).is_(True)))
+            statement = statement.where(
+                exists().where(
+                    SectorTag.item_kind == kind,
+                    SectorTag.item_id == model.id,
+                    SectorTag.sector == sector,
+                    col(SectorTag.decided).is_(True),
+                )
+            )
         order = [urgency_rank]
         if deadline is not None:
             open_deadline = case((deadline >= today, deadline), else_=None)
@@ -124,7 +130,7 @@ def queue(
 def status_counts(session: Session) -> dict[str, int]:
     """How many items have a triage row in each status (new counts only explicit rows)."""
     rows = session.exec(select(Triage.status, func.count()).group_by(Triage.status))
-    return {status: count for status, count in rows}
+    return dict(rows.all())
 
 
 def triage_status(session: Session, *, item_kind: str, item_id: int) -> str:
@@ -161,8 +167,10 @@ def update_triage(
     current = row.status if row else "new"
     if status is not None and status != current:
         if status not in TRANSITIONS[current]:
-            raise TriageRefused(f"an item in {current} may move to {', '.join(sorted(TRANSITIONS[current]))}, "
-                                f"not {status}", conflict=True)
+            raise TriageRefused(
+                f"an item in {current} may move to {', '.join(sorted(TRANSITIONS[current]))}, not {status}",
+                conflict=True,
+            )
         if status == "comment_sent":
             if not (comment_text or (row and row.comment_text)):
                 raise TriageRefused("record the comment text before marking it sent")
@@ -192,8 +200,10 @@ def first_seen_on(session: Session, *, day: date) -> list:
     start = datetime.combine(day, time.min, tzinfo=UTC)
     end = start + timedelta(days=1)
     items: list = []
-    for model, column in ((Notification, Notification.first_seen_at),
-                          (StandardsChange, StandardsChange.first_seen_at),
-                          (IntelligenceReport, IntelligenceReport.published_at)):
+    for model, column in (
+        (Notification, Notification.first_seen_at),
+        (StandardsChange, StandardsChange.first_seen_at),
+        (IntelligenceReport, IntelligenceReport.published_at),
+    ):
         items += session.exec(select(model).where(column >= start, column < end).order_by(col(model.id)))
     return items

@@ -59,8 +59,9 @@ def upsert_item(
     """
     statement = select(model)
     for column, value in key.items():
-        statement = statement.where(getattr(model, column).is_(None) if value is None
-                                    else getattr(model, column) == value)
+        statement = statement.where(
+            getattr(model, column).is_(None) if value is None else getattr(model, column) == value
+        )
     row = session.exec(statement).first()
     digest = content_hash(content)
     if row is None:

@@ -39,8 +39,9 @@ def create_user(
         raise UserError("an embassy account needs the member it reports on (--member CODE)")
     if get_user_by_email(session, email=email) is not None:
         raise UserError(f"a user with e-mail {email} already exists")
-    user = User(email=email, role=role, password_hash=password_hash, name=name,
-                member_code=member_code, language=language)
+    user = User(
+        email=email, role=role, password_hash=password_hash, name=name, member_code=member_code, language=language
+    )
     session.add(user)
     session.flush()
     return user
@@ -54,8 +55,9 @@ def get_user_by_email(session: Session, *, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalise_email(email))).first()
 
 
-def list_users(session: Session, *, role: str | None = None, offset: int = 0,
-               limit: int | None = None) -> tuple[list[User], int]:
+def list_users(
+    session: Session, *, role: str | None = None, offset: int = 0, limit: int | None = None
+) -> tuple[list[User], int]:
     """Users by e-mail, with the total before paging."""
     statement = select(User)
     if role:

@@ -128,19 +128,41 @@ NOW = datetime(2024, 5, 6, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
 TODAY = NOW.date()
 
 
-def add_notification(engine, *, symbol="G/TBT/N/USA/2100", member="USA", classified=True, sectors=None,
-                     urgency="medium", hs_chapters=("85",), first_seen=None, **fields) -> int:
+def add_notification(
+    engine,
+    *,
+    symbol="G/TBT/N/USA/2100",
+    member="USA",
+    classified=True,
+    sectors=None,
+    urgency="medium",
+    hs_chapters=("85",),
+    first_seen=None,
+    **fields,
+) -> int:
     """A notification, distributed yesterday and open for comment 60 days, classified unless told not."""
-    values = dict(title="Lithium batteries for e-bikes: safety requirements", committee="TBT",
-                  products_text="Lithium-ion batteries", hs_codes=["850760"], ics_codes=["29.220.30"],
-                  distribution_date=TODAY - timedelta(days=1), comment_deadline=TODAY + timedelta(days=60),
-                  language="en", description="Safety of batteries.")
+    values = {
+        "title": "Lithium batteries for e-bikes: safety requirements",
+        "committee": "TBT",
+        "products_text": "Lithium-ion batteries",
+        "hs_codes": ["850760"],
+        "ics_codes": ["29.220.30"],
+        "distribution_date": TODAY - timedelta(days=1),
+        "comment_deadline": TODAY + timedelta(days=60),
+        "language": "en",
+        "description": "Safety of batteries.",
+    }
     values.update(fields)
     parts = symbol.split("/")
     with session_scope(engine) as session:
-        row = Notification(symbol=symbol, base_symbol="/".join(parts[:5]),
-                           symbol_kind="addendum" if "Add" in symbol else "regular", member_code=member,
-                           first_seen_at=first_seen or NOW - timedelta(hours=1), **values)
+        row = Notification(
+            symbol=symbol,
+            base_symbol="/".join(parts[:5]),
+            symbol_kind="addendum" if "Add" in symbol else "regular",
+            member_code=member,
+            first_seen_at=first_seen or NOW - timedelta(hours=1),
+            **values,
+        )
         session.add(row)
         session.flush()
         if classified:
@@ -149,12 +171,22 @@ def add_notification(engine, *, symbol="G/TBT/N/USA/2100", member="USA", classif
 
 
 def classify(session, kind, item_id, sectors, urgency="medium", hs_chapters=("85",)):
-    session.add(ItemClassification(item_kind=kind, item_id=item_id, edition="2003",
-                                   hs_chapters=[[c, 0.9] for c in hs_chapters], urgency=urgency,
-                                   urgency_reasons=["deadline in 60 days"]))
+    session.add(
+        ItemClassification(
+            item_kind=kind,
+            item_id=item_id,
+            edition="2003",
+            hs_chapters=[[c, 0.9] for c in hs_chapters],
+            urgency=urgency,
+            urgency_reasons=["deadline in 60 days"],
+        )
+    )
     for code, reasons in sectors.items():
-        session.add(SectorTag(item_kind=kind, item_id=item_id, sector=code, origin="rule", edition="2003",
-                              reasons=reasons, score=0.9))
+        session.add(
+            SectorTag(
+                item_kind=kind, item_id=item_id, sector=code, origin="rule", edition="2003", reasons=reasons, score=0.9
+            )
+        )
 
 
 def subscribe(engine, *, created=None, **fields) -> int:

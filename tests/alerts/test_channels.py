@@ -33,9 +33,19 @@ from tests.alerts.conftest import Receiver, add_notification, clock, configure, 
 
 
 def message(**fields) -> Message:
-    return Message(**{"subject": "s", "text": "t", "html": "<p>h</p>", "payload": {"type": "alert", "items": []},
-                      "idempotency_key": "alert:1:abc", "message_id": "<1@x>", "unsubscribe_url": "https://x/u",
-                      "webhook_secret": "k"} | fields)
+    return Message(
+        **{
+            "subject": "s",
+            "text": "t",
+            "html": "<p>h</p>",
+            "payload": {"type": "alert", "items": []},
+            "idempotency_key": "alert:1:abc",
+            "message_id": "<1@x>",
+            "unsubscribe_url": "https://x/u",
+            "webhook_secret": "k",
+        }
+        | fields
+    )
 
 
 def test_signature_round_trip_and_tampering():
@@ -50,9 +60,21 @@ def test_signature_round_trip_and_tampering():
     assert not verify("secret", "soon", signature, body)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1/x", "http://localhost:8080/", "http://10.1.2.3/", "http://[::1]/",
-                                 "http://169.254.169.254/latest", "http://192.168.0.10/", "http://[::ffff:127.0.0.1]/",
-                                 "http://0.0.0.0/", "http://100.64.0.1/", "http://[::ffff:224.0.0.1]/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/x",
+        "http://localhost:8080/",
+        "http://10.1.2.3/",
+        "http://[::1]/",
+        "http://169.254.169.254/latest",
+        "http://192.168.0.10/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+        "http://100.64.0.1/",
+        "http://[::ffff:224.0.0.1]/",
+    ],
+)
 def test_private_and_loopback_targets_are_refused(url):
     with pytest.raises(DeliveryError) as refused:
         check_public_target(url, allow_private=False)
@@ -73,6 +95,7 @@ def test_webhook_delivery_is_signed_so_a_receiver_can_verify(db_engine, settings
     from sqlmodel import Session
 
     from store.models import Subscription
+
     with Session(db_engine) as session:
         secret = webhook_secret(alert_settings.secret_key, session.get(Subscription, sub_id).token)
     assert verify(secret, headers["X-Tbtwatch-Timestamp"], headers["X-Tbtwatch-Signature"], body)
@@ -122,8 +145,16 @@ class FakeDNS:
             self.lookups.append(host)
             queue = self.answers[host]
             addresses = queue.pop(0) if len(queue) > 1 else queue[0]
-            return [(socket.AF_INET6 if ":" in address else socket.AF_INET, socket.SOCK_STREAM,
-                     socket.IPPROTO_TCP, "", (address, port)) for address in addresses]
+            return [
+                (
+                    socket.AF_INET6 if ":" in address else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    socket.IPPROTO_TCP,
+                    "",
+                    (address, port),
+                )
+                for address in addresses
+            ]
 
         monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
@@ -221,16 +252,23 @@ def self_signed(tmp_path, name: str) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(hours=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert_file, key_file
 
 
@@ -279,10 +317,18 @@ def test_apprise_json_delivery_when_allowed(settings, monkeypatch, mailbox, rece
     assert payload["title"] == "Hello" and payload["message"] == "Body text"
 
 
-@pytest.mark.parametrize("url, ok", [("dingtalk://atoken/", True), ("wecombot://botkey", True),
-                                     ("feishu://token", True), ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ", True),
-                                     ("https://hooks.example.com/x", True), ("nonsense://x", False),
-                                     ("mailto:someone@example.com", True)])
+@pytest.mark.parametrize(
+    "url, ok",
+    [
+        ("dingtalk://atoken/", True),
+        ("wecombot://botkey", True),
+        ("feishu://token", True),
+        ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ", True),
+        ("https://hooks.example.com/x", True),
+        ("nonsense://x", False),
+        ("mailto:someone@example.com", True),
+    ],
+)
 def test_channel_urls(url, ok):
     assert valid_channel(url) is ok
 
@@ -295,7 +341,13 @@ def test_subscriptions_refuse_unknown_channels(db_engine, settings):
 def test_smtp_urls():
     plain = SmtpServer.from_url("smtp://user%40corp:p%3Ass@mail.example.com:2525?starttls=1")
     assert (plain.host, plain.port, plain.user, plain.password, plain.ssl, plain.starttls) == (
-        "mail.example.com", 2525, "user@corp", "p:ss", False, True)
+        "mail.example.com",
+        2525,
+        "user@corp",
+        "p:ss",
+        False,
+        True,
+    )
     secure = SmtpServer.from_url("smtps://mail.example.com")
     assert (secure.port, secure.ssl, secure.starttls) == (465, True, False)
     with pytest.raises(ValueError):

@@ -31,15 +31,25 @@ def test_the_weekday_is_the_subscribers():
     assert last_slot(weekly("fri", "18:00", "America/Los_Angeles"), "weekly", NOW) == utc(2024, 5, 4, 1, 0)
 
 
-@pytest.mark.parametrize("subscription, start, slots", [
-    # New York falls back on Sunday 3 November: 01:30 comes twice, the first one counts
-    (weekly("sun", "01:30", "America/New_York"), utc(2024, 10, 28),
-     [utc(2024, 11, 3, 5, 30), utc(2024, 11, 10, 6, 30)]),
-    # and springs forward on Sunday 10 March: 02:30 does not exist, 03:30 stands in
-    (weekly("sun", "02:30", "America/New_York"), utc(2024, 3, 4), [utc(2024, 3, 10, 7, 30), utc(2024, 3, 17, 6, 30)]),
-    # Berlin's change on Sunday 27 October moves the next Monday's 08:00 an hour later in UTC
-    (weekly("mon", "08:00", "Europe/Berlin"), utc(2024, 10, 22), [utc(2024, 10, 28, 7, 0), utc(2024, 11, 4, 7, 0)]),
-])
+@pytest.mark.parametrize(
+    "subscription, start, slots",
+    [
+        # New York falls back on Sunday 3 November: 01:30 comes twice, the first one counts
+        (
+            weekly("sun", "01:30", "America/New_York"),
+            utc(2024, 10, 28),
+            [utc(2024, 11, 3, 5, 30), utc(2024, 11, 10, 6, 30)],
+        ),
+        # and springs forward on Sunday 10 March: 02:30 does not exist, 03:30 stands in
+        (
+            weekly("sun", "02:30", "America/New_York"),
+            utc(2024, 3, 4),
+            [utc(2024, 3, 10, 7, 30), utc(2024, 3, 17, 6, 30)],
+        ),
+        # Berlin's change on Sunday 27 October moves the next Monday's 08:00 an hour later in UTC
+        (weekly("mon", "08:00", "Europe/Berlin"), utc(2024, 10, 22), [utc(2024, 10, 28, 7, 0), utc(2024, 11, 4, 7, 0)]),
+    ],
+)
 def test_each_slot_once_and_on_time_across_clock_changes(subscription, start, slots):
     """Asked every minute for two weeks, the latest slot never lies ahead nor goes back, and
     changes exactly when each slot comes."""
@@ -55,8 +65,13 @@ def test_each_slot_once_and_on_time_across_clock_changes(subscription, start, sl
 
 
 def _alert_at(engine, settings, moment: datetime, symbol: str) -> None:
-    add_notification(engine, symbol=symbol, first_seen=moment, distribution_date=moment.date(),
-                     comment_deadline=moment.date() + timedelta(days=60))
+    add_notification(
+        engine,
+        symbol=symbol,
+        first_seen=moment,
+        distribution_date=moment.date(),
+        comment_deadline=moment.date() + timedelta(days=60),
+    )
     match_new_items(engine, settings, now=moment)
 
 
@@ -67,16 +82,29 @@ def _digests(engine) -> dict[str, list[int]]:
         return {d.idempotency_key.rpartition(":")[0]: d.alert_ids for d in deliveries}
 
 
-@pytest.mark.parametrize("deliver_at, night, arrivals, digests", [
-    # 01:30 comes twice: the digest goes at the first; an alert made in the repeated hour waits a week
-    ("01:30", utc(2024, 11, 3, 4), [utc(2024, 11, 3, 5, 20), utc(2024, 11, 3, 6, 5)],
-     {"digest:1:2024-11-03T05:30:00+00:00": [1], "digest:1:2024-11-10T06:30:00+00:00": [2]}),
-    # 02:30 never comes: the digest goes at 03:30 EDT, with the alert made at 03:10
-    ("02:30", utc(2024, 3, 10, 5), [utc(2024, 3, 10, 7, 10)], {"digest:1:2024-03-10T07:30:00+00:00": [1]}),
-])
+@pytest.mark.parametrize(
+    "deliver_at, night, arrivals, digests",
+    [
+        # 01:30 comes twice: the digest goes at the first; an alert made in the repeated hour waits a week
+        (
+            "01:30",
+            utc(2024, 11, 3, 4),
+            [utc(2024, 11, 3, 5, 20), utc(2024, 11, 3, 6, 5)],
+            {"digest:1:2024-11-03T05:30:00+00:00": [1], "digest:1:2024-11-10T06:30:00+00:00": [2]},
+        ),
+        # 02:30 never comes: the digest goes at 03:30 EDT, with the alert made at 03:10
+        ("02:30", utc(2024, 3, 10, 5), [utc(2024, 3, 10, 7, 10)], {"digest:1:2024-03-10T07:30:00+00:00": [1]}),
+    ],
+)
 def test_one_digest_through_a_clock_change(db_engine, alert_settings, deliver_at, night, arrivals, digests):
-    subscribe(db_engine, frequency="weekly", weekday="sun", deliver_at=deliver_at, timezone="America/New_York",
-              created=night - timedelta(days=7))
+    subscribe(
+        db_engine,
+        frequency="weekly",
+        weekday="sun",
+        deliver_at=deliver_at,
+        timezone="America/New_York",
+        created=night - timedelta(days=7),
+    )
     for tick in range(0, 4 * 60, 5):  # the job every five minutes through the night of the change
         now = night + timedelta(minutes=tick)
         if now in arrivals:

@@ -63,10 +63,12 @@ def test_unclassified_items_wait_and_alerts_are_unique(db_engine, alert_settings
 
 def test_no_flood_on_backfill_and_new_subscriptions_start_from_now(db_engine, alert_settings, mailbox):
     subscribe(db_engine)
-    late_closed = add_notification(db_engine, symbol="G/TBT/N/USA/1", distribution_date=date_of(-400),
-                                   comment_deadline=date_of(-340))
-    late_open = add_notification(db_engine, symbol="G/TBT/N/USA/2", distribution_date=date_of(-50),
-                                 comment_deadline=date_of(5))
+    late_closed = add_notification(
+        db_engine, symbol="G/TBT/N/USA/1", distribution_date=date_of(-400), comment_deadline=date_of(-340)
+    )
+    late_open = add_notification(
+        db_engine, symbol="G/TBT/N/USA/2", distribution_date=date_of(-50), comment_deadline=date_of(5)
+    )
     on_time = add_notification(db_engine, symbol="G/TBT/N/USA/3", comment_deadline=None)
     subscribe(db_engine, created=NOW, email="late@example.com")  # after the items arrived
     match_new_items(db_engine, alert_settings, now=NOW)
@@ -80,8 +82,13 @@ def test_an_addendum_follows_up_in_the_same_thread(db_engine, alert_settings, ma
     add_notification(db_engine)
     dispatch(db_engine, alert_settings, clock=clock())
     # The addendum is about something else entirely: it still goes to the thread's subscriber.
-    add_notification(db_engine, symbol="G/TBT/N/USA/2100/Add.1", sectors={"BIO": []},
-                     comment_deadline=date_of(90), description="The comment period is extended.")
+    add_notification(
+        db_engine,
+        symbol="G/TBT/N/USA/2100/Add.1",
+        sectors={"BIO": []},
+        comment_deadline=date_of(90),
+        description="The comment period is extended.",
+    )
     dispatch(db_engine, alert_settings, clock=clock(NOW + timedelta(hours=1)))
     first, follow_up = mailbox.messages
     assert follow_up["In-Reply-To"] == first["Message-ID"] == follow_up["References"]
@@ -96,10 +103,18 @@ def test_a_new_version_of_an_alerted_item_follows_up(db_engine, alert_settings, 
     item_id = add_notification(db_engine)
     dispatch(db_engine, alert_settings, clock=clock())
     with session_scope(db_engine) as session:
-        session.add(ItemRevision(item_kind="notification", item_id=item_id, source="test",
-                                 changed_at=NOW + timedelta(minutes=5),
-                                 changes={"comment_deadline": [date_of(60).isoformat(), date_of(75).isoformat()],
-                                          "description": ["a", "b"]}))
+        session.add(
+            ItemRevision(
+                item_kind="notification",
+                item_id=item_id,
+                source="test",
+                changed_at=NOW + timedelta(minutes=5),
+                changes={
+                    "comment_deadline": [date_of(60).isoformat(), date_of(75).isoformat()],
+                    "description": ["a", "b"],
+                },
+            )
+        )
     for minutes in (10, 11):
         dispatch(db_engine, alert_settings, clock=clock(NOW + timedelta(minutes=minutes)))
     assert len(mailbox.messages) == 2
@@ -141,8 +156,12 @@ def test_removed_subscription_takes_its_alerts_and_deliveries(db_engine, alert_s
 def test_intelligence_reports_wait_until_published(db_engine, alert_settings, mailbox):
     subscribe(db_engine, members=["IND"], kinds=["intelligence"], language="en")
     with session_scope(db_engine) as session:
-        report = IntelligenceReport(member_code="IND", title="BIS certification backlog for chargers",
-                                    text="Testing labs report 3-month queues.", status="submitted")
+        report = IntelligenceReport(
+            member_code="IND",
+            title="BIS certification backlog for chargers",
+            text="Testing labs report 3-month queues.",
+            status="submitted",
+        )
         session.add(report)
         session.flush()
         classify(session, "intelligence", report.id, {"EI": ["phrase: charger"]})

@@ -24,8 +24,9 @@ def test_a_failing_job_logs_and_does_not_raise(settings, caplog, monkeypatch):
 def test_the_dispatch_job_sends(db_engine, alert_settings, mailbox):
     subscribe(db_engine)
     now = datetime.now(UTC)
-    add_notification(db_engine, first_seen=now, distribution_date=now.date(),
-                     comment_deadline=now.date() + timedelta(days=30))
+    add_notification(
+        db_engine, first_seen=now, distribution_date=now.date(), comment_deadline=now.date() + timedelta(days=30)
+    )
     alert_jobs._guarded(alert_jobs.dispatch_job)()
     alert_jobs._guarded(alert_jobs.digest_job)()
     alert_jobs._guarded(alert_jobs.reminder_job)()

@@ -28,8 +28,12 @@ def token_of(engine, sub_id) -> str:
 @pytest.fixture
 def subscribed(db_engine, alert_settings):
     sub_id = subscribe(db_engine, language="en")
-    add_notification(db_engine, symbol="G/TBT/N/USA/1", title="Batteries; chargers, <b>and</b> more\nsecond line",
-                     comment_deadline=date_of(40))
+    add_notification(
+        db_engine,
+        symbol="G/TBT/N/USA/1",
+        title="Batteries; chargers, <b>and</b> more\nsecond line",
+        comment_deadline=date_of(40),
+    )
     add_notification(db_engine, symbol="G/TBT/N/USA/2", comment_deadline=None)
     match_new_items(db_engine, alert_settings, now=NOW)
     return token_of(db_engine, sub_id)
@@ -78,8 +82,11 @@ def test_one_click_unsubscribe_without_logging_in(client, db_engine, subscribed,
     assert 'method="post"' in page.text
     with Session(db_engine) as session:
         assert session.get(Subscription, 1).active  # looking is not unsubscribing
-    done = client.post(f"/unsubscribe/{subscribed}", data={"List-Unsubscribe": "One-Click"},
-                       headers={"Origin": "https://mail.example.com"})
+    done = client.post(
+        f"/unsubscribe/{subscribed}",
+        data={"List-Unsubscribe": "One-Click"},
+        headers={"Origin": "https://mail.example.com"},
+    )
     assert done.status_code == 200
     with Session(db_engine) as session:
         assert not session.get(Subscription, 1).active

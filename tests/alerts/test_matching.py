@@ -9,16 +9,36 @@ from store.queries.alerts import AlertItem
 
 
 def sub(id, **selectors):
-    base = dict(sectors=[], hs_prefixes=[], ics_prefixes=[], members=[], committees=[], kinds=[], keywords=[],
-                min_urgency="low", created_at=None)
+    base = {
+        "sectors": [],
+        "hs_prefixes": [],
+        "ics_prefixes": [],
+        "members": [],
+        "committees": [],
+        "kinds": [],
+        "keywords": [],
+        "min_urgency": "low",
+        "created_at": None,
+    }
     return SimpleNamespace(id=id, **(base | selectors))
 
 
 def item(**fields):
-    base = dict(kind="notification", id=1, label="G/TBT/N/DEU/1", title="Lithium batteries",
-                description="Requirements for lithium-ion batteries.", products="Batteries",
-                member_code="USA", committee="TBT", hs_codes=["8507.60"], ics_codes=["29.220.30"],
-                sectors={"EI": ["HS 8507 core"]}, hs_chapters=["85"], urgency="medium")
+    base = {
+        "kind": "notification",
+        "id": 1,
+        "label": "G/TBT/N/DEU/1",
+        "title": "Lithium batteries",
+        "description": "Requirements for lithium-ion batteries.",
+        "products": "Batteries",
+        "member_code": "USA",
+        "committee": "TBT",
+        "hs_codes": ["8507.60"],
+        "ics_codes": ["29.220.30"],
+        "sectors": {"EI": ["HS 8507 core"]},
+        "hs_chapters": ["85"],
+        "urgency": "medium",
+    }
     return AlertItem(**(base | fields))
 
 
@@ -30,8 +50,9 @@ def test_empty_selectors_select_everything():
     assert matched([sub(1)], item()) == {1: {}}
 
 
-@pytest.mark.parametrize("prefix, hit", [("85", True), ("8507", True), ("850760", True), ("85076010", True),
-                                         ("8517", False), ("84", False)])
+@pytest.mark.parametrize(
+    "prefix, hit", [("85", True), ("8507", True), ("850760", True), ("85076010", True), ("8517", False), ("84", False)]
+)
 def test_hs_prefixes_match_either_way(prefix, hit):
     assert (1 in matched([sub(1, hs_prefixes=[prefix])], item(hs_chapters=[]))) is hit
 
@@ -41,8 +62,9 @@ def test_an_item_on_a_whole_chapter_reaches_a_heading_subscriber():
     assert why == {1: {"hs": ["8517"]}}
 
 
-@pytest.mark.parametrize("prefix, hit", [("29", True), ("29.220", True), ("29.220.30", True), ("29.240", False),
-                                         ("13", False)])
+@pytest.mark.parametrize(
+    "prefix, hit", [("29", True), ("29.220", True), ("29.220.30", True), ("29.240", False), ("13", False)]
+)
 def test_ics_prefixes(prefix, hit):
     assert (1 in matched([sub(1, ics_prefixes=[prefix])], item())) is hit
 
@@ -56,8 +78,13 @@ def test_the_eu_notifies_for_its_member_states():
 
 
 def test_sectors_with_reasons_and_keywords_in_chinese_and_english():
-    subscriptions = [sub(1, sectors=["EI"]), sub(2, sectors=["BIO"]), sub(3, keywords=["锂电池"]),
-                     sub(4, keywords=["LITHIUM", "nothing"]), sub(5, keywords=["absent"])]
+    subscriptions = [
+        sub(1, sectors=["EI"]),
+        sub(2, sectors=["BIO"]),
+        sub(3, keywords=["锂电池"]),
+        sub(4, keywords=["LITHIUM", "nothing"]),
+        sub(5, keywords=["absent"]),
+    ]
     found = matched(subscriptions, item(title="锂电池 安全要求 Lithium"))
     assert set(found) == {1, 3, 4}
     assert found[1] == {"sectors": {"EI": ["HS 8507 core"]}}
@@ -65,8 +92,13 @@ def test_sectors_with_reasons_and_keywords_in_chinese_and_english():
 
 
 def test_committee_kind_and_urgency():
-    subscriptions = [sub(1, committees=["SPS"]), sub(2, committees=["TBT"]), sub(3, kinds=["change"]),
-                     sub(4, min_urgency="high"), sub(5, min_urgency="medium")]
+    subscriptions = [
+        sub(1, committees=["SPS"]),
+        sub(2, committees=["TBT"]),
+        sub(3, kinds=["change"]),
+        sub(4, min_urgency="high"),
+        sub(5, min_urgency="medium"),
+    ]
     assert set(matched(subscriptions, item())) == {2, 5}
     change = item(kind="change", committee=None, urgency="high")
     assert set(matched(subscriptions, change)) == {3, 4, 5}
@@ -74,12 +106,17 @@ def test_committee_kind_and_urgency():
 
 def test_an_unclassified_item_matches_on_codes_and_members():
     unclassified = item(sectors={}, hs_chapters=[], urgency=None)
-    subscriptions = [sub(1, members=["USA"], hs_prefixes=["8507"]), sub(2, sectors=["EI"]),
-                     sub(3, min_urgency="medium")]
+    subscriptions = [
+        sub(1, members=["USA"], hs_prefixes=["8507"]),
+        sub(2, sectors=["EI"]),
+        sub(3, min_urgency="medium"),
+    ]
     assert set(matched(subscriptions, unclassified)) == {1}
 
 
 def test_all_selectors_must_hold():
-    subscriptions = [sub(1, members=["USA"], sectors=["EI"], keywords=["batteries"]),
-                     sub(2, members=["USA"], sectors=["EI"], keywords=["toy"])]
+    subscriptions = [
+        sub(1, members=["USA"], sectors=["EI"], keywords=["batteries"]),
+        sub(2, members=["USA"], sectors=["EI"], keywords=["toy"]),
+    ]
     assert set(matched(subscriptions, item())) == {1}

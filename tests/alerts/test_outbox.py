@@ -89,7 +89,7 @@ def test_a_dispatcher_killed_after_sending_loses_nothing(db_engine, alert_settin
     add_notification(db_engine)
     match_new_items(db_engine, alert_settings)
     env = {key: value for key, value in os.environ.items() if key.startswith("TBTWATCH_")}
-    killed = subprocess.run([sys.executable, "-c", KILLER], env=env, cwd=".", timeout=60)
+    killed = subprocess.run([sys.executable, "-c", KILLER], env=env, cwd=".", timeout=60, check=False)
     assert killed.returncode == -9
     assert len(mailbox.messages) == 1
     assert {d.status for d in deliveries(db_engine)} == {"sending"}
@@ -132,8 +132,9 @@ def test_two_dispatchers_on_sqlite_share_without_repeats(db_engine, alert_settin
         subscribe(db_engine, email=f"buyer{n}@example.com")
     add_notification(db_engine)
     match_new_items(db_engine, alert_settings)
-    threads = [threading.Thread(target=send_due, args=(db_engine, alert_settings), kwargs={"batch": 3})
-               for _ in range(3)]
+    threads = [
+        threading.Thread(target=send_due, args=(db_engine, alert_settings), kwargs={"batch": 3}) for _ in range(3)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -147,8 +148,17 @@ def test_insert_ignore_reports_each_row_over_many_pages(db_engine):
     subscription_id = subscribe(db_engine)
 
     def rows(numbers):
-        return [dict(subscription_id=subscription_id, item_kind="notification", item_id=n, reason="match",
-                     why={"n": n}, created_at=NOW) for n in numbers]
+        return [
+            {
+                "subscription_id": subscription_id,
+                "item_kind": "notification",
+                "item_id": n,
+                "reason": "match",
+                "why": {"n": n},
+                "created_at": NOW,
+            }
+            for n in numbers
+        ]
 
     with Session(db_engine) as session:
         first = insert_ignore(session, Alert, rows(range(0, 3000, 2)))
@@ -160,9 +170,9 @@ def test_insert_ignore_reports_each_row_over_many_pages(db_engine):
         session.commit()
         stored = {a.item_id: a.id for a in session.exec(select(Alert))}
     assert len(stored) == 1500 + 1250
-    for n, new_id in zip(numbers[:2500], second):
+    for n, new_id in zip(numbers[:2500], second, strict=False):
         assert new_id == (None if n % 2 == 0 else stored[n]), n
     assert second[2500:] == [None, None, None]
-    assert dict(zip(range(0, 3000, 2), first)) == {n: i for n, i in stored.items() if n % 2 == 0}
+    assert dict(zip(range(0, 3000, 2), first, strict=False)) == {n: i for n, i in stored.items() if n % 2 == 0}
     with Session(db_engine) as session:
         assert insert_ignore(session, Alert, []) == []

@@ -13,13 +13,35 @@ TODAY = date(2024, 5, 6)
 
 
 def entry(reason="match", why=None, **fields) -> Entry:
-    item = AlertItem(**{"kind": "notification", "id": 7, "label": "G/TBT/N/CHN/1800", "title": "锂离子电池安全技术规范",
-                        "products": "锂离子电池", "member_code": "CHN", "committee": "TBT",
-                        "sectors": {"EI": ["HS 8507 核心"]}, "hs_chapters": ["85"], "urgency": "high",
-                        "comment_deadline": TODAY + timedelta(days=20), "language": "zh",
-                        "links": ["https://docs.wto.org/x.pdf"]} | fields)
-    return Entry(Alert(id=fields.get("id", 7), subscription_id=1, item_kind=item.kind, item_id=item.id,
-                       reason=reason, why=why or {"member": "CHN"}), item)
+    item = AlertItem(
+        **{
+            "kind": "notification",
+            "id": 7,
+            "label": "G/TBT/N/CHN/1800",
+            "title": "锂离子电池安全技术规范",
+            "products": "锂离子电池",
+            "member_code": "CHN",
+            "committee": "TBT",
+            "sectors": {"EI": ["HS 8507 核心"]},
+            "hs_chapters": ["85"],
+            "urgency": "high",
+            "comment_deadline": TODAY + timedelta(days=20),
+            "language": "zh",
+            "links": ["https://docs.wto.org/x.pdf"],
+        }
+        | fields
+    )
+    return Entry(
+        Alert(
+            id=fields.get("id", 7),
+            subscription_id=1,
+            item_kind=item.kind,
+            item_id=item.id,
+            reason=reason,
+            why=why or {"member": "CHN"},
+        ),
+        item,
+    )
 
 
 def subscription(language="en", **fields) -> Subscription:
@@ -27,8 +49,9 @@ def subscription(language="en", **fields) -> Subscription:
 
 
 def render(kind="alert", entries=None, language="en", **fields):
-    return render_message(kind, subscription(language, **fields), entries or [entry()], today=TODAY,
-                          base_url="https://tbtwatch.test")
+    return render_message(
+        kind, subscription(language, **fields), entries or [entry()], today=TODAY, base_url="https://tbtwatch.test"
+    )
 
 
 def test_a_chinese_notification_reaches_an_english_subscriber_in_english():
@@ -50,17 +73,33 @@ def test_the_same_notification_in_chinese():
 
 
 def test_reasons_read_in_the_subscribers_language_and_stay_english_in_the_payload():
-    reasoned = entry(sectors={"EPNE": ["code HS 850760 ~ 8507 (core)", "phrase 'lithium battery'"]}, edition="2003",
-                     urgency_reasons=["draft measure", "20 days left to comment (deadline 2024-05-26)", "sectors: EPNE",
-                                      "noted by staff"])
+    reasoned = entry(
+        sectors={"EPNE": ["code HS 850760 ~ 8507 (core)", "phrase 'lithium battery'"]},
+        edition="2003",
+        urgency_reasons=[
+            "draft measure",
+            "20 days left to comment (deadline 2024-05-26)",
+            "sectors: EPNE",
+            "noted by staff",
+        ],
+    )
     rendered = render(entries=[reasoned], language="zh")
     for text in (rendered.text, rendered.html):
         assert "编码 HS 850760 对应目录 8507（核心）; 关键词“lithium battery”" in text
         assert "措施草案; 距评议截止还有 20 天（2024-05-26）; 涉及领域：环境保护与新能源; noted by staff" in text
         assert "draft measure" not in text and "phrase '" not in text
-    mail = EmailSender("smtp://127.0.0.1:25", "tbtwatch <a@tbtwatch.test>").build("a@example.com", Message(
-        subject=rendered.subject, text=rendered.text, html=rendered.html, payload=rendered.payload,
-        idempotency_key="k", message_id="<k@x>", unsubscribe_url="https://x/u"))
+    mail = EmailSender("smtp://127.0.0.1:25", "tbtwatch <a@tbtwatch.test>").build(
+        "a@example.com",
+        Message(
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            payload=rendered.payload,
+            idempotency_key="k",
+            message_id="<k@x>",
+            unsubscribe_url="https://x/u",
+        ),
+    )
     body = email.message_from_bytes(mail, policy=default).get_body(("plain",)).get_content()
     assert "措施草案; 距评议截止还有 20 天（2024-05-26）" in body
     [item] = rendered.payload["items"]
@@ -75,8 +114,13 @@ HOSTILE = "<script>alert(1)</script>\r\nBcc: victim@example.com\u202eevil"
 
 
 def test_hostile_text_is_escaped_everywhere():
-    bad = entry(title=HOSTILE, products='"><img src=x onerror=alert(1)>', description="<b>bold</b>",
-                links=["javascript:alert(1)", "https://ok.example/doc"], label="G/TBT/N/CHN/1800\nX-Injected: 1")
+    bad = entry(
+        title=HOSTILE,
+        products='"><img src=x onerror=alert(1)>',
+        description="<b>bold</b>",
+        links=["javascript:alert(1)", "https://ok.example/doc"],
+        label="G/TBT/N/CHN/1800\nX-Injected: 1",
+    )
     rendered = render(entries=[bad])
     assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
     assert "<img" not in rendered.html and "&lt;b&gt;bold" in rendered.html
@@ -84,9 +128,18 @@ def test_hostile_text_is_escaped_everywhere():
     assert 'href="https://ok.example/doc"' in rendered.html
     assert "\u202e" not in rendered.html + rendered.text + rendered.subject
     assert "\n" not in rendered.subject and "\r" not in rendered.subject
-    mail = EmailSender("smtp://127.0.0.1:25", "tbtwatch <a@tbtwatch.test>").build("a@example.com", Message(
-        subject=rendered.subject, text=rendered.text, html=rendered.html, payload={}, idempotency_key="k",
-        message_id="<k@x>", unsubscribe_url="https://x/u"))
+    mail = EmailSender("smtp://127.0.0.1:25", "tbtwatch <a@tbtwatch.test>").build(
+        "a@example.com",
+        Message(
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            payload={},
+            idempotency_key="k",
+            message_id="<k@x>",
+            unsubscribe_url="https://x/u",
+        ),
+    )
     parsed = email.message_from_bytes(mail, policy=default)
     assert parsed["Bcc"] is None and parsed["X-Injected"] is None
     assert "<script>alert(1)</script>" in parsed["Subject"]  # harmless as text in a header
@@ -94,9 +147,12 @@ def test_hostile_text_is_escaped_everywhere():
 
 def test_follow_up_and_reminder_say_what_changed():
     original = entry()
-    follow = entry(reason="follow-up", id=8, label="G/TBT/N/CHN/1800/Add.1",
-                   why={"changes": [{"what": "comment_deadline", "old": "2024-05-26", "new": "2024-06-30"},
-                                    {"what": "adopted"}]})
+    follow = entry(
+        reason="follow-up",
+        id=8,
+        label="G/TBT/N/CHN/1800/Add.1",
+        why={"changes": [{"what": "comment_deadline", "old": "2024-05-26", "new": "2024-06-30"}, {"what": "adopted"}]},
+    )
     follow.original = original.item
     rendered = render("follow-up", [follow])
     assert rendered.subject == "Re: " + render().subject
@@ -111,12 +167,20 @@ def test_digest_groups_by_sector_most_urgent_first():
     entries = [
         entry(id=1, label="A-low-EI", urgency="low", sectors={"EI": []}),
         entry(id=2, label="B-high-BIO", urgency="high", sectors={"BIO": []}),
-        entry(id=3, label="C-high-EI-soon", urgency="high", sectors={"EI": []}, comment_deadline=TODAY + timedelta(days=5)),
+        entry(
+            id=3, label="C-high-EI-soon", urgency="high", sectors={"EI": []}, comment_deadline=TODAY + timedelta(days=5)
+        ),
         entry(id=4, label="D-high-EI-later", urgency="high", sectors={"EI": []}),
         entry(id=5, label="E-none", urgency="medium", sectors={}),
     ]
-    rendered = render_message("digest", subscription("en", frequency="daily"), entries, today=TODAY,
-                              base_url="https://tbtwatch.test", period="daily")
+    rendered = render_message(
+        "digest",
+        subscription("en", frequency="daily"),
+        entries,
+        today=TODAY,
+        base_url="https://tbtwatch.test",
+        period="daily",
+    )
     assert rendered.subject == "[Daily digest] 5 items"
     text = rendered.text
     order = [text.index(label) for label in ("C-high-EI-soon", "D-high-EI-later", "A-low-EI", "B-high-BIO", "E-none")]

@@ -63,8 +63,13 @@ def test_last_slot_in_the_subscribers_time_zone():
 def test_daily_digest_once_per_day_by_sector(db_engine, alert_settings, mailbox):
     subscribe(db_engine, frequency="daily", language="en", created=NOW - timedelta(days=3))
     add_notification(db_engine, symbol="G/TBT/N/USA/1", urgency="low", first_seen=NOW - timedelta(days=1, hours=3))
-    add_notification(db_engine, symbol="G/TBT/N/USA/2", urgency="high", sectors={"BIO": ["phrase: vaccine"]},
-                     first_seen=NOW - timedelta(days=1, hours=3))
+    add_notification(
+        db_engine,
+        symbol="G/TBT/N/USA/2",
+        urgency="high",
+        sectors={"BIO": ["phrase: vaccine"]},
+        first_seen=NOW - timedelta(days=1, hours=3),
+    )
     match_new_items(db_engine, alert_settings, now=NOW - timedelta(days=1, hours=2))  # Sunday noon in Shanghai
     assert enqueue_digests(db_engine, "daily", now=NOW - timedelta(days=1, hours=1)) == 0  # alerts after Sunday's slot
     assert enqueue_digests(db_engine, "daily", now=NOW) == 1  # Monday 08:00 has passed
@@ -74,7 +79,12 @@ def test_daily_digest_once_per_day_by_sector(db_engine, alert_settings, mailbox)
     [digest] = mailbox.messages
     assert digest["Subject"] == "[Daily digest] 2 items"
     text = digest.get_body(("plain",)).get_content()
-    assert text.index("Biomedicine") < text.index("G/TBT/N/USA/2") < text.index("Electronics") < text.index("G/TBT/N/USA/1")
+    assert (
+        text.index("Biomedicine")
+        < text.index("G/TBT/N/USA/2")
+        < text.index("Electronics")
+        < text.index("G/TBT/N/USA/1")
+    )
     assert "phrase: vaccine" in text
     with Session(db_engine) as session:
         assert session.exec(select(Subscription)).one().last_digest_at == datetime(2024, 5, 6, 0, 0, tzinfo=UTC)

@@ -35,8 +35,13 @@ def deliveries(engine) -> list[Delivery]:
 
 
 def test_api_test_arrives_once_in_english(app, users, db_engine, alert_settings, mailbox):
-    body = {"name": "Batteries <EU>", "email": "buyer@example.org", "hs_prefixes": ["8507"], "members": ["EU"],
-            "language": "en"}
+    body = {
+        "name": "Batteries <EU>",
+        "email": "buyer@example.org",
+        "hs_prefixes": ["8507"],
+        "members": ["EU"],
+        "language": "en",
+    }
     with TestClient(app) as api:
         made = api.post("/api/v1/subscriptions", json=body, headers=users["exporter"].headers)
         url = f"/api/v1/subscriptions/{made.json()['id']}/test"
@@ -88,15 +93,19 @@ def test_a_paused_subscription_gets_no_test(db_engine, alert_settings, mailbox):
 
 def test_the_page_button_sends_a_test(app, accounts, db_engine, alert_settings, mailbox):
     with session_scope(db_engine) as session:
-        sub_id = create_subscription(session, SubscriptionCreate(name="Toys", email="exporter@example.org",
-                                                                 language="zh"), user_id=accounts["exporter"]).id
+        sub_id = create_subscription(
+            session,
+            SubscriptionCreate(name="Toys", email="exporter@example.org", language="zh"),
+            user_id=accounts["exporter"],
+        ).id
     client = browser(app, "exporter")
     page = client.get("/subscriptions")
     assert f'action="/subscriptions/{sub_id}/test"' in page.text
     response = post_form(client, f"/subscriptions/{sub_id}/test", page="/subscriptions")
     assert response.status_code == 303 and response.headers["location"] == "/subscriptions?done=test_queued"
-    assert post_form(browser(app, "exporter2"), f"/subscriptions/{sub_id}/test",
-                     page="/subscriptions").status_code == 404
+    assert (
+        post_form(browser(app, "exporter2"), f"/subscriptions/{sub_id}/test", page="/subscriptions").status_code == 404
+    )
     assert send_due(db_engine, alert_settings)["sent"] == 1
     [message] = mailbox.messages
     assert message["Subject"] == "【测试】tbtwatch 订阅“Toys”" and message["To"] == "exporter@example.org"

@@ -18,6 +18,7 @@ def spider(monkeypatch):
     monkeypatch.setenv("TBTWATCH_EPING_API_KEY", "key")
     monkeypatch.setenv("TBTWATCH_EPING_API_URL", "http://127.0.0.1:9/eping")
     from store.settings import get_settings
+
     get_settings.cache_clear()
     spider = EpingApiSpider(since="1995-01-01")
     spider.date_from = spider.since
@@ -46,10 +47,12 @@ def test_every_notification_comes_back_plain_and_normalised(spider):
             assert n.products_text == expected["products_text"]
             for text in (n.title, n.description, n.products_text):
                 assert not text or ("<" not in text and "&" not in text.replace(" & ", ""))
-            assert n.distribution_date == (date.fromisoformat(expected["distribution_date"])
-                                           if expected["distribution_date"] else None)
-            assert n.comment_deadline == (date.fromisoformat(expected["comment_deadline"])
-                                          if expected["comment_deadline"] else None)
+            assert n.distribution_date == (
+                date.fromisoformat(expected["distribution_date"]) if expected["distribution_date"] else None
+            )
+            assert n.comment_deadline == (
+                date.fromisoformat(expected["comment_deadline"]) if expected["comment_deadline"] else None
+            )
             assert n.hs_codes == expected["hs_codes"]
             assert n.ics_codes == expected["ics_codes"]
             assert n.objectives == expected["objectives"]
@@ -104,6 +107,7 @@ def test_without_a_key_the_run_fails_clearly(monkeypatch, spider):
 
     monkeypatch.setenv("TBTWATCH_EPING_API_KEY", "")
     from store.settings import get_settings
+
     get_settings.cache_clear()
 
     async def collect():
@@ -116,10 +120,16 @@ def test_without_a_key_the_run_fails_clearly(monkeypatch, spider):
 def test_names_as_objects_and_unreadable_secondary_dates_keep_the_notification():
     from crawlers.eping import notification_records
 
-    item = {"id": 1, "documentSymbol": "g/tbt/n/ken/1170/add.2", "notifyingMember": {"name": "Kenya"},
-            "notificationType": {"name": "Addendum"}, "distributionDate": "2023-12-08T00:00:00",
-            "commentDeadlineDate": "to be determined", "proposedAdoptionDate": "0001-01-01T00:00:00",
-            "hsCodes": ["ex 2712.10 Petroleum jelly"]}
+    item = {
+        "id": 1,
+        "documentSymbol": "g/tbt/n/ken/1170/add.2",
+        "notifyingMember": {"name": "Kenya"},
+        "notificationType": {"name": "Addendum"},
+        "distributionDate": "2023-12-08T00:00:00",
+        "commentDeadlineDate": "to be determined",
+        "proposedAdoptionDate": "0001-01-01T00:00:00",
+        "hsCodes": ["ex 2712.10 Petroleum jelly"],
+    }
     [record] = notification_records(item, "here")
     n = record.notification
     assert (n.symbol, n.member_name, n.notification_type) == ("G/TBT/N/KEN/1170/Add.2", "Kenya", "Addendum")
@@ -135,7 +145,7 @@ def test_pages_without_a_total_count_go_on_while_full(spider):
     outputs = parsed(spider, 1, json.dumps([item, item]).encode())
     assert kinds_of(outputs) == {"NotificationRecord"}  # fewer than the page size asked for: the last
     outputs = parsed(spider, 1, json.dumps({"items": [item, item], "pageSize": 2}).encode())
-    assert "page=2" in [o for o in outputs if isinstance(o, scrapy.Request)][0].url
+    assert "page=2" in next(o for o in outputs if isinstance(o, scrapy.Request)).url
     outputs = parsed(spider, 2, json.dumps({"items": [item], "pageSize": 2}).encode())
     assert not [o for o in outputs if isinstance(o, scrapy.Request)]
 

@@ -7,19 +7,22 @@ import pytest
 from crawlers.normalise import first_text, hs_codes, ics_codes, links, names, parse_date, plain_text, text_language
 
 
-@pytest.mark.parametrize(("published", "plain"), [
-    ("<p>Petroleum jelly</p>", "Petroleum jelly"),
-    ('<div><span style="font-size:11pt">Safety &amp; health &ndash; toys</span></div>', "Safety & health – toys"),
-    ("<p>First</p><p>Second&nbsp;part</p>", "First\nSecond part"),
-    ("Line one<br/>Line two", "Line one\nLine two"),
-    ("Already plain &amp;amp; twice escaped", "Already plain & twice escaped"),
-    ("  spaced   out\r\n text ", "spaced out\ntext"),
-    ("<p>化学品散装存储(CBS)。</p>", "化学品散装存储(CBS)。"),
-    ("<style>p {color: red}</style><p>Kept</p>", "Kept"),
-    ("PM < 2.5 and x<y", "PM < 2.5 and x<y"),
-    ("<p> </p>", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("published", "plain"),
+    [
+        ("<p>Petroleum jelly</p>", "Petroleum jelly"),
+        ('<div><span style="font-size:11pt">Safety &amp; health &ndash; toys</span></div>', "Safety & health – toys"),
+        ("<p>First</p><p>Second&nbsp;part</p>", "First\nSecond part"),
+        ("Line one<br/>Line two", "Line one\nLine two"),
+        ("Already plain &amp;amp; twice escaped", "Already plain & twice escaped"),
+        ("  spaced   out\r\n text ", "spaced out\ntext"),
+        ("<p>化学品散装存储(CBS)。</p>", "化学品散装存储(CBS)。"),
+        ("<style>p {color: red}</style><p>Kept</p>", "Kept"),
+        ("PM < 2.5 and x<y", "PM < 2.5 and x<y"),
+        ("<p> </p>", None),
+        (None, None),
+    ],
+)
 def test_plain_text(published, plain):
     assert plain_text(published) == plain
 
@@ -30,17 +33,20 @@ def test_first_text_prefers_plain_and_falls_back_to_html():
     assert first_text({"title": None}, "titlePlain", "title") is None
 
 
-@pytest.mark.parametrize(("published", "expected"), [
-    ("2025-11-26T00:00:00", date(2025, 11, 26)),
-    ("2025-11-26T00:00:00Z", date(2025, 11, 26)),
-    ("2025-11-26", date(2025, 11, 26)),
-    ("26/11/2025", date(2025, 11, 26)),
-    ("Mon, 14 Oct 2024 00:00:00 +0200", date(2024, 10, 14)),
-    (datetime(2024, 1, 2, 3, 4), date(2024, 1, 2)),
-    ("0001-01-01T00:00:00", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("2025-11-26T00:00:00", date(2025, 11, 26)),
+        ("2025-11-26T00:00:00Z", date(2025, 11, 26)),
+        ("2025-11-26", date(2025, 11, 26)),
+        ("26/11/2025", date(2025, 11, 26)),
+        ("Mon, 14 Oct 2024 00:00:00 +0200", date(2024, 10, 14)),
+        (datetime(2024, 1, 2, 3, 4), date(2024, 1, 2)),
+        ("0001-01-01T00:00:00", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_parse_date(published, expected):
     assert parse_date(published) == expected
 
@@ -50,11 +56,14 @@ def test_parse_date_rejects_text_that_is_no_date():
         parse_date("soon")
 
 
-@pytest.mark.parametrize("shape", [
-    ["8507.60", "850760", " 2712.10 "],
-    [{"code": "8507.60"}, {"code": "850760"}, {"code": "271210"}],
-    "8507.60, 850760; 2712.10",
-])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        ["8507.60", "850760", " 2712.10 "],
+        [{"code": "8507.60"}, {"code": "850760"}, {"code": "271210"}],
+        "8507.60, 850760; 2712.10",
+    ],
+)
 def test_hs_codes_in_every_shape(shape):
     assert hs_codes(shape) == ["850760", "271210"]
 
@@ -72,10 +81,17 @@ def test_codes_are_taken_from_the_start_of_each_entry_and_the_rest_dropped():
 
 def test_names_and_links():
     assert names([{"name": "Harmonization"}, {"name": "<p>Quality requirements</p>"}, {"name": "Harmonization"}]) == [
-        "Harmonization", "Quality requirements"]
-    assert names("Consumer information, labelling; Harmonization") == ["Consumer information, labelling", "Harmonization"]
+        "Harmonization",
+        "Quality requirements",
+    ]
+    assert names("Consumer information, labelling; Harmonization") == [
+        "Consumer information, labelling",
+        "Harmonization",
+    ]
     assert links("https://a.example/1.pdf\nhttps://b.example/2.pdf, https://a.example/1.pdf", None) == [
-        "https://a.example/1.pdf", "https://b.example/2.pdf"]
+        "https://a.example/1.pdf",
+        "https://b.example/2.pdf",
+    ]
 
 
 def test_text_language():

@@ -13,13 +13,20 @@ from crawlers.spiders.wto_eping_latest import EpingLatestSpider
 from store.models import CrawlRun, ItemRevision, Notification, Source
 
 ITEM = {
-    "id": 4242, "documentSymbol": " G/TBT/N/KEN/1463, G/TBT/N/UGA/1800", "notifyingMember": "Kenya",
-    "notificationType": "Regular notification", "distributionDate": "2023-06-26T00:00:00",
-    "commentDeadlineDate": None, "title": "<p>Mosquito repellent wipes &ndash; Specification</p>",
-    "descriptionPlain": "Requirements for skin applied wipes.", "description": "<p>ignored</p>",
-    "hsCodes": "3808.91", "icsCodes": [{"code": "71.100.70"}],
+    "id": 4242,
+    "documentSymbol": " G/TBT/N/KEN/1463, G/TBT/N/UGA/1800",
+    "notifyingMember": "Kenya",
+    "notificationType": "Regular notification",
+    "distributionDate": "2023-06-26T00:00:00",
+    "commentDeadlineDate": None,
+    "title": "<p>Mosquito repellent wipes &ndash; Specification</p>",
+    "descriptionPlain": "Requirements for skin applied wipes.",
+    "description": "<p>ignored</p>",
+    "hsCodes": "3808.91",
+    "icsCodes": [{"code": "71.100.70"}],
     "objectives": [{"name": "Protection of human health or safety"}],
-    "countriesAffected": [{"name": "All trading partners"}], "allTradingPartners": True,
+    "countriesAffected": [{"name": "All trading partners"}],
+    "allTradingPartners": True,
 }
 
 
@@ -47,6 +54,7 @@ def rows(settings, db_engine):
     def read():
         with Session(db_engine) as session:
             return {n.symbol: n for n in session.exec(select(Notification))}
+
     return read
 
 
@@ -77,8 +85,12 @@ def test_a_changed_item_is_updated_and_its_change_kept(rows, db_engine):
 
 def test_partial_records_never_blank_what_a_fuller_source_stored(rows):
     run_pipeline(EpingApiSpider, records())
-    latest = {"documentSymbol": " G/TBT/N/KEN/1463", "notifyingMember": "Kenya",
-              "distributionDate": "26/06/2023", "title": "<p>Mosquito repellent wipes &ndash; Specification</p>"}
+    latest = {
+        "documentSymbol": " G/TBT/N/KEN/1463",
+        "notifyingMember": "Kenya",
+        "distributionDate": "26/06/2023",
+        "title": "<p>Mosquito repellent wipes &ndash; Specification</p>",
+    }
     run = run_pipeline(EpingLatestSpider, records(latest, partial=True))
     assert run.items_unchanged == 1
     kenya = rows()["G/TBT/N/KEN/1463"]
@@ -95,8 +107,12 @@ def test_an_addendum_arriving_first_is_linked_to_its_base(rows):
 
 def test_a_record_the_database_refuses_is_rejected_and_the_batch_kept(rows):
     good = records()
-    bad = good[0].model_copy(update={"location": "http://test/page1 items[6]",
-                                     "notification": good[0].notification.model_copy(update={"symbol": "G/XYZ/1"})})
+    bad = good[0].model_copy(
+        update={
+            "location": "http://test/page1 items[6]",
+            "notification": good[0].notification.model_copy(update={"symbol": "G/XYZ/1"}),
+        }
+    )
     batch = [good[0], bad, Rejected(location="http://test/page1 items[5]", error="malformed"), good[1]]
     run = run_pipeline(EpingApiSpider, batch, batch_size=2)
     assert run.items_new == 2 and run.items_rejected == 2
@@ -122,18 +138,30 @@ def test_failures_keep_data_count_consecutively_and_reset_on_success(rows, db_en
 def test_a_large_batch_is_indexed_for_search_and_the_index_kept_current(rows, db_engine):
     from sqlalchemy import text
 
-    items = [{**ITEM, "id": n, "documentSymbol": f"G/TBT/N/KEN/{2000 + n}",
-              "descriptionPlain": f"Requirements number {n} for skin applied wipes."} for n in range(150)]
+    items = [
+        {
+            **ITEM,
+            "id": n,
+            "documentSymbol": f"G/TBT/N/KEN/{2000 + n}",
+            "descriptionPlain": f"Requirements number {n} for skin applied wipes.",
+        }
+        for n in range(150)
+    ]
     run = run_pipeline(EpingApiSpider, [r for item in items for r in records(item)])
     assert run.items_new == 150
     with Session(db_engine) as session:
         if db_engine.dialect.name == "sqlite":
-            hits = session.execute(text("SELECT count(*) FROM notification_fts WHERE notification_fts MATCH 'number 149'")).scalar()
-            trigger = session.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'notification_fts_ai'")).scalar()
+            hits = session.execute(
+                text("SELECT count(*) FROM notification_fts WHERE notification_fts MATCH 'number 149'")
+            ).scalar()
+            trigger = session.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE name = 'notification_fts_ai'")
+            ).scalar()
             assert (hits, trigger) == (1, 1)
         else:
-            hits = session.execute(text("SELECT count(*) FROM notification WHERE search_vector @@ "
-                                        "to_tsquery('simple', 'number')")).scalar()
+            hits = session.execute(
+                text("SELECT count(*) FROM notification WHERE search_vector @@ to_tsquery('simple', 'number')")
+            ).scalar()
             assert hits == 150
     run_pipeline(EpingApiSpider, records())  # a small batch goes through the trigger
     assert len(rows()) == 152

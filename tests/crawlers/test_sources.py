@@ -25,7 +25,9 @@ def kinds(outputs, kind):
 
 
 def test_latest_feed_rows_become_partial_notifications():
-    outputs = list(EpingLatestSpider().parse(response("http://t/latest", fixture_bytes("wto_eping_latest", "latest.json"))))
+    outputs = list(
+        EpingLatestSpider().parse(response("http://t/latest", fixture_bytes("wto_eping_latest", "latest.json")))
+    )
     records = kinds(outputs, NotificationRecord)
     assert len(records) == 10
     first = records[0].notification
@@ -44,8 +46,11 @@ def test_bulk_workbook_rows_to_partial_notifications(tmp_path, dev_records, sett
     path = tmp_path / "Notification_EN.xlsx"
     write_workbook(path, with_symbols, extra_rows=[["G/TBT/N/", "Nowhere"], [None] * 3])
     spider = EpingBulkSpider()
-    outputs = [record for batch in spider.parse(response("http://t/Notification_EN.xlsx", path.read_bytes()))
-               for record in batch.items]
+    outputs = [
+        record
+        for batch in spider.parse(response("http://t/Notification_EN.xlsx", path.read_bytes()))
+        for record in batch.items
+    ]
     records = {r.notification.symbol: r for r in kinds(outputs, NotificationRecord)}
     [rejected] = kinds(outputs, Rejected)
     assert rejected.location == f"http://t/Notification_EN.xlsx row {len(with_symbols) + 2}"
@@ -53,14 +58,22 @@ def test_bulk_workbook_rows_to_partial_notifications(tmp_path, dev_records, sett
         for symbol in record["all_symbols"] or [record["symbol"]]:
             n = records[symbol].notification
             assert records[symbol].partial
-            assert (n.title, n.description, n.products_text) == (record["title"], record["description"],
-                                                                 record["products_text"])
-            assert n.distribution_date == (date.fromisoformat(record["distribution_date"])
-                                           if record["distribution_date"] else None)
-            assert n.comment_deadline == (date.fromisoformat(record["comment_deadline"])
-                                          if record["comment_deadline"] else None)
-            assert (n.hs_codes, n.ics_codes, n.objectives) == (record["hs_codes"], record["ics_codes"],
-                                                               record["objectives"])
+            assert (n.title, n.description, n.products_text) == (
+                record["title"],
+                record["description"],
+                record["products_text"],
+            )
+            assert n.distribution_date == (
+                date.fromisoformat(record["distribution_date"]) if record["distribution_date"] else None
+            )
+            assert n.comment_deadline == (
+                date.fromisoformat(record["comment_deadline"]) if record["comment_deadline"] else None
+            )
+            assert (n.hs_codes, n.ics_codes, n.objectives) == (
+                record["hs_codes"],
+                record["ics_codes"],
+                record["objectives"],
+            )
     assert records[with_symbols[0]["symbol"]].raw == {}  # every column is held by a field
 
 
@@ -71,7 +84,11 @@ def test_bulk_file_that_is_no_workbook_is_an_error():
 
 
 def test_conditional_get_sends_validators_and_a_304_yields_nothing(settings, session):
-    session.add(Source(name="wto_eping_bulk", spider="wto_eping_bulk", etag='"e1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT"))
+    session.add(
+        Source(
+            name="wto_eping_bulk", spider="wto_eping_bulk", etag='"e1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT"
+        )
+    )
     session.commit()
     spider = EpingBulkSpider()
     request = spider.conditional_request("http://t/x.xlsx", spider.parse)
@@ -82,13 +99,18 @@ def test_conditional_get_sends_validators_and_a_304_yields_nothing(settings, ses
     assert spider.errors == [] and spider.on_success == []
 
 
-ISO_ROWS = [json.loads(line) for line in fixture_bytes("iso_open_data", "snapshot2.jsonl").splitlines()
-            if line.strip().endswith(b"}")]
+ISO_ROWS = [
+    json.loads(line)
+    for line in fixture_bytes("iso_open_data", "snapshot2.jsonl").splitlines()
+    if line.strip().endswith(b"}")
+]
 
 
 def test_iso_changes_between_snapshots():
-    previous = {str(json.loads(line)["id"]): snapshot_entry(json.loads(line))
-                for line in fixture_bytes("iso_open_data", "snapshot1.jsonl").splitlines()}
+    previous = {
+        str(json.loads(line)["id"]): snapshot_entry(json.loads(line))
+        for line in fixture_bytes("iso_open_data", "snapshot1.jsonl").splitlines()
+    }
     current = {str(row["id"]): snapshot_entry(row) for row in ISO_ROWS}
     found = {row["id"]: changes_between(previous, row, current) for row in ISO_ROWS}
     assert [kind for kind, _ in found[88915]] == ["new"]
@@ -116,21 +138,32 @@ def test_federal_register_page_and_next_page():
     outputs = list(FederalRegisterSpider().parse(response("http://t/api/v1/documents.json", page)))
     changes = [o.change for o in kinds(outputs, ChangeRecord)]
     correction, proposal = changes
-    assert (correction.kind, correction.reference, correction.effective_date) == ("new", "2024-22520", date(2024, 10, 1))
+    assert (correction.kind, correction.reference, correction.effective_date) == (
+        "new",
+        "2024-22520",
+        date(2024, 10, 1),
+    )
     assert correction.agencies == ["Management and Budget Office"] and correction.comment_deadline is None
     assert correction.summary == "This document corrects the final rule & guidance."
-    assert (proposal.kind, proposal.comment_deadline, proposal.body) == ("draft", date(2024, 12, 2),
-                                                                        "Environmental Protection Agency")
+    assert (proposal.kind, proposal.comment_deadline, proposal.body) == (
+        "draft",
+        date(2024, 12, 2),
+        "Environmental Protection Agency",
+    )
     [next_page] = kinds(outputs, scrapy.Request)
     assert next_page.url == "http://t/api/v1/documents.json?page=2"
-    last = list(FederalRegisterSpider().parse(response("http://t/p2", fixture_bytes("us_federal_register", "page2.json"))))
+    last = list(
+        FederalRegisterSpider().parse(response("http://t/p2", fixture_bytes("us_federal_register", "page2.json")))
+    )
     assert len(kinds(last, ChangeRecord)) == 1 and kinds(last, Rejected)[0].location == "http://t/p2 results[1]"
     assert not kinds(last, scrapy.Request)
 
 
 def test_eurlex_items_are_changes_with_celex_references():
     spider = EurlexOjSpider()
-    outputs = list(spider.parse_feed(response("http://t/feed.rss?rssId=222", fixture_bytes("eu_eurlex_oj", "l_series.rss"))))
+    outputs = list(
+        spider.parse_feed(response("http://t/feed.rss?rssId=222", fixture_bytes("eu_eurlex_oj", "l_series.rss")))
+    )
     changes = [o.change for o in kinds(outputs, ChangeRecord)]
     assert [c.reference for c in changes] == ["CELEX:32024R2671", "CELEX:32024R2700"]
     assert changes[0].member_code == "EU" and changes[0].published_date == date(2024, 10, 14)
@@ -139,8 +172,15 @@ def test_eurlex_items_are_changes_with_celex_references():
 
 @pytest.fixture
 def feed_spider(settings, session):
-    session.add(Source(name="cen_news", spider="feed", url="http://t/news.xml", body="CEN-CENELEC",
-                       options={"ics_codes": ["29.220.20"], "sectors": ["new-energy"]}))
+    session.add(
+        Source(
+            name="cen_news",
+            spider="feed",
+            url="http://t/news.xml",
+            body="CEN-CENELEC",
+            options={"ics_codes": ["29.220.20"], "sectors": ["new-energy"]},
+        )
+    )
     session.commit()
     spider = RegisteredFeedSpider(source="cen_news")
     spider.source = spider.source_row()
@@ -149,7 +189,7 @@ def feed_spider(settings, session):
 
 def test_registered_feed_entries_carry_the_feed_defaults(feed_spider):
     outputs = list(feed_spider.parse_feed(response("http://t/news.xml", fixture_bytes("feed", "atom.xml"))))
-    first, second = [o.change for o in kinds(outputs, ChangeRecord)]
+    first, _second = [o.change for o in kinds(outputs, ChangeRecord)]
     assert first.title == "New standard EN 50604-1:2024 – secondary lithium batteries"
     assert first.summary == "Published & available."
     assert (first.body, first.ics_codes, first.source) == ("CEN-CENELEC", ["29.220.20"], "cen_news")

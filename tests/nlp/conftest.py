@@ -1,4 +1,5 @@
 """Fixtures of the nlp tests: the shipped classifier, loaded once for the session."""
+
 import pytest
 
 from nlp.classifier import get_classifier

@@ -1,4 +1,5 @@
 """The catalogue as versioned data: the shipped 2003 edition, validation, the registry."""
+
 import dataclasses
 
 import pytest
@@ -59,8 +60,14 @@ def test_from_file_lists_every_problem(tmp_path):
     with pytest.raises(CatalogueError) as error:
         Catalogue.from_file(path)
     problems = "\n".join(error.value.problems)
-    for expected in ("'edition' is missing", "strength must be one of", "malformed code '35-080'",
-                     "'name_zh' is missing", "unknown language 'de'", "sector EI: duplicated"):
+    for expected in (
+        "'edition' is missing",
+        "strength must be one of",
+        "malformed code '35-080'",
+        "'name_zh' is missing",
+        "unknown language 'de'",
+        "sector EI: duplicated",
+    ):
         assert expected in problems
 
 

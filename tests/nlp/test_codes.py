@@ -1,4 +1,5 @@
 """HS/ICS codes: extraction from text and prefix matching against the catalogue."""
+
 from nlp.catalogue import load_edition
 from nlp.codes import CodeIndex, hs_codes_in_text, ics_codes_in_text, normalise_hs
 

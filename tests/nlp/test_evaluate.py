@@ -1,4 +1,5 @@
 """Evaluation: the JSON shape and the metric definitions, on a tiny hand-made gold set."""
+
 from dataclasses import dataclass
 
 from nlp.evaluate import chapter_metrics, evaluate, sector_metrics
@@ -32,9 +33,9 @@ GOLD = [
     {"title": "d", "sectors": [], "hs_codes": ["0401"]},
 ]
 RESULTS = [
-    _Result(["EI"], [("85", 1.0), ("84", 0.5)]),          # EI tp; chapters 85 top-1
-    _Result(["EI"], [("38", 0.6), ("30", 0.3)]),          # EI tp, BIO fn; 30 in top-3 not top-1
-    _Result(["BIO"], [("02", 0.9)]),                      # BIO fp on a none record
+    _Result(["EI"], [("85", 1.0), ("84", 0.5)]),  # EI tp; chapters 85 top-1
+    _Result(["EI"], [("38", 0.6), ("30", 0.3)]),  # EI tp, BIO fn; 30 in top-3 not top-1
+    _Result(["BIO"], [("02", 0.9)]),  # BIO fp on a none record
     _Result([], [("19", 0.6), ("21", 0.3), ("22", 0.1), ("04", 0.05)]),  # 04 only 4th
 ]
 
@@ -78,8 +79,9 @@ def test_sector_metrics_without_predictions_are_zero_not_errors():
 
 
 def test_real_classifier_json_shape(classifier):
-    result = evaluate([{"title": "Mobile phones", "hs_codes": ["851713"], "sectors": ["EI"]}],
-                      text_only=False, classifier=classifier)
+    result = evaluate(
+        [{"title": "Mobile phones", "hs_codes": ["851713"], "sectors": ["EI"]}], text_only=False, classifier=classifier
+    )
     assert result["sectors"]["micro_f1"] == 1.0
     assert result["hs_chapters"]["top1_accuracy"] == 1.0
     assert result["docs_per_second"] > 0

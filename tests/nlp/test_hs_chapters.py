@@ -1,4 +1,5 @@
 """HS chapters: quoted codes first, then the model's ranking from text alone."""
+
 import pytest
 
 from nlp import ItemText
@@ -11,13 +12,16 @@ def test_codes_come_first_in_order_then_model_guesses():
     assert ranked[0][1] == 1.0
 
 
-@pytest.mark.parametrize("title, chapter", [
-    ("Mobile phones and radio equipment", "85"),
-    ("Fresh apricots — specification", "08"),
-    ("Raw cow milk — specification", "04"),
-    ("鲜猪肉及冻猪肉", "02"),
-    ("Juguetes: requisitos de seguridad", "95"),
-])
+@pytest.mark.parametrize(
+    "title, chapter",
+    [
+        ("Mobile phones and radio equipment", "85"),
+        ("Fresh apricots — specification", "08"),
+        ("Raw cow milk — specification", "04"),
+        ("鲜猪肉及冻猪肉", "02"),
+        ("Juguetes: requisitos de seguridad", "95"),
+    ],
+)
 def test_text_alone_puts_the_chapter_in_the_top_three(classifier, title, chapter):
     ranked = classifier.classify(ItemText(title=title)).hs_chapters
     assert chapter in [c for c, _ in ranked[:3]]

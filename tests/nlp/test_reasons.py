@@ -1,4 +1,5 @@
 """Reasons are stored in English and read back in Chinese, from one template per shape."""
+
 from datetime import date
 
 import pytest
@@ -20,8 +21,10 @@ STORED_AND_CHINESE = [
     (reasons.NO_SECTOR(), "未涉及目录领域"),
     (reasons.SECTORS(sectors="EI, BIO"), "涉及领域：电子与信息、生物医药与中药"),
     (reasons.CODE(system="HS", code="850760", line="8507", strength="core"), "编码 HS 850760 对应目录 8507（核心）"),
-    (reasons.CODE(system="ICS", code="33.100", line="33.100.10", strength="partial"),
-     "编码 ICS 33.100 对应目录 33.100.10（部分）"),
+    (
+        reasons.CODE(system="ICS", code="33.100", line="33.100.10", strength="partial"),
+        "编码 ICS 33.100 对应目录 33.100.10（部分）",
+    ),
     (reasons.PHRASE(phrase="technologie de l'information"), "关键词“technologie de l'information”"),
     (reasons.MODEL(score="0.85"), "模型 0.85"),
 ]
@@ -45,10 +48,18 @@ def test_stored_wording_is_unchanged():
     assert reasons.SECTORS(sectors="EI") == "sectors: EI"
 
 
-@pytest.mark.parametrize("text", [
-    "HS 8507 核心", "deadline soon", "comment deadline passed many days ago", "sectors: battery makers",
-    "draft measure!", "", "model high",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HS 8507 核心",
+        "deadline soon",
+        "comment deadline passed many days ago",
+        "sectors: battery makers",
+        "draft measure!",
+        "",
+        "model high",
+    ],
+)
 def test_other_text_comes_back_unchanged(text):
     assert localise(text, "zh") == text
 
@@ -58,8 +69,13 @@ def test_sector_codes_unknown_to_the_edition_stay_codes():
 
 
 def test_what_the_classifier_and_urgency_say_all_read_in_chinese(classifier):
-    item = ItemText(title="Radio equipment and lithium batteries", hs_codes=["850760"],
-                    comment_deadline=date(2025, 3, 10), countries_affected=["Viet Nam"], all_trading_partners=False)
+    item = ItemText(
+        title="Radio equipment and lithium batteries",
+        hs_codes=["850760"],
+        comment_deadline=date(2025, 3, 10),
+        countries_affected=["Viet Nam"],
+        all_trading_partners=False,
+    )
     result = classifier.classify(item)
     said = [r for s in result.sectors for r in s.reasons] + result.urgency(item, date(2025, 3, 1)).reasons
     assert said and all(localise(r, "zh") != r for r in said)

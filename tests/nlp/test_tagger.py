@@ -1,4 +1,5 @@
 """Sector tagging: the settled cases of SECTORS.md, several languages, "none" as a normal answer."""
+
 import pytest
 
 from nlp import ItemText
@@ -8,20 +9,23 @@ def tags(classifier, **fields) -> set[str]:
     return set(classifier.classify(ItemText(**fields)).tags)
 
 
-@pytest.mark.parametrize("title, expected", [
-    ("Energy Conservation Program: Test Procedures for Residential Refrigerators", {"EPNE"}),
-    ("Minimum energy performance standards for three-phase electric motors", {"EPNE"}),
-    ("Electromagnetic compatibility requirements for household appliances and electric tools", set()),
-    ("Safety of household electrical appliances: particular requirements for irons", set()),
-    ("Requirements for diesel particulate filters and catalytic converters for exhaust after-treatment", {"EPNE"}),
-    ("Surgical masks and medical gowns: requirements and test methods", set()),
-    ("Legal metrology: fuel dispensers for liquid fuels", set()),
-    ("Biodiesel (B100) specification", {"EPNE"}),
-    ("Restriction of hazardous substances in electrical and electronic equipment", {"EI"}),
-    ("Restriction of certain chemical substances in mixtures", set()),
-    ("Registration of substances in nanoform (nanomaterials)", {"NM"}),
-    ("Safety requirements for lithium-ion batteries for mobile phones", {"EPNE", "EI"}),
-])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Energy Conservation Program: Test Procedures for Residential Refrigerators", {"EPNE"}),
+        ("Minimum energy performance standards for three-phase electric motors", {"EPNE"}),
+        ("Electromagnetic compatibility requirements for household appliances and electric tools", set()),
+        ("Safety of household electrical appliances: particular requirements for irons", set()),
+        ("Requirements for diesel particulate filters and catalytic converters for exhaust after-treatment", {"EPNE"}),
+        ("Surgical masks and medical gowns: requirements and test methods", set()),
+        ("Legal metrology: fuel dispensers for liquid fuels", set()),
+        ("Biodiesel (B100) specification", {"EPNE"}),
+        ("Restriction of hazardous substances in electrical and electronic equipment", {"EI"}),
+        ("Restriction of certain chemical substances in mixtures", set()),
+        ("Registration of substances in nanoform (nanomaterials)", {"NM"}),
+        ("Safety requirements for lithium-ion batteries for mobile phones", {"EPNE", "EI"}),
+    ],
+)
 def test_settled_cases(classifier, title, expected):
     assert tags(classifier, title=title, language="en", committee="TBT") == expected
 
@@ -32,12 +36,15 @@ def test_sps_food_rules_are_none_but_gmo_labelling_is_bio(classifier):
     assert tags(classifier, title="Labelling of genetically modified food", committee="SPS") == {"BIO"}
 
 
-@pytest.mark.parametrize("title, products", [
-    ("Dairy ice cream — Specification", "Milk and processed milk products"),
-    ("Labelling of garments and textile products", "Clothing"),
-    ("Safety of toys — Part 6: graphical symbol for age warning", "Toys"),
-    ("Federal motor vehicle safety standard: rear impact guards", "Trucks and trailers"),
-])
+@pytest.mark.parametrize(
+    "title, products",
+    [
+        ("Dairy ice cream — Specification", "Milk and processed milk products"),
+        ("Labelling of garments and textile products", "Clothing"),
+        ("Safety of toys — Part 6: graphical symbol for age warning", "Toys"),
+        ("Federal motor vehicle safety standard: rear impact guards", "Trucks and trailers"),
+    ],
+)
 def test_outside_products_get_no_sector(classifier, title, products):
     result = classifier.classify(ItemText(title=title, products_text=products, language="en"))
     assert result.tags == []
@@ -51,7 +58,9 @@ def test_chinese_items(classifier):
 
 
 def test_spanish_and_french_items(classifier):
-    assert "EI" in tags(classifier, title="Norma técnica para equipos de telecomunicaciones y radiocomunicación", language="es")
+    assert "EI" in tags(
+        classifier, title="Norma técnica para equipos de telecomunicaciones y radiocomunicación", language="es"
+    )
     assert tags(classifier, title="Reglamento sanitario de leche y productos lácteos", language="es") == set()
     assert "OME" in tags(classifier, title="Exigences applicables aux dispositifs médicaux", language="fr")
 

@@ -1,4 +1,5 @@
 """Tokenisation shared by phrases and models: Chinese characters, accents, plurals."""
+
 from nlp.text import blank_pipeline, words
 
 

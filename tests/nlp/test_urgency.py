@@ -1,4 +1,5 @@
 """Urgency rules: deadline, kind of measure, who is affected, sectors."""
+
 from datetime import date
 
 from nlp import ItemText
@@ -12,6 +13,7 @@ EI = [SectorScore("EI", 0.9, True, ["phrase 'radio equipment'"], "rule")]
 def test_draft_levels_follow_days_left():
     def level(deadline):
         return assess(ItemText(title="Draft", comment_deadline=deadline), EI, TODAY).level
+
     assert level(date(2025, 3, 10)) == "high"
     assert level(date(2025, 4, 1)) == "medium"
     assert level(date(2025, 6, 1)) == "low"
@@ -44,8 +46,11 @@ def test_china_not_affected_lowers_one_step():
 def test_kinds_of_measure():
     adopted = ItemText(notification_type="Addendum", description="The draft was adopted on 24 May 2023.")
     withdrawn = ItemText(notification_type="Addendum", description="The notified measure has been withdrawn.")
-    extended = ItemText(notification_type="Addendum", description="The comment period is extended to 30 April 2025.",
-                        comment_deadline=date(2025, 3, 10))
+    extended = ItemText(
+        notification_type="Addendum",
+        description="The comment period is extended to 30 April 2025.",
+        comment_deadline=date(2025, 3, 10),
+    )
     zh_extended = ItemText(title="补遗", description="重新开始评议期", notification_type="Addendum")
     assert measure_kind(adopted) == "adopted" and assess(adopted, EI, TODAY).level == "medium"
     assert measure_kind(withdrawn) == "withdrawal" and assess(withdrawn, EI, TODAY).level == "low"

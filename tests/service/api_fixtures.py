@@ -38,14 +38,22 @@ def api(settings) -> TestClient:
 @pytest.fixture
 def users(db_engine, settings) -> dict[str, Caller]:
     """exporter, exporter2, staff, staff2, embassy (JPN), embassy2 (KOR), admin."""
-    roles = {"exporter": None, "exporter2": None, "staff": None, "staff2": None, "embassy": "JPN",
-             "embassy2": "KOR", "admin": None}
+    roles = {
+        "exporter": None,
+        "exporter2": None,
+        "staff": None,
+        "staff2": None,
+        "embassy": "JPN",
+        "embassy2": "KOR",
+        "admin": None,
+    }
     callers = {}
     digest = password_hash()
     with Session(db_engine, expire_on_commit=False) as session:
         for name, member in roles.items():
-            user = create_user(session, email=f"{name}@example.org", role=name.rstrip("2"),
-                               password_hash=digest, member_code=member)
+            user = create_user(
+                session, email=f"{name}@example.org", role=name.rstrip("2"), password_hash=digest, member_code=member
+            )
             plain, token_digest = new_token()
             add_token(session, user=user, name="tests", token_hash=token_digest)
             callers[name] = Caller(user.id, user.role, {"Authorization": f"Bearer {plain}"})

@@ -8,8 +8,14 @@ from service.api import admin as admin_api
 from store.models import CatalogueEdition, CrawlRun, Delivery, Source, Subscription
 from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 
-ADMIN_GETS = ("/api/v1/sources", "/api/v1/crawl-runs", "/api/v1/users", "/api/v1/catalogue-editions",
-              "/api/v1/deliveries/dead", "/api/v1/audit")
+ADMIN_GETS = (
+    "/api/v1/sources",
+    "/api/v1/crawl-runs",
+    "/api/v1/users",
+    "/api/v1/catalogue-editions",
+    "/api/v1/deliveries/dead",
+    "/api/v1/audit",
+)
 
 
 def test_admin_only(api, users):
@@ -57,21 +63,31 @@ def test_spawn_crawl_starts_a_tbtwatch_process(settings, monkeypatch):
 
 def test_users_create_list_update(api, users):
     headers = users["admin"].headers
-    made = api.post("/api/v1/users", json={"email": "New@Example.org", "role": "embassy", "password": "long-enough",
-                                          "member_code": "Germany"}, headers=headers)
+    made = api.post(
+        "/api/v1/users",
+        json={"email": "New@Example.org", "role": "embassy", "password": "long-enough", "member_code": "Germany"},
+        headers=headers,
+    )
     assert made.status_code == 201 and made.json()["member_code"] == "DEU" and made.json()["email"] == "new@example.org"
     assert "password_hash" not in made.json()
-    again = api.post("/api/v1/users", json={"email": "new@example.org", "role": "staff", "password": "long-enough"},
-                     headers=headers)
+    again = api.post(
+        "/api/v1/users", json={"email": "new@example.org", "role": "staff", "password": "long-enough"}, headers=headers
+    )
     assert again.status_code == 409
-    assert api.post("/api/v1/users", json={"email": "e@x.org", "role": "embassy", "password": "long-enough"},
-                    headers=headers).status_code == 422
+    assert (
+        api.post(
+            "/api/v1/users", json={"email": "e@x.org", "role": "embassy", "password": "long-enough"}, headers=headers
+        ).status_code
+        == 422
+    )
     assert api.get("/api/v1/users", params={"role": "staff"}, headers=headers).json()["total"] == 2
     uid = made.json()["id"]
     assert api.patch(f"/api/v1/users/{uid}", json={"active": False}, headers=headers).json()["active"] is False
     assert api.patch(f"/api/v1/users/{users['admin'].id}", json={"role": "staff"}, headers=headers).status_code == 409
-    assert api.patch(f"/api/v1/users/{users['exporter'].id}", json={"role": "staff"},
-                     headers=headers).json()["role"] == "staff"
+    assert (
+        api.patch(f"/api/v1/users/{users['exporter'].id}", json={"role": "staff"}, headers=headers).json()["role"]
+        == "staff"
+    )
     assert api.patch("/api/v1/users/999", json={"active": False}, headers=headers).status_code == 404
     audit = api.get("/api/v1/audit", headers=headers).json()
     assert [e["action"] for e in audit["items"]] == ["user.update", "user.update", "user.create"]
@@ -83,10 +99,17 @@ def test_editions_and_dead_deliveries(api, users, db_engine):
         subscription = Subscription(email="a@example.org", token=secrets.token_urlsafe(8))
         session.add(subscription)
         session.flush()
-        dead = Delivery(subscription_id=subscription.id, channel="mailto:a@example.org", idempotency_key="k1",
-                        status="dead", attempts=8, last_error="550")
-        sent = Delivery(subscription_id=subscription.id, channel="mailto:a@example.org", idempotency_key="k2",
-                        status="sent")
+        dead = Delivery(
+            subscription_id=subscription.id,
+            channel="mailto:a@example.org",
+            idempotency_key="k1",
+            status="dead",
+            attempts=8,
+            last_error="550",
+        )
+        sent = Delivery(
+            subscription_id=subscription.id, channel="mailto:a@example.org", idempotency_key="k2", status="sent"
+        )
         session.add_all([dead, sent])
         session.commit()
     headers = users["admin"].headers

@@ -14,7 +14,6 @@ from store.models import NotificationCreate
 from store.queries.notifications import upsert_notification
 from tests.service.api_fixtures import users  # noqa: F401 (fixture)
 
-
 SKIPPED = ("DELETE /api/v1/tokens/{token_id}",)  # revoking the fuzzer's own token ends the run
 MAX_EXAMPLES = 5
 
@@ -23,9 +22,13 @@ MAX_EXAMPLES = 5
 def app(settings, users, db_engine, monkeypatch):
     monkeypatch.setattr(admin_api, "spawn_crawl", lambda name: (0, settings.data_dir / "log"))
     with Session(db_engine) as session:
-        upsert_notification(session, notification=NotificationCreate(
-            symbol="G/TBT/N/CHN/1", base_symbol="", committee="TBT", member_name=None, title="锂电池"),
-            source="test")
+        upsert_notification(
+            session,
+            notification=NotificationCreate(
+                symbol="G/TBT/N/CHN/1", base_symbol="", committee="TBT", member_name=None, title="锂电池"
+            ),
+            source="test",
+        )
         session.commit()
     return create_app(settings, scheduler=False)
 
@@ -40,11 +43,15 @@ def test_no_server_errors(app, users):
             continue
 
         @given(case=operation.as_strategy())
-        @hypothesis_settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                             suppress_health_check=list(HealthCheck))
+        @hypothesis_settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def no_500(case):
             response = case.call(headers={**(case.headers or {}), **headers})
-            assert response.status_code < 500, (case.method, case.formatted_path, case.query, case.body,
-                                                response.text)
+            assert response.status_code < 500, (case.method, case.formatted_path, case.query, case.body, response.text)
 
         no_500()

@@ -45,7 +45,9 @@ def test_embassy_writes_submits_and_staff_publishes(api, users, db_engine):
     assert api.post(f"{url}/publish", headers=embassy.headers).status_code == 403
     rejected = api.post(f"{url}/reject", json={"note": "需要来源"}, headers=staff.headers).json()
     assert rejected["status"] == "rejected" and rejected["review_note"] == "需要来源"
-    assert api.patch(url, json={"links": ["https://example.org/a"]}, headers=embassy.headers).json()["status"] == "draft"
+    assert (
+        api.patch(url, json={"links": ["https://example.org/a"]}, headers=embassy.headers).json()["status"] == "draft"
+    )
     api.post(f"{url}/submit", headers=embassy.headers)
     published = api.post(f"{url}/publish", headers=staff.headers).json()
     assert published["status"] == "published" and published["published_at"]
@@ -73,10 +75,20 @@ def test_lists_show_each_role_its_own(api, users):
     assert listed(users["staff"]) == [theirs["id"]]
     assert listed(users["staff"], status="submitted") == [theirs["id"]]
     assert listed(users["exporter"]) == []
-    assert api.post("/api/v1/intelligence", json={"title": "t", "text": "x"},
-                    headers=users["exporter"].headers).status_code == 403
-    assert api.post("/api/v1/intelligence", json={"title": "t", "text": "x", "member_code": "Atlantis"},
-                    headers=users["embassy"].headers).status_code == 422
+    assert (
+        api.post(
+            "/api/v1/intelligence", json={"title": "t", "text": "x"}, headers=users["exporter"].headers
+        ).status_code
+        == 403
+    )
+    assert (
+        api.post(
+            "/api/v1/intelligence",
+            json={"title": "t", "text": "x", "member_code": "Atlantis"},
+            headers=users["embassy"].headers,
+        ).status_code
+        == 422
+    )
     assert api.delete(f"/api/v1/intelligence/{theirs['id']}", headers=users["embassy"].headers).status_code == 404
     assert api.delete(f"/api/v1/intelligence/{mine['id']}", headers=users["embassy"].headers).status_code == 204
 
@@ -89,17 +101,22 @@ def test_attachments_by_content_and_size(api, users):
     assert pdf.status_code == 201 and pdf.json()["content_type"] == "application/pdf"
     word = api.post(url, files={"file": ("memo.docx", docx(), "application/octet-stream")}, headers=embassy.headers)
     assert word.status_code == 201 and "wordprocessingml" in word.json()["content_type"]
-    png = api.post(url, files={"file": ("x.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "image/png")},
-                   headers=embassy.headers)
+    png = api.post(
+        url, files={"file": ("x.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "image/png")}, headers=embassy.headers
+    )
     assert png.status_code == 201
-    script = api.post(url, files={"file": ("evil.pdf", b"<script>alert(1)</script>", "application/pdf")},
-                      headers=embassy.headers)
+    script = api.post(
+        url, files={"file": ("evil.pdf", b"<script>alert(1)</script>", "application/pdf")}, headers=embassy.headers
+    )
     assert script.status_code == 415 and "only PDF" in script.json()["detail"]
-    big = api.post(url, files={"file": ("big.pdf", PDF + b"0" * (10 * 1024 * 1024), "application/pdf")},
-                   headers=embassy.headers)
+    big = api.post(
+        url, files={"file": ("big.pdf", PDF + b"0" * (10 * 1024 * 1024), "application/pdf")}, headers=embassy.headers
+    )
     assert big.status_code == 413
-    assert api.post(url, files={"file": ("x.pdf", PDF, "application/pdf")},
-                    headers=users["embassy2"].headers).status_code == 404
+    assert (
+        api.post(url, files={"file": ("x.pdf", PDF, "application/pdf")}, headers=users["embassy2"].headers).status_code
+        == 404
+    )
     assert [a["filename"] for a in api.get(url, headers=embassy.headers).json()] == ["notice.txt", "memo.docx", "x.png"]
     download = api.get(f"{url}/{pdf.json()['id']}", headers=embassy.headers)
     assert download.content == PDF and download.headers["x-content-type-options"] == "nosniff"

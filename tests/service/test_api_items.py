@@ -13,25 +13,66 @@ from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 @pytest.fixture
 def items(db_engine, users):
     with Session(db_engine, expire_on_commit=False) as session:
-        def notify(symbol, **fields):
-            return upsert_notification(session, notification=NotificationCreate(
-                symbol=symbol, base_symbol="", committee="TBT", member_name=None, **fields), source="test").row
 
-        base = notify("G/TBT/N/CHN/1800", member_code="CHN", title="锂电池安全技术规范",
-                      description="Lithium batteries safety", distribution_date=date(2024, 3, 1),
-                      comment_deadline=date(2024, 5, 1), hs_codes=["850760"])
-        addendum = notify("G/TBT/N/CHN/1800/Add.1", member_code="CHN", title="锂电池 addendum",
-                          distribution_date=date(2024, 6, 1))
-        toys = notify("G/TBT/N/USA/2100", member_code="USA", title="Safety of toys",
-                      distribution_date=date(2024, 4, 1), hs_codes=["950300"])
-        change = StandardsChange(source="iso", external_id="1", kind="new", body="ISO", reference="ISO 8124-1",
-                                 title="Safety of toys — Part 1", published_date=date(2024, 2, 1))
+        def notify(symbol, **fields):
+            return upsert_notification(
+                session,
+                notification=NotificationCreate(
+                    symbol=symbol, base_symbol="", committee="TBT", member_name=None, **fields
+                ),
+                source="test",
+            ).row
+
+        base = notify(
+            "G/TBT/N/CHN/1800",
+            member_code="CHN",
+            title="锂电池安全技术规范",
+            description="Lithium batteries safety",
+            distribution_date=date(2024, 3, 1),
+            comment_deadline=date(2024, 5, 1),
+            hs_codes=["850760"],
+        )
+        addendum = notify(
+            "G/TBT/N/CHN/1800/Add.1", member_code="CHN", title="锂电池 addendum", distribution_date=date(2024, 6, 1)
+        )
+        toys = notify(
+            "G/TBT/N/USA/2100",
+            member_code="USA",
+            title="Safety of toys",
+            distribution_date=date(2024, 4, 1),
+            hs_codes=["950300"],
+        )
+        change = StandardsChange(
+            source="iso",
+            external_id="1",
+            kind="new",
+            body="ISO",
+            reference="ISO 8124-1",
+            title="Safety of toys — Part 1",
+            published_date=date(2024, 2, 1),
+        )
         session.add(change)
         session.flush()
-        session.add(SectorTag(item_kind="notification", item_id=base.id, sector="NE", origin="rule",
-                              edition="2003", reasons=["锂电池"]))
-        session.add(ItemClassification(item_kind="notification", item_id=base.id, edition="2003",
-                                       hs_chapters=[["85", 0.9]], urgency="high", urgency_reasons=["deadline"]))
+        session.add(
+            SectorTag(
+                item_kind="notification",
+                item_id=base.id,
+                sector="NE",
+                origin="rule",
+                edition="2003",
+                reasons=["锂电池"],
+            )
+        )
+        session.add(
+            ItemClassification(
+                item_kind="notification",
+                item_id=base.id,
+                edition="2003",
+                hs_chapters=[["85", 0.9]],
+                urgency="high",
+                urgency_reasons=["deadline"],
+            )
+        )
         session.commit()
         return {"base": base.id, "addendum": addendum.id, "toys": toys.id, "change": change.id}
 
@@ -44,15 +85,20 @@ def ids(response):
 def test_search_in_chinese_and_english(api, users, items):
     headers = users["exporter"].headers
     assert ids(api.get("/api/v1/search", params={"q": "锂电池"}, headers=headers)) == [
-        ("notification", items["addendum"]), ("notification", items["base"])]
+        ("notification", items["addendum"]),
+        ("notification", items["base"]),
+    ]
     assert set(ids(api.get("/api/v1/search", params={"q": "toys safety"}, headers=headers))) == {
-        ("notification", items["toys"]), ("change", items["change"])}
-    assert ids(api.get("/api/v1/search", params={"q": "lithium", "member": "CHN", "hs": "8507"},
-                       headers=headers)) == [("notification", items["base"])]
-    assert ids(api.get("/api/v1/search", params={"sector": "NE"}, headers=headers)) == [
-        ("notification", items["base"])]
+        ("notification", items["toys"]),
+        ("change", items["change"]),
+    }
+    assert ids(api.get("/api/v1/search", params={"q": "lithium", "member": "CHN", "hs": "8507"}, headers=headers)) == [
+        ("notification", items["base"])
+    ]
+    assert ids(api.get("/api/v1/search", params={"sector": "NE"}, headers=headers)) == [("notification", items["base"])]
     assert ids(api.get("/api/v1/search", params={"open_on": "2024-04-10"}, headers=headers)) == [
-        ("notification", items["base"])]
+        ("notification", items["base"])
+    ]
     assert ids(api.get("/api/v1/search", params={"kind": "change"}, headers=headers)) == [("change", items["change"])]
 
 
@@ -84,6 +130,11 @@ def test_changes_list_and_detail(api, users, items):
 
 
 def test_reading_needs_sign_in(api, items):
-    for path in ("/api/v1/search", "/api/v1/notifications", f"/api/v1/notifications/{items['base']}",
-                 "/api/v1/changes", f"/api/v1/changes/{items['change']}"):
+    for path in (
+        "/api/v1/search",
+        "/api/v1/notifications",
+        f"/api/v1/notifications/{items['base']}",
+        "/api/v1/changes",
+        f"/api/v1/changes/{items['change']}",
+    ):
         assert api.get(path).status_code == 401

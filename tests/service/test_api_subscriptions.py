@@ -9,8 +9,16 @@ from store.models import Alert, NotificationCreate
 from store.queries.notifications import upsert_notification
 from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 
-BODY = {"name": "电池", "email": "buyer@example.org", "sectors": ["NE"], "hs_prefixes": ["85.07"],
-        "members": ["EU"], "keywords": ["锂电池"], "frequency": "daily", "language": "en"}
+BODY = {
+    "name": "电池",
+    "email": "buyer@example.org",
+    "sectors": ["NE"],
+    "hs_prefixes": ["85.07"],
+    "members": ["EU"],
+    "keywords": ["锂电池"],
+    "frequency": "daily",
+    "language": "en",
+}
 
 
 def test_create_edit_pause_delete_own(api, users):
@@ -38,9 +46,14 @@ def test_create_edit_pause_delete_own(api, users):
 
 def test_invalid_subscriptions_are_422(api, users):
     headers = users["exporter"].headers
-    for bad in ({"name": "no channel"}, {**BODY, "timezone": "Mars/Olympus"}, {**BODY, "hs_prefixes": ["8x"]},
-                {**BODY, "deliver_at": "25:00"}, {**BODY, "email": "not-an-address"},
-                {**BODY, "kinds": ["rumour"]}):
+    for bad in (
+        {"name": "no channel"},
+        {**BODY, "timezone": "Mars/Olympus"},
+        {**BODY, "hs_prefixes": ["8x"]},
+        {**BODY, "deliver_at": "25:00"},
+        {**BODY, "email": "not-an-address"},
+        {**BODY, "kinds": ["rumour"]},
+    ):
         response = api.post("/api/v1/subscriptions", json=bad, headers=headers)
         assert response.status_code == 422, bad
         assert response.json()["detail"].startswith("invalid request")
@@ -73,8 +86,7 @@ def test_send_a_test(api, users, monkeypatch):
     sub = api.post("/api/v1/subscriptions", json=BODY, headers=headers).json()
     url = f"/api/v1/subscriptions/{sub['id']}/test"
     sent = []  # sending itself: tests/alerts/test_send_test.py
-    monkeypatch.setattr(subscriptions_api, "enqueue_test",
-                        lambda session, subscription: sent.append(subscription.id))
+    monkeypatch.setattr(subscriptions_api, "enqueue_test", lambda session, subscription: sent.append(subscription.id))
     assert api.post(url, headers=headers).status_code == 202 and sent == [sub["id"]]
     assert api.post(url, headers=users["exporter2"].headers).status_code == 404
 
@@ -83,9 +95,18 @@ def test_alerts_inbox_and_dismiss(api, users, db_engine):
     mine = api.post("/api/v1/subscriptions", json=BODY, headers=users["exporter"].headers).json()
     theirs = api.post("/api/v1/subscriptions", json=BODY, headers=users["exporter2"].headers).json()
     with Session(db_engine) as session:
-        item = upsert_notification(session, notification=NotificationCreate(
-            symbol="G/TBT/N/EU/1000", base_symbol="", committee="TBT", member_name=None, title="Batteries",
-            distribution_date=date(2024, 1, 1)), source="test").row
+        item = upsert_notification(
+            session,
+            notification=NotificationCreate(
+                symbol="G/TBT/N/EU/1000",
+                base_symbol="",
+                committee="TBT",
+                member_name=None,
+                title="Batteries",
+                distribution_date=date(2024, 1, 1),
+            ),
+            source="test",
+        ).row
         session.add(Alert(subscription_id=mine["id"], item_kind="notification", item_id=item.id, reason="match"))
         session.add(Alert(subscription_id=theirs["id"], item_kind="notification", item_id=item.id, reason="match"))
         session.commit()
@@ -95,5 +116,6 @@ def test_alerts_inbox_and_dismiss(api, users, db_engine):
     other = api.get("/api/v1/alerts", headers=users["exporter2"].headers).json()["items"][0]["id"]
     assert api.post(f"/api/v1/alerts/{other}/dismiss", headers=users["exporter"].headers).status_code == 404
     assert api.post(f"/api/v1/alerts/{alert_id}/dismiss", headers=users["exporter"].headers).json()["dismissed_at"]
-    assert api.get("/api/v1/alerts", params={"dismissed": False},
-                   headers=users["exporter"].headers).json()["total"] == 0
+    assert (
+        api.get("/api/v1/alerts", params={"dismissed": False}, headers=users["exporter"].headers).json()["total"] == 0
+    )

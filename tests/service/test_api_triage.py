@@ -16,13 +16,27 @@ from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 def queued(db_engine, users):
     with Session(db_engine, expire_on_commit=False) as session:
         made = {}
-        for name, urgency, deadline in (("low", "low", date(2030, 1, 1)), ("high", "high", date(2030, 6, 1)),
-                                        ("medium", "medium", date(2030, 2, 1))):
-            row = upsert_notification(session, notification=NotificationCreate(
-                symbol=f"G/TBT/N/USA/{len(made) + 1}", base_symbol="", committee="TBT", member_name=None,
-                title=f"{name} urgency item", comment_deadline=deadline), source="test").row
+        for name, urgency, deadline in (
+            ("low", "low", date(2030, 1, 1)),
+            ("high", "high", date(2030, 6, 1)),
+            ("medium", "medium", date(2030, 2, 1)),
+        ):
+            row = upsert_notification(
+                session,
+                notification=NotificationCreate(
+                    symbol=f"G/TBT/N/USA/{len(made) + 1}",
+                    base_symbol="",
+                    committee="TBT",
+                    member_name=None,
+                    title=f"{name} urgency item",
+                    comment_deadline=deadline,
+                ),
+                source="test",
+            ).row
             session.add(ItemClassification(item_kind="notification", item_id=row.id, edition="2003", urgency=urgency))
-            session.add(SectorTag(item_kind="notification", item_id=row.id, sector="EI", origin="model", edition="2003"))
+            session.add(
+                SectorTag(item_kind="notification", item_id=row.id, sector="EI", origin="model", edition="2003")
+            )
             made[name] = row.id
         session.commit()
     return made
@@ -49,7 +63,10 @@ def test_status_workflow(api, users, queued):
     assert api.get(url, headers=headers).json()["allowed"] == ["no_action", "triaged"]
     assert move("comment_sent").status_code == 409
     assert move("triaged").json()["status"] == "triaged"
-    assert move("under_review", set_assignee=True, assignee_id=users["staff2"].id).json()["assignee_id"] == users["staff2"].id
+    assert (
+        move("under_review", set_assignee=True, assignee_id=users["staff2"].id).json()["assignee_id"]
+        == users["staff2"].id
+    )
     assert move("comment_drafted", assignee_id=users["exporter"].id, set_assignee=True).status_code == 422
     assert move("comment_drafted", comment_text="我们建议……", note="draft ready").json()["status"] == "comment_drafted"
     sent = move("comment_sent", comment_sent_on="2030-01-05").json()
@@ -70,20 +87,37 @@ def test_status_workflow(api, users, queued):
 
 def test_tags_bulk_training_data_and_audit(api, users, queued, db_engine):
     headers = users["staff"].headers
-    tags = api.put(f"/api/v1/triage/notification/{queued['low']}/tags", json={"sectors": ["NM", "EPNE"]},
-                   headers=headers)
+    tags = api.put(
+        f"/api/v1/triage/notification/{queued['low']}/tags", json={"sectors": ["NM", "EPNE"]}, headers=headers
+    )
     assert tags.status_code == 200 and tags.json() == ["EPNE", "NM"]
-    assert api.put(f"/api/v1/triage/notification/{queued['low']}/tags", json={"sectors": ["ZZ"]},
-                   headers=headers).status_code == 422
+    assert (
+        api.put(
+            f"/api/v1/triage/notification/{queued['low']}/tags", json={"sectors": ["ZZ"]}, headers=headers
+        ).status_code
+        == 422
+    )
     detail = api.get(f"/api/v1/notifications/{queued['low']}", headers=headers).json()
     assert detail["sectors"] == ["EPNE", "NM"]
     assert any(t["origin"] == "model" for t in detail["tags"])  # the model's tag is kept
-    bulk = api.post("/api/v1/triage/bulk", json={"items": [
-        {"kind": "notification", "id": queued["high"]}, {"kind": "notification", "id": queued["medium"]},
-        {"kind": "notification", "id": 999}], "status": "triaged"}, headers=headers).json()
+    bulk = api.post(
+        "/api/v1/triage/bulk",
+        json={
+            "items": [
+                {"kind": "notification", "id": queued["high"]},
+                {"kind": "notification", "id": queued["medium"]},
+                {"kind": "notification", "id": 999},
+            ],
+            "status": "triaged",
+        },
+        headers=headers,
+    ).json()
     assert [r["ok"] for r in bulk] == [True, True, False]
-    again = api.post("/api/v1/triage/bulk", json={"items": [{"kind": "notification", "id": queued["high"]}],
-                                                  "status": "closed"}, headers=headers).json()
+    again = api.post(
+        "/api/v1/triage/bulk",
+        json={"items": [{"kind": "notification", "id": queued["high"]}], "status": "closed"},
+        headers=headers,
+    ).json()
     assert again[0]["ok"] is False and "may move to" in again[0]["detail"]
     export = api.get("/api/v1/triage/training-data", headers=headers)
     assert export.status_code == 200

@@ -14,21 +14,36 @@ from store.models import ItemClassification, SectorTag
 from store.queries.notifications import upsert_notification
 from store.queries.tags import effective_sectors, set_human_tags, tags_by_item
 
-LITHIUM = {"id": "t1", "symbol": "G/TBT/N/USA/9001", "committee": "TBT", "member": "United States",
-           "distribution_date": "2026-11-01", "comment_deadline": "2026-12-20",
-           "title": "Safety requirements for lithium-ion batteries used in mobile phones and laptops",
-           "products_text": "Lithium-ion batteries; mobile phones", "hs_codes": ["850760"]}
-CHEESE = {"id": "t2", "symbol": "G/SPS/N/EU/900", "committee": "SPS", "member": "European Union",
-          "distribution_date": "2026-11-02", "title": "Maximum residue levels for cheese",
-          "products_text": "Cheese", "hs_codes": ["0406"]}
+LITHIUM = {
+    "id": "t1",
+    "symbol": "G/TBT/N/USA/9001",
+    "committee": "TBT",
+    "member": "United States",
+    "distribution_date": "2026-11-01",
+    "comment_deadline": "2026-12-20",
+    "title": "Safety requirements for lithium-ion batteries used in mobile phones and laptops",
+    "products_text": "Lithium-ion batteries; mobile phones",
+    "hs_codes": ["850760"],
+}
+CHEESE = {
+    "id": "t2",
+    "symbol": "G/SPS/N/EU/900",
+    "committee": "SPS",
+    "member": "European Union",
+    "distribution_date": "2026-11-02",
+    "title": "Maximum residue levels for cheese",
+    "products_text": "Cheese",
+    "hs_codes": ["0406"],
+}
 
 
 def store_records(session, *records):
     ids = []
     for record in records:
         notification, _ = notification_from_record(record)
-        ids.append(upsert_notification(session, notification=notification, source="import",
-                                       external_id=record["id"]).row.id)
+        ids.append(
+            upsert_notification(session, notification=notification, source="import", external_id=record["id"]).row.id
+        )
     session.commit()
     return ids
 
@@ -50,8 +65,14 @@ def test_pending_items_are_tagged_once(db_engine, session):
 
 def test_human_tags_survive_retagging(db_engine, session):
     (battery,) = store_records(session, LITHIUM)
-    set_human_tags(session, item_kind="notification", item_id=battery, sectors=["EI"], edition="2003",
-                   edition_sectors=["EI", "SW", "AA", "OME", "BIO", "NM", "EPNE"])
+    set_human_tags(
+        session,
+        item_kind="notification",
+        item_id=battery,
+        sectors=["EI"],
+        edition="2003",
+        edition_sectors=["EI", "SW", "AA", "OME", "BIO", "NM", "EPNE"],
+    )
     session.commit()
     classify_items(db_engine, everything=True)
     session.expire_all()

@@ -14,12 +14,17 @@ from tests.alerts.conftest import add_notification, configure, mailbox  # noqa: 
 def add_fresh(engine, **fields):
     """A notification seen just now (the subscriptions made by the CLI start now)."""
     now = datetime.now(UTC)
-    return add_notification(engine, first_seen=now + timedelta(seconds=1), distribution_date=now.date(),
-                            comment_deadline=now.date() + timedelta(days=60), **fields)
+    return add_notification(
+        engine,
+        first_seen=now + timedelta(seconds=1),
+        distribution_date=now.date(),
+        comment_deadline=now.date() + timedelta(days=60),
+        **fields,
+    )
 
 
 @pytest.fixture
-def cli(settings, monkeypatch, mailbox):  # noqa: F811
+def cli(settings, monkeypatch, mailbox):
     configure(monkeypatch, mailbox)
     runner = CliRunner()
 
@@ -31,10 +36,33 @@ def cli(settings, monkeypatch, mailbox):  # noqa: F811
     return run
 
 
-def test_subscribe_dispatch_list_and_remove(cli, db_engine, mailbox):  # noqa: F811
-    out = cli("subscriptions", "add", "--email", "buyer@example.com", "--member", "Germany", "--member", "United States",
-              "--sector", "ei", "--hs", "8507", "--committee", "TBT", "--keyword", "电池", "--keyword", "battery",
-              "--kind", "notification", "--min-urgency", "medium", "--language", "en")
+def test_subscribe_dispatch_list_and_remove(cli, db_engine, mailbox):
+    out = cli(
+        "subscriptions",
+        "add",
+        "--email",
+        "buyer@example.com",
+        "--member",
+        "Germany",
+        "--member",
+        "United States",
+        "--sector",
+        "ei",
+        "--hs",
+        "8507",
+        "--committee",
+        "TBT",
+        "--keyword",
+        "电池",
+        "--keyword",
+        "battery",
+        "--kind",
+        "notification",
+        "--min-urgency",
+        "medium",
+        "--language",
+        "en",
+    )
     assert "subscription 1 created" in out and "/feeds/" in out and "/unsubscribe/" in out
     with Session(db_engine) as session:
         subscription = session.exec(select(Subscription)).one()
@@ -58,8 +86,20 @@ def test_bad_subscriptions_are_refused_clearly(cli):
 
 
 def test_weekly_digests_on_a_chosen_weekday(cli, db_engine):
-    cli("subscriptions", "add", "--email", "buyer@example.com", "--frequency", "weekly", "--weekday", "Fri",
-        "--at", "17:30", "--timezone", "Europe/Berlin")
+    cli(
+        "subscriptions",
+        "add",
+        "--email",
+        "buyer@example.com",
+        "--frequency",
+        "weekly",
+        "--weekday",
+        "Fri",
+        "--at",
+        "17:30",
+        "--timezone",
+        "Europe/Berlin",
+    )
     cli("subscriptions", "add", "--email", "buyer@example.com", "--frequency", "weekly")
     with Session(db_engine) as session:
         assert [s.weekday for s in session.exec(select(Subscription).order_by(Subscription.id))] == ["fri", "mon"]
@@ -71,12 +111,13 @@ def test_webhook_subscription_prints_its_secret(cli):
     assert "webhook secret: " in out
 
 
-def test_dead_letters_and_replay(cli, db_engine, mailbox, monkeypatch):  # noqa: F811
+def test_dead_letters_and_replay(cli, db_engine, mailbox, monkeypatch):
     cli("subscriptions", "add", "--email", "buyer@example.com")
     add_fresh(db_engine)
     mailbox.stop()
     monkeypatch.setenv("TBTWATCH_ALERT_MAX_ATTEMPTS", "1")
     from store.settings import get_settings
+
     get_settings.cache_clear()
     assert "dead 1" in cli("alerts", "dispatch")
     dead = cli("alerts", "dead")
@@ -88,7 +129,7 @@ def test_dead_letters_and_replay(cli, db_engine, mailbox, monkeypatch):  # noqa:
         assert session.exec(select(Delivery)).one().status == "sent"
 
 
-def test_digest_and_remind_commands(cli, db_engine, mailbox):  # noqa: F811
+def test_digest_and_remind_commands(cli, db_engine, mailbox):
     cli("subscriptions", "add", "--email", "buyer@example.com", "--frequency", "daily", "--language", "en")
     add_fresh(db_engine)
     cli("alerts", "dispatch")

@@ -51,15 +51,32 @@ def test_crawl_of_an_unknown_source_or_a_busy_one(runner, settings):
 
 
 def test_sources_table_and_add_feed(runner, db_engine):
-    added = runner.invoke(app, ["sources", "add-feed", "bsi_news", "https://bsi.example/feed.xml",
-                                "--body", "BSI", "--ics", "29.220", "--sector", "new-energy"])
+    added = runner.invoke(
+        app,
+        [
+            "sources",
+            "add-feed",
+            "bsi_news",
+            "https://bsi.example/feed.xml",
+            "--body",
+            "BSI",
+            "--ics",
+            "29.220",
+            "--sector",
+            "new-energy",
+        ],
+    )
     assert added.exit_code == 0, added.output
     again = runner.invoke(app, ["sources", "add-feed", "bsi_news", "https://bsi.example/feed.xml", "--body", "BSI"])
     assert again.exit_code == 1 and "exists already" in again.output
     assert runner.invoke(app, ["sources", "add-feed", "x", "ftp://x", "--body", "X"]).exit_code == 2
     with Session(db_engine) as session:
         feed = session.get(Source, "bsi_news")
-    assert (feed.spider, feed.body, feed.options) == ("feed", "BSI", {"ics_codes": ["29.220"], "sectors": ["new-energy"]})
+    assert (feed.spider, feed.body, feed.options) == (
+        "feed",
+        "BSI",
+        {"ics_codes": ["29.220"], "sectors": ["new-energy"]},
+    )
     table = runner.invoke(app, ["sources"], env={"COLUMNS": "220"})
     assert table.exit_code == 0, table.output
     for name in [b.name for b in BUILTIN_SOURCES] + ["bsi_news"]:

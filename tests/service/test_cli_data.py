@@ -9,9 +9,22 @@ from typer.testing import CliRunner
 
 from service.cli import app
 
-ROUND_TRIP_FIELDS = ("symbol", "member", "distribution_date", "comment_deadline", "title",
-                     "description", "products_text", "hs_codes", "ics_codes", "committee",
-                     "notification_type", "objectives", "language", "source_url")
+ROUND_TRIP_FIELDS = (
+    "symbol",
+    "member",
+    "distribution_date",
+    "comment_deadline",
+    "title",
+    "description",
+    "products_text",
+    "hs_codes",
+    "ics_codes",
+    "committee",
+    "notification_type",
+    "objectives",
+    "language",
+    "source_url",
+)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """`tbtwatch nlp` sub-commands, invoked through the Typer sub-app."""
+
 import json
 
 from typer.testing import CliRunner
@@ -37,8 +38,9 @@ def test_evaluate_text_only(tmp_path):
 
 def test_train_passes_output_and_seed(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(nlp.training, "train",
-                        lambda output, seed, records: calls.append((output, seed, records)) or output)
+    monkeypatch.setattr(
+        nlp.training, "train", lambda output, seed, records: calls.append((output, seed, records)) or output
+    )
     result = runner.invoke(nlp_cli.app, ["train", "--output", str(tmp_path / "m"), "--seed", "7"])
     assert result.exit_code == 0, result.output
     assert calls == [(tmp_path / "m", 7, None)]

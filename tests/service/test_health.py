@@ -4,8 +4,8 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from store.db import default_engine
-from store.queries.notifications import upsert_notification
 from store.interchange import notification_from_record
+from store.queries.notifications import upsert_notification
 
 
 def test_health_reports_database_migrations_and_scheduler(settings):

@@ -80,12 +80,17 @@ def test_permissions_by_role():
 
 def test_audit_records_actions(session):
     user = create_user(session, email="s@example.org", role="staff", password_hash="")
-    audit(session, user=user, action="triage.status", target_kind="notification", target_id=7,
-          details={"to": "triaged"})
+    audit(
+        session, user=user, action="triage.status", target_kind="notification", target_id=7, details={"to": "triaged"}
+    )
     session.commit()
     entry = session.exec(select(AuditEntry)).one()
     assert (entry.user_id, entry.action, entry.target_id, entry.details) == (
-        user.id, "triage.status", "7", {"to": "triaged"})
+        user.id,
+        "triage.status",
+        "7",
+        {"to": "triaged"},
+    )
 
 
 def test_login_limiter_blocks_then_forgets():
@@ -106,14 +111,19 @@ def test_login_limiter_blocks_then_forgets():
 
 def test_users_commands(settings):
     runner = CliRunner()
-    result = runner.invoke(cli, ["users", "add", "--email", "E@Example.org", "--role", "embassy",
-                                 "--member", "Japan"], input="a-long-password\n")
+    result = runner.invoke(
+        cli,
+        ["users", "add", "--email", "E@Example.org", "--role", "embassy", "--member", "Japan"],
+        input="a-long-password\n",
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(cli, ["users", "add", "--email", "e@example.org", "--role", "staff"],
-                           input="a-long-password\n")
+    result = runner.invoke(
+        cli, ["users", "add", "--email", "e@example.org", "--role", "staff"], input="a-long-password\n"
+    )
     assert result.exit_code == 2 and "already exists" in result.output
-    result = runner.invoke(cli, ["users", "add", "--email", "x@example.org", "--role", "boss"],
-                           input="a-long-password\n")
+    result = runner.invoke(
+        cli, ["users", "add", "--email", "x@example.org", "--role", "boss"], input="a-long-password\n"
+    )
     assert result.exit_code == 2
     result = runner.invoke(cli, ["users", "token", "--email", "e@example.org", "--name", "ci"])
     assert result.exit_code == 0 and result.output.startswith("tbt_")

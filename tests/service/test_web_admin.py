@@ -10,22 +10,43 @@ from store.models import AuditEntry, CrawlRun, Delivery, Source, Subscription, U
 from store.models.types import utcnow
 from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401
 
-PAGES = ("/admin/sources", "/admin/runs", "/admin/jobs", "/admin/users", "/admin/catalogue",
-         "/admin/deliveries", "/admin/audit")
+PAGES = (
+    "/admin/sources",
+    "/admin/runs",
+    "/admin/jobs",
+    "/admin/users",
+    "/admin/catalogue",
+    "/admin/deliveries",
+    "/admin/audit",
+)
 
 
 @pytest.fixture
 def operations(db_engine, accounts) -> dict[str, int]:
     with session_scope(db_engine) as session:
-        session.add(Source(name="wto_eping_latest", spider="wto_eping_latest", title="ePing latest",
-                           consecutive_failures=2, last_error="HTTP 503", last_success_at=utcnow()))
+        session.add(
+            Source(
+                name="wto_eping_latest",
+                spider="wto_eping_latest",
+                title="ePing latest",
+                consecutive_failures=2,
+                last_error="HTTP 503",
+                last_success_at=utcnow(),
+            )
+        )
         session.flush()
         session.add(CrawlRun(source="wto_eping_latest", status="failed", error="HTTP 503", finished_at=utcnow()))
         subscription = Subscription(user_id=accounts["exporter"], email="x@example.org", token="t" * 32)
         session.add(subscription)
         session.flush()
-        delivery = Delivery(subscription_id=subscription.id, channel="mailto:x@example.org", idempotency_key="k1",
-                            status="dead", attempts=8, last_error="SMTP refused")
+        delivery = Delivery(
+            subscription_id=subscription.id,
+            channel="mailto:x@example.org",
+            idempotency_key="k1",
+            status="dead",
+            attempts=8,
+            last_error="SMTP refused",
+        )
         session.add(delivery)
         session.flush()
         return {"delivery": delivery.id}
@@ -81,8 +102,13 @@ def test_run_now_through_the_scheduler_and_jobs_page(app, accounts, operations):
 
 def test_add_and_deactivate_users(app, accounts, db_engine):
     client = client_for(app, "admin")
-    form = {"email": "new@example.org", "role": "embassy", "name": "Embassy in Kenya", "member_code": "ken",
-            "password": "long enough password"}
+    form = {
+        "email": "new@example.org",
+        "role": "embassy",
+        "name": "Embassy in Kenya",
+        "member_code": "ken",
+        "password": "long enough password",
+    }
     assert post_form(client, "/admin/users", form, page="/admin/users").status_code == 303
     duplicate = post_form(client, "/admin/users", form, page="/admin/users")
     assert duplicate.status_code == 200 and "already exists" in duplicate.text

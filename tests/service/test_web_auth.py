@@ -29,16 +29,17 @@ def test_post_without_csrf_token_is_refused(app, accounts):
     csrf_of(client, "/login")
     refused = client.post("/login", data={"email": "exporter@example.org", "password": PASSWORD})
     assert refused.status_code == 403
-    forged = client.post("/login", data={"email": "exporter@example.org", "password": PASSWORD,
-                                         "csrf_token": "0" * 64})
+    forged = client.post("/login", data={"email": "exporter@example.org", "password": PASSWORD, "csrf_token": "0" * 64})
     assert forged.status_code == 403
 
 
 def test_next_is_only_a_local_path(app, accounts):
     client = client_for(app)
     token = csrf_of(client, "/login")
-    response = client.post("/login", data={"email": "exporter@example.org", "password": PASSWORD,
-                                           "csrf_token": token, "next": "//evil.example/x"})
+    response = client.post(
+        "/login",
+        data={"email": "exporter@example.org", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/x"},
+    )
     assert response.headers["location"] == "/dashboard"
 
 

@@ -27,8 +27,14 @@ def _page_posts() -> list[str]:
 
 def test_every_page_post_needs_the_csrf_token(app, accounts):
     posts = _page_posts()
-    assert {"/login", "/logout", "/triage/bulk", "/subscriptions", "/intelligence",
-            "/admin/deliveries/1/replay"} <= set(posts)
+    assert {
+        "/login",
+        "/logout",
+        "/triage/bulk",
+        "/subscriptions",
+        "/intelligence",
+        "/admin/deliveries/1/replay",
+    } <= set(posts)
     client = client_for(app, "admin")
     csrf_of(client, "/dashboard")  # the browser has its CSRF cookie, but the form no token
     for path in posts:

@@ -9,9 +9,15 @@ from store.models import Attachment, AuditEntry, IntelligenceReport
 from tests.service.web_helpers import accounts, app, client_for, csrf_of  # noqa: F401
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-REPORT = {"member_code": "USA", "title": "加州电池回收新规", "text": "加州拟要求锂电池生产者承担回收责任。",
-          "products_text": "锂离子电池", "hs_codes": "850760", "links": "https://example.org/rule",
-          "language": "zh"}
+REPORT = {
+    "member_code": "USA",
+    "title": "加州电池回收新规",
+    "text": "加州拟要求锂电池生产者承担回收责任。",
+    "products_text": "锂离子电池",
+    "hs_codes": "850760",
+    "links": "https://example.org/rule",
+    "language": "zh",
+}
 
 
 def _submit(client, action="submit", files=None, **changes):
@@ -26,15 +32,22 @@ def _reports(engine) -> list[IntelligenceReport]:
 
 def test_submit_with_attachment_and_see_own_status(app, accounts, db_engine):
     client = client_for(app, "embassy")
-    response = _submit(client, files=[("attachments", ("规则.pdf", io.BytesIO(PDF), "application/pdf")),
-                                      ("attachments", ("photo.png", io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 50), "image/png"))])
+    response = _submit(
+        client,
+        files=[
+            ("attachments", ("规则.pdf", io.BytesIO(PDF), "application/pdf")),
+            ("attachments", ("photo.png", io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 50), "image/png")),
+        ],
+    )
     assert response.status_code == 303, response.text
     [report] = _reports(db_engine)
     assert (report.status, report.author_id, report.hs_codes) == ("submitted", accounts["embassy"], ["850760"])
     with Session(db_engine) as session:
         attachments = session.exec(select(Attachment)).all()
     assert sorted((a.filename, a.content_type) for a in attachments) == [
-        ("photo.png", "image/png"), ("规则.pdf", "application/pdf")]
+        ("photo.png", "image/png"),
+        ("规则.pdf", "application/pdf"),
+    ]
     listing = client.get("/intelligence").text
     assert "加州电池回收新规" in listing and "待审核" in listing
     pdf = next(a for a in attachments if a.filename == "规则.pdf")
@@ -45,9 +58,13 @@ def test_submit_with_attachment_and_see_own_status(app, accounts, db_engine):
 
 def test_refuses_other_file_types_and_oversized_files(app, accounts, db_engine):
     client = client_for(app, "embassy")
-    script = _submit(client, files=[("attachments", ("x.pdf", io.BytesIO(b"<script>alert(1)</script>"), "application/pdf"))])
+    script = _submit(
+        client, files=[("attachments", ("x.pdf", io.BytesIO(b"<script>alert(1)</script>"), "application/pdf"))]
+    )
     assert script.status_code == 400 and "PDF" in script.text
-    big = _submit(client, files=[("attachments", ("big.pdf", io.BytesIO(PDF + b"0" * (10 * 1024 * 1024)), "application/pdf"))])
+    big = _submit(
+        client, files=[("attachments", ("big.pdf", io.BytesIO(PDF + b"0" * (10 * 1024 * 1024)), "application/pdf"))]
+    )
     assert big.status_code == 400 and "10 MB" in big.text
     assert _reports(db_engine) == []
 
@@ -75,9 +92,17 @@ def test_staff_publish_and_reject(app, accounts, db_engine):
     queue = staff.get("/intelligence/review")
     assert "加州电池回收新规" in queue.text and "Second report" in queue.text
     token = csrf_of(staff, "/intelligence/review")
-    assert staff.post(f"/intelligence/{first.id}/review", data={"decision": "publish", "csrf_token": token}).status_code == 303
-    assert staff.post(f"/intelligence/{second.id}/review",
-                      data={"decision": "reject", "note": "Source needed", "csrf_token": token}).status_code == 303
+    assert (
+        staff.post(f"/intelligence/{first.id}/review", data={"decision": "publish", "csrf_token": token}).status_code
+        == 303
+    )
+    assert (
+        staff.post(
+            f"/intelligence/{second.id}/review",
+            data={"decision": "reject", "note": "Source needed", "csrf_token": token},
+        ).status_code
+        == 303
+    )
     first, second = sorted(_reports(db_engine), key=lambda r: r.id)
     assert (first.status, second.status, second.review_note) == ("published", "rejected", "Source needed")
     assert first.published_at is not None
@@ -86,4 +111,10 @@ def test_staff_publish_and_reject(app, accounts, db_engine):
     assert "Source needed" in embassy.get("/intelligence").text
     assert client_for(app, "exporter").get(f"/items/intelligence/{first.id}").status_code == 200
     assert client_for(app, "embassy").get("/intelligence/review").status_code == 403
-    assert embassy.post(f"/intelligence/{first.id}/review", data={"decision": "publish", "csrf_token": csrf_of(embassy, "/intelligence")}).status_code == 403
+    assert (
+        embassy.post(
+            f"/intelligence/{first.id}/review",
+            data={"decision": "publish", "csrf_token": csrf_of(embassy, "/intelligence")},
+        ).status_code
+        == 403
+    )

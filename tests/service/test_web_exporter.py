@@ -6,10 +6,22 @@ from store.db import session_scope
 from store.models import Alert, Subscription
 from tests.service.web_helpers import accounts, app, client_for, post_form, seed_notifications  # noqa: F401
 
-FORM = {"name": "EU batteries", "email": "me@example.org", "sectors": ["EPNE"], "members": ["EU"],
-        "hs_prefixes": "8507, 850760", "keywords": "锂电池, battery", "min_urgency": "low",
-        "frequency": "daily", "deliver_at": "08:00", "timezone": "Asia/Shanghai", "language": "zh",
-        "reminder_days": "14, 3", "kinds": ["notification"], "committees": ["TBT"]}
+FORM = {
+    "name": "EU batteries",
+    "email": "me@example.org",
+    "sectors": ["EPNE"],
+    "members": ["EU"],
+    "hs_prefixes": "8507, 850760",
+    "keywords": "锂电池, battery",
+    "min_urgency": "low",
+    "frequency": "daily",
+    "deliver_at": "08:00",
+    "timezone": "Asia/Shanghai",
+    "language": "zh",
+    "reminder_days": "14, 3",
+    "kinds": ["notification"],
+    "committees": ["TBT"],
+}
 
 
 def _subscriptions(engine) -> list[Subscription]:
@@ -27,8 +39,12 @@ def test_create_edit_pause_and_unsubscribe(app, accounts, db_engine):
     listing = client.get("/subscriptions")
     assert "EU batteries" in listing.text and f"/feeds/{subscription.token}.atom" in listing.text
     assert f"/feeds/{subscription.token}.ics" in listing.text
-    edit = post_form(client, f"/subscriptions/{subscription.id}", {**FORM, "name": "Batteries"},
-                     page=f"/subscriptions/{subscription.id}")
+    edit = post_form(
+        client,
+        f"/subscriptions/{subscription.id}",
+        {**FORM, "name": "Batteries"},
+        page=f"/subscriptions/{subscription.id}",
+    )
     assert edit.status_code == 303 and _subscriptions(db_engine)[0].name == "Batteries"
     assert post_form(client, f"/subscriptions/{subscription.id}/pause").status_code == 303
     assert _subscriptions(db_engine)[0].active is False

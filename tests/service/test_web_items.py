@@ -9,9 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from store.db import session_scope
-from store.models import IntelligenceReport, ItemClassification, SectorTag
+from store.models import IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
 from store.queries.notifications import upsert_notification
-from store.models import NotificationCreate
 from tests.service.web_helpers import accounts, app, client_for, seed_notifications  # noqa: F401
 
 
@@ -19,10 +18,27 @@ from tests.service.web_helpers import accounts, app, client_for, seed_notificati
 def seeded(db_engine, dev_records):
     ids = seed_notifications(db_engine, dev_records, 60)
     with session_scope(db_engine) as session:
-        session.add(SectorTag(item_kind="notification", item_id=ids[0], sector="BIO", score=0.9,
-                              origin="rule", edition="2003", reasons=["HS 3808 insecticides"]))
-        session.add(ItemClassification(item_kind="notification", item_id=ids[0], edition="2003",
-                                       hs_chapters=["27"], urgency="high", urgency_reasons=["deadline soon"]))
+        session.add(
+            SectorTag(
+                item_kind="notification",
+                item_id=ids[0],
+                sector="BIO",
+                score=0.9,
+                origin="rule",
+                edition="2003",
+                reasons=["HS 3808 insecticides"],
+            )
+        )
+        session.add(
+            ItemClassification(
+                item_kind="notification",
+                item_id=ids[0],
+                edition="2003",
+                hs_chapters=["27"],
+                urgency="high",
+                urgency_reasons=["deadline soon"],
+            )
+        )
     return ids
 
 
@@ -66,17 +82,24 @@ def test_csv_and_xlsx_exports(app, accounts, seeded):
     assert any(row[1] == "G/TBT/N/KEN/1170/Add.2" for row in rows[1:])
     xlsx = client.get("/search.xlsx", params={"q": "Petroleum"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    values = [row for row in sheet.iter_rows(values_only=True)]
+    values = list(sheet.iter_rows(values_only=True))
     assert values[0][1] == "编号" and any(row[1] == "G/TBT/N/KEN/1170/Add.2" for row in values[1:])
     assert client.get("/search.pdf").status_code == 404
 
 
 def test_item_page_shows_fields_thread_tags_and_countdown(app, accounts, seeded, db_engine):
     with session_scope(db_engine) as session:
-        stored = upsert_notification(session, notification=NotificationCreate(
-            symbol="G/TBT/N/KEN/1170", committee="TBT", member_name="Kenya",
-            comment_deadline=date.today() + timedelta(days=10), title="Petroleum jelly draft"),
-            source="test")
+        stored = upsert_notification(
+            session,
+            notification=NotificationCreate(
+                symbol="G/TBT/N/KEN/1170",
+                committee="TBT",
+                member_name="Kenya",
+                comment_deadline=date.today() + timedelta(days=10),
+                title="Petroleum jelly draft",
+            ),
+            source="test",
+        )
         base_id = stored.row.id
     client = client_for(app, "exporter")
     page = client.get(f"/items/notification/{seeded[0]}")
@@ -94,15 +117,39 @@ def test_item_page_shows_fields_thread_tags_and_countdown(app, accounts, seeded,
 
 def test_item_page_gives_the_reasons_in_the_page_language(app, accounts, db_engine):
     with session_scope(db_engine) as session:
-        stored = upsert_notification(session, notification=NotificationCreate(
-            symbol="G/TBT/N/KEN/1180", committee="TBT", member_name="Kenya", title="Lithium batteries"),
-            source="test")
+        stored = upsert_notification(
+            session,
+            notification=NotificationCreate(
+                symbol="G/TBT/N/KEN/1180", committee="TBT", member_name="Kenya", title="Lithium batteries"
+            ),
+            source="test",
+        )
         item_id = stored.row.id
-        session.add(SectorTag(item_kind="notification", item_id=item_id, sector="EPNE", score=0.9, origin="rule",
-                              edition="2003", reasons=["code HS 850760 ~ 8507 (core)", "model 0.85"]))
-        session.add(ItemClassification(item_kind="notification", item_id=item_id, edition="2003", urgency="high",
-                                       urgency_reasons=["draft measure", "9 days left to comment (deadline 2026-12-07)",
-                                                        "sectors: EPNE", "an older wording"]))
+        session.add(
+            SectorTag(
+                item_kind="notification",
+                item_id=item_id,
+                sector="EPNE",
+                score=0.9,
+                origin="rule",
+                edition="2003",
+                reasons=["code HS 850760 ~ 8507 (core)", "model 0.85"],
+            )
+        )
+        session.add(
+            ItemClassification(
+                item_kind="notification",
+                item_id=item_id,
+                edition="2003",
+                urgency="high",
+                urgency_reasons=[
+                    "draft measure",
+                    "9 days left to comment (deadline 2026-12-07)",
+                    "sectors: EPNE",
+                    "an older wording",
+                ],
+            )
+        )
     client = client_for(app, "exporter")
     chinese = client.get(f"/items/notification/{item_id}").text
     assert "编码 HS 850760 对应目录 8507（核心）; 模型 0.85" in chinese
@@ -115,10 +162,12 @@ def test_item_page_gives_the_reasons_in_the_page_language(app, accounts, db_engi
 
 def test_drafts_are_private_to_their_author(app, accounts, db_engine):
     with session_scope(db_engine) as session:
-        draft = IntelligenceReport(member_code="USA", title="Draft on batteries", text="…",
-                                   author_id=accounts["embassy"], status="draft")
-        published = IntelligenceReport(member_code="USA", title="Published report", text="…",
-                                       author_id=accounts["embassy"], status="published")
+        draft = IntelligenceReport(
+            member_code="USA", title="Draft on batteries", text="…", author_id=accounts["embassy"], status="draft"
+        )
+        published = IntelligenceReport(
+            member_code="USA", title="Published report", text="…", author_id=accounts["embassy"], status="published"
+        )
         session.add_all([draft, published])
         session.flush()
         draft_id, published_id = draft.id, published.id
@@ -132,12 +181,28 @@ def test_dashboard_draws_charts_and_closing_soon(app, accounts, db_engine):
     today = date.today()
     with session_scope(db_engine) as session:
         for n, member in enumerate(["Kenya", "China", "Kenya"]):
-            stored = upsert_notification(session, notification=NotificationCreate(
-                symbol=f"G/TBT/N/KEN/{900 + n}", committee="TBT", member_name=member,
-                distribution_date=today, comment_deadline=today + timedelta(days=5 + n),
-                title=f"Lithium battery rule {n}"), source="test")
-            session.add(SectorTag(item_kind="notification", item_id=stored.row.id, sector="EPNE",
-                                  score=1, origin="rule", edition="2003"))
+            stored = upsert_notification(
+                session,
+                notification=NotificationCreate(
+                    symbol=f"G/TBT/N/KEN/{900 + n}",
+                    committee="TBT",
+                    member_name=member,
+                    distribution_date=today,
+                    comment_deadline=today + timedelta(days=5 + n),
+                    title=f"Lithium battery rule {n}",
+                ),
+                source="test",
+            )
+            session.add(
+                SectorTag(
+                    item_kind="notification",
+                    item_id=stored.row.id,
+                    sector="EPNE",
+                    score=1,
+                    origin="rule",
+                    edition="2003",
+                )
+            )
     page = client_for(app, "exporter").get("/dashboard")
     assert page.status_code == 200
     assert page.text.count("<svg") == 2 and "环境保护与新能源" in page.text and "肯尼亚" in page.text

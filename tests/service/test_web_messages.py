@@ -4,15 +4,36 @@ import re
 from pathlib import Path
 
 from service.web.i18n import messages
-from store.models import (DELIVERY_STATUSES, FREQUENCIES, ITEM_KINDS, REPORT_STATUSES, ROLES, RUN_STATUSES,
-                          SYMBOL_KINDS, TAG_ORIGINS, TRIAGE_STATUSES, URGENCY_LEVELS, WEEKDAYS)
+from store.models import (
+    DELIVERY_STATUSES,
+    FREQUENCIES,
+    ITEM_KINDS,
+    REPORT_STATUSES,
+    ROLES,
+    RUN_STATUSES,
+    SYMBOL_KINDS,
+    TAG_ORIGINS,
+    TRIAGE_STATUSES,
+    URGENCY_LEVELS,
+    WEEKDAYS,
+)
 from store.queries.search import SORTS
 
 WEB = Path(__file__).resolve().parents[2] / "service" / "web"
-ENUMERATED = {"status_": TRIAGE_STATUSES, "urgency_": URGENCY_LEVELS, "kind_": ITEM_KINDS, "role_": ROLES,
-              "report_": REPORT_STATUSES, "frequency_": FREQUENCIES, "run_": RUN_STATUSES,
-              "delivery_": DELIVERY_STATUSES, "origin_": TAG_ORIGINS, "symbol_kind_": SYMBOL_KINDS,
-              "sort_": SORTS, "weekday_": WEEKDAYS}
+ENUMERATED = {
+    "status_": TRIAGE_STATUSES,
+    "urgency_": URGENCY_LEVELS,
+    "kind_": ITEM_KINDS,
+    "role_": ROLES,
+    "report_": REPORT_STATUSES,
+    "frequency_": FREQUENCIES,
+    "run_": RUN_STATUSES,
+    "delivery_": DELIVERY_STATUSES,
+    "origin_": TAG_ORIGINS,
+    "symbol_kind_": SYMBOL_KINDS,
+    "sort_": SORTS,
+    "weekday_": WEEKDAYS,
+}
 
 
 def test_every_message_is_bilingual():

@@ -18,15 +18,33 @@ def items(db_engine) -> dict[str, int]:
     ids = {}
     with session_scope(db_engine) as session:
         for n, urgency in enumerate(("low", "high", "medium")):
-            stored = upsert_notification(session, notification=NotificationCreate(
-                symbol=f"G/TBT/N/CHN/{1000 + n}", committee="TBT", member_name="China",
-                distribution_date=date.today(), comment_deadline=date.today() + timedelta(days=20 + n),
-                title=f"Item {urgency}"), source="test")
+            stored = upsert_notification(
+                session,
+                notification=NotificationCreate(
+                    symbol=f"G/TBT/N/CHN/{1000 + n}",
+                    committee="TBT",
+                    member_name="China",
+                    distribution_date=date.today(),
+                    comment_deadline=date.today() + timedelta(days=20 + n),
+                    title=f"Item {urgency}",
+                ),
+                source="test",
+            )
             ids[urgency] = stored.row.id
-            session.add(ItemClassification(item_kind="notification", item_id=stored.row.id, edition="2003",
-                                           urgency=urgency))
-            session.add(SectorTag(item_kind="notification", item_id=stored.row.id, sector="EI", score=0.8,
-                                  origin="rule", edition="2003", reasons=["phrase: mobile phone"]))
+            session.add(
+                ItemClassification(item_kind="notification", item_id=stored.row.id, edition="2003", urgency=urgency)
+            )
+            session.add(
+                SectorTag(
+                    item_kind="notification",
+                    item_id=stored.row.id,
+                    sector="EI",
+                    score=0.8,
+                    origin="rule",
+                    edition="2003",
+                    reasons=["phrase: mobile phone"],
+                )
+            )
     return ids
 
 
@@ -62,12 +80,22 @@ def test_status_workflow_with_note_and_comment(app, accounts, items, db_engine):
     assert move("comment_sent").status_code == 409  # not straight from triaged
     for status in ("under_review", "comment_drafted"):
         assert move(status, assignee_id=str(accounts["staff"])).status_code == 303
-    assert move("comment_sent", assignee_id=str(accounts["staff"]), comment_text="Please align with IEC 62368",
-                comment_sent_on="2024-05-01").status_code == 303
+    assert (
+        move(
+            "comment_sent",
+            assignee_id=str(accounts["staff"]),
+            comment_text="Please align with IEC 62368",
+            comment_sent_on="2024-05-01",
+        ).status_code
+        == 303
+    )
     with Session(db_engine) as session:
         triage = session.get(Triage, ("notification", item))
         assert (triage.status, triage.assignee_id, triage.comment_sent_on) == (
-            "comment_sent", accounts["staff"], date(2024, 5, 1))
+            "comment_sent",
+            accounts["staff"],
+            date(2024, 5, 1),
+        )
         assert [n.text for n in session.exec(select(TriageNote))] == ["Called the enquiry point"]
     assert _audit(db_engine) == ["triage.update"] * 4
     assert "Item high" not in client.get("/triage").text
@@ -82,8 +110,9 @@ def test_status_workflow_with_note_and_comment(app, accounts, items, db_engine):
 def test_confirming_tags_stores_human_tags(app, accounts, items, db_engine):
     client = client_for(app, "staff")
     item = items["low"]
-    response = post_form(client, f"/triage/notification/{item}/tags", {"sectors": ["OME", "NM"]},
-                         page=f"/items/notification/{item}")
+    response = post_form(
+        client, f"/triage/notification/{item}/tags", {"sectors": ["OME", "NM"]}, page=f"/items/notification/{item}"
+    )
     assert response.status_code == 303
     with Session(db_engine) as session:
         human = session.exec(select(SectorTag).where(SectorTag.origin == "human", SectorTag.item_id == item)).all()
@@ -102,8 +131,12 @@ def test_bulk_actions(app, accounts, items, db_engine):
         statuses = {t.item_id: t.status for t in session.exec(select(Triage))}
     assert statuses == {items["low"]: "no_action", items["medium"]: "no_action"}
     assert _audit(db_engine) == ["triage.update", "triage.update"]
-    partial = post_form(client, "/triage/bulk", {"items": chosen + [f"notification:{items['high']}"],
-                                                 "status": "triaged"}, page="/triage")
+    partial = post_form(
+        client,
+        "/triage/bulk",
+        {"items": [*chosen, f"notification:{items['high']}"], "status": "triaged"},
+        page="/triage",
+    )
     assert "bulk_partial" not in partial.headers["location"]  # no_action → triaged and new → triaged
     refused = post_form(client, "/triage/bulk", {"items": chosen, "status": "closed"}, page="/triage")
     assert refused.headers["location"].endswith("done=bulk_partial")

@@ -22,8 +22,11 @@ def test_a_pass_runs_each_job_and_survives_failures(monkeypatch):
     bad.work = explode
     monkeypatch.setitem(sys.modules, "fake_good", good)
     monkeypatch.setitem(sys.modules, "fake_bad", bad)
-    monkeypatch.setattr(worker_cli, "JOBS", (("fake_bad", "work"), ("fake_missing_module", "work"),
-                                             ("fake_good", "absent"), ("fake_good", "work")))
+    monkeypatch.setattr(
+        worker_cli,
+        "JOBS",
+        (("fake_bad", "work"), ("fake_missing_module", "work"), ("fake_good", "absent"), ("fake_good", "work")),
+    )
     results = worker_cli.run_jobs()
     assert ran == ["good"] and results["fake_good.work"] == 3
     assert isinstance(results["fake_bad.work"], RuntimeError)
@@ -32,8 +35,9 @@ def test_a_pass_runs_each_job_and_survives_failures(monkeypatch):
 
 
 def test_only_one_leader(settings, monkeypatch):
-    monkeypatch.setattr(worker_cli, "build_scheduler", lambda s: types.SimpleNamespace(
-        start=lambda: None, shutdown=lambda wait: None))
+    monkeypatch.setattr(
+        worker_cli, "build_scheduler", lambda s: types.SimpleNamespace(start=lambda: None, shutdown=lambda wait: None)
+    )
     first, second = worker_cli.Leadership(settings), worker_cli.Leadership(settings)
     try:
         assert first.try_lead() and not second.try_lead()

@@ -37,11 +37,20 @@ def accounts(db_engine) -> dict[str, int]:
     hashed = password_hash()
     ids = {}
     with session_scope(db_engine) as session:
-        for name, email in {**ROLE_EMAILS, "exporter2": "exporter2@example.org",
-                            "embassy2": "embassy2@example.org"}.items():
+        for name, email in {
+            **ROLE_EMAILS,
+            "exporter2": "exporter2@example.org",
+            "embassy2": "embassy2@example.org",
+        }.items():
             role = name.rstrip("2")
-            user = create_user(session, email=email, role=role, password_hash=hashed, name=name,
-                               member_code="USA" if role == "embassy" else None)
+            user = create_user(
+                session,
+                email=email,
+                role=role,
+                password_hash=hashed,
+                name=name,
+                member_code="USA" if role == "embassy" else None,
+            )
             ids[name] = user.id
     return ids
 
@@ -79,7 +88,6 @@ def seed_notifications(engine, records: list[dict], count: int | None = None) ->
     with session_scope(engine) as session:
         for record in records[:count]:
             notification, _sectors = notification_from_record(record)
-            stored = upsert_notification(session, notification=notification, source="test",
-                                         external_id=record["id"])
+            stored = upsert_notification(session, notification=notification, source="test", external_id=record["id"])
             ids.append(stored.row.id)
     return ids

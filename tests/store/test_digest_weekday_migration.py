@@ -22,10 +22,28 @@ def test_existing_subscriptions_keep_monday(db_engine):
         with db_engine.begin() as connection:
             before = Table("subscription", MetaData(), autoload_with=connection)
             assert "weekday" not in before.columns
-            connection.execute(before.insert().values(
-                channels=[], sectors=[], hs_prefixes=[], ics_prefixes=[], members=[], committees=[], kinds=[],
-                keywords=[], min_urgency="low", frequency="weekly", deliver_at="08:00", timezone="Asia/Shanghai",
-                language="zh", reminder_days=[14, 3], active=True, token="old", created_at=made, updated_at=made))
+            connection.execute(
+                before.insert().values(
+                    channels=[],
+                    sectors=[],
+                    hs_prefixes=[],
+                    ics_prefixes=[],
+                    members=[],
+                    committees=[],
+                    kinds=[],
+                    keywords=[],
+                    min_urgency="low",
+                    frequency="weekly",
+                    deliver_at="08:00",
+                    timezone="Asia/Shanghai",
+                    language="zh",
+                    reminder_days=[14, 3],
+                    active=True,
+                    token="old",
+                    created_at=made,
+                    updated_at=made,
+                )
+            )
     finally:
         upgrade(db_engine)
     with db_engine.connect() as connection:

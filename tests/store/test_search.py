@@ -12,7 +12,8 @@ from store.queries.search import SearchQuery, search, terms
 def _notify(session, symbol, **fields):
     fields.setdefault("member_name", None)
     return upsert_notification(
-        session, notification=NotificationCreate(symbol=symbol, base_symbol="", committee="TBT", **fields),
+        session,
+        notification=NotificationCreate(symbol=symbol, base_symbol="", committee="TBT", **fields),
         source="test",
     ).row
 
@@ -20,33 +21,70 @@ def _notify(session, symbol, **fields):
 @pytest.fixture
 def corpus(session):
     rows = {
-        "battery": _notify(session, "G/TBT/N/CHN/1800", member_code="CHN", title="锂电池安全技术规范",
-                           description="Safety requirements for lithium batteries 锂离子电池",
-                           distribution_date=date(2024, 3, 1), comment_deadline=date(2024, 5, 1),
-                           hs_codes=["850760"], ics_codes=["29.220.20"]),
-        "toys": _notify(session, "G/TBT/N/USA/2100", member_code="USA", title="Safety of toys",
-                        description="Children's toys with button batteries", products_text="Toys",
-                        distribution_date=date(2024, 4, 1), comment_deadline=date(2024, 6, 1),
-                        hs_codes=["950300"], ics_codes=["97.200.50"]),
-        "food": _notify(session, "G/SPS/N/KEN/300", member_code="KEN", title="食品添加剂 food additives",
-                        distribution_date=date(2023, 1, 10), hs_codes=["2106"],
-                        joint_symbols=["G/SPS/N/KEN/300", "G/SPS/N/UGA/200"]),
+        "battery": _notify(
+            session,
+            "G/TBT/N/CHN/1800",
+            member_code="CHN",
+            title="锂电池安全技术规范",
+            description="Safety requirements for lithium batteries 锂离子电池",
+            distribution_date=date(2024, 3, 1),
+            comment_deadline=date(2024, 5, 1),
+            hs_codes=["850760"],
+            ics_codes=["29.220.20"],
+        ),
+        "toys": _notify(
+            session,
+            "G/TBT/N/USA/2100",
+            member_code="USA",
+            title="Safety of toys",
+            description="Children's toys with button batteries",
+            products_text="Toys",
+            distribution_date=date(2024, 4, 1),
+            comment_deadline=date(2024, 6, 1),
+            hs_codes=["950300"],
+            ics_codes=["97.200.50"],
+        ),
+        "food": _notify(
+            session,
+            "G/SPS/N/KEN/300",
+            member_code="KEN",
+            title="食品添加剂 food additives",
+            distribution_date=date(2023, 1, 10),
+            hs_codes=["2106"],
+            joint_symbols=["G/SPS/N/KEN/300", "G/SPS/N/UGA/200"],
+        ),
     }
-    change = StandardsChange(source="iso", external_id="1", kind="new", body="ISO", reference="ISO 12405-4",
-                             title="Electrically propelled road vehicles — lithium-ion traction battery",
-                             committee="ISO/TC 22", ics_codes=["43.120"], published_date=date(2024, 2, 1))
+    change = StandardsChange(
+        source="iso",
+        external_id="1",
+        kind="new",
+        body="ISO",
+        reference="ISO 12405-4",
+        title="Electrically propelled road vehicles — lithium-ion traction battery",
+        committee="ISO/TC 22",
+        ics_codes=["43.120"],
+        published_date=date(2024, 2, 1),
+    )
     draft = IntelligenceReport(member_code="JPN", title="电池回收新规 draft", text="草稿", status="draft")
-    published = IntelligenceReport(member_code="JPN", title="日本电池回收新规", text="关于锂电池回收的规定",
-                                   hs_codes=["8507"], status="published",
-                                   published_at=datetime(2024, 3, 5, tzinfo=UTC))
+    published = IntelligenceReport(
+        member_code="JPN",
+        title="日本电池回收新规",
+        text="关于锂电池回收的规定",
+        hs_codes=["8507"],
+        status="published",
+        published_at=datetime(2024, 3, 5, tzinfo=UTC),
+    )
     session.add_all([change, draft, published])
     session.flush()
-    session.add(SectorTag(item_kind="notification", item_id=rows["toys"].id, sector="EI", origin="rule",
-                          edition="2003"))
-    session.add(SectorTag(item_kind="notification", item_id=rows["battery"].id, sector="EI", origin="model",
-                          edition="2003"))
-    session.add(SectorTag(item_kind="notification", item_id=rows["battery"].id, sector="NE", origin="human",
-                          edition="2003"))
+    session.add(
+        SectorTag(item_kind="notification", item_id=rows["toys"].id, sector="EI", origin="rule", edition="2003")
+    )
+    session.add(
+        SectorTag(item_kind="notification", item_id=rows["battery"].id, sector="EI", origin="model", edition="2003")
+    )
+    session.add(
+        SectorTag(item_kind="notification", item_id=rows["battery"].id, sector="NE", origin="human", edition="2003")
+    )
     session.commit()
     rows.update(change=change, published=published, draft=draft)
     return rows
@@ -93,7 +131,9 @@ def test_filters(session, corpus):
     assert found(session, sector="EI") == {key(corpus["toys"])}  # the human tag overrides
     assert found(session, sector="NE") == {key(corpus["battery"])}
     assert found(session, date_from=date(2024, 3, 1), date_to=date(2024, 3, 31)) == {
-        key(corpus["battery"]), key(corpus["published"])}
+        key(corpus["battery"]),
+        key(corpus["published"]),
+    }
     assert found(session, open_on=date(2024, 4, 15)) == {key(corpus["battery"]), key(corpus["toys"])}
     assert found(session, kinds=("change",)) == {key(corpus["change"])}
     assert found(session, q="电池", kinds=("notification",), member="CHN", hs="85") == {key(corpus["battery"])}

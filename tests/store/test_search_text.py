@@ -15,7 +15,7 @@ LETTERS = "锂电池中文国の하국ア豈x Z9.\n\t-—é"
 def expected(body: str) -> str:
     if not re.search(CJK, body):
         return body
-    grams = [run[i // 2:i // 2 + 1 + i % 2] for run in re.findall(CJK + "+", body) for i in range(2 * len(run) - 1)]
+    grams = [run[i // 2 : i // 2 + 1 + i % 2] for run in re.findall(CJK + "+", body) for i in range(2 * len(run) - 1)]
     return re.sub(CJK + "+", " ", body) + " " + " ".join(grams)
 
 

@@ -43,8 +43,11 @@ def test_comment_sent_needs_the_comment_text_and_records_today(session):
     assert not refused.value.conflict and triage_status(session, **ITEM) == "comment_drafted"
     move(session, "comment_sent", comment_text="Please align with IEC 62368", note="sent by mail")
     row = session.get(Triage, ("notification", 7))
-    assert (row.status, row.comment_text, row.comment_sent_on) == ("comment_sent", "Please align with IEC 62368",
-                                                                   date.today())
+    assert (row.status, row.comment_text, row.comment_sent_on) == (
+        "comment_sent",
+        "Please align with IEC 62368",
+        date.today(),
+    )
     assert [n.text for n in session.exec(select(TriageNote))] == ["sent by mail"]
 
 
@@ -61,12 +64,14 @@ def test_the_callers_assignee_test_comes_after_the_workflow(session):
         return False
 
     with pytest.raises(TriageRefused, match="may move to") as first:  # both wrong: the status is reported
-        update_triage(session, **ITEM, user_id=None, status="closed", assignee_id=3, set_assignee=True,
-                      may_assign=nobody)
+        update_triage(
+            session, **ITEM, user_id=None, status="closed", assignee_id=3, set_assignee=True, may_assign=nobody
+        )
     assert first.value.conflict
     with pytest.raises(TriageRefused, match="user 3 is not an active staff member") as refused:
-        update_triage(session, **ITEM, user_id=None, status="triaged", assignee_id=3, set_assignee=True,
-                      may_assign=nobody)
+        update_triage(
+            session, **ITEM, user_id=None, status="triaged", assignee_id=3, set_assignee=True, may_assign=nobody
+        )
     assert not refused.value.conflict and session.get(Triage, ("notification", 7)) is None
     move(session, "triaged", assignee_id=None, set_assignee=True, may_assign=nobody)  # unassigning needs no test
     assert session.get(Triage, ("notification", 7)).assignee_id is None

@@ -42,14 +42,18 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(SEARCH_TEXT_FUNCTION)
         for table in INDEXED_COLUMNS:
-            op.execute(f"ALTER TABLE {table} ADD COLUMN {SEARCH_VECTOR} tsvector "
-                       f"GENERATED ALWAYS AS ({postgresql_vector_expression(table)}) STORED")
+            op.execute(
+                f"ALTER TABLE {table} ADD COLUMN {SEARCH_VECTOR} tsvector "
+                f"GENERATED ALWAYS AS ({postgresql_vector_expression(table)}) STORED"
+            )
             op.execute(f"CREATE INDEX ix_{table}_{SEARCH_VECTOR} ON {table} USING gin ({SEARCH_VECTOR})")
         return
     for table, columns in INDEXED_COLUMNS.items():
         fts = fts_table(table)
-        op.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(columns)}, "
-                   f"content='{table}', content_rowid='id', tokenize='trigram')")
+        op.execute(
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(columns)}, "
+            f"content='{table}', content_rowid='id', tokenize='trigram')"
+        )
         for statement in sqlite_triggers(table):
             op.execute(statement)
         op.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")

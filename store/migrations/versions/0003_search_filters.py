@@ -47,8 +47,10 @@ def upgrade() -> None:
         return
     op.execute(SEARCH_KEYS_FUNCTION)
     for table in KEYED_COLUMNS:
-        op.execute(f"ALTER TABLE {table} ADD COLUMN {SEARCH_KEYS} text[] "
-                   f"GENERATED ALWAYS AS ({postgresql_keys_expression(table)}) STORED")
+        op.execute(
+            f"ALTER TABLE {table} ADD COLUMN {SEARCH_KEYS} text[] "
+            f"GENERATED ALWAYS AS ({postgresql_keys_expression(table)}) STORED"
+        )
         op.execute(f"CREATE INDEX ix_{table}_{SEARCH_KEYS} ON {table} USING gin ({SEARCH_KEYS})")
     for table in NEWEST_FIRST:
         op.execute(newest_first_index(table))

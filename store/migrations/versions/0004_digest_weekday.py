@@ -16,8 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("subscription", sa.Column("weekday", sqlmodel.sql.sqltypes.AutoString(length=3),
-                                            server_default="mon", nullable=False))
+    op.add_column(
+        "subscription",
+        sa.Column("weekday", sqlmodel.sql.sqltypes.AutoString(length=3), server_default="mon", nullable=False),
+    )
 
 
 def downgrade() -> None:

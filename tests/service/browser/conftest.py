@@ -24,7 +24,8 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"])
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+        )
         yield browser
         browser.close()
 
@@ -45,8 +46,15 @@ def _free_port() -> int:
 @pytest.fixture
 def live_server(settings) -> str:
     """The base URL of the service running in a thread of this process."""
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, scheduler=False), host="127.0.0.1",
-                                           port=_free_port(), log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, scheduler=False),
+            host="127.0.0.1",
+            port=_free_port(),
+            log_level="warning",
+            lifespan="on",
+        )
+    )
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -62,8 +70,7 @@ def live_server(settings) -> str:
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context (no cookies) on the live server, Chinese first."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
-                                  locale="zh-CN")
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

@@ -27,15 +27,41 @@ def sign_in(page, name: str) -> None:
 def notifications(db_engine, dev_records) -> list[int]:
     ids = seed_notifications(db_engine, dev_records, 40)
     with session_scope(db_engine) as session:
-        stored = upsert_notification(session, notification=NotificationCreate(
-            symbol="G/TBT/N/EU/1100", committee="TBT", member_name="European Union",
-            distribution_date=date.today(), comment_deadline=date.today() + timedelta(days=9),
-            title="锂电池及废电池法规草案 Draft regulation on batteries and waste batteries",
-            products_text="锂离子电池 Lithium-ion batteries", hs_codes=["850760"]), source="test")
-        session.add(SectorTag(item_kind="notification", item_id=stored.row.id, sector="EPNE", score=0.92,
-                              origin="rule", edition="2003", reasons=["HS 850760 锂离子蓄电池"]))
-        session.add(ItemClassification(item_kind="notification", item_id=stored.row.id, edition="2003",
-                                       hs_chapters=["85"], urgency="high", urgency_reasons=["comment period closes in 9 days"]))
+        stored = upsert_notification(
+            session,
+            notification=NotificationCreate(
+                symbol="G/TBT/N/EU/1100",
+                committee="TBT",
+                member_name="European Union",
+                distribution_date=date.today(),
+                comment_deadline=date.today() + timedelta(days=9),
+                title="锂电池及废电池法规草案 Draft regulation on batteries and waste batteries",
+                products_text="锂离子电池 Lithium-ion batteries",
+                hs_codes=["850760"],
+            ),
+            source="test",
+        )
+        session.add(
+            SectorTag(
+                item_kind="notification",
+                item_id=stored.row.id,
+                sector="EPNE",
+                score=0.92,
+                origin="rule",
+                edition="2003",
+                reasons=["HS 850760 锂离子蓄电池"],
+            )
+        )
+        session.add(
+            ItemClassification(
+                item_kind="notification",
+                item_id=stored.row.id,
+                edition="2003",
+                hs_chapters=["85"],
+                urgency="high",
+                urgency_reasons=["comment period closes in 9 days"],
+            )
+        )
         ids.append(stored.row.id)
     return ids
 
@@ -62,7 +88,9 @@ def test_exporter_searches_opens_an_item_and_subscribes(page, accounts, notifica
     page.click("form.form-grid button.primary")
     expect(page.locator("p.flash")).to_contain_text("订阅已保存")
     expect(page.locator("section.subscription")).to_contain_text("欧盟电池")
-    expect(page.locator("section.subscription a", has_text="Atom")).to_have_attribute("href", re.compile(r"^/feeds/.+\.atom$"))
+    expect(page.locator("section.subscription a", has_text="Atom")).to_have_attribute(
+        "href", re.compile(r"^/feeds/.+\.atom$")
+    )
     page.click("text=English")
     expect(page.locator("h1")).to_have_text("Subscriptions")
     page.screenshot(path=screenshots / "exporter-subscriptions-en.png", full_page=True)
@@ -111,13 +139,28 @@ def test_embassy_submits_a_report_with_an_attachment(page, accounts, screenshots
 
 def test_admin_sees_sources_and_replays_a_dead_delivery(page, accounts, db_engine, screenshots):
     with session_scope(db_engine) as session:
-        session.add(Source(name="wto_eping_latest", spider="wto_eping_latest", title="WTO ePing 最新通报",
-                           consecutive_failures=3, last_error="HTTP 503 Service Unavailable"))
+        session.add(
+            Source(
+                name="wto_eping_latest",
+                spider="wto_eping_latest",
+                title="WTO ePing 最新通报",
+                consecutive_failures=3,
+                last_error="HTTP 503 Service Unavailable",
+            )
+        )
         subscription = Subscription(user_id=accounts["exporter"], email="x@example.org", token="t" * 32)
         session.add(subscription)
         session.flush()
-        session.add(Delivery(subscription_id=subscription.id, channel="mailto:x@example.org",
-                             idempotency_key="k", status="dead", attempts=8, last_error="SMTP 550 refused"))
+        session.add(
+            Delivery(
+                subscription_id=subscription.id,
+                channel="mailto:x@example.org",
+                idempotency_key="k",
+                status="dead",
+                attempts=8,
+                last_error="SMTP 550 refused",
+            )
+        )
     sign_in(page, "admin")
     page.click("header nav >> text=系统管理")
     expect(page.locator("table.items")).to_contain_text("HTTP 503")
