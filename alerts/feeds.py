@@ -11,10 +11,11 @@ from datetime import datetime
 from sqlmodel import Session
 
 from alerts.outbox import zone_of
-from alerts.render import Entry, entry_view, html_environment, one_line, translator
+from alerts.render import Entry, entry_view, html_environment, one_line
 from store.models import Subscription
 from store.models.types import utcnow
 from store.queries.alerts import load_items, subscription_alerts
+from translations import translations
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -29,12 +30,13 @@ def _entries(session: Session, subscription: Subscription) -> list[Entry]:
 def atom_feed(session: Session, subscription: Subscription, *, base_url: str, now: datetime | None = None) -> str:
     now = now or utcnow()
     language = subscription.language
-    t = translator(language)
+    _ = translations(language).gettext
     today = now.astimezone(zone_of(subscription.timezone)).date()
     entries = []
     for entry in _entries(session, subscription):
         view = entry_view(entry, language=language, today=today, base_url=base_url)
-        summary = [view["member"], view["title"], f"{t('deadline')}: {view['deadline_text']}", *view["changes"]]
+        deadline = _("Comment deadline") + ": " + view["deadline_text"]
+        summary = [view["member"], view["title"], deadline, *view["changes"]]
         entries.append(
             {
                 "id": f"tag:tbtwatch,2024:alert-{entry.alert.id}",
@@ -45,11 +47,11 @@ def atom_feed(session: Session, subscription: Subscription, *, base_url: str, no
             }
         )
     return (
-        html_environment()
+        html_environment(language)
         .get_template("feed.atom.j2")
         .render(
             feed_id=f"tag:tbtwatch,2024:subscription-{subscription.id}",
-            title=t("feed_title", id=subscription.id),
+            title=_("tbtwatch subscription %(id)s") % {"id": subscription.id},
             updated=entries[0]["updated"] if entries else subscription.created_at.isoformat(),
             self_url=f"{base_url.rstrip('/')}/feeds/{subscription.token}.atom",
             entries=entries,
@@ -86,7 +88,7 @@ def fold(line: str) -> str:
 
 def ics_calendar(session: Session, subscription: Subscription, *, base_url: str, now: datetime | None = None) -> str:
     now = now or utcnow()
-    t = translator(subscription.language)
+    _ = translations(subscription.language).gettext
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -94,7 +96,7 @@ def ics_calendar(session: Session, subscription: Subscription, *, base_url: str,
         "PRODID:-//tbtwatch//comment deadlines//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{ics_text(t('feed_title', id=subscription.id))}",
+        "X-WR-CALNAME:" + ics_text(_("tbtwatch subscription %(id)s") % {"id": subscription.id}),
     ]
     seen = set()
     for entry in _entries(session, subscription):
@@ -103,6 +105,7 @@ def ics_calendar(session: Session, subscription: Subscription, *, base_url: str,
             continue
         seen.add(item.key)
         view = entry_view(entry, language=subscription.language, today=now.date(), base_url=base_url)
+        summary = _("Comment deadline: %(label)s")
         description = "\n".join(
             part for part in (view["member"], view["title"], view["products"], view["item_url"]) if part
         )
@@ -111,7 +114,7 @@ def ics_calendar(session: Session, subscription: Subscription, *, base_url: str,
             f"UID:{item.kind}-{item.id}-s{subscription.id}@tbtwatch",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{item.comment_deadline.strftime('%Y%m%d')}",
-            f"SUMMARY:{ics_text(one_line(t('ics_summary', label=view['label']) + ' ' + view['title'], 250))}",
+            "SUMMARY:" + ics_text(one_line(summary % {"label": view["label"]} + " " + view["title"], 250)),
             f"DESCRIPTION:{ics_text(description)}",
             f"URL:{view['item_url']}",
             "TRANSP:TRANSPARENT",

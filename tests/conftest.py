@@ -7,6 +7,7 @@ so concurrent runs (and pytest-xdist workers) never see each other's rows.
 """
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,11 @@ from store.settings import get_settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEV_SET = SHARED / "data" / "notifications_dev.jsonl"
+
+
+def pytest_sessionstart(session):
+    """The compiled message catalogues, rebuilt from their .po files when older (as `make test` does)."""
+    subprocess.run(["make", "--silent", "messages"], cwd=Path(__file__).resolve().parents[1], check=True)
 
 
 def pytest_report_header(config):

@@ -11,9 +11,7 @@ from fastapi import APIRouter, Request, Response
 from sqlmodel import Session
 
 from alerts.feeds import ATOM_TYPE, ICS_TYPE, atom_feed, ics_calendar
-from alerts.render import translator
 from alerts.subscriptions import unsubscribe
-from service.web.i18n import request_language
 from service.web.templating import render
 from store.db import default_engine, session_scope
 from store.queries.alerts import subscription_by_token
@@ -45,7 +43,7 @@ def calendar(request: Request, token: str) -> Response:
 
 
 def _page(request: Request, token: str, state: str, subscription=None):
-    context = {"a": translator(request_language(request)), "state": state, "token": token, "subscription": subscription}
+    context = {"state": state, "token": token, "subscription": subscription}
     page = render(request, "alert_unsubscribe.html", context, status_code=404 if state == "unknown" else 200)
     page.headers["X-Robots-Tag"] = "noindex"
     page.headers["Referrer-Policy"] = "no-referrer"

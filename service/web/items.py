@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from service.security import can
 from service.web.deps import db, require_user
-from service.web.i18n import request_language, translate
+from service.web.i18n import request_language
 from service.web.labels import member_choices, member_name, sector_codes, sector_name
 from service.web.templating import render
 from service.web.triage import allowed_statuses
@@ -29,26 +29,75 @@ from store.queries.items import ItemSummary, get_item, get_items, summaries
 from store.queries.notifications import thread
 from store.queries.search import SORTS, SearchQuery, search
 from store.queries.tags import classifications, tags_by_item
+from translations import N_, label, translations
 
 router = APIRouter()
 
 HIDDEN_FIELDS = {"id", "raw", "content_hash", "author_id", "review_note"}
 PAGE_SIZE = 25
 EXPORT_LIMIT = 10_000
-EXPORT_COLUMNS = (
-    "kind",
-    "reference",
-    "member",
-    "committee",
-    "title",
-    "date",
-    "comment_deadline",
-    "sectors",
-    "hs_codes",
-    "ics_codes",
-    "urgency",
-    "url",
-)
+EXPORT_COLUMNS = {
+    "kind": N_("Kind"),
+    "reference": N_("Reference"),
+    "member": N_("Member"),
+    "committee": N_("Committee"),
+    "title": N_("Title"),
+    "date": N_("Date"),
+    "comment_deadline": N_("Comment deadline"),
+    "sectors": N_("Sectors"),
+    "hs_codes": N_("HS codes"),
+    "ics_codes": N_("ICS codes"),
+    "urgency": N_("Urgency"),
+    "url": N_("Link"),
+}
+# the item page's names of the fields of notifications, changes and reports
+FIELD_LABELS = {
+    "symbol": N_("Symbol"),
+    "base_symbol": N_("Base symbol"),
+    "symbol_kind": N_("Document kind"),
+    "committee": N_("Committee"),
+    "member_code": N_("Member code"),
+    "member_name": N_("Notifying member"),
+    "notification_type": N_("Notification type"),
+    "distribution_date": N_("Distribution date"),
+    "comment_deadline": N_("Comment deadline"),
+    "proposed_adoption_date": N_("Proposed adoption"),
+    "proposed_adoption_text": N_("Proposed adoption (as published)"),
+    "entry_into_force_date": N_("Entry into force"),
+    "entry_into_force_text": N_("Entry into force (as published)"),
+    "title": N_("Title"),
+    "description": N_("Description"),
+    "products_text": N_("Products covered"),
+    "hs_codes": N_("HS codes"),
+    "ics_codes": N_("ICS codes"),
+    "objectives": N_("Objectives"),
+    "keywords": N_("Keywords"),
+    "countries_affected": N_("Countries affected"),
+    "all_trading_partners": N_("All trading partners"),
+    "joint_symbols": N_("Joint symbols"),
+    "language": N_("Language"),
+    "links": N_("Links"),
+    "source_url": N_("Source URL"),
+    "source": N_("Source"),
+    "external_id": N_("Source id"),
+    "first_seen_at": N_("First seen"),
+    "last_changed_at": N_("Last changed"),
+    "kind": N_("Change kind"),
+    "body": N_("Body"),
+    "reference": N_("Reference"),
+    "summary": N_("Summary"),
+    "stage": N_("Stage"),
+    "agencies": N_("Agencies"),
+    "published_date": N_("Publication date"),
+    "effective_date": N_("Effective"),
+    "url": N_("URL"),
+    "text": N_("Text"),
+    "status": N_("Status"),
+    "created_at": N_("Created"),
+    "submitted_at": N_("Submitted"),
+    "published_at": N_("Published"),
+    "updated_at": N_("Updated"),
+}
 
 
 def search_query(
@@ -125,7 +174,7 @@ def search_page(
 def _export_rows(rows: list[ItemSummary], language: str) -> list[list]:
     return [
         [
-            translate(f"kind_{r.kind}", language),
+            label(language, "item kind", r.kind),
             r.reference,
             member_name(r.member_code, language),
             r.committee or "",
@@ -155,7 +204,7 @@ def export(
         raise HTTPException(404, "export as .csv or .xlsx")
     language = request_language(request)
     rows, _total, _capped = _results(session, SearchQuery(**{**query.__dict__, "page": 1, "page_size": EXPORT_LIMIT}))
-    header = [translate(f"column_{c}", language) for c in EXPORT_COLUMNS]
+    header = [translations(language).gettext(name) for name in EXPORT_COLUMNS.values()]
     body = _export_rows(rows, language)
     filename = f"tbtwatch-search-{date.today().isoformat()}.{extension}"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -211,6 +260,7 @@ def item_page(
         "item": item,
         "summary": summaries(session, [item])[0],
         "fields": fields,
+        "field_labels": FIELD_LABELS,
         "thread": thread(session, base_symbol=item.base_symbol)
         if isinstance(item, Notification) and item.base_symbol
         else [],

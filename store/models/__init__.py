@@ -2,6 +2,7 @@
 
 from store.models.accounts import ROLES, ApiToken, AuditEntry, User, UserCreate, UserPublic
 from store.models.alerts import (
+    ALERT_REASONS,
     DELIVERY_STATUSES,
     FREQUENCIES,
     WEEKDAYS,
@@ -40,6 +41,7 @@ from store.models.tags import (
 from store.models.triage import TRIAGE_STATUSES, Triage, TriageNote
 
 __all__ = [
+    "ALERT_REASONS",
     "CHANGE_KINDS",
     "DELIVERY_STATUSES",
     "FREQUENCIES",

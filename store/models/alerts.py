@@ -10,6 +10,7 @@ from store.models.types import JsonType, json_dict, json_list, optional_timestam
 FREQUENCIES = ("immediate", "daily", "weekly")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # in date.weekday() order
 DELIVERY_STATUSES = ("pending", "sending", "sent", "dead")
+ALERT_REASONS = ("match", "catch-up", "follow-up", "reminder")
 
 
 class SubscriptionBase(SQLModel):
