@@ -26,7 +26,7 @@ def cross_validate(
     on generated data only (then folds differ only in what they are scored on)."""
     catalogue = load_edition(edition)
     assignment = _folds(records, folds, seed)
-    pooled = {"codes": ([], [], 0.0), "text_only": ([], [], 0.0)}
+    pooled: dict[str, tuple[list, list, float]] = {"codes": ([], [], 0.0), "text_only": ([], [], 0.0)}
     for fold in range(folds):
         train = [r for r, f in zip(records, assignment, strict=False) if f != fold] if with_records else []
         test = [r for r, f in zip(records, assignment, strict=False) if f == fold]
