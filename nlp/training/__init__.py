@@ -3,7 +3,7 @@
 Two spaCy pipelines are trained from the configs next to this file (``sectors.cfg``,
 ``hs_chapters.cfg``) on the data of ``nlp.training.data`` (generated from the catalogue and the
 HS/ICS nomenclatures) plus the hand-labelled real notifications of
-``resources/real_notifications.jsonl`` (a copy of the shared dev set; ``records=()`` leaves them
+``nlp/data/sample_notifications.jsonl`` (``nlp.samples``; ``records=()`` leaves them
 out), then merged into one pipeline whose components are ``sectors`` (textcat_multilabel) and
 ``hs_chapters`` (textcat). The seed fixes the data shuffling and the weight initialisation, so the
 same seed gives the same model. How well the recipe generalises is measured by
@@ -17,7 +17,6 @@ are known, the others are left out of the loss rather than taken as negatives).
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,11 +30,11 @@ from spacy.util import fix_random_seed, load_config, load_model_from_config, min
 from nlp import text as _text  # noqa: F401  (registers the tokenizer named in the configs)
 from nlp.catalogue import DEFAULT_EDITION, load_edition
 from nlp.item import ItemText
+from nlp.samples import sample_records
 from nlp.training.data import Example, hs_chapter_examples, records_to_examples, sector_examples, text_examples
 
 CONFIG_DIR = Path(__file__).parent
 DEFAULT_OUTPUT = Path(__file__).parents[1] / "model"
-REAL_RECORDS = Path(__file__).parent / "resources" / "real_notifications.jsonl"
 
 
 REAL_WEIGHT = 3  # each real record counts as this many generated examples
@@ -83,11 +82,6 @@ class LabelledRecord:
         return out
 
 
-def real_records() -> list[dict]:
-    with REAL_RECORDS.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
-
-
 def train(
     output_dir: str | Path = DEFAULT_OUTPUT,
     seed: int = 0,
@@ -98,7 +92,7 @@ def train(
     """Train and save the pipeline; ``records`` (dev-set schema) default to the bundled real ones;
     ``extra`` are human judgements (staff tags, exporters' feedback) added to them."""
     nlp = train_pipeline(
-        seed=seed, edition=edition, records=real_records() if records is None else records, extra=extra
+        seed=seed, edition=edition, records=sample_records() if records is None else records, extra=extra
     )
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
