@@ -9,7 +9,7 @@ The PostgreSQL server is ``TBTWATCH_BENCH_DATABASE_URL`` (else ``TBTWATCH_TEST_D
 else ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``); the benchmark creates a
 private database on it and drops it at the end (``--keep`` keeps it and prints its name;
 ``--database NAME`` measures a kept one again without loading). Notifications are variations
-of the shared dev set (Chinese and English text), loaded with ``COPY`` over one connection per
+of the sample notifications (Chinese and English text), loaded with ``COPY`` over one connection per
 CPU with the full-text index built afterwards; queries mix Chinese and English words, filters
 and pages. Clients run in this process: asyncio tasks, each on one keep-alive HTTP/1.1
 connection written by hand, so the load generator takes little of the CPUs it shares with the
@@ -50,12 +50,12 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from nlp.samples import sample_records  # noqa: E402
 from service.security import new_token  # noqa: E402
 from store.db import make_engine  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from store.queries.users import add_token, create_user, get_user_by_email  # noqa: E402
 
-DEV_SET = ROOT.parent / "shared" / "data" / "notifications_dev.jsonl"
 MEMBERS = ["CHN", "USA", "EU", "JPN", "KOR", "IND", "BRA", "KEN", "UGA", "SAU", "VNM", "THA", "GBR", "CAN"]
 WORDS = [
     "锂电池",
@@ -93,7 +93,7 @@ def server_url() -> str:
 def notification_rows(count: int, rng: random.Random):
     """``count`` notification rows made from the dev set: each a dev record with a new symbol,
     member, dates and a few extra words."""
-    records = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
+    records = sample_records()
     start, now = date(2015, 1, 1), datetime.now(UTC)
     for n in range(count):
         record = records[n % len(records)]
