@@ -45,7 +45,13 @@ run: $(VENV)/.installed-run messages
 	$(BIN)/tbtwatch db upgrade
 	$(BIN)/tbtwatch serve
 
+# The page tests drive Debian's chromium: scripts/ensure-browser installs it (root with apt-get)
+# or stops, naming the packages to install.
 test: $(VENV)/.installed-test messages
+	@scripts/ensure-browser
+	@echo "=== ruff (lint and format) ==="
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	@echo "=== tbtwatch tests on SQLite ==="
 	env -u TBTWATCH_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$TBTWATCH_TEST_DATABASE_URL" ]; then \

@@ -7,10 +7,8 @@ so concurrent runs (and pytest-xdist workers) never see each other's rows.
 """
 
 import os
-import subprocess
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -20,14 +18,6 @@ from sqlmodel import Session, SQLModel
 from store.db import default_engine, make_engine
 from store.migrate import upgrade
 from store.settings import get_settings
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DEV_SET = SHARED / "data" / "notifications_dev.jsonl"
-
-
-def pytest_sessionstart(session):
-    """The compiled message catalogues, rebuilt from their .po files when older (as `make test` does)."""
-    subprocess.run(["make", "--silent", "messages"], cwd=Path(__file__).resolve().parents[1], check=True)
 
 
 def pytest_report_header(config):
@@ -106,7 +96,7 @@ def settings(db_engine, database_url, tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def dev_records() -> list[dict]:
-    """The real notifications of the shared dev set."""
-    import json
+    """The sample notifications (``nlp.samples``): 212 real ones, labelled by hand."""
+    from nlp.samples import sample_records
 
-    return [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
+    return sample_records()

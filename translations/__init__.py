@@ -2,16 +2,21 @@
 
 ``messages.pot`` is extracted from the code and templates (``babel.cfg``); ``zh`` and ``en``
 each translate every message in ``<language>/LC_MESSAGES/messages.po``, compiled to ``.mo``
-by ``make messages`` (``make run`` and ``make test`` do it). Msgids are English text, with
+by ``make messages`` (``make run``, ``make install`` and ``make test`` do it); where a ``.mo``
+is missing or older than its ``.po`` (a fresh clone run without make, a translation just
+edited) the ``.po`` is compiled in memory instead. Msgids are English text, with
 a context where one English text means two things; stored codes (statuses, kinds, roles …)
 are msgids in the context of their enumeration (:mod:`translations.enumerations`).
 This package is not a home for data names (sectors: ``nlp``; WTO members: ``store``).
 """
 
 import gettext as _gettext
+import io
 from functools import cache
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from jinja2 import BaseLoader, Environment
 
 LANGUAGES = ("zh", "en")
@@ -32,18 +37,24 @@ def language_of(language: str | None) -> str:
 
 def translations(language: str | None) -> _gettext.GNUTranslations:
     """The compiled catalogue of ``language`` (the default language's when unknown)."""
-    return _compiled(language_of(language))
+    return load(DIRECTORY, language_of(language))
 
 
 @cache
-def _compiled(language: str) -> _gettext.GNUTranslations:
-    try:
-        return _gettext.translation(DOMAIN, DIRECTORY, [language])
-    except FileNotFoundError as error:
-        raise RuntimeError(
-            f"the {language} message catalogue is not compiled: run `make messages` "
-            f"(pybabel compile -d {DIRECTORY} -D {DOMAIN})"
-        ) from error
+def load(directory: Path, language: str) -> _gettext.GNUTranslations:
+    """``language``'s catalogue under ``directory``: its ``.mo``, or its ``.po`` compiled in
+    memory when the ``.mo`` is missing or older."""
+    po = directory / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as compiled:
+            return _gettext.GNUTranslations(compiled)
+    with po.open("rb") as source:
+        catalogue = read_po(source, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
 
 
 def label(language: str | None, enumeration: str, code: str) -> str:

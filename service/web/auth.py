@@ -48,7 +48,7 @@ def login(
             429,
         )
     user = get_user_by_email(session, email=email)
-    if not security.authenticate(session, user=user, password=password):
+    if not security.authenticate(session, user=user, password=password) or user is None:
         limiter.failed(email, address)
         return render(request, "login.html", {**context, "error": N_("Wrong e-mail or password.")}, 400)
     limiter.succeeded(email, address)

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from alerts.summary import summary_lines
 from service.security import can
 from service.web.deps import db, require_user
 from service.web.i18n import request_language
@@ -25,6 +26,7 @@ from store.models import (
     TriageNote,
     User,
 )
+from store.queries.alerts import load_items
 from store.queries.items import ItemSummary, get_item, get_items, summaries
 from store.queries.notifications import thread
 from store.queries.search import SORTS, SearchQuery, search
@@ -70,7 +72,7 @@ FIELD_LABELS = {
     "products_text": N_("Products covered"),
     "hs_codes": N_("HS codes"),
     "ics_codes": N_("ICS codes"),
-    "objectives": N_("Objectives"),
+    "objectives": N_("Objective and rationale"),
     "keywords": N_("Keywords"),
     "countries_affected": N_("Countries affected"),
     "all_trading_partners": N_("All trading partners"),
@@ -219,10 +221,10 @@ def export(
     sheet.append(header)
     for row in body:
         sheet.append(_spreadsheet_safe(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
+    stream = io.BytesIO()
+    book.save(stream)
     return Response(
-        buffer.getvalue(),
+        stream.getvalue(),
         headers=disposition,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -256,8 +258,13 @@ def item_page(
 ):
     item = visible_item(session, user, kind, item_id)
     fields = [(name, getattr(item, name)) for name in type(item).model_fields if name not in HIDDEN_FIELDS]
+    language = request_language(request)
+    view = load_items(session, [(kind, item_id)]).get((kind, item_id))
     context = {
         "item": item,
+        "item_summary": summary_lines(view, language=language, today=date.today()) if view else [],
+        "original_title": view.title if view else None,
+        "original_description": view.description if view else None,
         "summary": summaries(session, [item])[0],
         "fields": fields,
         "field_labels": FIELD_LABELS,

@@ -1,6 +1,7 @@
 """The one message catalogue: every message the code and templates use is translated into
 Chinese and English, placeholders agree, and stored codes and flashes have names."""
 
+import os
 import re
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from service.web.templating import FLASHES
-from translations import LANGUAGES, label, translations
+from translations import LANGUAGES, label, load, translations
 from translations.enumerations import ENUMERATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +84,19 @@ def test_no_message_hides_in_an_f_string():
         if hidden.search(line)
     ]
     assert found == []
+
+
+def test_a_missing_or_stale_compiled_catalogue_is_compiled_from_its_po(tmp_path):
+    source = ROOT / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
+    po = tmp_path / "zh" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes(source.read_bytes())
+    assert load(tmp_path, "zh").gettext("Search") == "检索"
+    po.with_suffix(".mo").write_bytes(b"")  # older than nothing: an empty file written before the .po below
+    po.write_bytes(source.read_bytes().replace('msgstr "检索"'.encode(), 'msgstr "搜索"'.encode()))
+    os.utime(po.with_suffix(".mo"), (0, 0))
+    load.cache_clear()
+    assert load(tmp_path, "zh").gettext("Search") == "搜索"
 
 
 def test_every_flash_a_page_redirects_with_exists():
