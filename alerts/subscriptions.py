@@ -4,8 +4,8 @@ the pages, the API and the CLI alike; and the one-off catch-up digest of a new o
 :func:`checked` is the one validation. It takes the fields as a page, the API or the CLI
 gives them (strings or lists of strings; numbers where JSON has them) and either returns
 them in canonical form (members as register codes, codes normalised, reminder days sorted)
-or raises :class:`SubscriptionError`, a :class:`store.refusals.Refused` whose message exists
-in Chinese and English (``refused_*`` in the message catalogue).
+or raises a :class:`store.refusals.Refused` (mostly :class:`SubscriptionError`) whose message
+exists in Chinese and English (``refused_*`` in the message catalogue).
 
 A subscription gets a random ``token``: the secret part of its feed and unsubscribe URLs
 and, through :func:`alerts.channels.webhook_secret`, the key its webhooks are signed with.
@@ -86,14 +86,17 @@ def _choice(fields: Mapping[str, Any], name: str, allowed: tuple[str, ...], defa
     return value
 
 
-def _hs_prefixes(entries: list[str]) -> list[str]:
+def hs_codes(entries: list[str], field: str = "hs_prefixes") -> list[str]:
+    """HS codes or prefixes as typed (2 to 10 digits, dots allowed: 8507.60) made digits only;
+    :class:`Refused` naming those that are not, and "85 07" is asked about, not read as two
+    chapters. Subscriptions and intelligence reports share this rule."""
     for entry in entries:
         if _HS_SPACED.fullmatch(entry):
             parts = entry.split()
-            raise _refuse("hs_spaced", "hs_prefixes", code=entry, joined="".join(parts), listed=", ".join(parts))
+            raise Refused("hs_spaced", field=field, code=entry, joined="".join(parts), listed=", ".join(parts))
     bad = [e for e in entries if not _HS.fullmatch(e) or not 2 <= len(e.replace(".", "")) <= 10]
     if bad:
-        raise _refuse("hs_prefix", "hs_prefixes", codes=bad)
+        raise Refused("hs_prefix", field=field, codes=bad)
     return [entry.replace(".", "") for entry in entries]
 
 
@@ -168,7 +171,7 @@ def checked(fields: Mapping[str, Any] | SubscriptionCreate) -> SubscriptionCreat
         channels=channels,
         sectors=list(dict.fromkeys(sectors)),
         members=list(dict.fromkeys(members)),
-        hs_prefixes=list(dict.fromkeys(_hs_prefixes(_entries(fields, "hs_prefixes")))),
+        hs_prefixes=list(dict.fromkeys(hs_codes(_entries(fields, "hs_prefixes")))),
         ics_prefixes=list(dict.fromkeys(ics)),
         committees=list(dict.fromkeys(committees)),
         kinds=list(dict.fromkeys(kinds)),

@@ -29,11 +29,11 @@ def explain(refusal: Refused, language: str = "en") -> str:
 
 
 def api_response(refusal: Refused) -> JSONResponse:
-    """The API's answer to a refusal, in English: 409 ``{"detail"}`` for a conflict, else 422
-    shaped like the API's validation errors (``detail`` plus ``errors`` by field)."""
+    """The API's answer to a refusal, in English: 422 shaped like the API's validation errors
+    (``detail`` plus ``errors`` by field); any other status (409, 413, …) as ``{"detail"}``."""
     message = explain(refusal)
-    if refusal.conflict:
-        return JSONResponse({"detail": message}, status_code=409)
+    if refusal.status != 422:
+        return JSONResponse({"detail": message}, status_code=refusal.status)
     field = refusal.field or "request"
     body = {"detail": f"invalid request: {field}: {message}", "errors": [{"field": field, "message": message}]}
     return JSONResponse(body, status_code=422)

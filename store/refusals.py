@@ -14,13 +14,24 @@ class Refused(ValueError):
     ``key`` names the message (``refused_<key>`` in the catalogue), ``values`` fill it,
     ``field`` is the input it is about (None: the request as a whole). ``conflict`` is true
     when the request is sound but the record is not where it would have to be (HTTP 409),
-    false when the request itself is wrong (422)."""
+    false when the request itself is wrong (422, or ``status`` when a more precise HTTP
+    status says why, such as 413 for a file too large)."""
 
-    def __init__(self, key: str, /, *, field: str | None = None, conflict: bool = False, **values: object) -> None:
+    def __init__(
+        self,
+        key: str,
+        /,
+        *,
+        field: str | None = None,
+        conflict: bool = False,
+        status: int | None = None,
+        **values: object,
+    ) -> None:
         super().__init__(key)
         self.key = key
         self.field = field
         self.conflict = conflict
+        self.status = status or (409 if conflict else 422)
         self.values = values
 
     def __str__(self) -> str:

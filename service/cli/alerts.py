@@ -11,11 +11,12 @@ from alerts.digests import enqueue_digests
 from alerts.dispatch import dispatch
 from alerts.outbox import replay, send_due
 from alerts.reminders import send_reminders
-from alerts.subscriptions import SubscriptionError, catch_up, create_subscription, delete_subscription
+from alerts.subscriptions import catch_up, create_subscription, delete_subscription
 from service.refusals import explain
 from store.db import default_engine, session_scope
 from store.models import Subscription
 from store.queries.alerts import dead_deliveries, delivery_counts
+from store.refusals import Refused
 from store.settings import get_settings
 
 subscriptions_app = typer.Typer(help="Exporters' subscriptions to alerts.", no_args_is_help=True)
@@ -76,7 +77,7 @@ def add(
         with session_scope(default_engine()) as session:
             subscription = create_subscription(session, fields)
             caught_up = catch_up(session, subscription) if catch_up_now else None
-    except SubscriptionError as error:
+    except Refused as error:
         _fail(explain(error))
     base = settings.base_url.rstrip("/")
     typer.echo(f"subscription {subscription.id} created")

@@ -44,7 +44,8 @@ async def invalid_page(request: Request, error: RequestValidationError) -> Respo
 
 
 async def refused_page(request: Request, error: Refused) -> Response:
-    return _page(request, 409 if error.conflict else 400, explain(error, request_language(request)))
+    status = 400 if error.status == 422 else error.status
+    return _page(request, status, explain(error, request_language(request)))
 
 
 async def unexpected_page(request: Request, error: Exception) -> Response:

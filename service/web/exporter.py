@@ -26,6 +26,7 @@ from store.models import (
     User,
 )
 from store.queries.items import get_item, summary
+from store.refusals import Refused
 
 router = APIRouter()
 subscriber = require("subscribe")
@@ -58,7 +59,7 @@ def _form_page(
     typed: dict[str, Any],
     subscription_id: int | None = None,
     *,
-    error: use_case.SubscriptionError | None = None,
+    error: Refused | None = None,
 ):
     return render(
         request,
@@ -129,7 +130,7 @@ async def save_subscription(
             use_case.create_subscription(session, _fields(typed), user_id=user.id)
         else:
             use_case.update_subscription(session, subscription, _fields(typed))
-    except use_case.SubscriptionError as error:
+    except Refused as error:
         return _form_page(request, typed, subscription_id, error=error)
     session.commit()
     return RedirectResponse("/subscriptions?done=subscription_saved", 303)

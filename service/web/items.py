@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from service.intelligence import may_see
 from service.security import can
 from service.web.deps import db, require_user
 from service.web.i18n import request_language, translate
@@ -184,20 +185,10 @@ def _spreadsheet_safe(row: list) -> list:
     return ["'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell for cell in row]
 
 
-def may_see(user: User, item) -> bool:
-    """Everyone signed in sees notifications, changes and published intelligence; a draft
-    only its author; a submitted or rejected report its author and the reviewers."""
-    if not isinstance(item, IntelligenceReport) or item.status == "published":
-        return True
-    if item.author_id == user.id:
-        return True
-    return item.status != "draft" and can(user, "intelligence.review")
-
-
 def visible_item(session: Session, user: User, kind: str, item_id: int):
     item = get_item(session, item_kind=kind, item_id=item_id)
     if item is None or not may_see(user, item):
-        raise HTTPException(404, "no such item")
+        raise HTTPException(404)
     return item
 
 
