@@ -9,11 +9,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 from starlette.datastructures import UploadFile
 
+from alerts.labels import member_choices
 from service import intelligence as use_case
 from service.refusals import explain
 from service.web.deps import db, require, require_user
 from service.web.i18n import request_language
-from service.web.labels import member_choices
 from service.web.templating import render
 from store.models import Attachment, IntelligenceReport, User
 from store.refusals import Refused

@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 
 from alerts import outbox
 from alerts import subscriptions as use_case
+from alerts.labels import member_choices, sector_codes
 from service.refusals import explain
 from service.web.deps import db, require
 from service.web.i18n import request_language
-from service.web.labels import member_choices, sector_codes
 from service.web.templating import render
 from store.models import (
     FREQUENCIES,

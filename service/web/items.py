@@ -9,11 +9,11 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from alerts.labels import member_choices, member_name, sector_codes, sector_name
 from service.intelligence import may_see
 from service.security import can
 from service.web.deps import db, require_user
 from service.web.i18n import request_language, translate
-from service.web.labels import member_choices, member_name, sector_codes, sector_name
 from service.web.templating import render
 from service.web.triage import allowed_statuses
 from store.models import (
