@@ -60,7 +60,9 @@ class SubscriptionError(Refused):
 
 
 def _refuse(key: str, field: str, **values: object) -> SubscriptionError:
-    return SubscriptionError(key, field=field, **values)
+    error = SubscriptionError(key, field=field)
+    error.values = values
+    return error
 
 
 def _text(value: object) -> str:

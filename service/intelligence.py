@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, or_
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from alerts.subscriptions import hs_codes
 from service.security import audit, can
@@ -131,10 +131,10 @@ def may_see(user: User, item: object) -> bool:
 
 def visible_to(user: User) -> ColumnElement[bool]:
     """:func:`may_see` as a condition on reports, for lists."""
-    model = IntelligenceReport
-    seen = [model.status == "published", model.author_id == user.id]
+    status, author = col(IntelligenceReport.status), col(IntelligenceReport.author_id)
+    seen = [status == "published", author == user.id]
     if can(user, "intelligence.review"):
-        seen.append(model.status != "draft")
+        seen.append(status != "draft")
     return or_(*seen)
 
 

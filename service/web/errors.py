@@ -4,6 +4,7 @@ unchanged. A page that has a form re-renders it itself with the refusal; these a
 last resort for what no page caught."""
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler
@@ -19,7 +20,7 @@ from store.refusals import Refused
 log = logging.getLogger(__name__)
 
 
-def _page(request: Request, status: int, detail: str | None, headers: dict | None = None) -> Response:
+def _page(request: Request, status: int, detail: str | None, headers: Mapping[str, str] | None = None) -> Response:
     page = render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
     for name, value in (headers or {}).items():
         page.headers[name] = value
