@@ -1,6 +1,7 @@
 """Fixtures of the security suite: a loopback listener that records every TCP connection and
 UDP datagram it receives, and (re-exported) the app, accounts and mailbox of the other suites."""
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -47,10 +48,8 @@ class Listener:
     def close(self) -> None:
         self._open = False
         for sock in (self.tcp, self.udp):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
 
