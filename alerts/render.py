@@ -165,7 +165,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
     t = translator(language)
     item, alert = entry.item, entry.alert
     left = days_left(item, today)
-    if item.comment_deadline is None:
+    if item.comment_deadline is None or left is None:
         deadline_text = t("no_deadline")
     elif left < 0:
         deadline_text = f"{item.comment_deadline.isoformat()} ({t('closed')})"
@@ -220,7 +220,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
     }
 
 
-def _sort_key(view: dict):
+def _sort_key(view: dict) -> tuple:
     return (
         URGENCY_ORDER.get(view["urgency_level"], 3),
         view["days_left"] if view["days_left"] is not None and view["days_left"] >= 0 else 10**6,
@@ -237,7 +237,9 @@ def group_by_sector(views: list[dict], subscribed: list[str], other: str) -> lis
         primary = next((c for c in codes if c in subscribed), codes[0] if codes else None)
         name = next((s["name"] for s in view["sectors"] if s["code"] == primary), other)
         groups.setdefault(name, []).append(view)
-    ordered = [{"name": name, "entries": sorted(entries, key=_sort_key)} for name, entries in groups.items()]
+    ordered: list[dict] = [
+        {"name": name, "entries": sorted(entries, key=_sort_key)} for name, entries in groups.items()
+    ]
     return sorted(ordered, key=lambda g: (_sort_key(g["entries"][0]), g["name"] == other))
 
 

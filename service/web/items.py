@@ -173,10 +173,10 @@ def export(
     sheet.append(header)
     for row in body:
         sheet.append(_spreadsheet_safe(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
+    stream = io.BytesIO()
+    book.save(stream)
     return Response(
-        buffer.getvalue(),
+        stream.getvalue(),
         headers=disposition,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
