@@ -5,7 +5,7 @@ surrogate, a code point no UTF-8 text can hold. PostgreSQL refuses it, SQLite ke
 a JSON column's escaped text, and every later read that encodes it fails. Ways in refuse such
 text (:func:`has_lone_surrogate`); the engine's JSON serializer and deserializer
 (:func:`dumps`, :func:`loads`) replace any that slip through or were stored before with
-U+FFFD, as migration 0006 does to stored rows.
+U+FFFD, as migration 0007 does to stored rows.
 """
 
 import json

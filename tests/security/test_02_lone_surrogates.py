@@ -1,6 +1,6 @@
 """Item 2: one lone surrogate must not break a list for everyone. The API refuses it, a page
 form cannot deliver one, crawled text is repaired, and rows stored before are read (and, by
-migration 0006, rewritten) with U+FFFD in its place. (``tbtwatch import``: test_07.)"""
+migration 0007, rewritten) with U+FFFD in its place. (``tbtwatch import``: test_07.)"""
 
 import json
 
@@ -58,7 +58,7 @@ def test_rows_stored_before_are_read_and_repaired(api, users, db_engine):
     config = alembic_config(db_engine.url.render_as_string(hide_password=False))
     with db_engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0005_search_text_regex")
+        command.downgrade(config, "0006_alert_feedback")
     upgrade(db_engine)
     with db_engine.connect() as connection:
         stored = connection.execute(text("SELECT links FROM intelligence_report")).scalar_one()

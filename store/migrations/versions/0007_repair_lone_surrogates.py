@@ -4,8 +4,8 @@ every read of the row fail: each becomes U+FFFD.
 Only SQLite can hold them, as escapes inside a JSON column's text (its text columns, like all of
 PostgreSQL, refuse them), so on PostgreSQL there is nothing to do.
 
-Revision ID: 0006_repair_lone_surrogates
-Revises: 0005_search_text_regex
+Revision ID: 0007_repair_lone_surrogates
+Revises: 0006_alert_feedback
 """
 
 import json
@@ -15,8 +15,8 @@ from alembic import op
 
 from store.unicode import ESCAPED_SURROGATE, repaired
 
-revision = "0006_repair_lone_surrogates"
-down_revision = "0005_search_text_regex"
+revision = "0007_repair_lone_surrogates"
+down_revision = "0006_alert_feedback"
 branch_labels = None
 depends_on = None
 
