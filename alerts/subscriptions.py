@@ -22,11 +22,21 @@ from sqlmodel import Session, col, select
 
 from alerts.channels import channel_type, valid_channel
 from alerts.matching import SubscriptionIndex
+from alerts.outbound import channel_refusal
 from alerts.outbox import enqueue
 from nlp.catalogue import DEFAULT_EDITION, load_edition
 from nlp.codes import normalise_ics
 from store.members import resolve_member
-from store.models import FREQUENCIES, ITEM_KINDS, URGENCY_LEVELS, WEEKDAYS, Alert, Subscription, SubscriptionCreate
+from store.models import (
+    FREQUENCIES,
+    ITEM_KINDS,
+    URGENCY_LEVELS,
+    WEEKDAYS,
+    Alert,
+    Subscription,
+    SubscriptionCreate,
+    User,
+)
 from store.models.types import utcnow
 from store.queries.alerts import insert_ignore, load_items, open_items, subscription_by_token
 from store.refusals import Refused, Term
@@ -118,9 +128,16 @@ def _reminder_days(fields: Mapping[str, Any]) -> list[int]:
     return sorted(set(days), reverse=True)
 
 
-def checked(fields: Mapping[str, Any] | SubscriptionCreate) -> SubscriptionCreate:
+def _trusted(owner: User | None) -> bool:
+    """The operator (no account: the CLI) and administrators may use any channel."""
+    return owner is None or owner.role == "admin"
+
+
+def checked(fields: Mapping[str, Any] | SubscriptionCreate, *, trusted: bool = False) -> SubscriptionCreate:
     """The one validation of a subscription: ``fields`` in canonical form, or
-    :class:`SubscriptionError` for the first thing wrong. Fields left out take their defaults."""
+    :class:`SubscriptionError` for the first thing wrong. Fields left out take their defaults.
+    Only a ``trusted`` subscriber may use channels beyond the documented ones
+    (:mod:`alerts.outbound`)."""
     if isinstance(fields, SubscriptionCreate):
         fields = fields.model_dump()
     name = _text(fields.get("name")) or None
@@ -136,6 +153,10 @@ def checked(fields: Mapping[str, Any] | SubscriptionCreate) -> SubscriptionCreat
     unusable = [c for c in channels if not valid_channel(c)]
     if unusable:
         raise _refuse("channel", "channels", channels=unusable)
+    for channel in channels:
+        refusal = channel_refusal(channel, trusted=trusted)
+        if refusal is not None:
+            raise _refuse("channel_not_allowed", "channels", reason=refusal)
     if email is None and not channels:
         raise _refuse("nowhere", "email")
     sectors = [s.upper() for s in _entries(fields, "sectors")]
@@ -198,8 +219,9 @@ def create_subscription(
     """Check and store a subscription; it hears of items that arrive from now on. The caller
     commits. :class:`SubscriptionError` when it cannot work as given."""
     now = now or utcnow()
+    owner = session.get(User, user_id) if user_id is not None else None
     subscription = Subscription(
-        **checked(fields).model_dump(),
+        **checked(fields, trusted=_trusted(owner)).model_dump(),
         user_id=user_id,
         token=secrets.token_urlsafe(TOKEN_BYTES),
         created_at=now,
@@ -216,7 +238,9 @@ def update_subscription(
     """Change some fields (the rest stay), checked as a whole like a new subscription; the
     caller commits. :class:`SubscriptionError`, with nothing changed, when the result cannot work."""
     current = {name: getattr(subscription, name) for name in FIELDS}
-    result = checked(current | {name: value for name, value in changes.items() if name in FIELDS})
+    owner = session.get(User, subscription.user_id) if subscription.user_id is not None else None
+    changed = current | {name: value for name, value in changes.items() if name in FIELDS}
+    result = checked(changed, trusted=_trusted(owner))
     for name, value in result.model_dump().items():
         setattr(subscription, name, value)
     subscription.updated_at = now or utcnow()

@@ -2,11 +2,12 @@
 
 A rule's message is ``refused_<key>`` in the message catalogue, in Chinese and English, with
 ``{name}`` slots for the refusal's values. Lists are joined the way each language joins them,
-and a :class:`~store.refusals.Term` value (a status, a kind) is itself looked up, so no code
-name reaches a reader. Pages show the reader's language; the API and the CLI show English.
+a :class:`~store.refusals.Term` value (a status, a kind) is itself looked up, so no code
+name reaches a reader, and a value with a ``text(language)`` method words itself. Pages show the reader's language; the API and the CLI show English.
 """
 
 from collections.abc import Iterable
+from typing import Protocol, runtime_checkable
 
 from fastapi.responses import JSONResponse
 
@@ -14,7 +15,16 @@ from service.web.i18n import translate
 from store.refusals import Refused, Term
 
 
+@runtime_checkable
+class Localised(Protocol):
+    """A value that words itself (such as :class:`alerts.outbound.ChannelRefused`)."""
+
+    def text(self, language: str) -> str: ...
+
+
 def _shown(value: object, language: str) -> str:
+    if isinstance(value, Localised):
+        return value.text(language)
     if isinstance(value, Term):
         return translate(str(value), language)
     if isinstance(value, Iterable) and not isinstance(value, str):

@@ -5,9 +5,9 @@ It imports nothing of ``service.web``: what pages and API share is a use case be
 from fastapi import APIRouter, Depends
 
 from service.api import admin, changes, intelligence, notifications, search, subscriptions, tokens, triage
-from service.api.deps import no_nul_characters
+from service.api.deps import storable_text
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(no_nul_characters)])
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(storable_text)])
 for module in (search, notifications, changes, intelligence, subscriptions, triage, admin, tokens):
     router.include_router(module.router)
 

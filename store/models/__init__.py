@@ -16,6 +16,7 @@ from store.models.alerts import (
     SubscriptionCreate,
     SubscriptionPublic,
 )
+from store.models.feedback import FEEDBACK_REASONS, VERDICTS, AlertFeedback, TrainingRun, UsedLink
 from store.models.items import (
     CHANGE_KINDS,
     ITEM_KINDS,
@@ -46,6 +47,7 @@ from store.models.triage import TRIAGE_STATUSES, Triage, TriageNote
 __all__ = [
     "CHANGE_KINDS",
     "DELIVERY_STATUSES",
+    "FEEDBACK_REASONS",
     "FREQUENCIES",
     "ITEM_KINDS",
     "REPORT_STATUSES",
@@ -55,8 +57,10 @@ __all__ = [
     "TAG_ORIGINS",
     "TRIAGE_STATUSES",
     "URGENCY_LEVELS",
+    "VERDICTS",
     "WEEKDAYS",
     "Alert",
+    "AlertFeedback",
     "ApiToken",
     "Attachment",
     "AuditEntry",
@@ -81,8 +85,10 @@ __all__ = [
     "Subscription",
     "SubscriptionCreate",
     "SubscriptionPublic",
+    "TrainingRun",
     "Triage",
     "TriageNote",
+    "UsedLink",
     "User",
     "UserCreate",
     "UserPublic",
