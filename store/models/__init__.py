@@ -4,6 +4,8 @@ from store.models.accounts import ROLES, ApiToken, AuditEntry, User, UserCreate,
 from store.models.alerts import (
     DELIVERY_STATUSES,
     FREQUENCIES,
+    SUBSCRIPTION_PURPOSES,
+    THREAD_CHOICES,
     WEEKDAYS,
     Alert,
     Delivery,
@@ -11,6 +13,7 @@ from store.models.alerts import (
     Subscription,
     SubscriptionCreate,
     SubscriptionPublic,
+    ThreadChoice,
 )
 from store.models.items import (
     CHANGE_KINDS,
@@ -31,9 +34,11 @@ from store.models.items import (
 from store.models.members import Member, MemberSpelling
 from store.models.sources import RUN_STATUSES, CrawlRun, Source
 from store.models.tags import (
+    HS_ORIGINS,
     TAG_ORIGINS,
     URGENCY_LEVELS,
     CatalogueEdition,
+    HsTag,
     ItemClassification,
     SectorTag,
 )
@@ -43,12 +48,15 @@ __all__ = [
     "CHANGE_KINDS",
     "DELIVERY_STATUSES",
     "FREQUENCIES",
+    "HS_ORIGINS",
     "ITEM_KINDS",
     "REPORT_STATUSES",
     "ROLES",
     "RUN_STATUSES",
+    "SUBSCRIPTION_PURPOSES",
     "SYMBOL_KINDS",
     "TAG_ORIGINS",
+    "THREAD_CHOICES",
     "TRIAGE_STATUSES",
     "URGENCY_LEVELS",
     "WEEKDAYS",
@@ -60,6 +68,7 @@ __all__ = [
     "CrawlRun",
     "Delivery",
     "DeliveryAttempt",
+    "HsTag",
     "IntelligenceReport",
     "IntelligenceReportCreate",
     "IntelligenceReportPublic",
@@ -77,6 +86,7 @@ __all__ = [
     "Subscription",
     "SubscriptionCreate",
     "SubscriptionPublic",
+    "ThreadChoice",
     "Triage",
     "TriageNote",
     "User",
