@@ -34,13 +34,19 @@ def atom_feed(session: Session, subscription: Subscription, *, base_url: str, no
     entries = []
     for entry in _entries(session, subscription):
         view = entry_view(entry, language=language, today=today, base_url=base_url)
-        summary = [view["member"], view["title"], f"{t('deadline')}: {view['deadline_text']}", *view["changes"]]
+        summary = [
+            *(f"{line['label']}: {line['text']}" for line in view["summary"]),
+            *view["changes"],
+            "",
+            view["title"],
+            view["description"],
+        ]
         entries.append(
             {
                 "id": f"tag:tbtwatch,2024:alert-{entry.alert.id}",
                 "title": one_line(f"{view['label']} {view['title']}", 300),
                 "updated": entry.alert.created_at.isoformat(),
-                "summary": "\n".join(part for part in summary if part),
+                "summary": "\n".join(summary).strip(),
                 "view": view,
             }
         )

@@ -93,7 +93,7 @@ def _mask(positions: list[int], size: int) -> int:
 
 
 def _positions(mask: int) -> list[int]:
-    found = []
+    found: list[int] = []
     for index, byte in enumerate(mask.to_bytes((mask.bit_length() + 7) // 8, "little")):
         if byte:
             found.extend(index * 8 + bit for bit in _BITS[byte])

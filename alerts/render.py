@@ -1,9 +1,9 @@
 """Alert messages in the subscriber's language: a subject, a plain-text body, an HTML body
 and a JSON payload (for webhooks), from Jinja2 templates in ``templates/``.
 
-Template text comes from ``templates/strings.yaml`` (zh, en); item content stays as
-published, so a Chinese notification reaches an English subscriber with English template
-text around its Chinese title. Classification reasons are stored in English: the payload
+Template text comes from ``templates/strings.yaml`` (zh, en). Each item opens with the
+structured summary of :mod:`alerts.summary` in the subscriber's language, built from data;
+the item's own title and description follow as published. Classification reasons are stored in English: the payload
 keeps them so (``urgency_reasons``, each sector's ``reasons``) and adds them in the
 subscriber's language (``urgency_reasons_text``, ``reasons_text``), which the messages show.
 Everything from outside is untrusted: control and bidi characters are dropped, the HTML is
@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from alerts.summary import summary_lines
 from nlp.catalogue import DEFAULT_EDITION, load_edition
 from nlp.hs_names import chapter_label
 from nlp.reasons import localise
@@ -164,7 +165,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
     t = translator(language)
     item, alert = entry.item, entry.alert
     left = days_left(item, today)
-    if item.comment_deadline is None:
+    if item.comment_deadline is None or left is None:
         deadline_text = t("no_deadline")
     elif left < 0:
         deadline_text = f"{item.comment_deadline.isoformat()} ({t('closed')})"
@@ -184,6 +185,10 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "member_code": item.member_code,
         "member": member_name(item.member_code, language),
         "committee": item.committee,
+        "summary": [
+            {"key": line.key, "label": line.label, "text": clean(line.text)}
+            for line in summary_lines(item, t=t, language=language, today=today)
+        ],
         "products": clean(item.products),
         "sectors": [
             {
@@ -215,7 +220,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
     }
 
 
-def _sort_key(view: dict):
+def _sort_key(view: dict) -> tuple:
     return (
         URGENCY_ORDER.get(view["urgency_level"], 3),
         view["days_left"] if view["days_left"] is not None and view["days_left"] >= 0 else 10**6,
@@ -232,7 +237,9 @@ def group_by_sector(views: list[dict], subscribed: list[str], other: str) -> lis
         primary = next((c for c in codes if c in subscribed), codes[0] if codes else None)
         name = next((s["name"] for s in view["sectors"] if s["code"] == primary), other)
         groups.setdefault(name, []).append(view)
-    ordered = [{"name": name, "entries": sorted(entries, key=_sort_key)} for name, entries in groups.items()]
+    ordered: list[dict] = [
+        {"name": name, "entries": sorted(entries, key=_sort_key)} for name, entries in groups.items()
+    ]
     return sorted(ordered, key=lambda g: (_sort_key(g["entries"][0]), g["name"] == other))
 
 

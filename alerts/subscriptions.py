@@ -44,7 +44,8 @@ def normalised(data: SubscriptionCreate) -> SubscriptionCreate:
     members = []
     for name in data.members:
         member = resolve_member(name)
-        _check(member is not None, f"{name!r} is not a WTO member name or code")
+        if member is None:
+            raise SubscriptionError(f"{name!r} is not a WTO member name or code")
         members.append(member.code)
     hs = [normalise_hs(code) for code in data.hs_prefixes]
     _check(all(hs), f"HS prefixes are 2 to 10 digits: {data.hs_prefixes}")

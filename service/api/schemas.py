@@ -1,6 +1,7 @@
 """Response shapes shared by several resources: tags, classification, search hits."""
 
-from datetime import date, datetime
+import datetime as dt
+from datetime import datetime
 
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -75,6 +76,6 @@ class SearchHit(BaseModel):
     title: str | None
     member_code: str | None
     committee: str | None
-    date: date | None
-    comment_deadline: date | None
+    date: dt.date | None
+    comment_deadline: dt.date | None
     score: float

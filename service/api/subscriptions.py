@@ -302,7 +302,7 @@ def list_alerts(
 def dismiss_alert(alert_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
     alert = session.get(Alert, alert_id)
     owner = session.get(Subscription, alert.subscription_id) if alert else None
-    if owner is None or owner.user_id != user.id:
+    if alert is None or owner is None or owner.user_id != user.id:
         raise not_found(f"alert {alert_id}")
     alert.dismissed_at = alert.dismissed_at or utcnow()
     session.add(alert)

@@ -32,10 +32,19 @@ BATCH = 500
 
 
 def import_command(
-    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .jsonl file of notifications."),
+    path: Path | None = typer.Argument(None, exists=True, dir_okay=False, help="A .jsonl file of notifications."),
+    sample: bool = typer.Option(
+        False, "--sample", help="The 212 sample notifications shipped with tbtwatch (no network needed)."
+    ),
 ) -> None:
-    """Import notifications (dev-set schema). Each malformed line is reported with its number;
-    the rest is imported. Importing the same file twice adds nothing."""
+    """Import notifications (the schema of the sample notifications). Each malformed line is
+    reported with its number; the rest is imported. Importing the same file twice adds nothing."""
+    if (path is None) == (not sample):
+        raise typer.BadParameter("give a .jsonl file or --sample, not both", param_hint="PATH")
+    if path is None:
+        from nlp.samples import SAMPLE_NOTIFICATIONS
+
+        path = SAMPLE_NOTIFICATIONS
     edition = load_edition(DEFAULT_EDITION)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     with Session(default_engine()) as session, path.open(encoding="utf-8") as lines:

@@ -188,7 +188,7 @@ def inbox(request: Request, user: User = Depends(subscriber), session: Session =
 def dismiss(alert_id: int, user: User = Depends(subscriber), session: Session = Depends(db)):
     alert = session.get(Alert, alert_id)
     subscription = session.get(Subscription, alert.subscription_id) if alert else None
-    if subscription is None or subscription.user_id != user.id:
+    if alert is None or subscription is None or subscription.user_id != user.id:
         raise HTTPException(404, "no such alert")
     alert.dismissed_at = utcnow()
     session.add(alert)

@@ -9,6 +9,8 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from alerts.render import translator
+from alerts.summary import summary_lines
 from nlp.hs_names import chapter_label
 from service.security import can
 from service.web.deps import db, require_user
@@ -26,6 +28,7 @@ from store.models import (
     TriageNote,
     User,
 )
+from store.queries.alerts import load_items
 from store.queries.items import ItemSummary, get_item, get_items, summaries
 from store.queries.notifications import thread
 from store.queries.search import SORTS, SearchQuery, search
@@ -173,10 +176,10 @@ def export(
     sheet.append(header)
     for row in body:
         sheet.append(_spreadsheet_safe(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
+    stream = io.BytesIO()
+    book.save(stream)
     return Response(
-        buffer.getvalue(),
+        stream.getvalue(),
         headers=disposition,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -210,8 +213,15 @@ def item_page(
 ):
     item = visible_item(session, user, kind, item_id)
     fields = [(name, getattr(item, name)) for name in type(item).model_fields if name not in HIDDEN_FIELDS]
+    language = request_language(request)
+    view = load_items(session, [(kind, item_id)]).get((kind, item_id))
     context = {
         "item": item,
+        "item_summary": summary_lines(view, t=translator(language), language=language, today=date.today())
+        if view
+        else [],
+        "original_title": view.title if view else None,
+        "original_description": view.description if view else None,
         "summary": summaries(session, [item])[0],
         "fields": fields,
         "thread": thread(session, base_symbol=item.base_symbol)

@@ -1,4 +1,8 @@
-"""SQLModel tables of tbtwatch, one module per concern; importing this registers them all."""
+"""SQLModel tables of tbtwatch, one module per concern; importing this registers them all.
+
+Surrogate primary keys are typed ``id: int`` with ``default=None``: the database assigns them at
+the first flush, and no code reads an id before that, so the type says what every reader sees.
+"""
 
 from store.models.accounts import ROLES, ApiToken, AuditEntry, User, UserCreate, UserPublic
 from store.models.alerts import (

@@ -44,7 +44,7 @@ class SubscriptionBase(SQLModel):
 class Subscription(SubscriptionBase, table=True):
     __tablename__ = "subscription"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     active: bool = True
     purpose: str = Field(default="alerts", max_length=8, sa_column_kwargs={"server_default": "alerts"})
@@ -71,7 +71,7 @@ class Alert(SQLModel, table=True):
     __tablename__ = "alert"
     __table_args__ = (UniqueConstraint("subscription_id", "item_kind", "item_id", "reason"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     subscription_id: int = Field(foreign_key="subscription.id", index=True, ondelete="CASCADE")
     item_kind: str = Field(max_length=16)
     item_id: int = Field(index=True)
@@ -87,7 +87,7 @@ class Delivery(SQLModel, table=True):
 
     __tablename__ = "delivery"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     subscription_id: int = Field(foreign_key="subscription.id", index=True, ondelete="CASCADE")
     channel: str = Field(sa_type=Text)
     kind: str = Field(default="alert", max_length=16)
@@ -106,7 +106,7 @@ class Delivery(SQLModel, table=True):
 class DeliveryAttempt(SQLModel, table=True):
     __tablename__ = "delivery_attempt"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     delivery_id: int = Field(foreign_key="delivery.id", index=True, ondelete="CASCADE")
     started_at: datetime = timestamp()
     finished_at: datetime | None = optional_timestamp()

@@ -20,7 +20,7 @@ class SectorTag(SQLModel, table=True):
     __tablename__ = "sector_tag"
     __table_args__ = (UniqueConstraint("item_kind", "item_id", "edition", "origin", "sector"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     item_kind: str = Field(max_length=16)
     item_id: int = Field(index=True)
     sector: str = Field(max_length=16, index=True)

@@ -28,6 +28,7 @@ from store.models import (
     Notification,
     StandardsChange,
     Subscription,
+    Triage,
 )
 from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item
 from store.queries.tags import classifications, effective_sectors, tags_by_item
@@ -67,6 +68,9 @@ class AlertItem:
     sectors: dict[str, list[str]] = field(default_factory=dict)  # code → reasons
     urgency: str | None = None
     urgency_reasons: list[str] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)
+    comment_status: str | None = None  # the enquiry point's triage status, when it has one
+    comment_sent_on: date | None = None
 
     @property
     def key(self) -> ItemKey:
@@ -106,6 +110,7 @@ def _notification(row: Notification) -> AlertItem:
         symbol_kind=row.symbol_kind,
         notification_type=row.notification_type,
         links=links,
+        objectives=list(row.objectives),
     )
 
 
@@ -151,8 +156,8 @@ _BUILDERS = {"notification": _notification, "change": _change, "intelligence": _
 
 
 def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, AlertItem]:
-    """The items for ``keys`` (missing ones left out) with their classification and effective
-    sectors, each with the reasons its decided tags give."""
+    """The items for ``keys`` (missing ones left out) with their classification, effective
+    sectors (each with the reasons its decided tags give) and the enquiry point's comment status."""
     by_kind: dict[str, set[int]] = defaultdict(set)
     for kind, item_id in keys:
         by_kind[kind].add(item_id)
@@ -179,6 +184,10 @@ def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, Alert
                             reason for tag in tags if tag.sector == code and tag.decided for reason in tag.reasons
                         )
                     )
+        triage = select(Triage).where(Triage.item_kind == kind, col(Triage.item_id).in_(ids))
+        for row in session.exec(triage):
+            if item := items.get((kind, row.item_id)):
+                item.comment_status, item.comment_sent_on = row.status, row.comment_sent_on
     return items
 
 

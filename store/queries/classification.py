@@ -59,9 +59,9 @@ def save_classifications(session: Session, *, item_kind: str, results: list[dict
     now = utcnow()
     session.exec(
         delete(SectorTag).where(
-            SectorTag.item_kind == item_kind,
+            col(SectorTag.item_kind) == item_kind,
             col(SectorTag.item_id).in_(ids),
-            SectorTag.origin != "human",
+            col(SectorTag.origin) != "human",
         )
     )
     rows = [

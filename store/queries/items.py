@@ -1,7 +1,9 @@
 """Any item by ``(item_kind, item_id)``, and one summary shape for lists that mix the three
 kinds (search results, the triage queue, the daily bulletin, exports)."""
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -47,8 +49,8 @@ class ItemSummary:
     member_code: str | None
     committee: str | None
     title: str
-    date: date | None
-    comment_deadline: date | None
+    date: dt.date | None
+    comment_deadline: dt.date | None
     hs_codes: list[str]
     ics_codes: list[str]
     url: str | None
@@ -66,7 +68,7 @@ class ItemSummary:
     def open_for_comment(self) -> bool:
         return self.comment_deadline is not None and self.comment_deadline >= date.today()
 
-    def days_left(self, today: date | None = None) -> int | None:
+    def days_left(self, today: dt.date | None = None) -> int | None:
         if self.comment_deadline is None:
             return None
         return (self.comment_deadline - (today or date.today())).days
@@ -119,7 +121,7 @@ def summary(item: SQLModel) -> ItemSummary:
     raise TypeError(f"not an item: {type(item).__name__}")
 
 
-def summaries(session: Session, items: list[SQLModel]) -> list[ItemSummary]:
+def summaries(session: Session, items: Sequence[SQLModel]) -> list[ItemSummary]:
     """Summaries of ``items`` in their order, with effective sectors and classification."""
     rows = [summary(item) for item in items]
     ids_by_kind: dict[str, list[int]] = defaultdict(list)

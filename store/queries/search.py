@@ -18,6 +18,7 @@ a search depends only on its kinds, kinds of terms and order (its :class:`_Shape
 built once per shape and the values go in as parameters.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -90,8 +91,8 @@ class Hit:
     title: str | None
     member_code: str | None
     committee: str | None
-    date: date | None
-    comment_deadline: date | None
+    date: dt.date | None
+    comment_deadline: dt.date | None
     score: float = 0.0
 
 

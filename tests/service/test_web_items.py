@@ -210,3 +210,31 @@ def test_dashboard_draws_charts_and_closing_soon(app, accounts, db_engine):
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     five_years = client_for(app, "exporter").get("/dashboard?months=60")
     assert five_years.status_code == 200 and five_years.text.count("<svg") == 2
+
+
+def test_item_page_opens_with_the_summary_in_the_readers_language(db_engine, app, accounts):
+    deadline = date.today() + timedelta(days=30)
+    with session_scope(db_engine) as session:
+        item_id = upsert_notification(
+            session,
+            notification=NotificationCreate(
+                symbol="G/TBT/N/EU/1042",
+                committee="TBT",
+                member_code="EU",
+                title="Ecodesign requirements for smartphones",
+                description="Lays down ecodesign requirements.",
+                hs_codes=["851713"],
+                objectives=["Protection of the environment"],
+                comment_deadline=deadline,
+            ),
+            source="import",
+        ).row.id
+    client = client_for(app, "exporter")
+    zh = client.get(f"/items/notification/{item_id}?lang=zh").text
+    assert zh.index("摘要") < zh.index("原文（未经翻译）") < zh.index("Lays down ecodesign requirements.")
+    for text in ("欧盟", "技术法规草案", "智能手机（HS 8517.13）", "保护环境", "还剩 30 天"):
+        assert text in zh
+    assert f"如需评议，请于 {deadline.isoformat()} 前通过 WTO/TBT 国家通报咨询中心提交" in zh
+    en = client.get(f"/items/notification/{item_id}?lang=en").text
+    for text in ("European Union", "Draft technical regulation", "Protection of the environment", "30 days left"):
+        assert text in en
