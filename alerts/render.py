@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from alerts.feedback import stand_in
 from alerts.summary import summary_lines
 from nlp.catalogue import DEFAULT_EDITION, load_edition
 from nlp.hs_names import chapter_label
@@ -211,6 +212,8 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "deadline_text": deadline_text,
         "full_text": [url for url in map(safe_url, item.links) if url],
         "item_url": item_url(base_url, item),
+        "feedback_useful": f"{stand_in('useful', item.kind, item.id)}?lang={language}",
+        "feedback_not_relevant": f"{stand_in('not_relevant', item.kind, item.id)}?lang={language}",
         "reason": alert.reason,
         "why": _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, t, language, item.edition)
         if alert.reason in ("match", "catch-up")

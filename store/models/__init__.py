@@ -19,6 +19,7 @@ from store.models.alerts import (
     SubscriptionPublic,
     ThreadChoice,
 )
+from store.models.feedback import FEEDBACK_REASONS, VERDICTS, AlertFeedback, TrainingRun, UsedLink
 from store.models.items import (
     CHANGE_KINDS,
     ITEM_KINDS,
@@ -51,6 +52,7 @@ from store.models.triage import TRIAGE_STATUSES, Triage, TriageNote
 __all__ = [
     "CHANGE_KINDS",
     "DELIVERY_STATUSES",
+    "FEEDBACK_REASONS",
     "FREQUENCIES",
     "HS_ORIGINS",
     "ITEM_KINDS",
@@ -63,8 +65,10 @@ __all__ = [
     "THREAD_CHOICES",
     "TRIAGE_STATUSES",
     "URGENCY_LEVELS",
+    "VERDICTS",
     "WEEKDAYS",
     "Alert",
+    "AlertFeedback",
     "ApiToken",
     "Attachment",
     "AuditEntry",
@@ -91,8 +95,10 @@ __all__ = [
     "SubscriptionCreate",
     "SubscriptionPublic",
     "ThreadChoice",
+    "TrainingRun",
     "Triage",
     "TriageNote",
+    "UsedLink",
     "User",
     "UserCreate",
     "UserPublic",

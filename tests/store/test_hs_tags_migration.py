@@ -1,4 +1,4 @@
-"""0006_hs_tags_threads: the chapters stored with each classification become HS tags with a
+"""0007_hs_tags_threads: the chapters stored with each classification become HS tags with a
 decision (given codes, quoted codes, model guesses), on both databases."""
 
 from datetime import UTC, datetime
@@ -17,7 +17,7 @@ def _downgrade(engine, revision: str) -> None:
 
 
 def test_stored_chapters_become_decided_tags(db_engine):
-    _downgrade(db_engine, "0005_search_text_regex")
+    _downgrade(db_engine, "0006_alert_feedback")
     made = datetime(2024, 5, 6, tzinfo=UTC)
     try:
         with db_engine.begin() as connection:
