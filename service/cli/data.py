@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from nlp.catalogue import DEFAULT_EDITION, load_edition
@@ -47,13 +48,19 @@ def import_command(
         path = SAMPLE_NOTIFICATIONS
     edition = load_edition(DEFAULT_EDITION)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0}
-    with Session(default_engine()) as session, path.open(encoding="utf-8") as lines:
+    first_line: dict[str, int] = {}  # record id -> the line that gave it
+    # utf-8-sig: a byte order mark at the start of the file is not part of line 1.
+    with Session(default_engine()) as session, path.open(encoding="utf-8-sig") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
                 notification, sectors = notification_from_record(record)
+                record_id = str(record.get("id") or notification.symbol)
+                if record_id in first_line:
+                    raise RecordError(f"id {record_id} already came on line {first_line[record_id]}")
+                first_line[record_id] = number
                 with session.begin_nested():
                     stored = upsert_notification(
                         session,
@@ -71,7 +78,7 @@ def import_command(
                             edition=edition.edition,
                             edition_sectors=list(edition.codes),
                         )
-            except (json.JSONDecodeError, RecordError, ValueError) as error:
+            except (RecordError, ValueError, SQLAlchemyError) as error:  # JSONDecodeError is a ValueError
                 counts["rejected"] += 1
                 console.print(f"{path}:{number}: {error}", style="red", highlight=False, markup=False)
                 continue

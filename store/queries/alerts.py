@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import UniqueConstraint, and_, exists, insert, text, update
+from sqlalchemy import UniqueConstraint, and_, exists, insert, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
@@ -29,6 +29,7 @@ from store.models import (
     StandardsChange,
     Subscription,
     Triage,
+    User,
 )
 from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item
 from store.queries.tags import classifications, effective_sectors, tags_by_item
@@ -478,6 +479,20 @@ def subscriptions_by_id(session: Session, ids: Iterable[int]) -> dict[int, Subsc
     if not ids:
         return {}
     return {s.id: s for s in session.exec(select(Subscription).where(col(Subscription.id).in_(ids)))}
+
+
+def trusted_subscriptions(session: Session, ids: Iterable[int]) -> set[int]:
+    """Of the subscriptions ``ids``, those of the operator (no owner) or of an administrator: they
+    may use any channel (``alerts.outbound``)."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    query = (
+        select(Subscription.id)
+        .outerjoin(User, col(User.id) == Subscription.user_id)
+        .where(col(Subscription.id).in_(ids), or_(col(Subscription.user_id).is_(None), User.role == "admin"))
+    )
+    return set(session.exec(query))
 
 
 def open_items(session: Session, today: date) -> list[ItemKey]:
