@@ -1,4 +1,4 @@
-"""0007_hs_tags_threads: the chapters stored with each classification become HS tags with a
+"""0008_hs_tags_threads: the chapters stored with each classification become HS tags with a
 decision (given codes, quoted codes, model guesses), on both databases."""
 
 from datetime import UTC, datetime
@@ -17,7 +17,7 @@ def _downgrade(engine, revision: str) -> None:
 
 
 def test_stored_chapters_become_decided_tags(db_engine):
-    _downgrade(db_engine, "0006_alert_feedback")
+    _downgrade(db_engine, "0007_repair_lone_surrogates")
     made = datetime(2024, 5, 6, tzinfo=UTC)
     try:
         with db_engine.begin() as connection:

@@ -9,8 +9,8 @@ quoted codes 1.0), the rest ``model`` guesses, decided as the classifier decides
 the item has no code, from :data:`BACKFILL_DECIDES` (its threshold when this was written;
 ``tbtwatch classify --all`` re-decides them with the current one).
 
-Revision ID: 0007_hs_tags_threads
-Revises: 0006_alert_feedback
+Revision ID: 0008_hs_tags_threads
+Revises: 0007_repair_lone_surrogates
 """
 
 import json
@@ -23,8 +23,8 @@ from sqlalchemy.dialects import postgresql
 
 import store.models.types
 
-revision = "0007_hs_tags_threads"
-down_revision = "0006_alert_feedback"
+revision = "0008_hs_tags_threads"
+down_revision = "0007_repair_lone_surrogates"
 branch_labels = None
 depends_on = None
 
