@@ -39,6 +39,7 @@ from store.queries.alerts import (
     release_stale_claims,
     replay_delivery,
     subscriptions_by_id,
+    trusted_subscriptions,
     worker_id,
 )
 from store.settings import Settings
@@ -112,6 +113,7 @@ def _compose(
     alerts |= alerts_by_id(session, (a.follows_alert_id for a in alerts.values() if a.follows_alert_id))
     items = load_items(session, {(a.item_kind, a.item_id) for a in alerts.values()})
     subscriptions = subscriptions_by_id(session, (d.subscription_id for d in deliveries))
+    trusted = trusted_subscriptions(session, subscriptions)
     messages: dict[int, Message | DeliveryError] = {}
     rendered: dict[tuple, Rendered] = {}
     for delivery in deliveries:
@@ -130,7 +132,9 @@ def _compose(
             messages[delivery.id] = DeliveryError("its items are gone", permanent=True)
             continue
         try:
-            messages[delivery.id] = _message(delivery, subscription, entries, settings, now, rendered)
+            message = _message(delivery, subscription, entries, settings, now, rendered)
+            message.trusted = subscription.id in trusted
+            messages[delivery.id] = message
         except Exception as error:  # a rendering bug must not stop the other deliveries
             log.exception("cannot render delivery %s", delivery.id)
             messages[delivery.id] = DeliveryError(f"rendering failed: {type(error).__name__}: {error}")

@@ -128,12 +128,13 @@ async def save_subscription(
     fields = await subscription_form(request)
     subscription = _own(session, user, subscription_id) if subscription_id is not None else None
     try:
-        checked = normalised(SubscriptionCreate.model_validate(fields))
+        checked = normalised(SubscriptionCreate.model_validate(fields), trusted=user.role == "admin")
         if not checked.email and not checked.channels:
             raise SubscriptionError("give an e-mail address or at least one channel")
     except (ValidationError, SubscriptionError) as error:
+        message = error.text(request_language(request)) if isinstance(error, SubscriptionError) else str(error)
         return _form_page(
-            request, SubscriptionCreate.model_construct(**fields), subscription_id, error=str(error), status_code=400
+            request, SubscriptionCreate.model_construct(**fields), subscription_id, error=message, status_code=400
         )
     if subscription is None:
         create_subscription(session, checked, user_id=user.id)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from alerts.render import translator
 from alerts.summary import summary_lines
+from nlp.hs_names import chapter_label
 from service.security import can
 from service.web.deps import db, require_user
 from service.web.i18n import request_language, translate
@@ -48,6 +49,7 @@ EXPORT_COLUMNS = (
     "comment_deadline",
     "sectors",
     "hs_codes",
+    "hs_chapters",
     "ics_codes",
     "urgency",
     "url",
@@ -136,7 +138,8 @@ def _export_rows(rows: list[ItemSummary], language: str) -> list[list]:
             r.date.isoformat() if r.date else "",
             r.comment_deadline.isoformat() if r.comment_deadline else "",
             ", ".join(sector_name(s, language) for s in r.sectors),
-            ", ".join(r.hs_codes),
+            ", ".join(r.hs),
+            "; ".join(chapter_label(c, language) for c in r.hs_chapters),
             ", ".join(r.ics_codes),
             r.urgency or "",
             r.url or "",
