@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from alerts import labels
 from alerts.feedback import stand_in
 from alerts.summary import summary_lines
+from nlp.hs_names import chapter_label
 from nlp.reasons import localise
 from store.models import Alert, Subscription
 from store.queries.alerts import AlertItem
@@ -187,7 +188,9 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
             }
             for code, reasons in item.sectors.items()
         ],
+        "hs_codes": list(item.hs),
         "hs_chapters": list(item.hs_chapters),
+        "hs_chapters_text": [chapter_label(c, language) for c in item.hs_chapters],
         "urgency_level": item.urgency,
         "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_ORDER else t("urgency_unknown"),
         "urgency_reasons": [clean(r) for r in item.urgency_reasons],
@@ -257,7 +260,7 @@ def render_message(
         groups = [{"name": None, "entries": views}]
         subject = _single_subject(kind, entries[0], views[0], t)
         intro = t(f"intro_{kind.replace('-', '_')}")
-    hidden = ("changes", "changes_data", "kind_label", "deadline_text")
+    hidden = ("changes", "changes_data", "kind_label", "deadline_text", "hs_chapters_text")
     payload = {
         "type": kind,
         "language": language,

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from alerts.labels import member_choices, member_name, sector_codes, sector_name
 from alerts.render import translator
 from alerts.summary import summary_lines
+from nlp.hs_names import chapter_label
 from service.intelligence import may_see
 from service.security import can
 from service.web.deps import db, require_user
@@ -49,6 +50,7 @@ EXPORT_COLUMNS = (
     "comment_deadline",
     "sectors",
     "hs_codes",
+    "hs_chapters",
     "ics_codes",
     "urgency",
     "url",
@@ -137,7 +139,8 @@ def _export_rows(rows: list[ItemSummary], language: str) -> list[list]:
             r.date.isoformat() if r.date else "",
             r.comment_deadline.isoformat() if r.comment_deadline else "",
             ", ".join(sector_name(s, language) for s in r.sectors),
-            ", ".join(r.hs_codes),
+            ", ".join(r.hs),
+            "; ".join(chapter_label(c, language) for c in r.hs_chapters),
             ", ".join(r.ics_codes),
             r.urgency or "",
             r.url or "",

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from store.db import session_scope
-from store.models import IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
+from store.models import HsTag, IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
 from store.queries.notifications import upsert_notification
 from tests.service.web_helpers import accounts, app, client_for, seed_notifications  # noqa: F401
 
@@ -34,11 +34,11 @@ def seeded(db_engine, dev_records):
                 item_kind="notification",
                 item_id=ids[0],
                 edition="2003",
-                hs_chapters=["27"],
                 urgency="high",
                 urgency_reasons=["deadline soon"],
             )
         )
+        session.add(HsTag(item_kind="notification", item_id=ids[0], code="27", score=0.9, origin="model"))
     return ids
 
 
