@@ -13,15 +13,15 @@ autoescaped, links other than http(s) are left out, and the subject is one line.
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from alerts import labels
+from alerts.feedback import stand_in
 from alerts.summary import summary_lines
-from nlp.catalogue import DEFAULT_EDITION, load_edition
+from nlp.hs_names import chapter_label
 from nlp.reasons import localise
-from store.members import resolve_member
 from store.models import Alert, Subscription
 from store.queries.alerts import AlertItem
 from translations import LANGUAGES, N_, environment, label, language_of, translations
@@ -124,24 +124,13 @@ def safe_url(url: str | None) -> str | None:
     return url if re.match(r"https?://[^\s<>\"']+$", url, re.IGNORECASE) else None
 
 
-@cache
-def _sector_names(edition: str) -> dict[str, tuple[str, str]]:
-    try:
-        return {s.code: (s.name_zh, s.name_en) for s in load_edition(edition).sectors}
-    except KeyError:
-        return {}
-
-
 def sector_name(code: str, language: str, edition: str | None) -> str:
-    names = _sector_names(edition or DEFAULT_EDITION).get(code) or _sector_names(DEFAULT_EDITION).get(code)
-    return (names[0] if language == "zh" else names[1]) if names else code
+    return labels.sector_name(code, language, edition)
 
 
 def member_name(code: str | None, language: str) -> str:
-    member = resolve_member(code) if code else None
-    if member is None:
-        return clean(code)
-    return f"{member.name_zh if language == 'zh' else member.name_en} ({member.code})"
+    name = labels.member_name(code, language)
+    return f"{name} ({code})" if code and name != code else clean(code)
 
 
 def item_url(base_url: str, item: AlertItem) -> str:
@@ -226,7 +215,9 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
             }
             for code, reasons in item.sectors.items()
         ],
+        "hs_codes": list(item.hs),
         "hs_chapters": list(item.hs_chapters),
+        "hs_chapters_text": [chapter_label(c, language) for c in item.hs_chapters],
         "urgency_level": item.urgency,
         "urgency": label(language, "urgency", item.urgency)
         if item.urgency in URGENCY_ORDER
@@ -238,6 +229,8 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "deadline_text": deadline_text,
         "full_text": [url for url in map(safe_url, item.links) if url],
         "item_url": item_url(base_url, item),
+        "feedback_useful": f"{stand_in('useful', item.kind, item.id)}?lang={language}",
+        "feedback_not_relevant": f"{stand_in('not_relevant', item.kind, item.id)}?lang={language}",
         "reason": alert.reason,
         "why": _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, language, item.edition)
         if alert.reason in ("match", "catch-up")
@@ -296,7 +289,7 @@ def render_message(
         groups = [{"name": None, "entries": views}]
         subject = _single_subject(kind, entries[0], views[0], language)
         intro = _(INTROS[kind])
-    hidden = ("changes", "changes_data", "kind_label", "deadline_text")
+    hidden = ("changes", "changes_data", "kind_label", "deadline_text", "hs_chapters_text")
     payload = {
         "type": kind,
         "language": language,

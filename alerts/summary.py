@@ -12,10 +12,9 @@ E-mail, IM text, the inbox, feeds and the item page all call :func:`summary_line
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
-from nlp.catalogue import DEFAULT_EDITION, CodeLine, load_edition
 from nlp.codes import normalise_hs
+from nlp.hs_names import hs_display, product_name
 from nlp.item import ItemText
 from nlp.urgency import measure_kind
 from store.members import resolve_member
@@ -140,31 +139,6 @@ def measure(item: AlertItem) -> str:
     if any(word in words for word in (" standard", "norma ", "norme ")) and "regulation" not in words:
         return "standard"
     return "regulation"
-
-
-@cache
-def _product_lines() -> dict[str, CodeLine]:
-    """Every HS line of the current catalogue edition by code (the first sector's when shared)."""
-    lines: dict[str, CodeLine] = {}
-    for sector in load_edition(DEFAULT_EDITION).sectors:
-        for line in sector.hs:
-            lines.setdefault(line.code, line)
-    return lines
-
-
-def hs_display(code: str) -> str:
-    """``851713`` → ``8517.13``, ``8517130000`` → ``8517.13.00.00``."""
-    return ".".join([code[:4], *(code[i : i + 2] for i in range(4, len(code), 2))]) if len(code) > 4 else code
-
-
-def product_name(code: str, language: str) -> str | None:
-    """The catalogue's name of the most specific line an HS code falls under, in ``language``."""
-    lines = _product_lines()
-    for length in range(len(code), 3, -1):
-        line = lines.get(code[:length])
-        if line is not None:
-            return (line.label_zh or None) if language == "zh" else (line.label or None)
-    return None
 
 
 def products_text(item: AlertItem, language: str) -> str:

@@ -64,10 +64,10 @@ def label(language: str | None, enumeration: str, code: str) -> str:
 
 def environment(language: str | None, loader: BaseLoader, **options) -> Environment:
     """A Jinja2 environment speaking ``language``: ``_``/``gettext``/``pgettext`` (new style:
-    ``_("%(n)s left", n=3)``, autoescaped), ``{% trans %}`` and ``label(enumeration, code)``."""
+    ``_("%(n)s left", n=3)``, autoescaped), ``{% trans %}`` and ``name_of(enumeration, code)``."""
     env = Environment(loader=loader, extensions=["jinja2.ext.i18n"], **options)
     env.policies["ext.i18n.trimmed"] = True
     catalogue = translations(language)
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
-    env.globals["label"] = catalogue.pgettext
+    env.globals["name_of"] = catalogue.pgettext
     return env

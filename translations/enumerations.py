@@ -8,6 +8,7 @@ from typing import IO, Any
 from store.models import (
     ALERT_REASONS,
     DELIVERY_STATUSES,
+    FEEDBACK_REASONS,
     FREQUENCIES,
     ITEM_KINDS,
     REPORT_STATUSES,
@@ -17,6 +18,7 @@ from store.models import (
     TAG_ORIGINS,
     TRIAGE_STATUSES,
     URGENCY_LEVELS,
+    VERDICTS,
     WEEKDAYS,
 )
 from store.queries.search import SORTS
@@ -24,6 +26,7 @@ from store.queries.search import SORTS
 ENUMERATIONS: dict[str, tuple[str, ...]] = {
     "alert reason": ALERT_REASONS,
     "delivery status": DELIVERY_STATUSES,
+    "feedback reason": FEEDBACK_REASONS,
     "frequency": FREQUENCIES,
     "item kind": ITEM_KINDS,
     "report status": REPORT_STATUSES,
@@ -34,6 +37,7 @@ ENUMERATIONS: dict[str, tuple[str, ...]] = {
     "tag origin": TAG_ORIGINS,
     "triage status": TRIAGE_STATUSES,
     "urgency": URGENCY_LEVELS,
+    "verdict": VERDICTS,
     "weekday": WEEKDAYS,
 }
 

@@ -9,11 +9,13 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from alerts.labels import member_choices, member_name, sector_codes, sector_name
 from alerts.summary import summary_lines
+from nlp.hs_names import chapter_label
+from service.intelligence import may_see
 from service.security import can
 from service.web.deps import db, require_user
 from service.web.i18n import request_language
-from service.web.labels import member_choices, member_name, sector_codes, sector_name
 from service.web.templating import render
 from service.web.triage import allowed_statuses
 from store.models import (
@@ -48,6 +50,7 @@ EXPORT_COLUMNS = {
     "comment_deadline": N_("Comment deadline"),
     "sectors": N_("Sectors"),
     "hs_codes": N_("HS codes"),
+    "hs_chapters": N_("HS chapters"),
     "ics_codes": N_("ICS codes"),
     "urgency": N_("Urgency"),
     "url": N_("Link"),
@@ -71,6 +74,7 @@ FIELD_LABELS = {
     "description": N_("Description"),
     "products_text": N_("Products covered"),
     "hs_codes": N_("HS codes"),
+    "hs_chapters": N_("HS chapters"),
     "ics_codes": N_("ICS codes"),
     "objectives": N_("Objective and rationale"),
     "keywords": N_("Keywords"),
@@ -184,7 +188,8 @@ def _export_rows(rows: list[ItemSummary], language: str) -> list[list]:
             r.date.isoformat() if r.date else "",
             r.comment_deadline.isoformat() if r.comment_deadline else "",
             ", ".join(sector_name(s, language) for s in r.sectors),
-            ", ".join(r.hs_codes),
+            ", ".join(r.hs),
+            "; ".join(chapter_label(c, language) for c in r.hs_chapters),
             ", ".join(r.ics_codes),
             r.urgency or "",
             r.url or "",
@@ -235,20 +240,10 @@ def _spreadsheet_safe(row: list) -> list:
     return ["'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell for cell in row]
 
 
-def may_see(user: User, item) -> bool:
-    """Everyone signed in sees notifications, changes and published intelligence; a draft
-    only its author; a submitted or rejected report its author and the reviewers."""
-    if not isinstance(item, IntelligenceReport) or item.status == "published":
-        return True
-    if item.author_id == user.id:
-        return True
-    return item.status != "draft" and can(user, "intelligence.review")
-
-
 def visible_item(session: Session, user: User, kind: str, item_id: int):
     item = get_item(session, item_kind=kind, item_id=item_id)
     if item is None or not may_see(user, item):
-        raise HTTPException(404, "no such item")
+        raise HTTPException(404)
     return item
 
 

@@ -9,7 +9,8 @@ from datetime import date
 
 from sqlmodel import Session, SQLModel, col, select
 
-from store.models import IntelligenceReport, ItemClassification, Notification, StandardsChange
+from store.models import HsTag, IntelligenceReport, ItemClassification, Notification, StandardsChange
+from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item, undecided_hs
 from store.queries.tags import classifications, effective_sectors, tags_by_item
 
 ITEM_MODELS: dict[str, type[SQLModel]] = {
@@ -54,8 +55,14 @@ class ItemSummary:
     ics_codes: list[str]
     url: str | None
     sectors: list[str] = field(default_factory=list)
-    hs_chapters: list = field(default_factory=list)
+    hs: list[str] = field(default_factory=list)  # the decided HS codes (store.queries.hs.decided_hs)
+    hs_guesses: list[HsTag] = field(default_factory=list)  # undecided, for staff
     urgency: str | None = None
+
+    @property
+    def hs_chapters(self) -> list[str]:
+        """The chapters of the decided HS codes."""
+        return chapters_of(self.hs)
 
     @property
     def open_for_comment(self) -> bool:
@@ -122,12 +129,14 @@ def summaries(session: Session, items: Sequence[SQLModel]) -> list[ItemSummary]:
         ids_by_kind[row.kind].append(row.id)
     for kind, ids in ids_by_kind.items():
         tags = tags_by_item(session, item_kind=kind, item_ids=ids)
+        hs_tags = hs_tags_by_item(session, item_kind=kind, item_ids=ids)
         classes: dict[int, ItemClassification] = classifications(session, item_kind=kind, item_ids=ids)
         for row in rows:
             if row.kind != kind:
                 continue
             row.sectors = effective_sectors(tags.get(row.id, []))
+            row.hs = decided_hs(hs_tags.get(row.id, []), row.hs_codes)
+            row.hs_guesses = undecided_hs(hs_tags.get(row.id, []))
             if row.id in classes:
-                row.hs_chapters = classes[row.id].hs_chapters
                 row.urgency = classes[row.id].urgency
     return rows

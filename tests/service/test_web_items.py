@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from store.db import session_scope
-from store.models import IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
+from store.models import HsTag, IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
 from store.queries.notifications import upsert_notification
 from tests.service.web_helpers import accounts, app, client_for, seed_notifications  # noqa: F401
 
@@ -34,11 +34,11 @@ def seeded(db_engine, dev_records):
                 item_kind="notification",
                 item_id=ids[0],
                 edition="2003",
-                hs_chapters=["27"],
                 urgency="high",
                 urgency_reasons=["deadline soon"],
             )
         )
+        session.add(HsTag(item_kind="notification", item_id=ids[0], code="27", score=0.9, origin="model"))
     return ids
 
 
@@ -152,10 +152,10 @@ def test_item_page_gives_the_reasons_in_the_page_language(app, accounts, db_engi
         )
     client = client_for(app, "exporter")
     chinese = client.get(f"/items/notification/{item_id}").text
-    assert "编码 HS 850760 对应目录 8507（核心）; 模型 0.85" in chinese
+    assert "产品：蓄电池（HS 8507.60）; 文本模型评分 0.85" in chinese
     assert "措施草案; 距评议截止还有 9 天（2026-12-07）; 涉及领域：环境保护与新能源; an older wording" in chinese
     english = client.get(f"/items/notification/{item_id}?lang=en").text
-    assert "code HS 850760 ~ 8507 (core); model 0.85" in english
+    assert "product: Electric accumulators (HS 8507.60); text model score 0.85" in english
     assert "draft measure; 9 days left to comment (deadline 2026-12-07); sectors: EPNE; an older wording" in english
     assert "距评议截止" not in english
 
