@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 
+from alerts.labels import sector_codes
 from nlp.catalogue import available_editions
 from service.jobs.crawl import run_crawl
 from service.security import audit, hash_password
 from service.web.deps import db, require
-from service.web.labels import sector_codes
 from service.web.templating import render
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Source, User
 from store.models.types import utcnow
