@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from service.jobs import crawl as crawl_jobs
 from store.db import session_scope
-from store.models import AuditEntry, CrawlRun, Delivery, Source, Subscription, User
+from store.models import Alert, AuditEntry, CrawlRun, Delivery, Source, Subscription, User
 from store.models.types import utcnow
 from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401
 
@@ -17,6 +17,7 @@ PAGES = (
     "/admin/jobs",
     "/admin/users",
     "/admin/catalogue",
+    "/admin/feedback",
     "/admin/deliveries",
     "/admin/audit",
 )
@@ -151,3 +152,32 @@ def test_run_now_is_one_use_case_for_the_page_and_the_api(
     assert [(e.action, e.target_id, e.details) for e in entries] == 2 * [
         ("source.run", "wto_eping_latest", {"via": "scheduler"} if with_scheduler else {"via": "process", "pid": 4242})
     ]
+
+
+def test_feedback_page_shows_judgements_per_sector_and_the_last_retraining(db_engine, app, accounts):
+    from store.models import AlertFeedback
+    from store.queries.feedback import record_training_run
+    from tests.alerts.conftest import add_notification, subscribe
+
+    subscription = subscribe(db_engine, sectors=["EI"])
+    item_id = add_notification(db_engine)
+    with session_scope(db_engine) as session:
+        session.add(Alert(subscription_id=subscription, item_kind="notification", item_id=item_id, reason="match"))
+        session.add(
+            AlertFeedback(
+                subscription_id=subscription,
+                item_kind="notification",
+                item_id=item_id,
+                verdict="not_relevant",
+                sectors=["EI"],
+                link_nonce="n",
+            )
+        )
+    client = client_for(app, "admin")
+    page = client.get("/admin/feedback?lang=zh").text
+    assert "电子与信息</td><td>1</td><td>0</td><td>1</td>\n    <td>0 %</td>" in page
+    assert "尚未用本数据库的人工标注重新训练过模型" in page
+    with session_scope(db_engine) as session:
+        record_training_run(session, output="nlp/model", staff_labels=3, feedback_labels=4)
+    page = client.get("/admin/feedback?lang=en").text
+    assert "Human labels: <strong>7</strong>" in page and "Electronics and information" in page
