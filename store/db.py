@@ -9,6 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from store.search_text import index_text
 from store.settings import get_settings
 
 
@@ -30,6 +31,8 @@ def make_engine(url: str, **kwargs) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # the full-text index's triggers call it (store.search_index)
+        dbapi_connection.create_function("tbtwatch_index_text", 2, index_text, deterministic=True)
 
     return engine
 
