@@ -21,6 +21,7 @@ so it is built once per shape and the values go in as parameters.
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
@@ -45,7 +46,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import table as table_clause
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.engine import Row
+from sqlalchemy.sql import ColumnElement, Select, TextClause
 from sqlmodel import Session
 
 from store.glossary import glossary
@@ -55,6 +57,7 @@ from store.search_syntax import Clause, parse
 from store.search_text import query_forms
 
 SORTS = ("date", "relevance", "deadline", "oldest")
+MAX_QUERY_LENGTH = 200  # characters of a query searched; the rest is cut off
 NOTIFICATION_TYPES = ("regular", "addendum", "corrigendum", "revision", "supplement", "emergency")
 # objective -> what the notifications' stated objectives say (lower case, LIKE patterns, en/fr/es/zh)
 OBJECTIVES: dict[str, tuple[str, ...]] = {
@@ -134,6 +137,18 @@ class SearchPage:
     also_searched: tuple[str, ...] = ()  # the glossary's terms searched as well
 
 
+def unreadable(value: str) -> str | None:
+    """Why a search field cannot be searched for (NUL or control characters, lone surrogates),
+    or None. Pages and the API refuse such input with this reason."""
+    if "\x00" in value:
+        return "NUL characters are not allowed"
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        return "the text is not valid Unicode (a lone surrogate)"
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        return "control characters are not allowed"
+    return None
+
+
 def clauses(query: SearchQuery) -> list[Clause]:
     """The query's clauses, with the glossary's terms when ``query.expand``."""
     parsed = parse(query.q or "")
@@ -172,7 +187,7 @@ def _run(
         session.connection().connection.dbapi_connection.prepare_threshold = None
     params = {**_values(query, found, dialect), "count_limit": COUNT_LIMIT + 1, "offset": offset}
     page_statement, count_statement = _statements(shape)
-    rows = []
+    rows: Sequence[Row] = []
     if limit > 0:
         window = max(RANK_WINDOW, offset + limit) if shape.ranked else offset + limit
         params.update(window=window, probe=min(window * PROBE_FACTOR, PROBE_MAX), page_size=limit)
@@ -470,7 +485,7 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement]:
     else:
         if spec.committee:
             conditions.append(_unless_null("committee", func.upper(c[spec.committee]) == bindparam("committee")))
-        same = text(f"{table}.member_code IN (SELECT value FROM json_each(:members))")
+        same: ColumnElement | TextClause = text(f"{table}.member_code IN (SELECT value FROM json_each(:members))")
         if spec.kind == "notification":
             joint = text(
                 f"EXISTS (SELECT 1 FROM json_each({table}.joint_symbols) AS s, json_each(:members) AS m "
@@ -529,16 +544,16 @@ def _notification_filters(table: str, dialect: str) -> list[ColumnElement]:
     ]
 
 
-def _unless_null(parameter: str, condition: ColumnElement) -> ColumnElement:
+def _unless_null(parameter: str, condition: ColumnElement | TextClause) -> ColumnElement:
     return or_(bindparam(parameter, type_=Text).is_(None), condition)
 
 
-def _json_any(table: str, column: str, pattern: str) -> ColumnElement:
+def _json_any(table: str, column: str, pattern: str) -> TextClause:
     """Some element of the JSON list ``table.column`` is LIKE the parameter ``pattern`` (SQLite)."""
     return text(f"EXISTS (SELECT 1 FROM json_each({table}.{column}) WHERE value LIKE :{pattern})")
 
 
-def _has_sector(kind: str, table: str, dialect: str) -> ColumnElement:
+def _has_sector(kind: str, table: str, dialect: str) -> TextClause:
     """The item's effective tags include the parameter ``sector``: its decided human tags if a
     person reviewed it, else its decided rule and model tags (as store.queries.tags)."""
     decided = "st.decided" if dialect == "postgresql" else "st.decided = 1"
