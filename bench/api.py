@@ -9,7 +9,7 @@ The PostgreSQL server is ``TBTWATCH_BENCH_DATABASE_URL`` (else ``TBTWATCH_TEST_D
 else ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``); the benchmark creates a
 private database on it and drops it at the end (``--keep`` keeps it and prints its name;
 ``--database NAME`` measures a kept one again without loading). Notifications are variations
-of the shared dev set (Chinese and English text), loaded with ``COPY`` over one connection per
+of the sample notifications (Chinese and English text), loaded with ``COPY`` over one connection per
 CPU with the full-text index built afterwards; queries mix Chinese and English words, filters
 and pages. Clients run in this process: asyncio tasks, each on one keep-alive HTTP/1.1
 connection written by hand, so the load generator takes little of the CPUs it shares with the
@@ -50,12 +50,12 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from nlp.samples import sample_records  # noqa: E402
 from service.security import new_token  # noqa: E402
 from store.db import make_engine  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from store.queries.users import add_token, create_user, get_user_by_email  # noqa: E402
 
-DEV_SET = ROOT.parent / "shared" / "data" / "notifications_dev.jsonl"
 MEMBERS = ["CHN", "USA", "EU", "JPN", "KOR", "IND", "BRA", "KEN", "UGA", "SAU", "VNM", "THA", "GBR", "CAN"]
 WORDS = [
     "锂电池",
@@ -93,7 +93,7 @@ def server_url() -> str:
 def notification_rows(count: int, rng: random.Random):
     """``count`` notification rows made from the dev set: each a dev record with a new symbol,
     member, dates and a few extra words."""
-    records = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
+    records = sample_records()
     start, now = date(2015, 1, 1), datetime.now(UTC)
     for n in range(count):
         record = records[n % len(records)]
@@ -263,7 +263,8 @@ async def client(port: int, token: str, seed: int, next_due, latencies: list, er
     counted as an error and the connection opened again."""
     rng = random.Random(seed)
     head = f"Host: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
-    reader = writer = None
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
     while (due := next_due()) is not None:
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
         params = query(rng)
@@ -271,8 +272,9 @@ async def client(port: int, token: str, seed: int, next_due, latencies: list, er
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.write(f"GET /api/v1/search?{urlencode(params)} HTTP/1.1\r\n{head}".encode())
+            assert reader is not None
             status, body = await read_response(reader)
-            failure = None if status == 200 and body.startswith(b'{"items":') else status
+            failure: int | str | None = None if status == 200 and body.startswith(b'{"items":') else status
         except (OSError, asyncio.IncompleteReadError, ValueError) as error:
             failure, writer = repr(error), None
         latencies.append(time.perf_counter() - due)
@@ -298,7 +300,7 @@ async def run_clients(
             now = time.perf_counter()
             return now if now < until else None
     else:
-        arrivals, moment, due = random.Random(11), started, collections.deque()
+        arrivals, moment, due = random.Random(11), started, collections.deque[float]()
         while (moment := moment + arrivals.expovariate(rate)) < until:
             due.append(moment)
 

@@ -32,11 +32,10 @@ from nlp.catalogue import load_edition
 from nlp.classifier import Classifier
 from nlp.evaluate import report
 from nlp.item import ItemText
+from nlp.samples import SAMPLE_NOTIFICATIONS
 from nlp.text import words
 from nlp.training import train_pipeline
 from nlp.training.data import hs_chapter_examples, records_to_examples, sector_examples
-
-DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "notifications_dev.jsonl"
 
 
 @dataclass
@@ -89,7 +88,7 @@ def _score(system, records: list[dict], labels, text_only: bool) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, default=DEV_SET)
+    parser.add_argument("--gold", type=Path, default=SAMPLE_NOTIFICATIONS)
     parser.add_argument("--records", type=Path, help="labelled real records to add to both training sets")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

@@ -1,6 +1,6 @@
 """Benchmark: a full ingest of the ePing bulk workbook, beside openpyxl's bare read of it.
 
-Generates a workbook of 105,000 rows (the shared dev notifications replicated under new
+Generates a workbook of 105,000 rows (the sample notifications replicated under new
 symbols, in the bulk file's columns), then measures, each in a process of its own: openpyxl's
 read-only pass over every row (the floor), and ``scrapy crawl wto_eping_bulk`` reading it
 through a ``file://`` URL into SQLite and into PostgreSQL (a private database created and
@@ -14,7 +14,6 @@ server's work, PostgreSQL's full-text index above all, counts only in wall time)
 """
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -30,11 +29,11 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.workbook import write_workbook  # noqa: E402
+from nlp.samples import sample_records  # noqa: E402
 from store.db import make_engine  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from store.symbols import Symbol, SymbolError, parse_symbols  # noqa: E402
 
-DEV_SET = ROOT.parent / "shared" / "data" / "notifications_dev.jsonl"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BARE_READ = """
 import sys, openpyxl
@@ -57,7 +56,7 @@ def renumbered(symbols: list[str], copy: int) -> list[str] | None:
 
 def replicated(rows: int):
     """``rows`` dev records, replicated under new symbols."""
-    records = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
+    records = sample_records()
     records = [r for r in records if r["symbol"]]
     made, copy = 0, 0
     while True:
@@ -78,7 +77,8 @@ def measured(command: list[str], env: dict) -> tuple[float, float, float, str]:
     child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _pid, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
-    output = child.stdout.read() + child.stderr.read()
+    output, errors = child.communicate()
+    output += errors
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command[:4])} failed:\n{output[-3000:]}")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output

@@ -1,5 +1,5 @@
 """The full-text index of items, kept by the database itself (migrations ``0002_search``,
-``0003_search_filters`` and ``0006_search_stems``). Both databases index the same tokens
+``0003_search_filters`` and ``0009_search_stems``). Both databases index the same tokens
 (:mod:`store.search_text`): words stemmed in the item's language, symbols and codes cut into
 their parts, CJK runs as bigrams in place, then every CJK character once more as a unigram at
 the end (so that a one-character query such as ``茶`` finds ``绿茶``).
@@ -50,7 +50,7 @@ INDEXED_COLUMNS: dict[str, dict[str, str]] = {
 WEIGHTS = {"A": 10.0, "B": 4.0, "C": 1.0}  # SQLite bm25 column weights by class
 FTS_COLUMNS = ("a", "b", "c")  # SQLite: one FTS5 column per weight class, in WEIGHTS' order
 SQLITE_TOKENIZER = "unicode61 remove_diacritics 0"  # the text is already tokens; accents stay, as on PostgreSQL
-# PostgreSQL: the text search configuration of a row's language (migration 0006_search_stems)
+# PostgreSQL: the text search configuration of a row's language (migration 0009_search_stems)
 POSTGRESQL_CONFIG = (
     "CASE lower(left(language, 2)) WHEN 'fr' THEN 'tbtwatch_fr'::regconfig "
     "WHEN 'es' THEN 'tbtwatch_es'::regconfig ELSE 'tbtwatch_en'::regconfig END"

@@ -16,7 +16,7 @@ of their stems, a symbol the phrase of its parts, a CJK run the phrase of its bi
 On SQLite :func:`index_text` writes the stemmed text into FTS5 tables (it is registered on
 every connection as the SQL function ``tbtwatch_index_text``); on PostgreSQL the database
 stems with its own Snowball dictionaries (``tbtwatch_en``/``_fr``/``_es`` text search
-configurations of migration ``0006_search_stems``), which are the same algorithms as
+configurations of migration ``0009_search_stems``), which are the same algorithms as
 PyStemmer 2.2 (pinned in pyproject.toml for that reason).
 """
 

@@ -9,7 +9,6 @@ so concurrent runs (and pytest-xdist workers) never see each other's rows.
 import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -19,9 +18,6 @@ from sqlmodel import Session, SQLModel
 from store.db import default_engine, make_engine
 from store.migrate import upgrade
 from store.settings import get_settings
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DEV_SET = SHARED / "data" / "notifications_dev.jsonl"
 
 
 def pytest_report_header(config):
@@ -100,7 +96,7 @@ def settings(db_engine, database_url, tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def dev_records() -> list[dict]:
-    """The real notifications of the shared dev set."""
-    import json
+    """The sample notifications (``nlp.samples``): 212 real ones, labelled by hand."""
+    from nlp.samples import sample_records
 
-    return [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
+    return sample_records()

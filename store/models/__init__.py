@@ -1,9 +1,15 @@
-"""SQLModel tables of tbtwatch, one module per concern; importing this registers them all."""
+"""SQLModel tables of tbtwatch, one module per concern; importing this registers them all.
+
+Surrogate primary keys are typed ``id: int`` with ``default=None``: the database assigns them at
+the first flush, and no code reads an id before that, so the type says what every reader sees.
+"""
 
 from store.models.accounts import ROLES, ApiToken, AuditEntry, User, UserCreate, UserPublic
 from store.models.alerts import (
     DELIVERY_STATUSES,
     FREQUENCIES,
+    SUBSCRIPTION_PURPOSES,
+    THREAD_CHOICES,
     WEEKDAYS,
     Alert,
     Delivery,
@@ -11,7 +17,9 @@ from store.models.alerts import (
     Subscription,
     SubscriptionCreate,
     SubscriptionPublic,
+    ThreadChoice,
 )
+from store.models.feedback import FEEDBACK_REASONS, VERDICTS, AlertFeedback, TrainingRun, UsedLink
 from store.models.items import (
     CHANGE_KINDS,
     ITEM_KINDS,
@@ -31,9 +39,11 @@ from store.models.items import (
 from store.models.members import Member, MemberSpelling
 from store.models.sources import RUN_STATUSES, CrawlRun, Source
 from store.models.tags import (
+    HS_ORIGINS,
     TAG_ORIGINS,
     URGENCY_LEVELS,
     CatalogueEdition,
+    HsTag,
     ItemClassification,
     SectorTag,
 )
@@ -42,17 +52,23 @@ from store.models.triage import TRIAGE_STATUSES, Triage, TriageNote
 __all__ = [
     "CHANGE_KINDS",
     "DELIVERY_STATUSES",
+    "FEEDBACK_REASONS",
     "FREQUENCIES",
+    "HS_ORIGINS",
     "ITEM_KINDS",
     "REPORT_STATUSES",
     "ROLES",
     "RUN_STATUSES",
+    "SUBSCRIPTION_PURPOSES",
     "SYMBOL_KINDS",
     "TAG_ORIGINS",
+    "THREAD_CHOICES",
     "TRIAGE_STATUSES",
     "URGENCY_LEVELS",
+    "VERDICTS",
     "WEEKDAYS",
     "Alert",
+    "AlertFeedback",
     "ApiToken",
     "Attachment",
     "AuditEntry",
@@ -60,6 +76,7 @@ __all__ = [
     "CrawlRun",
     "Delivery",
     "DeliveryAttempt",
+    "HsTag",
     "IntelligenceReport",
     "IntelligenceReportCreate",
     "IntelligenceReportPublic",
@@ -77,8 +94,11 @@ __all__ = [
     "Subscription",
     "SubscriptionCreate",
     "SubscriptionPublic",
+    "ThreadChoice",
+    "TrainingRun",
     "Triage",
     "TriageNote",
+    "UsedLink",
     "User",
     "UserCreate",
     "UserPublic",

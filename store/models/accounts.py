@@ -20,7 +20,7 @@ class UserBase(SQLModel):
 class User(UserBase, table=True):
     __tablename__ = "app_user"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     password_hash: str = Field(default="", max_length=300)
     active: bool = True
     created_at: datetime = timestamp()
@@ -42,7 +42,7 @@ class ApiToken(SQLModel, table=True):
 
     __tablename__ = "api_token"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=100)
     token_hash: str = Field(max_length=128, unique=True)
@@ -56,7 +56,7 @@ class AuditEntry(SQLModel, table=True):
 
     __tablename__ = "audit_entry"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     at: datetime = timestamp(index=True)
     user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     action: str = Field(max_length=80)

@@ -53,7 +53,7 @@ class NotificationBase(SQLModel):
 class Notification(NotificationBase, table=True):
     __tablename__ = "notification"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     source: str = Field(default="import", max_length=60, index=True)
     external_id: str | None = Field(default=None, max_length=60, index=True)
     raw: dict = json_dict()
@@ -102,7 +102,7 @@ class StandardsChange(StandardsChangeBase, table=True):
     __tablename__ = "standards_change"
     __table_args__ = (UniqueConstraint("source", "external_id", "kind"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     raw: dict = json_dict()
     content_hash: str = Field(default="", max_length=64)
     first_seen_at: datetime = timestamp(index=True)
@@ -130,7 +130,7 @@ class IntelligenceReportBase(SQLModel):
 class IntelligenceReport(IntelligenceReportBase, table=True):
     __tablename__ = "intelligence_report"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     author_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     status: str = Field(default="draft", max_length=16, index=True)
     review_note: str | None = Field(default=None, sa_type=Text)
@@ -157,7 +157,7 @@ class Attachment(SQLModel, table=True):
 
     __tablename__ = "attachment"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="intelligence_report.id", index=True, ondelete="CASCADE")
     filename: str = Field(max_length=255)
     content_type: str = Field(max_length=120)
@@ -171,7 +171,7 @@ class ItemRevision(SQLModel, table=True):
 
     __tablename__ = "item_revision"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     item_kind: str = Field(max_length=16, index=True)
     item_id: int = Field(index=True)
     source: str = Field(max_length=60)

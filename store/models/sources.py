@@ -36,7 +36,7 @@ class Source(SQLModel, table=True):
 class CrawlRun(SQLModel, table=True):
     __tablename__ = "crawl_run"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     source: str = Field(foreign_key="source.name", index=True, max_length=60)
     status: str = Field(default="running", max_length=10)
     started_at: datetime = timestamp(index=True)

@@ -36,7 +36,7 @@ class TriageNote(SQLModel, table=True):
 
     __tablename__ = "triage_note"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     item_kind: str = Field(max_length=16)
     item_id: int = Field(index=True)
     author_id: int | None = Field(default=None, foreign_key="app_user.id")

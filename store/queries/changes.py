@@ -39,4 +39,4 @@ def iter_changes(session: Session) -> Iterator[StandardsChange]:
         if not rows:
             return
         yield from rows
-        last_id = rows[-1].id
+        last_id = rows[-1].id or last_id

@@ -31,8 +31,8 @@ def member_code(published_name: str | None) -> str | None:
 def remember_spelling(session: Session, *, published_name: str | None) -> None:
     """Keep a published member name that stands for a member, as a spelling of it."""
     code = member_code(published_name)
-    if code is None:
+    if code is None or published_name is None:
         return
     spelling = published_name.strip()[:200]
-    if session.get(MemberSpelling, spelling) is None and session.get(Member, code):
+    if session.get(MemberSpelling, spelling) is None and session.get(Member, code) is not None:
         session.add(MemberSpelling(spelling=spelling, member_code=code))

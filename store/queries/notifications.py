@@ -23,7 +23,7 @@ def notification_key_and_content(
     content = {name: getattr(notification, name) for name in _CONTENT_FIELDS}
     if notification.symbol:
         symbol = parse_symbol(notification.symbol)
-        key = {"symbol": str(symbol)}
+        key: dict[str, str | None] = {"symbol": str(symbol)}
         content["committee"] = symbol.committee
         content["base_symbol"] = str(symbol.base)
         content["symbol_kind"] = symbol.kind

@@ -19,6 +19,7 @@ a search depends only on its kinds, whether it has text and its order (its :clas
 so it is built once per shape and the values go in as parameters.
 """
 
+import datetime as dt
 import json
 import re
 from collections.abc import Sequence
@@ -52,6 +53,7 @@ from sqlmodel import Session
 
 from store.glossary import glossary
 from store.models import IntelligenceReport, Notification, StandardsChange
+from store.queries.hs import hs_filter_sql
 from store.search_index import SEARCH_KEYS, SEARCH_VECTOR, WEIGHTS, filter_keys, fts_table
 from store.search_syntax import Clause, parse
 from store.search_text import query_forms
@@ -98,7 +100,7 @@ class SearchQuery:
     committee: str | None = None  # TBT or SPS for notifications; a standards committee for changes
     members: tuple[str, ...] = ()  # member codes, any of them; joint notifications match every joint member
     sector: str | None = None  # catalogue sector code, effective tags
-    hs: str | None = None  # HS code prefix, e.g. 85 or 8507
+    hs: str | None = None  # HS code prefix, e.g. 85 or 8507: the items' decided HS codes (store.queries.hs)
     ics: str | None = None  # ICS code prefix, e.g. 29.220
     date_from: date | None = None
     date_to: date | None = None
@@ -124,8 +126,8 @@ class Hit:
     title: str | None
     member_code: str | None
     committee: str | None
-    date: date | None
-    comment_deadline: date | None
+    date: dt.date | None
+    comment_deadline: dt.date | None
     score: float = 0.0
 
 
@@ -239,6 +241,8 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
         "closed_on": query.closed_on,
         "from_at": query.date_from and datetime.combine(query.date_from, time.min, UTC),
         "to_at": query.date_to and datetime.combine(query.date_to, time.max, UTC),
+        "hs": hs,
+        "hs_pattern": hs and f"{hs}%",
         "types": json.dumps(types) if types else None,
         "emergency": "1" if "emergency" in types else None,
         "objectives": json.dumps(patterns) if patterns else None,
@@ -246,7 +250,8 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
     }
     if dialect == "postgresql":
         values["tsquery"] = _tsquery_text(found)
-        values["keys"] = filter_keys(committee=query.committee, hs=hs, ics=ics)
+        values["keys"] = filter_keys(committee=query.committee, ics=ics)
+        values["hs_keys"] = filter_keys(hs=hs)
         values["member_keys"] = [f"m:{m}" for m in members]
         return values
     return {
@@ -254,7 +259,6 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
         "match": _fts5_text(found),
         "committee": query.committee.upper() if query.committee else None,
         "members": json.dumps(members) if members else None,
-        "hs_pattern": hs and f"{hs}%",
         "ics_pattern": None if ics is None else f"{ics}%",
     }
 
@@ -482,6 +486,7 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement]:
         column = literal_column(f"{table}.{SEARCH_KEYS}", ARRAY(Text))
         conditions.append(or_(func.cardinality(keys) == 0, column.contains(keys)))
         conditions.append(or_(func.cardinality(members) == 0, column.overlap(members)))
+        given = column.contains(bindparam("hs_keys", type_=ARRAY(Text)))
     else:
         if spec.committee:
             conditions.append(_unless_null("committee", func.upper(c[spec.committee]) == bindparam("committee")))
@@ -492,12 +497,12 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement]:
                 "WHERE s.value LIKE '%/N/' || m.value || '/%')"
             )
             same = or_(same, joint)
-        conditions += [
-            _unless_null("members", same),
-            _unless_null("hs_pattern", _json_any(table, "hs_codes", "hs_pattern")),
-        ]
+        conditions.append(_unless_null("members", same))
         if spec.ics:
             conditions.append(_unless_null("ics_pattern", _json_any(table, "ics_codes", "ics_pattern")))
+        given = _json_any(table, "hs_codes", "hs_pattern")
+    # the decided HS codes, or the given ones of an item not yet classified
+    conditions.append(_unless_null("hs", or_(given, hs_filter_sql(spec.kind, table, shape.dialect))))
     conditions.append(_unless_null("sector", _has_sector(spec.kind, table, shape.dialect)))
     if spec.kind == "notification":
         conditions += _notification_filters(table, shape.dialect)

@@ -119,7 +119,7 @@ class RunResult:
 def finish_run(session: Session, *, run_id: int, result: RunResult) -> CrawlRun:
     """Close a run and update its source's health: a success resets the consecutive failures,
     a failure counts one more and keeps the error; the data stored so far stays either way."""
-    run = session.get(CrawlRun, run_id)
+    run = session.get_one(CrawlRun, run_id)
     now = utcnow()
     run.finished_at = now
     run.status = "failed" if result.error else "success"
@@ -128,7 +128,7 @@ def finish_run(session: Session, *, run_id: int, result: RunResult) -> CrawlRun:
     run.rejects = list(result.rejects or [])[:MAX_REJECTS_KEPT]
     run.error = result.error
     session.add(run)
-    source = session.get(Source, run.source)
+    source = session.get_one(Source, run.source)
     if result.error:
         source.consecutive_failures += 1
         source.last_error_at = now

@@ -30,10 +30,10 @@ def set_human_tags(
         raise ValueError(f"not sectors of catalogue edition {edition}: {', '.join(sorted(unknown))}")
     session.exec(
         delete(SectorTag).where(
-            SectorTag.item_kind == item_kind,
-            SectorTag.item_id == item_id,
-            SectorTag.edition == edition,
-            SectorTag.origin == "human",
+            col(SectorTag.item_kind) == item_kind,
+            col(SectorTag.item_id) == item_id,
+            col(SectorTag.edition) == edition,
+            col(SectorTag.origin) == "human",
         )
     )
     now = utcnow()

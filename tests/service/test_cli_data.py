@@ -1,4 +1,4 @@
-"""`tbtwatch import` and `tbtwatch export notifications` on the real dev set."""
+"""`tbtwatch import` and `tbtwatch export notifications` on the sample notifications."""
 
 import csv
 import io
@@ -7,6 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from nlp.samples import SAMPLE_NOTIFICATIONS
 from service.cli import app
 
 ROUND_TRIP_FIELDS = (
@@ -33,10 +34,8 @@ def runner(settings):
 
 
 @pytest.fixture
-def dev_file(tmp_path, dev_records):
-    path = tmp_path / "dev.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dev_records), encoding="utf-8")
-    return path
+def dev_file():
+    return SAMPLE_NOTIFICATIONS
 
 
 def export(runner, *args) -> str:
@@ -53,8 +52,8 @@ def normalised(value):
     return value
 
 
-def test_import_then_export_gives_every_record_back(runner, dev_file, dev_records):
-    result = runner.invoke(app, ["import", str(dev_file)])
+def test_import_then_export_gives_every_record_back(runner, dev_records):
+    result = runner.invoke(app, ["import", "--sample"])
     assert result.exit_code == 0, result.output
     exported = {r["id"]: r for r in map(json.loads, export(runner).splitlines())}
     assert len(exported) == len(dev_records)
@@ -66,6 +65,13 @@ def test_import_then_export_gives_every_record_back(runner, dev_file, dev_record
                 continue
             assert normalised(out[field]) == normalised(record[field]), (record["id"], field)
         assert sorted(out["sectors"]) == sorted(record["sectors"])
+
+
+@pytest.mark.parametrize("arguments", [[], ["--sample", str(SAMPLE_NOTIFICATIONS)]])
+def test_import_wants_a_file_or_the_sample(runner, arguments):
+    result = runner.invoke(app, ["import", *arguments])
+    assert result.exit_code == 2
+    assert "--sample" in result.output
 
 
 def test_importing_twice_adds_nothing(runner, dev_file, dev_records):

@@ -19,7 +19,11 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+        pytest.fail(
+            f"{CHROMIUM} is missing: the page tests need Debian's chromium and fonts-wqy-zenhei "
+            "(scripts/ensure-browser installs them as root; or: sudo apt-get install chromium fonts-wqy-zenhei)",
+            pytrace=False,
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -8,8 +8,8 @@ CJK bigrams in place (store/search_text.py, store/search_index.py).
 * SQLite: the trigram FTS5 tables become tables of the same names holding the stemmed tokens
   (``tbtwatch_index_text``, a Python function registered on every connection by store/db.py).
 
-Revision ID: 0006_search_stems
-Revises: 0005_search_text_regex
+Revision ID: 0009_search_stems
+Revises: 0008_hs_tags_threads
 """
 
 from importlib import import_module
@@ -26,8 +26,8 @@ from store.search_index import (
     sqlite_triggers,
 )
 
-revision = "0006_search_stems"
-down_revision = "0005_search_text_regex"
+revision = "0009_search_stems"
+down_revision = "0008_hs_tags_threads"
 branch_labels = None
 depends_on = None
 
