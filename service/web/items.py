@@ -11,14 +11,15 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from alerts.labels import member_choices, member_name, sector_codes, sector_name
 from alerts.render import translator
 from alerts.summary import summary_lines
 from nlp.hs_names import chapter_label
+from service.intelligence import may_see
 from service.request_text import query_string_is_utf8
 from service.security import can
 from service.web.deps import db, require_user
 from service.web.i18n import request_language, translate
-from service.web.labels import member_choices, member_name, sector_codes, sector_name
 from service.web.templating import render
 from service.web.triage import allowed_statuses
 from store.models import (
@@ -275,20 +276,10 @@ def _spreadsheet_safe(row: list) -> list:
     return ["'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell for cell in row]
 
 
-def may_see(user: User, item) -> bool:
-    """Everyone signed in sees notifications, changes and published intelligence; a draft
-    only its author; a submitted or rejected report its author and the reviewers."""
-    if not isinstance(item, IntelligenceReport) or item.status == "published":
-        return True
-    if item.author_id == user.id:
-        return True
-    return item.status != "draft" and can(user, "intelligence.review")
-
-
 def visible_item(session: Session, user: User, kind: str, item_id: int):
     item = get_item(session, item_kind=kind, item_id=item_id)
     if item is None or not may_see(user, item):
-        raise HTTPException(404, "no such item")
+        raise HTTPException(404)
     return item
 
 
