@@ -87,7 +87,11 @@ def summary_lines(item: AlertItem, *, language: str, today: date) -> list[Summar
     """The summary of ``item`` for a reader of ``language`` on ``today``."""
     _ = translations(language).gettext
     lines = [
-        SummaryLine("member", _("Member"), member_text(item.member_code, language)),
+        SummaryLine(
+            "member",
+            _("Host country") if item.kind == "intelligence" else _("Member"),
+            member_text(item.member_code, language),
+        ),
         SummaryLine("measure", _("Kind of measure"), _(MEASURES[measure(item)])),
         SummaryLine("products", _("Products"), products_text(item, language)),
         SummaryLine("objectives", _("Objectives"), _join(objectives(item, language), language)),

@@ -21,7 +21,7 @@ from store.models import (
     VERDICTS,
     WEEKDAYS,
 )
-from store.queries.search import SORTS
+from store.queries.search import NOTIFICATION_TYPES, OBJECTIVES, SORTS
 
 ENUMERATIONS: dict[str, tuple[str, ...]] = {
     "alert reason": ALERT_REASONS,
@@ -29,6 +29,8 @@ ENUMERATIONS: dict[str, tuple[str, ...]] = {
     "feedback reason": FEEDBACK_REASONS,
     "frequency": FREQUENCIES,
     "item kind": ITEM_KINDS,
+    "notification type": NOTIFICATION_TYPES,
+    "objective": tuple(OBJECTIVES),
     "report status": REPORT_STATUSES,
     "role": ROLES,
     "run status": RUN_STATUSES,

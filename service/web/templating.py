@@ -12,6 +12,7 @@ from jinja2 import FileSystemLoader
 from alerts import labels
 from nlp.hs_names import chapter_label
 from nlp.reasons import localise
+from service.security import can
 from service.web import deps
 from service.web.i18n import request_language
 from translations import LANGUAGES, N_, environment, translations
@@ -68,6 +69,7 @@ def render(request: Request, name: str, context: dict | None = None, status_code
             "other_lang": "en" if language == "zh" else "zh",
             "today": date.today(),
             "user": deps.current_user(request),
+            "can": lambda permission: can(deps.current_user(request), permission),
             "csrf_token": deps.csrf_token(request),
             "lang_url": _lang_url(request, "en" if language == "zh" else "zh"),
             "sector_name": lambda code: labels.sector_name(code, language),
