@@ -3,6 +3,7 @@ closing soon."""
 
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import and_, exists, func
 from sqlalchemy.orm import aliased
@@ -11,10 +12,11 @@ from sqlmodel import Session, col, select
 from store.models import IntelligenceReport, Notification, SectorTag, StandardsChange
 
 # (kind, model, the date an item counts on)
+_INTELLIGENCE_PUBLISHED = col(IntelligenceReport.published_at)  # a timestamp, where the others are dates
 _DATED = (
-    ("notification", Notification, Notification.distribution_date),
-    ("change", StandardsChange, StandardsChange.published_date),
-    ("intelligence", IntelligenceReport, IntelligenceReport.published_at),
+    ("notification", Notification, col(Notification.distribution_date)),
+    ("change", StandardsChange, col(StandardsChange.published_date)),
+    ("intelligence", IntelligenceReport, _INTELLIGENCE_PUBLISHED),
 )
 
 
@@ -25,7 +27,7 @@ def _month(column, dialect: str):
 
 
 def _since(column, since: date):
-    if column is IntelligenceReport.published_at:
+    if column is _INTELLIGENCE_PUBLISHED:
         return column >= datetime.combine(since, time.min, tzinfo=UTC)
     return column >= since
 
@@ -47,11 +49,15 @@ def items_per_month_by_sector(session: Session, *, since: date) -> Counter:
     counts: Counter = Counter()
     for kind, model, dated in _DATED:
         month = _month(dated, dialect)
-        has_human = exists().where(human.item_kind == kind, human.item_id == SectorTag.item_id, human.origin == "human")
+        has_human = exists().where(
+            col(human.item_kind) == kind, col(human.item_id) == SectorTag.item_id, col(human.origin) == "human"
+        )
         statement = (
             select(month, SectorTag.sector, func.count(func.distinct(SectorTag.item_id)))
-            .join(SectorTag, and_(SectorTag.item_kind == kind, SectorTag.item_id == model.id))
-            .where(_since(dated, since), col(SectorTag.decided).is_(True), (SectorTag.origin == "human") | ~has_human)
+            .join(SectorTag, and_(col(SectorTag.item_kind) == kind, col(SectorTag.item_id) == model.id))
+            .where(
+                _since(dated, since), col(SectorTag.decided).is_(True), (col(SectorTag.origin) == "human") | ~has_human
+            )
             .group_by(month, SectorTag.sector)
         )
         if model is IntelligenceReport:
@@ -70,7 +76,7 @@ def items_per_month_by_member(session: Session, *, since: date) -> Counter:
         statement = (
             select(month, model.member_code, func.count())
             .where(_since(dated, since), col(model.member_code).is_not(None))
-            .group_by(month, model.member_code)
+            .group_by(month, col(model.member_code))
         )
         if model is IntelligenceReport:
             statement = statement.where(IntelligenceReport.status == "published")
@@ -83,12 +89,12 @@ def closing_soon(session: Session, *, within_days: int = 30, limit: int = 20, to
     """Notifications and changes whose comment period ends within ``within_days``, soonest first."""
     today = today or date.today()
     until = today + timedelta(days=within_days)
-    items = []
+    items: list[Any] = []
     for model in (Notification, StandardsChange):
         items += session.exec(
             select(model)
-            .where(model.comment_deadline >= today, model.comment_deadline <= until)
+            .where(col(model.comment_deadline) >= today, col(model.comment_deadline) <= until)
             .order_by(col(model.comment_deadline))
             .limit(limit)
         )
-    return sorted(items, key=lambda item: item.comment_deadline)[:limit]
+    return sorted(items, key=lambda item: item.comment_deadline or date.max)[:limit]
