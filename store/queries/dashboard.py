@@ -3,21 +3,16 @@ closing soon."""
 
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import and_, exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from store.kinds import KINDS
 from store.models import IntelligenceReport, Notification, SectorTag, StandardsChange
 
 # (kind, model, the date an item counts on)
-_INTELLIGENCE_PUBLISHED = col(IntelligenceReport.published_at)  # a timestamp, where the others are dates
-_DATED = (
-    ("notification", Notification, col(Notification.distribution_date)),
-    ("change", StandardsChange, col(StandardsChange.published_date)),
-    ("intelligence", IntelligenceReport, _INTELLIGENCE_PUBLISHED),
-)
+_DATED = tuple((kind.name, kind.model, kind.dated) for kind in KINDS.values())
 
 
 def _month(column, dialect: str):
@@ -27,7 +22,7 @@ def _month(column, dialect: str):
 
 
 def _since(column, since: date):
-    if column is _INTELLIGENCE_PUBLISHED:
+    if column is IntelligenceReport.published_at:
         return column >= datetime.combine(since, time.min, tzinfo=UTC)
     return column >= since
 
@@ -49,19 +44,14 @@ def items_per_month_by_sector(session: Session, *, since: date) -> Counter:
     counts: Counter = Counter()
     for kind, model, dated in _DATED:
         month = _month(dated, dialect)
-        has_human = exists().where(
-            col(human.item_kind) == kind, col(human.item_id) == SectorTag.item_id, col(human.origin) == "human"
-        )
+        has_human = exists().where(human.item_kind == kind, human.item_id == SectorTag.item_id, human.origin == "human")
         statement = (
             select(month, SectorTag.sector, func.count(func.distinct(SectorTag.item_id)))
-            .join(SectorTag, and_(col(SectorTag.item_kind) == kind, col(SectorTag.item_id) == model.id))
-            .where(
-                _since(dated, since), col(SectorTag.decided).is_(True), (col(SectorTag.origin) == "human") | ~has_human
-            )
+            .join(SectorTag, and_(SectorTag.item_kind == kind, SectorTag.item_id == model.id))
+            .where(_since(dated, since), col(SectorTag.decided).is_(True), (SectorTag.origin == "human") | ~has_human)
             .group_by(month, SectorTag.sector)
         )
-        if model is IntelligenceReport:
-            statement = statement.where(IntelligenceReport.status == "published")
+        statement = statement.where(KINDS[kind].counts())
         for month_value, sector, count in session.exec(statement):
             counts[(month_value, sector)] += count
     return counts
@@ -71,15 +61,14 @@ def items_per_month_by_member(session: Session, *, since: date) -> Counter:
     """(month, member code) -> number of items dated in that month."""
     dialect = session.get_bind().dialect.name
     counts: Counter = Counter()
-    for _kind, model, dated in _DATED:
+    for kind, model, dated in _DATED:
         month = _month(dated, dialect)
         statement = (
             select(month, model.member_code, func.count())
             .where(_since(dated, since), col(model.member_code).is_not(None))
-            .group_by(month, col(model.member_code))
+            .group_by(month, model.member_code)
         )
-        if model is IntelligenceReport:
-            statement = statement.where(IntelligenceReport.status == "published")
+        statement = statement.where(KINDS[kind].counts())
         for month_value, member, count in session.exec(statement):
             counts[(month_value, member)] += count
     return counts
@@ -89,12 +78,12 @@ def closing_soon(session: Session, *, within_days: int = 30, limit: int = 20, to
     """Notifications and changes whose comment period ends within ``within_days``, soonest first."""
     today = today or date.today()
     until = today + timedelta(days=within_days)
-    items: list[Any] = []
+    items = []
     for model in (Notification, StandardsChange):
         items += session.exec(
             select(model)
-            .where(col(model.comment_deadline) >= today, col(model.comment_deadline) <= until)
+            .where(model.comment_deadline >= today, model.comment_deadline <= until)
             .order_by(col(model.comment_deadline))
             .limit(limit)
         )
-    return sorted(items, key=lambda item: item.comment_deadline or date.max)[:limit]
+    return sorted(items, key=lambda item: item.comment_deadline)[:limit]
