@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select, update
 
 from alerts.channels import channel_type, valid_channel
 from alerts.matching import SubscriptionIndex
@@ -29,7 +29,7 @@ from store.models import (
     User,
 )
 from store.models.types import utcnow
-from store.queries.alerts import insert_ignore, load_items, open_items, subscription_by_token
+from store.queries.alerts import cancel_pending, insert_ignore, load_items, open_items, subscription_by_token
 
 LANGUAGES = ("zh", "en")
 COMMITTEES = ("TBT", "SPS")
@@ -168,8 +168,52 @@ def catch_up(session: Session, subscription: Subscription, *, now: datetime | No
 def unsubscribe(session: Session, token: str) -> Subscription | None:
     """End a subscription by its secret token (idempotent); None when no subscription has it."""
     subscription = subscription_by_token(session, token)
-    if subscription is not None and subscription.active:
-        subscription.active = False
-        subscription.updated_at = utcnow()
-        session.add(subscription)
+    if subscription is not None:
+        set_subscription_active(session, subscription, False)
     return subscription
+
+
+def set_subscription_active(
+    session: Session, subscription: Subscription, active: bool, *, now: datetime | None = None
+) -> None:
+    """Pause or end (``active`` false) or resume a subscription. Stopping it cancels its
+    deliveries not yet sent at once; resuming sends nothing of what was held back (nothing
+    was matched for it meanwhile, and its next digest covers only what comes after)."""
+    now = now or utcnow()
+    if active == subscription.active:
+        return
+    subscription.active, subscription.updated_at = active, now
+    if active:
+        subscription.last_digest_at = now
+    else:
+        cancel_pending(session, subscription_ids=[subscription.id])
+    session.add(subscription)
+
+
+def set_account_active(session: Session, user: User, active: bool, *, now: datetime | None = None) -> int:
+    """Deactivate or reactivate an account; the caller commits. Deactivating cancels its
+    deliveries not yet sent at once (recorded as cancelled) and stops every later one (new
+    alerts, digests, reminders, follow-ups, tests and replays, all of which skip accounts not
+    active). Reactivating releases nothing held back: its digests start from the
+    reactivation and the threads it was alerted about send no more reminders. How many
+    deliveries were cancelled."""
+    now = now or utcnow()
+    if active == user.active:
+        return 0
+    user.active = active
+    session.add(user)
+    if active:
+        for subscription in session.exec(select(Subscription).where(Subscription.user_id == user.id)):
+            subscription.last_digest_at = now
+            session.add(subscription)
+        session.exec(
+            update(Alert)
+            .where(
+                col(Alert.subscription_id).in_(select(Subscription.id).where(Subscription.user_id == user.id)),
+                col(Alert.dismissed_at).is_(None),
+                col(Alert.created_at) < now,
+            )
+            .values(dismissed_at=now)
+        )
+        return 0
+    return cancel_pending(session, user_id=user.id)

@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from alerts.outbox import enqueue_test
-from alerts.subscriptions import SubscriptionError, check_channels
+from alerts.subscriptions import SubscriptionError, check_channels, set_subscription_active
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from store.models import (
     FREQUENCIES,
@@ -215,7 +215,7 @@ def edit_subscription(
     for name, value in checked.model_dump().items():
         setattr(row, name, value)
     if active is not None:
-        row.active = active
+        set_subscription_active(session, row, active)
     row.updated_at = utcnow()
     session.add(row)
     session.commit()
@@ -224,8 +224,7 @@ def edit_subscription(
 
 def _set_active(session: Session, user: User, subscription_id: int, active: bool) -> Subscription:
     row = _own(session, user, subscription_id)
-    row.active, row.updated_at = active, utcnow()
-    session.add(row)
+    set_subscription_active(session, row, active)
     session.commit()
     return row
 

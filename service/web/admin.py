@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 
+from alerts.subscriptions import set_account_active
 from nlp.catalogue import available_editions
 from service.jobs.crawl import run_crawl
 from service.security import audit, hash_password
@@ -115,8 +116,7 @@ def toggle_active(user_id: int, user: User = Depends(admin), session: Session = 
         raise HTTPException(404, "no such user")
     if target.id == user.id:
         raise HTTPException(400, "you cannot deactivate yourself")
-    target.active = not target.active
-    session.add(target)
+    set_account_active(session, target, not target.active)
     audit(
         session,
         user=user,

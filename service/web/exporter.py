@@ -6,11 +6,11 @@ import re
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from alerts import outbox
 from alerts.feedback import personalise, stand_in
-from alerts.subscriptions import SubscriptionError, create_subscription, normalised
+from alerts.subscriptions import SubscriptionError, create_subscription, normalised, set_subscription_active
 from service.web.deps import db, require
 from service.web.i18n import request_language
 from service.web.labels import member_choices, sector_codes
@@ -150,9 +150,7 @@ async def save_subscription(
 @router.post("/subscriptions/{subscription_id}/pause", include_in_schema=False)
 def pause(subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(db)):
     subscription = _own(session, user, subscription_id)
-    subscription.active = not subscription.active
-    subscription.updated_at = utcnow()
-    session.add(subscription)
+    set_subscription_active(session, subscription, not subscription.active)
     session.commit()
     return RedirectResponse(f"/subscriptions?done={'resumed' if subscription.active else 'paused'}", 303)
 
@@ -180,13 +178,24 @@ def inbox(request: Request, user: User = Depends(subscriber), session: Session =
         .order_by(col(Alert.created_at).desc())
         .limit(200)
     ).all()
-    entries = []
+    # each item once (its newest alert), with the names of every subscription that alerted it
+    names: dict[tuple[str, int], list[str]] = {}
+    newest: dict[tuple[str, int], Alert] = {}
     for alert, subscription_name in rows:
-        item = get_item(session, item_kind=alert.item_kind, item_id=alert.item_id)
+        key = (alert.item_kind, alert.item_id)
+        newest.setdefault(key, alert)
+        shown = names.setdefault(key, [])
+        if subscription_name and subscription_name not in shown:
+            shown.append(subscription_name)
+    entries = []
+    for key, alert in newest.items():
+        item = get_item(session, item_kind=key[0], item_id=key[1])
         if item is not None:
-            entries.append((alert, subscription_name, summary(item)))
+            entries.append((alert, " / ".join(names[key]), summary(item)))
     return render(
-        request, "inbox.html", {"entries": entries, "feedback": _inbox_feedback(request, session, [a for a, _ in rows])}
+        request,
+        "inbox.html",
+        {"entries": entries, "feedback": _inbox_feedback(request, session, list(newest.values()))},
     )
 
 
@@ -214,7 +223,16 @@ def dismiss(alert_id: int, user: User = Depends(subscriber), session: Session = 
     subscription = session.get(Subscription, alert.subscription_id) if alert else None
     if alert is None or subscription is None or subscription.user_id != user.id:
         raise HTTPException(404, "no such alert")
-    alert.dismissed_at = utcnow()
-    session.add(alert)
+    mine = select(Subscription.id).where(Subscription.user_id == user.id)
+    session.exec(  # the item is listed once: dismissed for every subscription that alerted it
+        update(Alert)
+        .where(
+            Alert.item_kind == alert.item_kind,
+            Alert.item_id == alert.item_id,
+            col(Alert.subscription_id).in_(mine),
+            col(Alert.dismissed_at).is_(None),
+        )
+        .values(dismissed_at=utcnow())
+    )
     session.commit()
     return RedirectResponse("/inbox?done=dismissed", 303)
