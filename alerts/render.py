@@ -25,12 +25,11 @@ from alerts.feedback import stand_in
 from alerts.summary import summary_lines
 from nlp.hs_names import chapter_label
 from nlp.reasons import localise
-from store.models import Alert, Subscription
+from store.models import URGENCY_RANK, Alert, Subscription
 from store.queries.alerts import AlertItem
 
 TEMPLATES = Path(__file__).parent / "templates"
 KINDS = ("alert", "follow-up", "reminder", "digest", "catch-up")  # and "test" (render_test)
-URGENCY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 DESCRIPTION_CHARS = 600
 
@@ -201,7 +200,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "hs_chapters": list(item.hs_chapters),
         "hs_chapters_text": [chapter_label(c, language) for c in item.hs_chapters],
         "urgency_level": item.urgency,
-        "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_ORDER else t("urgency_unknown"),
+        "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_RANK else t("urgency_unknown"),
         "urgency_reasons": [clean(r) for r in item.urgency_reasons],
         "urgency_reasons_text": _reasons_text(item.urgency_reasons, language, item.edition),
         "comment_deadline": item.comment_deadline.isoformat() if item.comment_deadline else None,
@@ -240,7 +239,7 @@ def _why(entry: Entry, t: Translate, language: str) -> list[str]:
 
 def _sort_key(view: dict) -> tuple:
     return (
-        URGENCY_ORDER.get(view["urgency_level"], 3),
+        -URGENCY_RANK.get(view["urgency_level"], -1),  # most urgent first, unclassified last
         view["days_left"] if view["days_left"] is not None and view["days_left"] >= 0 else 10**6,
         view["label"],
     )

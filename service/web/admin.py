@@ -2,8 +2,6 @@
 users, catalogue editions, what people think of their alerts per sector (and the last
 retraining), dead deliveries (replay) and the audit log."""
 
-import threading
-
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
@@ -11,7 +9,7 @@ from sqlmodel import Session, col, select
 from alerts.labels import sector_codes
 from alerts.subscriptions import set_account_active
 from nlp.catalogue import available_editions
-from service.jobs.crawl import run_crawl
+from service.jobs.crawl import run_now
 from service.security import audit, hash_password
 from service.web.deps import db, require
 from service.web.templating import render
@@ -34,22 +32,10 @@ def sources(request: Request, user: User = Depends(admin), session: Session = De
     return render(request, "admin/sources.html", {"sources": rows, "latest": latest})
 
 
-def start_crawl(scheduler, name: str) -> None:
-    """Crawl ``name`` now: through its job when this process runs the scheduler, else in a
-    thread of this process (the crawl is a process of its own; its lock keeps it single)."""
-    job = scheduler.get_job(f"crawl:{name}") if scheduler is not None else None
-    if job is not None:
-        job.modify(next_run_time=utcnow())
-    else:
-        threading.Thread(target=run_crawl, args=(name,), name=f"crawl {name}", daemon=True).start()
-
-
 @router.post("/sources/{name}/run", include_in_schema=False)
-def run_now(request: Request, name: str, user: User = Depends(admin), session: Session = Depends(db)):
-    if session.get(Source, name) is None:
-        raise HTTPException(404, "no such source")
-    start_crawl(request.app.state.scheduler, name)
-    audit(session, user=user, action="source.run_now", target_kind="source", target_id=name)
+def run_source(request: Request, name: str, user: User = Depends(admin), session: Session = Depends(db)):
+    if run_now(session, user, name, request.app.state.scheduler) is None:
+        raise HTTPException(404)
     session.commit()
     return RedirectResponse("/admin/sources?done=crawl_started", 303)
 

@@ -6,19 +6,20 @@ through :func:`insert_ignore`, which leans on the unique constraints and reports
 rows this caller inserted.
 """
 
-import contextlib
 import os
 import socket
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import UniqueConstraint, and_, exists, insert, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, SQLModel, col, select
 
+from store.kinds import KINDS, kind_of
 from store.models import (
     Alert,
     Delivery,
@@ -35,10 +36,8 @@ from store.models import (
 )
 from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item
 from store.queries.tags import classifications, effective_sectors, tags_by_item
-from store.symbols import SymbolError, parse_symbol
 
 ItemKey = tuple[str, int]
-ITEM_MODELS = {"notification": Notification, "change": StandardsChange, "intelligence": IntelligenceReport}
 FIRST_REASONS = ("match", "catch-up")  # reasons that start a subscriber's thread on an item
 
 
@@ -89,73 +88,36 @@ class AlertItem:
         return "\n".join(part for part in (self.label, self.title, self.description, self.products) if part)
 
 
-def _notification(row: Notification) -> AlertItem:
-    links = []
-    with contextlib.suppress(SymbolError):  # a record published without a (valid) symbol
-        links.append(parse_symbol(row.symbol).docs_wto_url)
-    links += [link for link in [row.source_url, *row.links] if link and link not in links]
-    return AlertItem(
-        kind="notification",
+def alert_item(row: Any) -> AlertItem:
+    """An item row as matching and rendering see it (its kind's fields, :mod:`store.kinds`,
+    and what only one kind carries)."""
+    kind = kind_of(row)
+    item = AlertItem(
+        kind=kind.name,
         id=row.id,
-        label=row.symbol or row.external_id or f"#{row.id}",
-        title=row.title,
-        description=row.description,
-        products=row.products_text,
+        label=kind.reference(row),
+        title=kind.title(row),
+        description=kind.description(row),
+        products=kind.products(row),
         member_code=row.member_code,
-        committee=row.committee,
+        committee=kind.committee(row) if kind.name == "notification" else None,
         hs_codes=list(row.hs_codes),
-        ics_codes=list(row.ics_codes),
+        ics_codes=kind.ics_codes(row),
         language=row.language,
-        dated=row.distribution_date,
-        comment_deadline=row.comment_deadline,
-        first_seen_at=row.first_seen_at,
-        base_symbol=row.base_symbol,
-        symbol_kind=row.symbol_kind,
-        notification_type=row.notification_type,
-        links=links,
-        objectives=list(row.objectives),
+        dated=kind.date_of(row),
+        comment_deadline=kind.deadline_of(row),
+        links=kind.links(row),
     )
-
-
-def _change(row: StandardsChange) -> AlertItem:
-    return AlertItem(
-        kind="change",
-        id=row.id,
-        label=f"{row.body} {row.reference}",
-        title=row.title,
-        description=row.summary,
-        member_code=row.member_code,
-        hs_codes=list(row.hs_codes),
-        ics_codes=list(row.ics_codes),
-        language=row.language,
-        dated=row.published_date,
-        comment_deadline=row.comment_deadline,
-        first_seen_at=row.first_seen_at,
-        status="withdrawn" if row.kind == "withdrawn" else None,
-        links=[row.url] if row.url else [],
-        notification_type=row.kind,
-    )
-
-
-def _intelligence(row: IntelligenceReport) -> AlertItem:
-    seen = row.published_at or row.created_at
-    return AlertItem(
-        kind="intelligence",
-        id=row.id,
-        label=row.title,
-        title=row.title,
-        description=row.text,
-        products=row.products_text,
-        member_code=row.member_code,
-        hs_codes=list(row.hs_codes),
-        language=row.language,
-        dated=seen.date(),
-        first_seen_at=seen,
-        links=list(row.links),
-    )
-
-
-_BUILDERS = {"notification": _notification, "change": _change, "intelligence": _intelligence}
+    if isinstance(row, Notification):
+        item.first_seen_at, item.base_symbol, item.symbol_kind = row.first_seen_at, row.base_symbol, row.symbol_kind
+        item.notification_type, item.objectives = row.notification_type, list(row.objectives)
+    elif isinstance(row, StandardsChange):
+        item.first_seen_at, item.notification_type = row.first_seen_at, row.kind
+        item.status = "withdrawn" if row.kind == "withdrawn" else None
+    else:
+        item.first_seen_at = row.published_at or row.created_at
+        item.dated = item.first_seen_at.date()
+    return item
 
 
 def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, AlertItem]:
@@ -166,11 +128,9 @@ def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, Alert
         by_kind[kind].add(item_id)
     items: dict[ItemKey, AlertItem] = {}
     for kind, id_set in by_kind.items():
-        model, ids = ITEM_MODELS[kind], sorted(id_set)
-        for row in session.exec(select(model).where(col(model.id).in_(ids))):
-            if kind == "intelligence" and row.status != "published":
-                continue
-            items[(kind, row.id)] = _BUILDERS[kind](row)
+        model, ids = KINDS[kind].model, sorted(id_set)
+        for row in session.exec(select(model).where(col(model.id).in_(ids), KINDS[kind].counts())):
+            items[(kind, row.id)] = alert_item(row)
         for item_id, row in classifications(session, item_kind=kind, item_ids=ids).items():
             if item := items.get((kind, item_id)):
                 item.classified, item.edition, item.urgency = True, row.edition, row.urgency
@@ -235,7 +195,7 @@ def unmatched_items(session: Session, *, limit: int) -> list[ItemKey]:
     transaction on PostgreSQL so a second dispatcher takes others. Intelligence reports wait
     until they are published."""
     unpublished = select(IntelligenceReport.id).where(
-        IntelligenceReport.id == ItemClassification.item_id, IntelligenceReport.status != "published"
+        IntelligenceReport.id == ItemClassification.item_id, ~KINDS["intelligence"].counts()
     )
     statement = (
         select(ItemClassification.item_kind, ItemClassification.item_id)
