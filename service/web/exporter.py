@@ -2,6 +2,7 @@
 feed and calendar links, and the inbox of alerts received. Nobody sees another's."""
 
 import re
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -12,6 +13,7 @@ from alerts import outbox
 from alerts import subscriptions as use_case
 from alerts.feedback import personalise, stand_in
 from alerts.labels import member_choices, sector_codes
+from alerts.preview import Preview, preview
 from service.refusals import explain
 from service.web.deps import db, require
 from service.web.i18n import request_language
@@ -63,6 +65,7 @@ def _form_page(
     subscription_id: int | None = None,
     *,
     error: Refused | None = None,
+    preview: Preview | Refused | None = None,
 ):
     return render(
         request,
@@ -78,6 +81,8 @@ def _form_page(
             "weekdays": WEEKDAYS,
             "urgencies": URGENCY_LEVELS,
             "kinds": ITEM_KINDS,
+            "preview": preview if isinstance(preview, Preview) else None,
+            "preview_error": explain(preview, request_language(request)) if isinstance(preview, Refused) else None,
         },
         status_code=400 if error else 200,
     )
@@ -116,6 +121,26 @@ def edit_subscription(
     request: Request, subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(db)
 ):
     return _form_page(request, _typed(_own(session, user, subscription_id)), subscription_id)
+
+
+@router.post("/subscriptions/preview", include_in_schema=False)
+@router.post("/subscriptions/{subscription_id}/preview", include_in_schema=False)
+async def preview_subscription(
+    request: Request,
+    subscription_id: int | None = None,
+    user: User = Depends(subscriber),
+    session: Session = Depends(db),
+):
+    """The form as typed with what it would have received over the last 90 days (the form's
+    script fetches this page and shows its preview section as the selectors change)."""
+    if subscription_id is not None:
+        _own(session, user, subscription_id)
+    typed = await _form(request)
+    try:
+        result: Preview | Refused = preview(session, _fields(typed), today=date.today())
+    except Refused as refusal:
+        result = refusal
+    return _form_page(request, typed, subscription_id, preview=result)
 
 
 @router.post("/subscriptions", include_in_schema=False)

@@ -11,7 +11,7 @@ import socket
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import UniqueConstraint, and_, exists, insert, or_, text, update
@@ -548,4 +548,26 @@ def open_items(session: Session, today: date) -> list[ItemKey]:
     keys: list[ItemKey] = []
     for kind, model in (("notification", Notification), ("change", StandardsChange)):
         keys += [(kind, item_id) for item_id in session.exec(select(model.id).where(model.comment_deadline >= today))]
+    return keys
+
+
+def recent_items(session: Session, since: date) -> list[ItemKey]:
+    """Items dated ``since`` or later (distribution, publication, or a report's publishing)."""
+    keys: list[ItemKey] = [
+        ("notification", item_id)
+        for item_id in session.exec(select(Notification.id).where(col(Notification.distribution_date) >= since))
+    ]
+    keys += [
+        ("change", item_id)
+        for item_id in session.exec(select(StandardsChange.id).where(col(StandardsChange.published_date) >= since))
+    ]
+    published = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
+    keys += [
+        ("intelligence", item_id)
+        for item_id in session.exec(
+            select(IntelligenceReport.id).where(
+                IntelligenceReport.status == "published", col(IntelligenceReport.published_at) >= published
+            )
+        )
+    ]
     return keys
