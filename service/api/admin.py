@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from alerts.subscriptions import set_account_active
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from service.jobs.crawl import run_now
 from service.refusals import explain
@@ -181,7 +182,10 @@ def edit_user(user_id: RowId, body: UserPatch, user: User = Depends(admin), sess
     for name, value in changes.items():
         if value is None and name in ("role", "active", "language"):
             raise HTTPException(422, f"{name} may not be null")
-        setattr(target, name, value)
+        if name == "active":
+            set_account_active(session, target, value)
+        else:
+            setattr(target, name, value)
     if password:
         target.password_hash = hash_password(password)
     session.add(target)

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 
 from alerts.labels import sector_codes
+from alerts.subscriptions import set_account_active
 from nlp.catalogue import available_editions
 from service.jobs.crawl import run_now
 from service.refusals import explain
@@ -121,8 +122,7 @@ def toggle_active(user_id: int, user: User = Depends(admin), session: Session = 
         raise HTTPException(404, "no such user")
     if target.id == user.id:
         raise HTTPException(400, "you cannot deactivate yourself")
-    target.active = not target.active
-    session.add(target)
+    set_account_active(session, target, not target.active)
     audit(
         session,
         user=user,
