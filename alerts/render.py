@@ -11,7 +11,7 @@ autoescaped, links other than http(s) are left out, and the subject is one line.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -34,11 +34,16 @@ DESCRIPTION_CHARS = 600
 
 @dataclass
 class Entry:
-    """One alert to tell, with its item and, for follow-ups and reminders, the item first alerted."""
+    """One alert to tell, with its item and, for follow-ups and reminders, the item first alerted.
+    When several subscriptions of one person alerted the item, ``name`` is the alert's
+    subscription's and ``also`` holds the others' (name, alert): the item is told once, with
+    the reasons of each."""
 
     alert: Alert
     item: AlertItem
     original: AlertItem | None = None
+    name: str | None = None
+    also: list[tuple[str, Alert]] = field(default_factory=list)
 
 
 @dataclass
@@ -231,12 +236,32 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "feedback_useful": f"{stand_in('useful', item.kind, item.id)}?lang={language}",
         "feedback_not_relevant": f"{stand_in('not_relevant', item.kind, item.id)}?lang={language}",
         "reason": alert.reason,
-        "why": _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, language, item.edition)
-        if alert.reason in ("match", "catch-up")
-        else [],
+        "why": _why(entry, language),
         "changes": _change_lines(changes, language),
         "changes_data": changes,
     }
+
+
+def _alert_why(alert: Alert, language: str, edition: str | None) -> list[str]:
+    if alert.reason not in ("match", "catch-up"):
+        return []
+    return _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, language, edition)
+
+
+def _why(entry: Entry, language: str) -> list[str]:
+    """Why the person got the item: the reasons of its alert or, when several of the person's
+    subscriptions matched, of each ("订阅“电子产品”：HS编码: 85")."""
+    _ = translations(language).gettext
+    edition = entry.item.edition
+    if not entry.also:
+        return _alert_why(entry.alert, language, edition)
+    told = [(entry.name or "", entry.alert), *entry.also]
+    return [
+        _("subscription “%(name)s”: %(reasons)s")
+        % {"name": one_line(name, 60), "reasons": ("；" if language == "zh" else "; ").join(lines)}
+        for name, alert in told
+        if (lines := _alert_why(alert, language, edition))
+    ]
 
 
 def _sort_key(view: dict) -> tuple:

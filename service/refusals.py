@@ -49,6 +49,18 @@ REFUSALS: dict[str, str | None] = {
     "report_not_editable": N_("This report is “%(status_name)s” and can no longer be changed."),
     "report_not_submitted": N_("Only submitted reports are reviewed; this one is “%(status_name)s”."),
     "decision": N_("The decision is publish or reject."),
+    "triage_status": N_("Unknown triage status “%(value)s”."),
+    "triage_move": N_("An item that is “%(current)s” may move to: %(allowed)s; not to “%(wanted)s”."),
+    "triage_comment_first": N_("Record the comment text before marking it sent."),
+    "triage_assignee": N_("User %(user_id)s is not an active staff member and cannot be assigned."),
+    "triage_date": N_("“%(value)s” is not a date (year-month-day, such as 2026-03-01)."),
+    "user_role": N_("Unknown role “%(value)s”."),
+    "user_member_required": N_("An embassy account needs the WTO member it reports on (its host country)."),
+    "user_exists": N_("A user with e-mail %(email)s already exists."),
+    "password_short": N_("The password has at least %(limit)s characters."),
+    "preview_no_selector": N_(
+        "Choose at least one selector (sector, HS code, ICS code, market, committee, kind, keyword or minimum urgency) to preview: without one you would receive everything."
+    ),
 }
 # the names of the fields a refusal may name (a Term without an enumeration)
 FIELD_NAMES = {
@@ -77,6 +89,14 @@ class Localised(Protocol):
     """A value that words itself (such as :class:`alerts.outbound.ChannelRefused`)."""
 
     def text(self, language: str) -> str: ...
+
+
+def translate(key: str, language: str) -> str:
+    # the catalogue is loaded by the pages' module; imported here, when first needed, because
+    # importing service.web at module level would import every page router (which import this)
+    from service.web.i18n import translate as catalogue_text
+
+    return catalogue_text(key, language)
 
 
 def _shown(value: object, language: str) -> str:

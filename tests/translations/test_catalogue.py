@@ -10,6 +10,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from service.refusals import REFUSALS
 from service.web.templating import FLASHES
 from translations import LANGUAGES, label, load, translations
 from translations.enumerations import ENUMERATIONS
@@ -97,6 +98,19 @@ def test_a_missing_or_stale_compiled_catalogue_is_compiled_from_its_po(tmp_path)
     os.utime(po.with_suffix(".mo"), (0, 0))
     load.cache_clear()
     assert load(tmp_path, "zh").gettext("Search") == "搜索"
+
+
+def test_every_refusal_a_rule_raises_has_its_message():
+    raised = set()
+    for package in ("alerts", "service", "store"):
+        for path in (ROOT / package).rglob("*.py"):
+            raised |= set(
+                re.findall(
+                    r"(?:Refused|SubscriptionError|UserError|_refuse)\(\s*\"([a-z_]+)\"",
+                    path.read_text(encoding="utf-8"),
+                )
+            )
+    assert raised <= set(REFUSALS)
 
 
 def test_every_flash_a_page_redirects_with_exists():
