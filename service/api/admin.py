@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from alerts.subscriptions import set_account_active
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from service.jobs.crawl import run_now
+from service.refusals import explain
 from service.security import MIN_PASSWORD_LENGTH, audit, hash_password
 from store.members import resolve_member
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Delivery, Source, User, UserPublic
@@ -146,12 +147,12 @@ def add_user(body: UserIn, user: User = Depends(admin), session: Session = Depen
             email=body.email,
             role=body.role,
             name=body.name,
-            member_code=_member_code(body.member_code),
+            member_code=body.member_code,
             language=body.language,
             password_hash=hash_password(body.password),
         )
     except UserError as error:
-        raise HTTPException(409 if "already exists" in str(error) else 422, str(error)) from None
+        raise HTTPException(error.status, explain(error)) from None
     audit(
         session,
         user=user,
