@@ -388,4 +388,5 @@ def choose_thread(
     except threads.ThreadError:
         raise HTTPException(404, "no such notification thread") from None
     session.commit()
-    return RedirectResponse(f"/items/notification/{item_id}?done=thread_{choice or 'cleared'}", 303)
+    done = {"follow": "thread_follow", "mute": "thread_mute"}.get(choice, "thread_cleared")
+    return RedirectResponse(f"/items/notification/{item_id}?done={done}", 303)
