@@ -38,6 +38,9 @@ FLASHES = {
     "user_created": N_("User added."),
     "replayed": N_("Queued again."),
     "bulk_partial": N_("Some items were left as they were; the workflow does not allow that change."),
+    "thread_follow": N_("You now follow this notification."),
+    "thread_mute": N_("This thread is muted."),
+    "thread_cleared": N_("Back to your subscriptions' rules."),
 }
 # Pages load nothing from elsewhere and may not be framed (no clickjacking of their forms).
 CONTENT_SECURITY_POLICY = (
