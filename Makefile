@@ -32,6 +32,9 @@ run: $(VENV)/.installed-run
 # or stops, naming the packages to install.
 test: $(VENV)/.installed-test
 	@scripts/ensure-browser
+	@echo "=== ruff (lint and format) ==="
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	@echo "=== tbtwatch tests on SQLite ==="
 	env -u TBTWATCH_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$TBTWATCH_TEST_DATABASE_URL" ]; then \

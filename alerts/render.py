@@ -1,9 +1,9 @@
 """Alert messages in the subscriber's language: a subject, a plain-text body, an HTML body
 and a JSON payload (for webhooks), from Jinja2 templates in ``templates/``.
 
-Template text comes from ``templates/strings.yaml`` (zh, en); item content stays as
-published, so a Chinese notification reaches an English subscriber with English template
-text around its Chinese title. Classification reasons are stored in English: the payload
+Template text comes from ``templates/strings.yaml`` (zh, en). Each item opens with the
+structured summary of :mod:`alerts.summary` in the subscriber's language, built from data;
+the item's own title and description follow as published. Classification reasons are stored in English: the payload
 keeps them so (``urgency_reasons``, each sector's ``reasons``) and adds them in the
 subscriber's language (``urgency_reasons_text``, ``reasons_text``), which the messages show.
 Everything from outside is untrusted: control and bidi characters are dropped, the HTML is
@@ -19,7 +19,10 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from alerts.feedback import stand_in
+from alerts.summary import summary_lines
 from nlp.catalogue import DEFAULT_EDITION, load_edition
+from nlp.hs_names import chapter_label
 from nlp.reasons import localise
 from store.members import resolve_member
 from store.models import Alert, Subscription
@@ -163,7 +166,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
     t = translator(language)
     item, alert = entry.item, entry.alert
     left = days_left(item, today)
-    if item.comment_deadline is None:
+    if item.comment_deadline is None or left is None:
         deadline_text = t("no_deadline")
     elif left < 0:
         deadline_text = f"{item.comment_deadline.isoformat()} ({t('closed')})"
@@ -183,6 +186,10 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "member_code": item.member_code,
         "member": member_name(item.member_code, language),
         "committee": item.committee,
+        "summary": [
+            {"key": line.key, "label": line.label, "text": clean(line.text)}
+            for line in summary_lines(item, t=t, language=language, today=today)
+        ],
         "products": clean(item.products),
         "sectors": [
             {
@@ -193,7 +200,9 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
             }
             for code, reasons in item.sectors.items()
         ],
+        "hs_codes": list(item.hs),
         "hs_chapters": list(item.hs_chapters),
+        "hs_chapters_text": [chapter_label(c, language) for c in item.hs_chapters],
         "urgency_level": item.urgency,
         "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_ORDER else t("urgency_unknown"),
         "urgency_reasons": [clean(r) for r in item.urgency_reasons],
@@ -203,6 +212,8 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "deadline_text": deadline_text,
         "full_text": [url for url in map(safe_url, item.links) if url],
         "item_url": item_url(base_url, item),
+        "feedback_useful": f"{stand_in('useful', item.kind, item.id)}?lang={language}",
+        "feedback_not_relevant": f"{stand_in('not_relevant', item.kind, item.id)}?lang={language}",
         "reason": alert.reason,
         "why": _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, t, language, item.edition)
         if alert.reason in ("match", "catch-up")
@@ -212,7 +223,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
     }
 
 
-def _sort_key(view: dict):
+def _sort_key(view: dict) -> tuple:
     return (
         URGENCY_ORDER.get(view["urgency_level"], 3),
         view["days_left"] if view["days_left"] is not None and view["days_left"] >= 0 else 10**6,
@@ -229,7 +240,9 @@ def group_by_sector(views: list[dict], subscribed: list[str], other: str) -> lis
         primary = next((c for c in codes if c in subscribed), codes[0] if codes else None)
         name = next((s["name"] for s in view["sectors"] if s["code"] == primary), other)
         groups.setdefault(name, []).append(view)
-    ordered = [{"name": name, "entries": sorted(entries, key=_sort_key)} for name, entries in groups.items()]
+    ordered: list[dict] = [
+        {"name": name, "entries": sorted(entries, key=_sort_key)} for name, entries in groups.items()
+    ]
     return sorted(ordered, key=lambda g: (_sort_key(g["entries"][0]), g["name"] == other))
 
 
@@ -259,7 +272,7 @@ def render_message(
         groups = [{"name": None, "entries": views}]
         subject = _single_subject(kind, entries[0], views[0], t)
         intro = t(f"intro_{kind.replace('-', '_')}")
-    hidden = ("changes", "changes_data", "kind_label", "deadline_text")
+    hidden = ("changes", "changes_data", "kind_label", "deadline_text", "hs_chapters_text")
     payload = {
         "type": kind,
         "language": language,

@@ -13,11 +13,21 @@ from sqlmodel import Session, select
 
 from alerts.channels import channel_type, valid_channel
 from alerts.matching import SubscriptionIndex
+from alerts.outbound import ChannelRefused, channel_refusal
 from alerts.outbox import enqueue
 from nlp.catalogue import DEFAULT_EDITION, load_edition
 from nlp.codes import normalise_hs, normalise_ics
 from store.members import resolve_member
-from store.models import FREQUENCIES, ITEM_KINDS, URGENCY_LEVELS, WEEKDAYS, Alert, Subscription, SubscriptionCreate
+from store.models import (
+    FREQUENCIES,
+    ITEM_KINDS,
+    URGENCY_LEVELS,
+    WEEKDAYS,
+    Alert,
+    Subscription,
+    SubscriptionCreate,
+    User,
+)
 from store.models.types import utcnow
 from store.queries.alerts import insert_ignore, load_items, open_items, subscription_by_token
 
@@ -29,14 +39,39 @@ _EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
 class SubscriptionError(ValueError):
     """A subscription that cannot work as given."""
 
+    def text(self, language: str) -> str:
+        """The message in ``zh`` or ``en`` (English unless a subclass knows better)."""
+        return str(self)
+
+
+class ChannelError(SubscriptionError):
+    """A channel this subscriber may not use."""
+
+    def __init__(self, refusal: ChannelRefused):
+        super().__init__(str(refusal))
+        self.refusal = refusal
+
+    def text(self, language: str) -> str:
+        return self.refusal.text(language)
+
 
 def _check(condition: bool, message: str) -> None:
     if not condition:
         raise SubscriptionError(message)
 
 
-def normalised(data: SubscriptionCreate) -> SubscriptionCreate:
-    """``data`` checked, with members as register codes and codes in canonical form."""
+def check_channels(channels: list[str], *, trusted: bool) -> None:
+    """Refuse a channel beyond the documented ones unless the subscriber is ``trusted``."""
+    for channel in channels:
+        refusal = channel_refusal(channel, trusted=trusted)
+        if refusal:
+            raise ChannelError(refusal)
+
+
+def normalised(data: SubscriptionCreate, *, trusted: bool = False) -> SubscriptionCreate:
+    """``data`` checked, with members as register codes and codes in canonical form. Only a
+    ``trusted`` subscriber (the operator, an administrator) may use channels beyond the
+    documented ones (:mod:`alerts.outbound`); a refusal is a :class:`ChannelError`."""
     sectors = [s.strip().upper() for s in data.sectors]
     known = set(load_edition(DEFAULT_EDITION).codes)
     unknown = [s for s in sectors if s not in known]
@@ -44,7 +79,8 @@ def normalised(data: SubscriptionCreate) -> SubscriptionCreate:
     members = []
     for name in data.members:
         member = resolve_member(name)
-        _check(member is not None, f"{name!r} is not a WTO member name or code")
+        if member is None:
+            raise SubscriptionError(f"{name!r} is not a WTO member name or code")
         members.append(member.code)
     hs = [normalise_hs(code) for code in data.hs_prefixes]
     _check(all(hs), f"HS prefixes are 2 to 10 digits: {data.hs_prefixes}")
@@ -69,6 +105,7 @@ def normalised(data: SubscriptionCreate) -> SubscriptionCreate:
             channel_type(channel) != "email" and valid_channel(channel),
             f"not a usable channel URL (an Apprise URL or an http(s) webhook): {channel!r}",
         )
+    check_channels(data.channels, trusted=trusted)
     _check(all(n > 0 for n in data.reminder_days), "reminder days are positive")
     return data.model_copy(
         update={
@@ -89,8 +126,9 @@ def create_subscription(
 ) -> Subscription:
     """Check and store a subscription; it hears of items that arrive from now on."""
     now = now or utcnow()
+    owner = session.get(User, user_id) if user_id is not None else None
     subscription = Subscription(
-        **normalised(data).model_dump(),
+        **normalised(data, trusted=owner is None or owner.role == "admin").model_dump(),
         user_id=user_id,
         token=secrets.token_urlsafe(32),
         created_at=now,

@@ -136,7 +136,7 @@ def bench_matching(count: int) -> None:
     built = time.perf_counter() - started
     gc.freeze()  # the 100,000 specs are long-lived: keep full collections from walking them
     sectors, members = list(load_edition().codes), [m.code for m in all_members()]
-    figures = {"ids": [], "ids and why": []}
+    figures: dict[str, list[float]] = {"ids": [], "ids and why": []}
     matched = []
     for _ in range(200):
         item = random_item(rng, sectors, members)
@@ -172,7 +172,7 @@ def start_sink() -> tuple[subprocess.Popen, int]:
     sink = subprocess.Popen(
         [sys.executable, "-c", SINK, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
-    assert sink.stdout.readline().strip() == "ready"
+    assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
     return sink, port
 
 

@@ -263,7 +263,8 @@ async def client(port: int, token: str, seed: int, next_due, latencies: list, er
     counted as an error and the connection opened again."""
     rng = random.Random(seed)
     head = f"Host: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
-    reader = writer = None
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
     while (due := next_due()) is not None:
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
         params = query(rng)
@@ -271,8 +272,9 @@ async def client(port: int, token: str, seed: int, next_due, latencies: list, er
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.write(f"GET /api/v1/search?{urlencode(params)} HTTP/1.1\r\n{head}".encode())
+            assert reader is not None
             status, body = await read_response(reader)
-            failure = None if status == 200 and body.startswith(b'{"items":') else status
+            failure: int | str | None = None if status == 200 and body.startswith(b'{"items":') else status
         except (OSError, asyncio.IncompleteReadError, ValueError) as error:
             failure, writer = repr(error), None
         latencies.append(time.perf_counter() - due)
@@ -298,7 +300,7 @@ async def run_clients(
             now = time.perf_counter()
             return now if now < until else None
     else:
-        arrivals, moment, due = random.Random(11), started, collections.deque()
+        arrivals, moment, due = random.Random(11), started, collections.deque[float]()
         while (moment := moment + arrivals.expovariate(rate)) < until:
             due.append(moment)
 

@@ -77,7 +77,8 @@ def measured(command: list[str], env: dict) -> tuple[float, float, float, str]:
     child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _pid, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
-    output = child.stdout.read() + child.stderr.read()
+    output, errors = child.communicate()
+    output += errors
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command[:4])} failed:\n{output[-3000:]}")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output

@@ -36,7 +36,7 @@ from nlp import reasons as why
 from nlp import text as _text  # noqa: F401  (registers the tokenizer used by the model)
 from nlp.catalogue import DEFAULT_EDITION, Catalogue, load_edition
 from nlp.codes import CodeIndex, CodeMatch, hs_codes_in_text, ics_codes_in_text
-from nlp.hs_chapters import HS_LABEL_PREFIX, rank_chapters
+from nlp.hs_chapters import HS_LABEL_PREFIX, ChapterDecision, chapter_decisions, rank_chapters
 from nlp.item import ItemText
 from nlp.phrases import OUTSIDE, PhraseEvidence
 from nlp.urgency import Urgency, assess
@@ -69,6 +69,15 @@ class Classification:
     @property
     def tags(self) -> list[str]:
         return [s.code for s in self.sectors if s.decided]
+
+    @property
+    def chapter_decisions(self) -> list[ChapterDecision]:
+        return chapter_decisions(self.hs_chapters)
+
+    @property
+    def decided_chapters(self) -> list[str]:
+        """HS chapters that count: given or quoted codes, else guesses from ``GUESS_DECIDES``."""
+        return [d.chapter for d in self.chapter_decisions if d.decided]
 
     def urgency(self, item: ItemText, today: date) -> Urgency:
         return assess(item, self.sectors, today)

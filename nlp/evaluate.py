@@ -4,7 +4,8 @@
 
     {"sectors": {"micro_f1", "macro_f1", "none_accuracy",
                  "per_label": {code: {"precision", "recall", "f1", "support"}}},
-     "hs_chapters": {"top1_accuracy", "top3_recall", "support"},
+     "hs_chapters": {"top1_accuracy", "top3_recall", "support",
+                     "guesses": {"threshold", "precision", "recall", "decided", "support"}},
      "docs_per_second"}
 
 * gold sectors are ``record["sectors"]``; macro-F1 averages the labels with gold support (a label
@@ -14,6 +15,10 @@
   ``top1_accuracy`` is the share whose best chapter is a gold chapter and ``top3_recall`` the mean
   share of their gold chapters found among the three best, counting at most three gold chapters
   (a record with five gold chapters and three of them in the top three scores 1);
+* ``guesses``: the model's guessed chapters that count (``nlp.hs_chapters.decided_chapters`` at
+  ``threshold``), over records that have gold chapters and no chapter from a given or quoted code:
+  ``precision`` = decided guesses that are gold chapters / decided guesses, ``recall`` = gold
+  chapters found among decided guesses / gold chapters, ``decided`` = number of decided guesses;
 * with ``text_only``, ``hs_codes`` and ``ics_codes`` are blanked before classifying;
 * ``docs_per_second`` times ``classify_many`` only, not loading.
 """
@@ -23,6 +28,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 
+from nlp.hs_chapters import GUESS_DECIDES, chapter_decisions
 from nlp.item import ItemText
 
 
@@ -43,11 +49,11 @@ def report(records: Sequence[dict], results: Sequence, labels: Sequence[str], el
     """The evaluation JSON for classification ``results`` of ``records`` (same order)."""
     predicted = [set(r.tags) for r in results]
     gold = [set(r.get("sectors") or []) for r in records]
+    gold_chapters = [_gold_chapters(r) for r in records]
     return {
         "sectors": sector_metrics(gold, predicted, labels),
-        "hs_chapters": chapter_metrics(
-            [_gold_chapters(r) for r in records], [[c for c, _ in res.hs_chapters] for res in results]
-        ),
+        "hs_chapters": chapter_metrics(gold_chapters, [[c for c, _ in res.hs_chapters] for res in results])
+        | {"guesses": guess_metrics(gold_chapters, [res.hs_chapters for res in results])},
         "docs_per_second": round(len(results) / elapsed, 1) if elapsed > 0 else float("inf"),
     }
 
@@ -79,6 +85,29 @@ def chapter_metrics(gold: Sequence[list[str]], ranked: Sequence[list[str]]) -> d
         "top1_accuracy": _ratio(top1, len(scored)),
         "top3_recall": _ratio(recall, len(scored)),
         "support": len(scored),
+    }
+
+
+def guess_metrics(
+    gold: Sequence[list[str]], ranked: Sequence[Sequence[tuple[str, float]]], threshold: float = GUESS_DECIDES
+) -> dict:
+    """Precision and recall of the guessed chapters decided at ``threshold`` (see module docstring)."""
+    decided = right = wanted = support = 0
+    for g, r in zip(gold, ranked, strict=False):
+        decisions = chapter_decisions(r, threshold)
+        if not g or any(d.origin == "code" for d in decisions):
+            continue
+        support += 1
+        wanted += len(g)
+        guesses = [d.chapter for d in decisions if d.decided]
+        decided += len(guesses)
+        right += len(set(guesses) & set(g))
+    return {
+        "threshold": threshold,
+        "precision": _ratio(right, decided),
+        "recall": _ratio(right, wanted),
+        "decided": decided,
+        "support": support,
     }
 
 

@@ -8,9 +8,10 @@ on SQLite (one machine) an exclusive lock on a file beside the database.
 import fcntl
 import logging
 from pathlib import Path
+from typing import TextIO
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from service.jobs import alerts as alert_jobs
 from service.jobs import classify as classify_jobs
@@ -27,7 +28,7 @@ class SchedulerLock:
     def __init__(self, engine: Engine, data_dir: Path):
         self.engine = engine
         self.data_dir = data_dir
-        self._holder = None
+        self._holder: Connection | TextIO | None = None
 
     def acquire(self) -> bool:
         if self.engine.dialect.name == "postgresql":
@@ -51,7 +52,7 @@ class SchedulerLock:
 
     def release(self) -> None:
         if self._holder is not None:
-            if self.engine.dialect.name == "postgresql":
+            if isinstance(self._holder, Connection):
                 # closing only returns the connection to the pool, where the lock would stay held
                 self._holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
                 self._holder.commit()

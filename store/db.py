@@ -9,12 +9,15 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from store import unicode
 from store.settings import get_settings
 
 
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine for ``url``; SQLite files get their folder, WAL and foreign keys."""
     parsed = make_url(url)
+    kwargs.setdefault("json_serializer", unicode.dumps)
+    kwargs.setdefault("json_deserializer", unicode.loads)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)

@@ -38,6 +38,7 @@ class CodeLine:
     code: str
     strength: str
     label: str = ""
+    label_zh: str = ""  # the product's Chinese name where the edition gives one
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def _lines(raw: Any, pattern: re.Pattern, where: str, problems: list[str]) -> tu
         if strength not in STRENGTHS:
             problems.append(f"{where} {code}: strength must be one of {STRENGTHS}, not {strength!r}")
         label = str(row.get("en") or row.get("title") or "")
-        lines.append(CodeLine(code, strength, label))
+        lines.append(CodeLine(code, strength, label, str(row.get("zh") or "")))
     return tuple(lines)
 
 

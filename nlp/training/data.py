@@ -223,15 +223,27 @@ def hs_labels() -> list[str]:
 
 def records_to_examples(records: Iterable[dict], catalogue: Catalogue) -> tuple[list[Example], list[Example]]:
     """Real records (dev-set schema) → sector examples and HS chapter examples (one per chapter)."""
-    chapters = [label[len(HS_LABEL_PREFIX) :] for label in hs_labels()]
     sectors, hs = [], []
     for record in records:
-        text = ItemText.from_record(record).text
-        if not text:
-            continue
         gold = set(record.get("sectors") or [])
-        sectors.append(Example(text, {c: float(c in gold) for c in catalogue.codes}))
-        for chapter in dict.fromkeys(str(c)[:2] for c in record.get("hs_codes") or []):
-            if chapter in chapters:
-                hs.append(Example(text, _one_hot(chapter, chapters)))
+        sectors_part, hs_part = text_examples(
+            ItemText.from_record(record), {c: float(c in gold) for c in catalogue.codes}
+        )
+        sectors += sectors_part
+        hs += hs_part
     return sectors, hs
+
+
+def text_examples(item: ItemText, cats: dict[str, float]) -> tuple[list[Example], list[Example]]:
+    """An item's sector example (``cats``: the labels known, others left out of the loss) and one
+    HS chapter example per chapter of its codes."""
+    text = item.text
+    if not text:
+        return [], []
+    chapters = [label[len(HS_LABEL_PREFIX) :] for label in hs_labels()]
+    hs = [
+        Example(text, _one_hot(chapter, chapters))
+        for chapter in dict.fromkeys(str(c)[:2] for c in item.hs_codes)
+        if chapter in chapters
+    ]
+    return ([Example(text, cats)] if cats else []), hs

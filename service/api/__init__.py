@@ -4,10 +4,10 @@ permissions are in :mod:`service.api.deps`, JSON errors in :mod:`service.api.err
 from fastapi import APIRouter, Depends
 
 from service.api import admin, changes, intelligence, notifications, search, subscriptions, tokens, triage
-from service.api.deps import no_nul_characters
+from service.api.deps import storable_text
 from service.api.errors import install_error_handlers
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(no_nul_characters)])
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(storable_text)])
 for module in (search, notifications, changes, intelligence, subscriptions, triage, admin, tokens):
     router.include_router(module.router)
 

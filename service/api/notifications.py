@@ -51,6 +51,6 @@ def get_notification(
         raise not_found(f"notification {notification_id}")
     return {
         **row.model_dump(),
-        "thread": [t.model_dump() for t in thread(session, base_symbol=row.base_symbol)],
+        "thread": [t.model_dump() for t in thread(session, base_symbol=row.base_symbol)] if row.base_symbol else [],
         **classified(session, item_kind="notification", item_id=row.id),
     }

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from alerts.outbox import enqueue_test
+from alerts.subscriptions import SubscriptionError, check_channels
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from store.models import (
     FREQUENCIES,
@@ -41,6 +42,13 @@ def _channel_ok(url: str) -> bool:
     except ImportError:
         return bool(re.match(r"^[a-z][a-z0-9+.-]*://\S+$|^mailto:\S+@\S+$", url))
     return valid_channel(url)
+
+
+def _check_channels(channels: list[str], user: User) -> None:
+    try:
+        check_channels(channels, trusted=user.role == "admin")
+    except SubscriptionError as error:
+        raise HTTPException(422, str(error)) from None
 
 
 class SubscriptionFields(BaseModel):
@@ -174,6 +182,7 @@ def list_subscriptions(
 def create_subscription(
     body: SubscriptionFields, user: User = Depends(subscriber), session: Session = Depends(get_session)
 ):
+    _check_channels(body.channels, user)
     row = Subscription(**body.model_dump(), user_id=user.id, token=secrets.token_urlsafe(24))
     session.add(row)
     session.commit()
@@ -202,6 +211,7 @@ def edit_subscription(
         checked = SubscriptionFields.model_validate(merged)
     except ValidationError as error:
         raise RequestValidationError(error.errors(include_url=False, include_context=False)) from None
+    _check_channels(checked.channels, user)
     for name, value in checked.model_dump().items():
         setattr(row, name, value)
     if active is not None:
@@ -302,7 +312,7 @@ def list_alerts(
 def dismiss_alert(alert_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
     alert = session.get(Alert, alert_id)
     owner = session.get(Subscription, alert.subscription_id) if alert else None
-    if owner is None or owner.user_id != user.id:
+    if alert is None or owner is None or owner.user_id != user.id:
         raise not_found(f"alert {alert_id}")
     alert.dismissed_at = alert.dismissed_at or utcnow()
     session.add(alert)

@@ -4,7 +4,7 @@ remind, dead, replay)."""
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import select
+from sqlmodel import col, select
 
 from alerts.channels import channel_type, webhook_secret
 from alerts.digests import enqueue_digests
@@ -94,7 +94,7 @@ def add(
 def list_command() -> None:
     """Every subscription with its selectors and channels."""
     with session_scope(default_engine()) as session:
-        subscriptions = list(session.exec(select(Subscription).order_by(Subscription.id)))
+        subscriptions = list(session.exec(select(Subscription).order_by(col(Subscription.id))))
     table = Table("id", "active", "to", "selects", "frequency", "lang")
     for s in subscriptions:
         to = ", ".join(([s.email] if s.email else []) + [c.partition(":")[0] + "://…" for c in s.channels])

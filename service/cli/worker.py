@@ -21,12 +21,16 @@ import importlib
 import logging
 import signal
 import threading
+from typing import TYPE_CHECKING
 
 import typer
 
 from service.scheduler import SchedulerLock, build_scheduler
 from store.db import default_engine
 from store.settings import get_settings
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger("tbtwatch.worker")
 JOBS = (("service.jobs.classify", "classify_items"), ("service.jobs.alerts", "dispatch_job"))
@@ -60,7 +64,7 @@ class Leadership:
         self.settings = settings
         self.enabled = enabled
         self.lock = SchedulerLock(default_engine(), settings.data_dir)
-        self.scheduler = None
+        self.scheduler: BackgroundScheduler | None = None
 
     def try_lead(self) -> bool:
         if self.enabled and self.scheduler is None and self.lock.acquire():

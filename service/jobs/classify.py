@@ -13,6 +13,8 @@ from sqlmodel import Session, SQLModel
 
 from nlp.catalogue import DEFAULT_EDITION, Catalogue, register_edition
 from nlp.classifier import Classification, get_classifier
+from nlp.codes import normalise_hs
+from nlp.hs_chapters import ChapterDecision
 from nlp.item import ItemText
 from nlp.urgency import assess
 from store.db import default_engine
@@ -76,6 +78,28 @@ def current_edition(session: Session) -> str:
     return installed.name
 
 
+def hs_tags(given: list[str], decisions: list[ChapterDecision]) -> list[dict]:
+    """The HS tags to store: each code the item gives, then each ranked chapter no given code
+    covers (a quoted code's chapter, or a model guess with its decision)."""
+    tags = {
+        code: {"code": code, "score": 1.0, "decided": True, "origin": "given"}
+        for code in filter(None, map(normalise_hs, given))
+    }
+    covered = {code[:2] for code in tags}
+    for decision in decisions:
+        if decision.chapter not in covered:
+            tags.setdefault(
+                decision.chapter,
+                {
+                    "code": decision.chapter,
+                    "score": decision.score,
+                    "decided": decision.decided,
+                    "origin": "quoted" if decision.origin == "code" else "model",
+                },
+            )
+    return list(tags.values())
+
+
 def stored_result(item_id: int, text: ItemText, result: Classification, today: date) -> dict:
     """A classification in the shape ``save_classifications`` stores."""
     urgency = assess(text, result.sectors, today)
@@ -86,7 +110,7 @@ def stored_result(item_id: int, text: ItemText, result: Classification, today: d
             {"sector": s.code, "score": s.score, "decided": s.decided, "origin": s.origin, "reasons": s.reasons}
             for s in result.sectors
         ],
-        "hs_chapters": [[chapter, round(score, 4)] for chapter, score in result.hs_chapters],
+        "hs_tags": hs_tags(text.hs_codes, result.chapter_decisions),
         "urgency": urgency.level,
         "urgency_reasons": urgency.reasons,
     }

@@ -24,7 +24,7 @@ admin = require("admin")
 @router.get("/sources", include_in_schema=False)
 def sources(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
     rows = list(session.exec(select(Source).order_by(col(Source.name))))
-    latest = {}
+    latest: dict[str, CrawlRun] = {}
     for run in session.exec(select(CrawlRun).order_by(col(CrawlRun.started_at).desc()).limit(500)):
         latest.setdefault(run.source, run)
     return render(request, "admin/sources.html", {"sources": rows, "latest": latest})

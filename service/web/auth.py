@@ -42,7 +42,7 @@ def login(
     if not limiter.allowed(email, address):
         return render(request, "login.html", {**context, "error": "login_too_many"}, 429)
     user = get_user_by_email(session, email=email)
-    if not security.authenticate(session, user=user, password=password):
+    if not security.authenticate(session, user=user, password=password) or user is None:
         limiter.failed(email, address)
         return render(request, "login.html", {**context, "error": "login_failed"}, 400)
     limiter.succeeded(email, address)

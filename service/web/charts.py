@@ -44,7 +44,7 @@ def stacked_bars(
     colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(series)}
     label_every = -(-len(months) // 12)  # at most a dozen month labels
     for i, month in enumerate(months):
-        x, y = left + i * step + step * 0.15, bottom
+        x, y = left + i * step + step * 0.15, float(bottom)
         for s in series:
             value = counts.get((month, s), 0)
             if value:

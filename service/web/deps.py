@@ -11,6 +11,7 @@ worthless after it.
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
@@ -25,7 +26,7 @@ CSRF_FIELD = "csrf_token"
 _PROCESS_KEY = secrets.token_bytes(32)  # without a secret key, tokens hold for this process only
 
 
-def db() -> Session:
+def db() -> Iterator[Session]:
     """A session on the process's engine for one request (the caller commits)."""
     with Session(default_engine(), expire_on_commit=False) as session:
         yield session

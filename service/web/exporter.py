@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from alerts import outbox
+from alerts.feedback import personalise, stand_in
 from alerts.subscriptions import SubscriptionError, create_subscription, normalised
 from service.web.deps import db, require
 from service.web.i18n import request_language
@@ -18,6 +19,7 @@ from store.models import (
     FREQUENCIES,
     ITEM_KINDS,
     URGENCY_LEVELS,
+    VERDICTS,
     WEEKDAYS,
     Alert,
     Subscription,
@@ -25,6 +27,7 @@ from store.models import (
     User,
 )
 from store.models.types import utcnow
+from store.queries.feedback import verdicts_of
 from store.queries.items import get_item, summary
 
 router = APIRouter()
@@ -125,12 +128,13 @@ async def save_subscription(
     fields = await subscription_form(request)
     subscription = _own(session, user, subscription_id) if subscription_id is not None else None
     try:
-        checked = normalised(SubscriptionCreate.model_validate(fields))
+        checked = normalised(SubscriptionCreate.model_validate(fields), trusted=user.role == "admin")
         if not checked.email and not checked.channels:
             raise SubscriptionError("give an e-mail address or at least one channel")
     except (ValidationError, SubscriptionError) as error:
+        message = error.text(request_language(request)) if isinstance(error, SubscriptionError) else str(error)
         return _form_page(
-            request, SubscriptionCreate.model_construct(**fields), subscription_id, error=str(error), status_code=400
+            request, SubscriptionCreate.model_construct(**fields), subscription_id, error=message, status_code=400
         )
     if subscription is None:
         create_subscription(session, checked, user_id=user.id)
@@ -181,14 +185,34 @@ def inbox(request: Request, user: User = Depends(subscriber), session: Session =
         item = get_item(session, item_kind=alert.item_kind, item_id=alert.item_id)
         if item is not None:
             entries.append((alert, subscription_name, summary(item)))
-    return render(request, "inbox.html", {"entries": entries})
+    return render(
+        request, "inbox.html", {"entries": entries, "feedback": _inbox_feedback(request, session, [a for a, _ in rows])}
+    )
+
+
+def _inbox_feedback(request: Request, session: Session, alerts: list[Alert]) -> dict[int, dict]:
+    """Per alert: the judgement given, and the signed links that give one (the same as the e-mail's)."""
+    settings = request.app.state.settings
+    verdicts = verdicts_of(session, sorted({a.subscription_id for a in alerts}))
+    found = {}
+    for alert in alerts:
+        useful, not_relevant = personalise(
+            [stand_in(verdict, alert.item_kind, alert.item_id) for verdict in VERDICTS],
+            subscription_id=alert.subscription_id,
+            nonce=f"inbox:{alert.id}",
+            base_url="",
+            secret=settings.secret_key,
+        )
+        verdict = verdicts.get((alert.subscription_id, alert.item_kind, alert.item_id))
+        found[alert.id] = {"verdict": verdict, "useful": useful, "not_relevant": not_relevant}
+    return found
 
 
 @router.post("/inbox/{alert_id}/dismiss", include_in_schema=False)
 def dismiss(alert_id: int, user: User = Depends(subscriber), session: Session = Depends(db)):
     alert = session.get(Alert, alert_id)
     subscription = session.get(Subscription, alert.subscription_id) if alert else None
-    if subscription is None or subscription.user_id != user.id:
+    if alert is None or subscription is None or subscription.user_id != user.id:
         raise HTTPException(404, "no such alert")
     alert.dismissed_at = utcnow()
     session.add(alert)

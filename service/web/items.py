@@ -9,6 +9,9 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from alerts.render import translator
+from alerts.summary import summary_lines
+from nlp.hs_names import chapter_label
 from service.security import can
 from service.web.deps import db, require_user
 from service.web.i18n import request_language, translate
@@ -25,6 +28,7 @@ from store.models import (
     TriageNote,
     User,
 )
+from store.queries.alerts import load_items
 from store.queries.items import ItemSummary, get_item, get_items, summaries
 from store.queries.notifications import thread
 from store.queries.search import SORTS, SearchQuery, search
@@ -45,6 +49,7 @@ EXPORT_COLUMNS = (
     "comment_deadline",
     "sectors",
     "hs_codes",
+    "hs_chapters",
     "ics_codes",
     "urgency",
     "url",
@@ -133,7 +138,8 @@ def _export_rows(rows: list[ItemSummary], language: str) -> list[list]:
             r.date.isoformat() if r.date else "",
             r.comment_deadline.isoformat() if r.comment_deadline else "",
             ", ".join(sector_name(s, language) for s in r.sectors),
-            ", ".join(r.hs_codes),
+            ", ".join(r.hs),
+            "; ".join(chapter_label(c, language) for c in r.hs_chapters),
             ", ".join(r.ics_codes),
             r.urgency or "",
             r.url or "",
@@ -170,10 +176,10 @@ def export(
     sheet.append(header)
     for row in body:
         sheet.append(_spreadsheet_safe(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
+    stream = io.BytesIO()
+    book.save(stream)
     return Response(
-        buffer.getvalue(),
+        stream.getvalue(),
         headers=disposition,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -207,8 +213,15 @@ def item_page(
 ):
     item = visible_item(session, user, kind, item_id)
     fields = [(name, getattr(item, name)) for name in type(item).model_fields if name not in HIDDEN_FIELDS]
+    language = request_language(request)
+    view = load_items(session, [(kind, item_id)]).get((kind, item_id))
     context = {
         "item": item,
+        "item_summary": summary_lines(view, t=translator(language), language=language, today=date.today())
+        if view
+        else [],
+        "original_title": view.title if view else None,
+        "original_description": view.description if view else None,
         "summary": summaries(session, [item])[0],
         "fields": fields,
         "thread": thread(session, base_symbol=item.base_symbol)

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from nlp.hs_names import chapter_label
 from nlp.reasons import localise
 from service.web import deps, labels
 from service.web.i18n import messages, request_language, translate
@@ -47,6 +48,7 @@ def render(request: Request, name: str, context: dict | None = None, status_code
             "lang_url": _lang_url(request, "en" if language == "zh" else "zh"),
             "sector_name": lambda code: labels.sector_name(code, language),
             "member_name": lambda code: labels.member_name(code, language),
+            "hs_chapter": lambda code: chapter_label(code, language),
             "reasons": lambda texts, edition=None: "; ".join(localise(r, language, edition) for r in texts),
             "flash": _flash(request, language),
             **(context or {}),

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import UniqueConstraint, and_, exists, insert, text, update
+from sqlalchemy import UniqueConstraint, and_, exists, insert, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
@@ -28,7 +28,10 @@ from store.models import (
     Notification,
     StandardsChange,
     Subscription,
+    Triage,
+    User,
 )
+from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item
 from store.queries.tags import classifications, effective_sectors, tags_by_item
 from store.symbols import SymbolError, parse_symbol
 
@@ -49,8 +52,9 @@ class AlertItem:
     products: str | None = None
     member_code: str | None = None
     committee: str | None = None
-    hs_codes: list[str] = field(default_factory=list)
+    hs_codes: list[str] = field(default_factory=list)  # as published
     ics_codes: list[str] = field(default_factory=list)
+    hs: list[str] = field(default_factory=list)  # the decided HS codes (store.queries.hs.decided_hs)
     language: str | None = None
     dated: date | None = None  # distribution, publication or report date
     comment_deadline: date | None = None
@@ -63,13 +67,20 @@ class AlertItem:
     classified: bool = False
     edition: str | None = None
     sectors: dict[str, list[str]] = field(default_factory=dict)  # code → reasons
-    hs_chapters: list[str] = field(default_factory=list)
     urgency: str | None = None
     urgency_reasons: list[str] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)
+    comment_status: str | None = None  # the enquiry point's triage status, when it has one
+    comment_sent_on: date | None = None
 
     @property
     def key(self) -> ItemKey:
         return (self.kind, self.id)
+
+    @property
+    def hs_chapters(self) -> list[str]:
+        """The chapters of the decided HS codes."""
+        return chapters_of(self.hs)
 
     def text(self) -> str:
         """Everything keywords are looked for in."""
@@ -100,6 +111,7 @@ def _notification(row: Notification) -> AlertItem:
         symbol_kind=row.symbol_kind,
         notification_type=row.notification_type,
         links=links,
+        objectives=list(row.objectives),
     )
 
 
@@ -144,18 +156,9 @@ def _intelligence(row: IntelligenceReport) -> AlertItem:
 _BUILDERS = {"notification": _notification, "change": _change, "intelligence": _intelligence}
 
 
-def _chapter(value) -> str | None:
-    """HS chapters are stored as ``"85"``, ``["85", 0.9]`` or ``{"chapter": "85", ...}``."""
-    if isinstance(value, dict):
-        value = value.get("chapter") or value.get("code")
-    elif isinstance(value, list | tuple):
-        value = value[0] if value else None
-    return f"{int(value):02d}" if value is not None and str(value).isdigit() else None
-
-
 def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, AlertItem]:
-    """The items for ``keys`` (missing ones left out) with their classification and effective
-    sectors, each with the reasons its decided tags give."""
+    """The items for ``keys`` (missing ones left out) with their classification, effective
+    sectors (each with the reasons its decided tags give) and the enquiry point's comment status."""
     by_kind: dict[str, set[int]] = defaultdict(set)
     for kind, item_id in keys:
         by_kind[kind].add(item_id)
@@ -170,7 +173,10 @@ def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, Alert
             if item := items.get((kind, item_id)):
                 item.classified, item.edition, item.urgency = True, row.edition, row.urgency
                 item.urgency_reasons = list(row.urgency_reasons)
-                item.hs_chapters = [c for c in map(_chapter, row.hs_chapters) if c]
+        hs_tags = hs_tags_by_item(session, item_kind=kind, item_ids=ids)
+        for key, item in items.items():
+            if key[0] == kind:
+                item.hs = decided_hs(hs_tags.get(item.id, []), item.hs_codes)
         for item_id, tags in tags_by_item(session, item_kind=kind, item_ids=ids).items():
             if item := items.get((kind, item_id)):
                 for code in effective_sectors(tags):
@@ -179,6 +185,10 @@ def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, Alert
                             reason for tag in tags if tag.sector == code and tag.decided for reason in tag.reasons
                         )
                     )
+        triage = select(Triage).where(Triage.item_kind == kind, col(Triage.item_id).in_(ids))
+        for row in session.exec(triage):
+            if item := items.get((kind, row.item_id)):
+                item.comment_status, item.comment_sent_on = row.status, row.comment_sent_on
     return items
 
 
@@ -469,6 +479,20 @@ def subscriptions_by_id(session: Session, ids: Iterable[int]) -> dict[int, Subsc
     if not ids:
         return {}
     return {s.id: s for s in session.exec(select(Subscription).where(col(Subscription.id).in_(ids)))}
+
+
+def trusted_subscriptions(session: Session, ids: Iterable[int]) -> set[int]:
+    """Of the subscriptions ``ids``, those of the operator (no owner) or of an administrator: they
+    may use any channel (``alerts.outbound``)."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    query = (
+        select(Subscription.id)
+        .outerjoin(User, col(User.id) == Subscription.user_id)
+        .where(col(Subscription.id).in_(ids), or_(col(Subscription.user_id).is_(None), User.role == "admin"))
+    )
+    return set(session.exec(query))
 
 
 def open_items(session: Session, today: date) -> list[ItemKey]:

@@ -16,6 +16,7 @@ from store.models import (
     StandardsChange,
 )
 from store.models.types import utcnow
+from store.queries.hs import save_hs_tags
 
 CLASSIFIED_MODELS: dict[str, type[SQLModel]] = {
     "notification": Notification,
@@ -49,8 +50,9 @@ def items_to_classify(
 
 def save_classifications(session: Session, *, item_kind: str, results: list[dict]) -> None:
     """Store a batch of classifications: each result has ``item_id``, ``edition``,
-    ``tags`` (dicts of SectorTag fields without the item), ``hs_chapters``, ``urgency`` and
-    ``urgency_reasons``. The items' machine tags are replaced in two statements."""
+    ``tags`` (dicts of SectorTag fields without the item), ``hs_tags`` (dicts of HsTag fields
+    without the item), ``urgency`` and ``urgency_reasons``. The items' machine tags are
+    replaced in a few statements for the whole batch."""
     if not results:
         return
     ids = [r["item_id"] for r in results]
@@ -76,6 +78,7 @@ def save_classifications(session: Session, *, item_kind: str, results: list[dict
     ]
     if rows:
         session.execute(insert(SectorTag), rows)
+    save_hs_tags(session, item_kind=item_kind, tags={r["item_id"]: r["hs_tags"] for r in results})
     existing = {
         c.item_id: c
         for c in session.exec(
@@ -89,7 +92,6 @@ def save_classifications(session: Session, *, item_kind: str, results: list[dict
             item_kind=item_kind, item_id=result["item_id"], edition=result["edition"]
         )
         row.edition = result["edition"]
-        row.hs_chapters = result["hs_chapters"]
         row.urgency = result["urgency"]
         row.urgency_reasons = result["urgency_reasons"]
         row.classified_at = now

@@ -1,13 +1,16 @@
 """Any item by ``(item_kind, item_id)``, and one summary shape for lists that mix the three
 kinds (search results, the triage queue, the daily bulletin, exports)."""
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, SQLModel, col, select
 
-from store.models import IntelligenceReport, ItemClassification, Notification, StandardsChange
+from store.models import HsTag, IntelligenceReport, ItemClassification, Notification, StandardsChange
+from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item, undecided_hs
 from store.queries.tags import classifications, effective_sectors, tags_by_item
 
 ITEM_MODELS: dict[str, type[SQLModel]] = {
@@ -46,20 +49,26 @@ class ItemSummary:
     member_code: str | None
     committee: str | None
     title: str
-    date: date | None
-    comment_deadline: date | None
+    date: dt.date | None
+    comment_deadline: dt.date | None
     hs_codes: list[str]
     ics_codes: list[str]
     url: str | None
     sectors: list[str] = field(default_factory=list)
-    hs_chapters: list = field(default_factory=list)
+    hs: list[str] = field(default_factory=list)  # the decided HS codes (store.queries.hs.decided_hs)
+    hs_guesses: list[HsTag] = field(default_factory=list)  # undecided, for staff
     urgency: str | None = None
+
+    @property
+    def hs_chapters(self) -> list[str]:
+        """The chapters of the decided HS codes."""
+        return chapters_of(self.hs)
 
     @property
     def open_for_comment(self) -> bool:
         return self.comment_deadline is not None and self.comment_deadline >= date.today()
 
-    def days_left(self, today: date | None = None) -> int | None:
+    def days_left(self, today: dt.date | None = None) -> int | None:
         if self.comment_deadline is None:
             return None
         return (self.comment_deadline - (today or date.today())).days
@@ -112,7 +121,7 @@ def summary(item: SQLModel) -> ItemSummary:
     raise TypeError(f"not an item: {type(item).__name__}")
 
 
-def summaries(session: Session, items: list[SQLModel]) -> list[ItemSummary]:
+def summaries(session: Session, items: Sequence[SQLModel]) -> list[ItemSummary]:
     """Summaries of ``items`` in their order, with effective sectors and classification."""
     rows = [summary(item) for item in items]
     ids_by_kind: dict[str, list[int]] = defaultdict(list)
@@ -120,12 +129,14 @@ def summaries(session: Session, items: list[SQLModel]) -> list[ItemSummary]:
         ids_by_kind[row.kind].append(row.id)
     for kind, ids in ids_by_kind.items():
         tags = tags_by_item(session, item_kind=kind, item_ids=ids)
+        hs_tags = hs_tags_by_item(session, item_kind=kind, item_ids=ids)
         classes: dict[int, ItemClassification] = classifications(session, item_kind=kind, item_ids=ids)
         for row in rows:
             if row.kind != kind:
                 continue
             row.sectors = effective_sectors(tags.get(row.id, []))
+            row.hs = decided_hs(hs_tags.get(row.id, []), row.hs_codes)
+            row.hs_guesses = undecided_hs(hs_tags.get(row.id, []))
             if row.id in classes:
-                row.hs_chapters = classes[row.id].hs_chapters
                 row.urgency = classes[row.id].urgency
     return rows

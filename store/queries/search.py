@@ -18,6 +18,7 @@ a search depends only on its kinds, kinds of terms and order (its :class:`_Shape
 built once per shape and the values go in as parameters.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -47,6 +48,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from store.models import IntelligenceReport, Notification, StandardsChange
+from store.queries.hs import hs_filter_sql
 from store.search_index import INDEXED_COLUMNS, SEARCH_KEYS, SEARCH_VECTOR, WEIGHTS, filter_keys, fts_table
 
 SORTS = ("date", "relevance", "deadline", "oldest")
@@ -71,7 +73,7 @@ class SearchQuery:
     committee: str | None = None  # TBT or SPS for notifications; a standards committee for changes
     member: str | None = None  # member code; joint notifications match every joint member
     sector: str | None = None  # catalogue sector code, effective tags
-    hs: str | None = None  # HS code prefix, e.g. 85 or 8507
+    hs: str | None = None  # HS code prefix, e.g. 85 or 8507: the items' decided HS codes (store.queries.hs)
     ics: str | None = None  # ICS code prefix, e.g. 29.220
     date_from: date | None = None
     date_to: date | None = None
@@ -89,8 +91,8 @@ class Hit:
     title: str | None
     member_code: str | None
     committee: str | None
-    date: date | None
-    comment_deadline: date | None
+    date: dt.date | None
+    comment_deadline: dt.date | None
     score: float = 0.0
 
 
@@ -186,11 +188,14 @@ def _values(query: SearchQuery, words: list[str], dialect: str) -> dict:
         "open_on": query.open_on,
         "from_at": query.date_from and datetime.combine(query.date_from, time.min, UTC),
         "to_at": query.date_to and datetime.combine(query.date_to, time.max, UTC),
+        "hs": hs,
+        "hs_pattern": hs and f"{hs}%",
     }
     if dialect == "postgresql":
         values["plain"] = " ".join(w for w in words if not _IS_CJK.match(w))
         values["cjk"] = _cjk_tsquery(words)
-        values["keys"] = filter_keys(member=member, committee=query.committee, hs=hs, ics=ics)
+        values["keys"] = filter_keys(member=member, committee=query.committee, ics=ics)
+        values["hs_keys"] = filter_keys(hs=hs)
         return values
     values["match"] = " AND ".join('"' + w.replace('"', '""') + '"' for w in words if len(w) >= _MIN_TRIGRAM)
     short = [w for w in words if len(w) < _MIN_TRIGRAM]
@@ -201,7 +206,6 @@ def _values(query: SearchQuery, words: list[str], dialect: str) -> dict:
         "committee": query.committee.upper() if query.committee else None,
         "member": member,
         "joint": member and f"%/N/{member}/%",
-        "hs_pattern": hs and f"{hs}%",
         "ics_pattern": None if ics is None else f"{ics}%",
     }
 
@@ -387,18 +391,19 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement]:
         keys = bindparam("keys", type_=ARRAY(Text))
         column = literal_column(f"{table}.{SEARCH_KEYS}", ARRAY(Text))
         conditions.append(or_(func.cardinality(keys) == 0, column.contains(keys)))
+        given = column.contains(bindparam("hs_keys", type_=ARRAY(Text)))
     else:
         if spec.committee:
             conditions.append(_unless_null("committee", func.upper(c[spec.committee]) == bindparam("committee")))
         same = c.member_code == bindparam("member")
         if spec.kind == "notification":
             same = or_(same, _json_any(table, "joint_symbols", "joint"))
-        conditions += [
-            _unless_null("member", same),
-            _unless_null("hs_pattern", _json_any(table, "hs_codes", "hs_pattern")),
-        ]
+        conditions.append(_unless_null("member", same))
         if spec.ics:
             conditions.append(_unless_null("ics_pattern", _json_any(table, "ics_codes", "ics_pattern")))
+        given = _json_any(table, "hs_codes", "hs_pattern")
+    # the decided HS codes, or the given ones of an item not yet classified
+    conditions.append(_unless_null("hs", or_(given, hs_filter_sql(spec.kind, table, shape.dialect))))
     conditions.append(_unless_null("sector", _has_sector(spec.kind, table, shape.dialect)))
     if spec.kind == "intelligence":
         day, date_from, date_to = (

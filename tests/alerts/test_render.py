@@ -23,7 +23,7 @@ def entry(reason="match", why=None, **fields) -> Entry:
             "member_code": "CHN",
             "committee": "TBT",
             "sectors": {"EI": ["HS 8507 核心"]},
-            "hs_chapters": ["85"],
+            "hs": ["85"],
             "urgency": "high",
             "comment_deadline": TODAY + timedelta(days=20),
             "language": "zh",
@@ -85,7 +85,7 @@ def test_reasons_read_in_the_subscribers_language_and_stay_english_in_the_payloa
     )
     rendered = render(entries=[reasoned], language="zh")
     for text in (rendered.text, rendered.html):
-        assert "编码 HS 850760 对应目录 8507（核心）; 关键词“lithium battery”" in text
+        assert "产品：蓄电池（HS 8507.60）; 关键词：lithium battery" in text
         assert "措施草案; 距评议截止还有 20 天（2024-05-26）; 涉及领域：环境保护与新能源; noted by staff" in text
         assert "draft measure" not in text and "phrase '" not in text
     mail = EmailSender("smtp://127.0.0.1:25", "tbtwatch <a@tbtwatch.test>").build(

@@ -45,7 +45,7 @@ def test_shape_and_definitions():
     result = evaluate(GOLD, text_only=True, classifier=stub)
     assert set(result) == {"sectors", "hs_chapters", "docs_per_second"}
     assert set(result["sectors"]) == {"micro_f1", "macro_f1", "none_accuracy", "per_label"}
-    assert set(result["hs_chapters"]) == {"top1_accuracy", "top3_recall", "support"}
+    assert set(result["hs_chapters"]) == {"top1_accuracy", "top3_recall", "support", "guesses"}
     per_label = result["sectors"]["per_label"]
     assert set(per_label) == {"EI", "BIO", "NM"}
     assert per_label["EI"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 2}
@@ -57,7 +57,10 @@ def test_shape_and_definitions():
     # two gold-empty records, one given no sector
     assert result["sectors"]["none_accuracy"] == 0.5
     # three records with HS codes: top-1 right for "a" only; gold in top three for "a" and "b"
+    guesses = result["hs_chapters"].pop("guesses")
     assert result["hs_chapters"] == {"top1_accuracy": 0.3333, "top3_recall": 0.6667, "support": 3}
+    # "a" has a code chapter (1.0): not scored; "b" decides 38 (wrong, gold 30); "d" decides 19 (wrong, gold 04)
+    assert guesses == {"threshold": 0.5, "precision": 0.0, "recall": 0.0, "decided": 2, "support": 2}
     assert all(not item.hs_codes and not item.ics_codes for item in stub.seen)
 
 

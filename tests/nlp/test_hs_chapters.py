@@ -3,7 +3,7 @@
 import pytest
 
 from nlp import ItemText
-from nlp.hs_chapters import rank_chapters
+from nlp.hs_chapters import GUESS_CAP, GUESS_DECIDES, chapter_decisions, decided_chapters, rank_chapters
 
 
 def test_codes_come_first_in_order_then_model_guesses():
@@ -31,3 +31,37 @@ def test_text_alone_puts_the_chapter_in_the_top_three(classifier, title, chapter
 def test_codes_quoted_in_the_text_count(classifier):
     ranked = classifier.classify(ItemText(products_text="Petroleum jelly (HS code(s): 271210)")).hs_chapters
     assert ranked[0] == ("27", 1.0)
+
+
+def test_model_guesses_never_look_like_codes():
+    ranked = rank_chapters([], {"85": 0.99996, "84": 0.00004})
+    assert ranked[0] == ("85", GUESS_CAP)
+
+
+def test_codes_always_count_and_guesses_never_add_to_them():
+    decisions = chapter_decisions([("12", 1.0), ("85", 0.9), ("84", 0.05)])
+    assert [(d.chapter, d.origin, d.decided) for d in decisions] == [
+        ("12", "code", True),
+        ("85", "guess", False),
+        ("84", "guess", False),
+    ]
+
+
+def test_guesses_count_from_the_calibrated_threshold():
+    # the stored form is a list of lists
+    assert decided_chapters([["85", GUESS_DECIDES], ["84", GUESS_DECIDES - 0.01]]) == ["85"]
+    assert decided_chapters([["85", 0.086]]) == []
+    assert decided_chapters([]) == []
+
+
+def test_soybean_sps_item_does_not_count_chapter_85(classifier):
+    result = classifier.classify(
+        ItemText(title="Maximum residue limits for glyphosate in soybeans", hs_codes=["1201"], committee="SPS")
+    )
+    assert result.decided_chapters == ["12"]
+    assert "85" not in result.decided_chapters
+
+
+def test_a_confident_guess_counts_without_codes(classifier):
+    result = classifier.classify(ItemText(title="Battery chargers for mobile phones: safety requirements"))
+    assert result.decided_chapters == ["85"]

@@ -20,20 +20,37 @@ STORED_AND_CHINESE = [
     (reasons.ALL_PARTNERS(), "影响所有贸易伙伴"),
     (reasons.NO_SECTOR(), "未涉及目录领域"),
     (reasons.SECTORS(sectors="EI, BIO"), "涉及领域：电子与信息、生物医药与中药"),
-    (reasons.CODE(system="HS", code="850760", line="8507", strength="core"), "编码 HS 850760 对应目录 8507（核心）"),
+    (reasons.CODE(system="HS", code="85171300", line="851713", strength="core"), "产品：智能手机（HS 8517.13.00）"),
     (
-        reasons.CODE(system="ICS", code="33.100", line="33.100.10", strength="partial"),
-        "编码 ICS 33.100 对应目录 33.100.10（部分）",
+        reasons.CODE(system="ICS", code="33.100", line="33.100", strength="partial"),
+        "标准领域（部分属于目录）：Electromagnetic compatibility (EMC)（ICS 33.100）",
     ),
-    (reasons.PHRASE(phrase="technologie de l'information"), "关键词“technologie de l'information”"),
-    (reasons.MODEL(score="0.85"), "模型 0.85"),
+    (reasons.PHRASE(phrase="technologie de l'information"), "关键词：technologie de l'information"),
+    (reasons.MODEL(score="0.85"), "文本模型评分 0.85"),
 ]
+# Sector tag reasons are stored tersely and read in plain English too.
+PLAIN_ENGLISH = {
+    reasons.CODE(
+        system="HS", code="850760", line="8507", strength="core"
+    ): "product: Electric accumulators (HS 8507.60)",
+    reasons.CODE(system="HS", code="85", line="8517", strength="partial"): (
+        "product partly in the catalogue: Telephone sets, including smartphones and other telephones… (HS 8517)"
+    ),
+    reasons.PHRASE(phrase="lithium-ion battery"): "keyword: lithium-ion battery",
+    reasons.MODEL(score="0.85"): "text model score 0.85",
+}
 
 
 @pytest.mark.parametrize("stored, chinese", STORED_AND_CHINESE)
-def test_every_shape_reads_in_chinese_and_stays_english_in_english(stored, chinese):
+def test_every_shape_reads_in_chinese_and_in_plain_english(stored, chinese):
     assert localise(stored, "zh") == chinese
-    assert localise(stored, "en") == stored
+    if not stored.startswith(("code ", "phrase ", "model ")):
+        assert localise(stored, "en") == stored
+
+
+@pytest.mark.parametrize("stored, english", PLAIN_ENGLISH.items())
+def test_tag_reasons_read_as_plain_words(stored, english):
+    assert localise(stored, "en") == english
 
 
 def test_the_examples_cover_every_template():

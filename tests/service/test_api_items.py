@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from store.models import ItemClassification, NotificationCreate, SectorTag, StandardsChange
+from store.models import HsTag, ItemClassification, NotificationCreate, SectorTag, StandardsChange
 from store.queries.notifications import upsert_notification
 from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 
@@ -68,11 +68,16 @@ def items(db_engine, users):
                 item_kind="notification",
                 item_id=base.id,
                 edition="2003",
-                hs_chapters=[["85", 0.9]],
                 urgency="high",
                 urgency_reasons=["deadline"],
             )
         )
+        for code, score, decided in (("85", 0.9, True), ("84", 0.2, False)):
+            session.add(
+                HsTag(
+                    item_kind="notification", item_id=base.id, code=code, score=score, decided=decided, origin="model"
+                )
+            )
         session.commit()
         return {"base": base.id, "addendum": addendum.id, "toys": toys.id, "change": change.id}
 
@@ -117,6 +122,10 @@ def test_notifications_list_and_detail(api, users, items):
     assert [t["symbol"] for t in detail["thread"]] == ["G/TBT/N/CHN/1800", "G/TBT/N/CHN/1800/Add.1"]
     assert detail["sectors"] == ["NE"] and detail["tags"][0]["reasons"] == ["锂电池"]
     assert detail["classification"]["urgency"] == "high"
+    assert detail["classification"]["hs_codes"] == ["85"]  # the decided set: the guess of 0.2 is left out
+    assert detail["classification"]["hs_chapters"] == [
+        {"chapter": "85", "name_zh": "电机、电气设备", "name_en": "Electrical machinery"}
+    ]
     assert "raw" not in detail
     assert api.get(f"/api/v1/notifications/{items['toys']}", headers=headers).json()["classification"] is None
 

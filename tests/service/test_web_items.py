@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from store.db import session_scope
-from store.models import IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
+from store.models import HsTag, IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
 from store.queries.notifications import upsert_notification
 from tests.service.web_helpers import accounts, app, client_for, seed_notifications  # noqa: F401
 
@@ -34,11 +34,11 @@ def seeded(db_engine, dev_records):
                 item_kind="notification",
                 item_id=ids[0],
                 edition="2003",
-                hs_chapters=["27"],
                 urgency="high",
                 urgency_reasons=["deadline soon"],
             )
         )
+        session.add(HsTag(item_kind="notification", item_id=ids[0], code="27", score=0.9, origin="model"))
     return ids
 
 
@@ -152,10 +152,10 @@ def test_item_page_gives_the_reasons_in_the_page_language(app, accounts, db_engi
         )
     client = client_for(app, "exporter")
     chinese = client.get(f"/items/notification/{item_id}").text
-    assert "编码 HS 850760 对应目录 8507（核心）; 模型 0.85" in chinese
+    assert "产品：蓄电池（HS 8507.60）; 文本模型评分 0.85" in chinese
     assert "措施草案; 距评议截止还有 9 天（2026-12-07）; 涉及领域：环境保护与新能源; an older wording" in chinese
     english = client.get(f"/items/notification/{item_id}?lang=en").text
-    assert "code HS 850760 ~ 8507 (core); model 0.85" in english
+    assert "product: Electric accumulators (HS 8507.60); text model score 0.85" in english
     assert "draft measure; 9 days left to comment (deadline 2026-12-07); sectors: EPNE; an older wording" in english
     assert "距评议截止" not in english
 
@@ -210,3 +210,31 @@ def test_dashboard_draws_charts_and_closing_soon(app, accounts, db_engine):
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     five_years = client_for(app, "exporter").get("/dashboard?months=60")
     assert five_years.status_code == 200 and five_years.text.count("<svg") == 2
+
+
+def test_item_page_opens_with_the_summary_in_the_readers_language(db_engine, app, accounts):
+    deadline = date.today() + timedelta(days=30)
+    with session_scope(db_engine) as session:
+        item_id = upsert_notification(
+            session,
+            notification=NotificationCreate(
+                symbol="G/TBT/N/EU/1042",
+                committee="TBT",
+                member_code="EU",
+                title="Ecodesign requirements for smartphones",
+                description="Lays down ecodesign requirements.",
+                hs_codes=["851713"],
+                objectives=["Protection of the environment"],
+                comment_deadline=deadline,
+            ),
+            source="import",
+        ).row.id
+    client = client_for(app, "exporter")
+    zh = client.get(f"/items/notification/{item_id}?lang=zh").text
+    assert zh.index("摘要") < zh.index("原文（未经翻译）") < zh.index("Lays down ecodesign requirements.")
+    for text in ("欧盟", "技术法规草案", "智能手机（HS 8517.13）", "保护环境", "还剩 30 天"):
+        assert text in zh
+    assert f"如需评议，请于 {deadline.isoformat()} 前通过 WTO/TBT 国家通报咨询中心提交" in zh
+    en = client.get(f"/items/notification/{item_id}?lang=en").text
+    for text in ("European Union", "Draft technical regulation", "Protection of the environment", "30 days left"):
+        assert text in en

@@ -6,7 +6,7 @@ Revises: 0003_search_filters
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0004_digest_weekday"
