@@ -1,16 +1,16 @@
 """The series a standards or regulation change was published in (the Official Journal of the
 EU's L or C series); empty for sources without series.
 
-Revision ID: 0006_change_series
-Revises: 0005_search_text_regex
+Revision ID: 0009_change_series
+Revises: 0008_hs_tags_threads
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0006_change_series"
-down_revision = "0005_search_text_regex"
+revision = "0009_change_series"
+down_revision = "0008_hs_tags_threads"
 branch_labels = None
 depends_on = None
 
