@@ -19,12 +19,11 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from alerts import labels
 from alerts.feedback import stand_in
 from alerts.summary import summary_lines
-from nlp.catalogue import DEFAULT_EDITION, load_edition
 from nlp.hs_names import chapter_label
 from nlp.reasons import localise
-from store.members import resolve_member
 from store.models import Alert, Subscription
 from store.queries.alerts import AlertItem
 
@@ -102,24 +101,13 @@ def safe_url(url: str | None) -> str | None:
     return url if re.match(r"https?://[^\s<>\"']+$", url, re.IGNORECASE) else None
 
 
-@cache
-def _sector_names(edition: str) -> dict[str, tuple[str, str]]:
-    try:
-        return {s.code: (s.name_zh, s.name_en) for s in load_edition(edition).sectors}
-    except KeyError:
-        return {}
-
-
 def sector_name(code: str, language: str, edition: str | None) -> str:
-    names = _sector_names(edition or DEFAULT_EDITION).get(code) or _sector_names(DEFAULT_EDITION).get(code)
-    return (names[0] if language == "zh" else names[1]) if names else code
+    return labels.sector_name(code, language, edition)
 
 
 def member_name(code: str | None, language: str) -> str:
-    member = resolve_member(code) if code else None
-    if member is None:
-        return clean(code)
-    return f"{member.name_zh if language == 'zh' else member.name_en} ({member.code})"
+    name = labels.member_name(code, language)
+    return f"{name} ({code})" if code and name != code else clean(code)
 
 
 def item_url(base_url: str, item: AlertItem) -> str:

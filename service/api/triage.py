@@ -19,11 +19,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
+from alerts.labels import sector_codes
 from nlp.catalogue import DEFAULT_EDITION
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from service.security import audit
 from service.triage import Status, TriageChange, apply_change, http_error
-from service.web.labels import sector_codes
 from store.interchange import record_from_notification
 from store.models import (
     ITEM_KINDS,

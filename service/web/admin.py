@@ -1,5 +1,6 @@
 """Administrators' pages: sources with their health (run now), crawl runs, scheduler jobs,
-users, catalogue editions, dead deliveries (replay) and the audit log."""
+users, catalogue editions, what people think of their alerts per sector (and the last
+retraining), dead deliveries (replay) and the audit log."""
 
 import threading
 
@@ -7,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 
+from alerts.labels import sector_codes
 from nlp.catalogue import available_editions
 from service.jobs.crawl import run_crawl
 from service.security import audit, hash_password
@@ -15,6 +17,7 @@ from service.web.templating import render
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Source, User
 from store.models.types import utcnow
 from store.queries.alerts import dead_deliveries, delivery_counts, replay_delivery
+from store.queries.feedback import last_training_run, sector_figures
 from store.queries.users import UserError, create_user, list_users
 
 router = APIRouter(prefix="/admin")
@@ -132,6 +135,15 @@ def toggle_active(user_id: int, user: User = Depends(admin), session: Session = 
 def catalogue(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
     installed = list(session.exec(select(CatalogueEdition).order_by(col(CatalogueEdition.installed_at).desc())))
     return render(request, "admin/catalogue.html", {"installed": installed, "shipped": available_editions()})
+
+
+@router.get("/feedback", include_in_schema=False)
+def feedback(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
+    """Per sector: alerts made, judged useful, judged not relevant; the last retraining."""
+    figures = sector_figures(session)
+    rows = [(code, figures[code]) for code in sector_codes() if code in figures]
+    rows += [(code, f) for code, f in sorted(figures.items()) if code not in sector_codes()]
+    return render(request, "admin/feedback.html", {"rows": rows, "run": last_training_run(session)})
 
 
 @router.get("/deliveries", include_in_schema=False)

@@ -7,9 +7,10 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from alerts import labels
 from nlp.hs_names import chapter_label
 from nlp.reasons import localise
-from service.web import deps, labels
+from service.web import deps
 from service.web.i18n import messages, request_language, translate
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")

@@ -13,11 +13,11 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from alerts.digests import enqueue_digests
+from alerts.labels import sector_codes
 from nlp.catalogue import DEFAULT_EDITION
 from service.security import audit
 from service.triage import TriageChange, apply_change, http_error
 from service.web.deps import db, require
-from service.web.labels import sector_codes
 from service.web.templating import render
 from store.db import default_engine
 from store.models import TRIAGE_STATUSES, ItemClassification, User

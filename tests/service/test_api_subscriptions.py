@@ -12,7 +12,7 @@ from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 BODY = {
     "name": "电池",
     "email": "buyer@example.org",
-    "sectors": ["NE"],
+    "sectors": ["EPNE"],
     "hs_prefixes": ["85.07"],
     "members": ["EU"],
     "keywords": ["锂电池"],

@@ -6,7 +6,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 
 from store.db import session_scope
-from store.models import AuditEntry, CrawlRun, Delivery, Source, Subscription, User
+from store.models import Alert, AuditEntry, CrawlRun, Delivery, Source, Subscription, User
 from store.models.types import utcnow
 from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401
 
@@ -16,6 +16,7 @@ PAGES = (
     "/admin/jobs",
     "/admin/users",
     "/admin/catalogue",
+    "/admin/feedback",
     "/admin/deliveries",
     "/admin/audit",
 )
@@ -120,3 +121,32 @@ def test_add_and_deactivate_users(app, accounts, db_engine):
         assert session.get(User, user.id).active is False
         assert [e.action for e in session.exec(select(AuditEntry))] == ["user.create", "user.deactivate"]
     assert post_form(client, f"/admin/users/{accounts['admin']}/active").status_code == 400
+
+
+def test_feedback_page_shows_judgements_per_sector_and_the_last_retraining(db_engine, app, accounts):
+    from store.models import AlertFeedback
+    from store.queries.feedback import record_training_run
+    from tests.alerts.conftest import add_notification, subscribe
+
+    subscription = subscribe(db_engine, sectors=["EI"])
+    item_id = add_notification(db_engine)
+    with session_scope(db_engine) as session:
+        session.add(Alert(subscription_id=subscription, item_kind="notification", item_id=item_id, reason="match"))
+        session.add(
+            AlertFeedback(
+                subscription_id=subscription,
+                item_kind="notification",
+                item_id=item_id,
+                verdict="not_relevant",
+                sectors=["EI"],
+                link_nonce="n",
+            )
+        )
+    client = client_for(app, "admin")
+    page = client.get("/admin/feedback?lang=zh").text
+    assert "电子与信息</td><td>1</td><td>0</td><td>1</td>\n    <td>0 %</td>" in page
+    assert "尚未用本数据库的人工标注重新训练过模型" in page
+    with session_scope(db_engine) as session:
+        record_training_run(session, output="nlp/model", staff_labels=3, feedback_labels=4)
+    page = client.get("/admin/feedback?lang=en").text
+    assert "Human labels: <strong>7</strong>" in page and "Electronics and information" in page

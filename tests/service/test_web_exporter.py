@@ -104,3 +104,19 @@ def test_inbox_lists_own_alerts_and_dismisses(app, accounts, db_engine, dev_reco
     assert post_form(mine, f"/inbox/{alert_id}/dismiss").status_code == 303
     with Session(db_engine) as session:
         assert session.get(Alert, alert_id).dismissed_at is not None
+
+
+def test_inbox_rows_carry_feedback_links_and_show_the_judgement(app, accounts, db_engine, dev_records):
+    import re
+
+    [item_id] = seed_notifications(db_engine, dev_records, 1)
+    mine = client_for(app, "exporter")
+    post_form(mine, "/subscriptions", FORM)
+    [subscription] = _subscriptions(db_engine)
+    with session_scope(db_engine) as session:
+        session.add(Alert(subscription_id=subscription.id, item_kind="notification", item_id=item_id, reason="match"))
+    inbox = mine.get("/inbox?lang=zh").text
+    [useful, _not_relevant] = re.findall(r'href="(/feedback/[\w.-]+)"', inbox)
+    assert mine.post(useful).status_code == 200
+    inbox = mine.get("/inbox").text
+    assert '<span class="status ok">有用</span>' in inbox and len(re.findall(r'href="/feedback/', inbox)) == 1
