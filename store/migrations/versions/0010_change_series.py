@@ -1,16 +1,16 @@
 """The series a standards or regulation change was published in (the Official Journal of the
 EU's L or C series); empty for sources without series.
 
-Revision ID: 0009_change_series
-Revises: 0008_hs_tags_threads
+Revision ID: 0010_change_series
+Revises: 0009_search_stems
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0009_change_series"
-down_revision = "0008_hs_tags_threads"
+revision = "0010_change_series"
+down_revision = "0009_search_stems"
 branch_labels = None
 depends_on = None
 
