@@ -30,9 +30,8 @@ from datetime import datetime
 
 from nlp.codes import normalise_hs, normalise_ics
 from store.members import eu_member_states, resolve_member
+from store.models import URGENCY_RANK
 from store.queries.alerts import AlertItem
-
-URGENCY_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
 def hs_lineage(code: str) -> list[str]:

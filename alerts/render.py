@@ -11,7 +11,8 @@ autoescaped, links other than http(s) are left out, and the subject is one line.
 """
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -24,23 +25,27 @@ from alerts.feedback import stand_in
 from alerts.summary import summary_lines
 from nlp.hs_names import chapter_label
 from nlp.reasons import localise
-from store.models import Alert, Subscription
+from store.models import URGENCY_RANK, Alert, Subscription
 from store.queries.alerts import AlertItem
 
 TEMPLATES = Path(__file__).parent / "templates"
 KINDS = ("alert", "follow-up", "reminder", "digest", "catch-up")  # and "test" (render_test)
-URGENCY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 DESCRIPTION_CHARS = 600
 
 
 @dataclass
 class Entry:
-    """One alert to tell, with its item and, for follow-ups and reminders, the item first alerted."""
+    """One alert to tell, with its item and, for follow-ups and reminders, the item first alerted.
+    When several subscriptions of one person alerted the item, ``name`` is the alert's
+    subscription's and ``also`` holds the others' (name, alert): the item is told once, with
+    the reasons of each."""
 
     alert: Alert
     item: AlertItem
     original: AlertItem | None = None
+    name: str | None = None
+    also: list[tuple[str, Alert]] = field(default_factory=list)
 
 
 @dataclass
@@ -56,7 +61,10 @@ def strings() -> dict[str, dict[str, str]]:
     return yaml.safe_load((TEMPLATES / "strings.yaml").read_text(encoding="utf-8"))
 
 
-def translator(language: str):
+Translate = Callable[..., str]
+
+
+def translator(language: str) -> Translate:
     language = language if language in ("zh", "en") else "zh"
 
     def t(key: str, **values) -> str:
@@ -192,7 +200,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "hs_chapters": list(item.hs_chapters),
         "hs_chapters_text": [chapter_label(c, language) for c in item.hs_chapters],
         "urgency_level": item.urgency,
-        "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_ORDER else t("urgency_unknown"),
+        "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_RANK else t("urgency_unknown"),
         "urgency_reasons": [clean(r) for r in item.urgency_reasons],
         "urgency_reasons_text": _reasons_text(item.urgency_reasons, language, item.edition),
         "comment_deadline": item.comment_deadline.isoformat() if item.comment_deadline else None,
@@ -203,17 +211,35 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "feedback_useful": f"{stand_in('useful', item.kind, item.id)}?lang={language}",
         "feedback_not_relevant": f"{stand_in('not_relevant', item.kind, item.id)}?lang={language}",
         "reason": alert.reason,
-        "why": _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, t, language, item.edition)
-        if alert.reason in ("match", "catch-up")
-        else [],
+        "why": _why(entry, t, language),
         "changes": _change_lines(changes, t),
         "changes_data": changes,
     }
 
 
+def _alert_why(alert: Alert, t: Translate, language: str, edition: str | None) -> list[str]:
+    if alert.reason not in ("match", "catch-up"):
+        return []
+    return _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, t, language, edition)
+
+
+def _why(entry: Entry, t: Translate, language: str) -> list[str]:
+    """Why the person got the item: the reasons of its alert or, when several of the person's
+    subscriptions matched, of each ("订阅“电子产品”：HS 编码: 85")."""
+    edition = entry.item.edition
+    if not entry.also:
+        return _alert_why(entry.alert, t, language, edition)
+    told = [(entry.name or "", entry.alert), *entry.also]
+    return [
+        t("why_of_subscription", name=one_line(name, 60)) + t("list_separator").join(lines)
+        for name, alert in told
+        if (lines := _alert_why(alert, t, language, edition))
+    ]
+
+
 def _sort_key(view: dict) -> tuple:
     return (
-        URGENCY_ORDER.get(view["urgency_level"], 3),
+        -URGENCY_RANK.get(view["urgency_level"], -1),  # most urgent first, unclassified last
         view["days_left"] if view["days_left"] is not None and view["days_left"] >= 0 else 10**6,
         view["label"],
     )

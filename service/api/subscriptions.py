@@ -2,9 +2,10 @@
 resume, delete, send a test) and the inbox of alerts they received. Nobody sees another
 user's subscriptions or alerts (404). Matching and delivery belong to ``alerts``."""
 
+from datetime import date as date_
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import func
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from alerts import subscriptions as use_case
 from alerts.outbox import enqueue_test
+from alerts.preview import EXAMPLES, TOO_MANY_PER_WEEK, preview
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from store.models import Alert, Subscription, SubscriptionPublic, User
 from store.queries.items import get_item, summary
@@ -73,6 +75,28 @@ class SubscriptionOut(SubscriptionPublic):
     updated_at: datetime
 
 
+class PreviewExample(BaseModel):
+    kind: str
+    id: int
+    label: str
+    title: str | None
+    date: date_ | None
+    url: str
+
+
+class PreviewOut(BaseModel):
+    """What a subscription would have received over the last ``days`` days."""
+
+    days: int
+    count: int
+    per_week: float
+    too_many: bool = Field(
+        description=f"more than {TOO_MANY_PER_WEEK} a week: consider narrowing it "
+        "(precise HS codes, markets, keywords or a higher minimum urgency)"
+    )
+    examples: list[PreviewExample] = Field(description=f"up to {EXAMPLES}, the most recent first")
+
+
 def _own(session: Session, user: User, subscription_id: int) -> Subscription:
     row = use_case.own_subscription(session, user.id, subscription_id)
     if row is None:
@@ -96,6 +120,37 @@ def create_subscription(
     row = use_case.create_subscription(session, body.model_dump(), user_id=user.id)
     session.commit()
     return row
+
+
+@router.post("/subscriptions/preview", response_model=PreviewOut)
+def preview_subscription(
+    body: SubscriptionFields,
+    request: Request,
+    user: User = Depends(subscriber),
+    session: Session = Depends(get_session),
+):
+    """How many alerts these selectors would have produced over the last 90 days, with up to
+    five examples; nothing is saved. Where alerts would go is not needed. A preview without
+    any selector is refused (422): it would be everything."""
+    found = preview(session, body.model_dump(), today=date_.today())
+    base = request.app.state.settings.base_url.rstrip("/")
+    return PreviewOut(
+        days=found.days,
+        count=found.count,
+        per_week=found.per_week,
+        too_many=found.too_many,
+        examples=[
+            PreviewExample(
+                kind=item.kind,
+                id=item.id,
+                label=item.label,
+                title=item.title,
+                date=item.dated,
+                url=f"{base}/items/{item.kind}/{item.id}",
+            )
+            for item in found.examples
+        ],
+    )
 
 
 @router.get("/subscriptions/{subscription_id}", response_model=SubscriptionOut)

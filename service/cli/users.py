@@ -37,6 +37,7 @@ def add(
     language: str = typer.Option("zh", help="zh or en."),
 ) -> None:
     """Create an account; the password comes from a prompt, or stdin when not a terminal."""
+    from service.refusals import explain
     from service.security import MIN_PASSWORD_LENGTH, hash_password  # password hashing: only here
 
     member_code = None
@@ -63,7 +64,7 @@ def add(
             )
             typer.echo(f"user {user.id} {user.email} ({user.role}) created")
     except UserError as error:
-        _fail(str(error))
+        _fail(explain(error))
 
 
 @app.command("list")

@@ -2,6 +2,7 @@
 feed and calendar links, and the inbox of alerts received. Nobody sees another's."""
 
 import re
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -12,6 +13,7 @@ from alerts import outbox
 from alerts import subscriptions as use_case
 from alerts.feedback import personalise, stand_in
 from alerts.labels import member_choices, sector_codes
+from alerts.preview import Preview, preview
 from service.refusals import explain
 from service.web.deps import db, require
 from service.web.i18n import request_language
@@ -63,6 +65,7 @@ def _form_page(
     subscription_id: int | None = None,
     *,
     error: Refused | None = None,
+    preview: Preview | Refused | None = None,
 ):
     return render(
         request,
@@ -78,6 +81,8 @@ def _form_page(
             "weekdays": WEEKDAYS,
             "urgencies": URGENCY_LEVELS,
             "kinds": ITEM_KINDS,
+            "preview": preview if isinstance(preview, Preview) else None,
+            "preview_error": explain(preview, request_language(request)) if isinstance(preview, Refused) else None,
         },
         status_code=400 if error else 200,
     )
@@ -116,6 +121,26 @@ def edit_subscription(
     request: Request, subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(db)
 ):
     return _form_page(request, _typed(_own(session, user, subscription_id)), subscription_id)
+
+
+@router.post("/subscriptions/preview", include_in_schema=False)
+@router.post("/subscriptions/{subscription_id}/preview", include_in_schema=False)
+async def preview_subscription(
+    request: Request,
+    subscription_id: int | None = None,
+    user: User = Depends(subscriber),
+    session: Session = Depends(db),
+):
+    """The form as typed with what it would have received over the last 90 days (the form's
+    script fetches this page and shows its preview section as the selectors change)."""
+    if subscription_id is not None:
+        _own(session, user, subscription_id)
+    typed = await _form(request)
+    try:
+        result: Preview | Refused = preview(session, _fields(typed), today=date.today())
+    except Refused as refusal:
+        result = refusal
+    return _form_page(request, typed, subscription_id, preview=result)
 
 
 @router.post("/subscriptions", include_in_schema=False)
@@ -170,13 +195,24 @@ def inbox(request: Request, user: User = Depends(subscriber), session: Session =
         .order_by(col(Alert.created_at).desc())
         .limit(200)
     ).all()
-    entries = []
+    # each item once (its newest alert), with the names of every subscription that alerted it
+    names: dict[tuple[str, int], list[str]] = {}
+    newest: dict[tuple[str, int], Alert] = {}
     for alert, subscription_name in rows:
-        item = get_item(session, item_kind=alert.item_kind, item_id=alert.item_id)
+        key = (alert.item_kind, alert.item_id)
+        newest.setdefault(key, alert)
+        shown = names.setdefault(key, [])
+        if subscription_name and subscription_name not in shown:
+            shown.append(subscription_name)
+    entries = []
+    for key, alert in newest.items():
+        item = get_item(session, item_kind=key[0], item_id=key[1])
         if item is not None:
-            entries.append((alert, subscription_name, summary(item)))
+            entries.append((alert, " / ".join(names[key]), summary(item)))
     return render(
-        request, "inbox.html", {"entries": entries, "feedback": _inbox_feedback(request, session, [a for a, _ in rows])}
+        request,
+        "inbox.html",
+        {"entries": entries, "feedback": _inbox_feedback(request, session, list(newest.values()))},
     )
 
 

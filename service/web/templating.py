@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from alerts import labels
 from nlp.hs_names import chapter_label
 from nlp.reasons import localise
+from service.security import can
 from service.web import deps
 from service.web.i18n import messages, request_language, translate
 
@@ -45,6 +46,7 @@ def render(request: Request, name: str, context: dict | None = None, status_code
             "t": lambda key: translate(key, language),
             "today": date.today(),
             "user": deps.current_user(request),
+            "can": lambda permission: can(deps.current_user(request), permission),
             "csrf_token": deps.csrf_token(request),
             "lang_url": _lang_url(request, "en" if language == "zh" else "zh"),
             "sector_name": lambda code: labels.sector_name(code, language),

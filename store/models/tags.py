@@ -10,7 +10,8 @@ from store.models.types import json_dict, json_list, optional_timestamp, timesta
 
 TAG_ORIGINS = ("rule", "model", "human")
 HS_ORIGINS = ("given", "quoted", "model")
-URGENCY_LEVELS = ("low", "medium", "high")
+URGENCY_LEVELS = ("low", "medium", "high")  # the one urgency scale, least urgent first
+URGENCY_RANK = {level: rank for rank, level in enumerate(URGENCY_LEVELS)}  # higher is more urgent
 
 
 class SectorTag(SQLModel, table=True):

@@ -6,18 +6,20 @@ through :func:`insert_ignore`, which leans on the unique constraints and reports
 rows this caller inserted.
 """
 
-import contextlib
 import os
 import socket
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import UniqueConstraint, and_, exists, insert, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, SQLModel, col, select
 
+from store.kinds import KINDS, kind_of
 from store.models import (
     Alert,
     Delivery,
@@ -28,15 +30,14 @@ from store.models import (
     Notification,
     StandardsChange,
     Subscription,
+    ThreadChoice,
     Triage,
     User,
 )
 from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item
 from store.queries.tags import classifications, effective_sectors, tags_by_item
-from store.symbols import SymbolError, parse_symbol
 
 ItemKey = tuple[str, int]
-ITEM_MODELS = {"notification": Notification, "change": StandardsChange, "intelligence": IntelligenceReport}
 FIRST_REASONS = ("match", "catch-up")  # reasons that start a subscriber's thread on an item
 
 
@@ -87,73 +88,36 @@ class AlertItem:
         return "\n".join(part for part in (self.label, self.title, self.description, self.products) if part)
 
 
-def _notification(row: Notification) -> AlertItem:
-    links = []
-    with contextlib.suppress(SymbolError):  # a record published without a (valid) symbol
-        links.append(parse_symbol(row.symbol).docs_wto_url)
-    links += [link for link in [row.source_url, *row.links] if link and link not in links]
-    return AlertItem(
-        kind="notification",
+def alert_item(row: Any) -> AlertItem:
+    """An item row as matching and rendering see it (its kind's fields, :mod:`store.kinds`,
+    and what only one kind carries)."""
+    kind = kind_of(row)
+    item = AlertItem(
+        kind=kind.name,
         id=row.id,
-        label=row.symbol or row.external_id or f"#{row.id}",
-        title=row.title,
-        description=row.description,
-        products=row.products_text,
+        label=kind.reference(row),
+        title=kind.title(row),
+        description=kind.description(row),
+        products=kind.products(row),
         member_code=row.member_code,
-        committee=row.committee,
+        committee=kind.committee(row) if kind.name == "notification" else None,
         hs_codes=list(row.hs_codes),
-        ics_codes=list(row.ics_codes),
+        ics_codes=kind.ics_codes(row),
         language=row.language,
-        dated=row.distribution_date,
-        comment_deadline=row.comment_deadline,
-        first_seen_at=row.first_seen_at,
-        base_symbol=row.base_symbol,
-        symbol_kind=row.symbol_kind,
-        notification_type=row.notification_type,
-        links=links,
-        objectives=list(row.objectives),
+        dated=kind.date_of(row),
+        comment_deadline=kind.deadline_of(row),
+        links=kind.links(row),
     )
-
-
-def _change(row: StandardsChange) -> AlertItem:
-    return AlertItem(
-        kind="change",
-        id=row.id,
-        label=f"{row.body} {row.reference}",
-        title=row.title,
-        description=row.summary,
-        member_code=row.member_code,
-        hs_codes=list(row.hs_codes),
-        ics_codes=list(row.ics_codes),
-        language=row.language,
-        dated=row.published_date,
-        comment_deadline=row.comment_deadline,
-        first_seen_at=row.first_seen_at,
-        status="withdrawn" if row.kind == "withdrawn" else None,
-        links=[row.url] if row.url else [],
-        notification_type=row.kind,
-    )
-
-
-def _intelligence(row: IntelligenceReport) -> AlertItem:
-    seen = row.published_at or row.created_at
-    return AlertItem(
-        kind="intelligence",
-        id=row.id,
-        label=row.title,
-        title=row.title,
-        description=row.text,
-        products=row.products_text,
-        member_code=row.member_code,
-        hs_codes=list(row.hs_codes),
-        language=row.language,
-        dated=seen.date(),
-        first_seen_at=seen,
-        links=list(row.links),
-    )
-
-
-_BUILDERS = {"notification": _notification, "change": _change, "intelligence": _intelligence}
+    if isinstance(row, Notification):
+        item.first_seen_at, item.base_symbol, item.symbol_kind = row.first_seen_at, row.base_symbol, row.symbol_kind
+        item.notification_type, item.objectives = row.notification_type, list(row.objectives)
+    elif isinstance(row, StandardsChange):
+        item.first_seen_at, item.notification_type = row.first_seen_at, row.kind
+        item.status = "withdrawn" if row.kind == "withdrawn" else None
+    else:
+        item.first_seen_at = row.published_at or row.created_at
+        item.dated = item.first_seen_at.date()
+    return item
 
 
 def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, AlertItem]:
@@ -164,11 +128,9 @@ def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, Alert
         by_kind[kind].add(item_id)
     items: dict[ItemKey, AlertItem] = {}
     for kind, id_set in by_kind.items():
-        model, ids = ITEM_MODELS[kind], sorted(id_set)
-        for row in session.exec(select(model).where(col(model.id).in_(ids))):
-            if kind == "intelligence" and row.status != "published":
-                continue
-            items[(kind, row.id)] = _BUILDERS[kind](row)
+        model, ids = KINDS[kind].model, sorted(id_set)
+        for row in session.exec(select(model).where(col(model.id).in_(ids), KINDS[kind].counts())):
+            items[(kind, row.id)] = alert_item(row)
         for item_id, row in classifications(session, item_kind=kind, item_ids=ids).items():
             if item := items.get((kind, item_id)):
                 item.classified, item.edition, item.urgency = True, row.edition, row.urgency
@@ -233,7 +195,7 @@ def unmatched_items(session: Session, *, limit: int) -> list[ItemKey]:
     transaction on PostgreSQL so a second dispatcher takes others. Intelligence reports wait
     until they are published."""
     unpublished = select(IntelligenceReport.id).where(
-        IntelligenceReport.id == ItemClassification.item_id, IntelligenceReport.status != "published"
+        IntelligenceReport.id == ItemClassification.item_id, ~KINDS["intelligence"].counts()
     )
     statement = (
         select(ItemClassification.item_kind, ItemClassification.item_id)
@@ -256,8 +218,30 @@ def mark_matched(session: Session, keys: Iterable[ItemKey], now: datetime) -> No
         )
 
 
+def receiving() -> ColumnElement[bool]:
+    """SQL: the subscription may receive alerts: active, and its account (if it has one) too."""
+    account_active = select(User.id).where(User.id == Subscription.user_id, User.active)
+    return and_(col(Subscription.active), or_(col(Subscription.user_id).is_(None), exists(account_active)))
+
+
 def active_subscriptions(session: Session) -> list[Subscription]:
-    return list(session.exec(select(Subscription).where(Subscription.active).order_by(Subscription.id)))
+    """The subscriptions that may receive alerts (both purposes: see ``Subscription.purpose``)."""
+    return list(session.exec(select(Subscription).where(receiving()).order_by(col(Subscription.id))))
+
+
+def cancel_pending(session: Session, *, subscription_ids: Iterable[int] = (), user_id: int | None = None) -> int:
+    """Cancel the deliveries not yet claimed of these subscriptions (or of every subscription of
+    the account ``user_id``): their person may no longer receive them. How many."""
+    condition = col(Delivery.subscription_id).in_(sorted(set(subscription_ids)))
+    if user_id is not None:
+        condition = or_(
+            condition, col(Delivery.subscription_id).in_(select(Subscription.id).where(Subscription.user_id == user_id))
+        )
+    return session.execute(
+        update(Delivery)
+        .where(condition, Delivery.status == "pending")
+        .values(status="cancelled", last_error="cancelled: the recipient may no longer receive alerts")
+    ).rowcount
 
 
 def thread_alerts(session: Session, item: AlertItem) -> dict[int, Alert]:
@@ -293,15 +277,26 @@ def first_alerts(session: Session, key: ItemKey) -> list[Alert]:
 
 
 def revisions_since(session: Session, since: datetime) -> list[ItemRevision]:
-    """Recent new versions of items someone was alerted about."""
+    """Recent new versions of items someone was alerted about or follows."""
     alerted = select(Alert.id).where(
         Alert.item_kind == ItemRevision.item_kind,
         Alert.item_id == ItemRevision.item_id,
         col(Alert.reason).in_(FIRST_REASONS),
     )
+    followed = (
+        select(ThreadChoice.id)
+        .join(Notification, col(Notification.base_symbol) == col(ThreadChoice.thread))
+        .where(
+            ItemRevision.item_kind == "notification",
+            Notification.id == ItemRevision.item_id,
+            ThreadChoice.choice == "follow",
+        )
+    )
     return list(
         session.exec(
-            select(ItemRevision).where(ItemRevision.changed_at >= since, exists(alerted)).order_by(ItemRevision.id)
+            select(ItemRevision)
+            .where(ItemRevision.changed_at >= since, or_(exists(alerted), exists(followed)))
+            .order_by(col(ItemRevision.id))
         )
     )
 
@@ -336,6 +331,43 @@ def alerts_between(session: Session, subscription_id: int, since: datetime, unti
             .order_by(Alert.id)
         )
     )
+
+
+def told_items(session: Session, channels: list[str], since: datetime) -> set[ItemKey]:
+    """The items messages since ``since`` told (or are about to tell) through ``channels``."""
+    if not channels:
+        return set()
+    statement = select(Delivery.alert_ids).where(
+        col(Delivery.channel).in_(channels),
+        Delivery.created_at >= since,
+        Delivery.kind != "test",
+        col(Delivery.status).in_(("pending", "sending", "sent")),
+    )
+    ids = {alert_id for alert_ids in session.exec(statement) for alert_id in alert_ids}
+    return {(a.item_kind, a.item_id) for a in alerts_by_id(session, ids).values()}
+
+
+def sibling_alerts(
+    session: Session, subscription: Subscription, keys: set[ItemKey], since: datetime, until: datetime
+) -> list[Alert]:
+    """The alerts made in [since, until) on the items ``keys`` for the person's other
+    subscriptions (same account or same address), reminders aside."""
+    if not keys:
+        return []
+    same_person = [Subscription.email == subscription.email] if subscription.email else []
+    if subscription.user_id is not None:
+        same_person.append(Subscription.user_id == subscription.user_id)
+    if not same_person:
+        return []
+    others = select(Subscription.id).where(Subscription.id != subscription.id, or_(*same_person))
+    statement = select(Alert).where(
+        col(Alert.subscription_id).in_(others),
+        Alert.created_at >= since,
+        Alert.created_at < until,
+        col(Alert.reason).not_like("reminder%"),
+        col(Alert.item_id).in_(sorted({item_id for _, item_id in keys})),
+    )
+    return [a for a in session.exec(statement.order_by(col(Alert.id))) if (a.item_kind, a.item_id) in keys]
 
 
 def subscription_alerts(session: Session, subscription_id: int, *, limit: int = 200) -> list[Alert]:
@@ -439,6 +471,20 @@ def record_failure(session: Session, delivery_id: int, *, now: datetime, error: 
     _close_attempts(session, [delivery_id], now=now, error=error)
 
 
+def record_cancelled(session: Session, delivery_id: int, *, now: datetime, error: str) -> None:
+    """A claimed delivery not sent on purpose: its recipient may no longer receive alerts."""
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(status="cancelled", last_error=error))
+    _close_attempts(session, [delivery_id], now=now, error=error)
+
+
+def receiving_ids(session: Session, ids: Iterable[int]) -> set[int]:
+    """Of the subscriptions ``ids``, those that may receive alerts (see :func:`receiving`)."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    return set(session.exec(select(Subscription.id).where(col(Subscription.id).in_(ids), receiving())))
+
+
 def _close_attempts(session: Session, delivery_ids: list[int], *, now: datetime, error: str | None) -> None:
     session.execute(
         update(DeliveryAttempt)
@@ -452,11 +498,13 @@ def dead_deliveries(session: Session) -> list[Delivery]:
 
 
 def replay_delivery(session: Session, delivery_id: int, *, now: datetime) -> bool:
-    """Give a dead delivery a fresh set of attempts; False when it is not dead."""
+    """Give a dead delivery a fresh set of attempts; False when it is not dead or its
+    subscription may no longer receive alerts."""
+    may_receive = select(Subscription.id).where(Subscription.id == Delivery.subscription_id, receiving())
     return bool(
         session.execute(
             update(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.status == "dead")
+            .where(Delivery.id == delivery_id, Delivery.status == "dead", exists(may_receive))
             .values(status="pending", attempts=0, next_attempt_at=now, claimed_by=None, claimed_at=None)
         ).rowcount
     )
@@ -500,4 +548,26 @@ def open_items(session: Session, today: date) -> list[ItemKey]:
     keys: list[ItemKey] = []
     for kind, model in (("notification", Notification), ("change", StandardsChange)):
         keys += [(kind, item_id) for item_id in session.exec(select(model.id).where(model.comment_deadline >= today))]
+    return keys
+
+
+def recent_items(session: Session, since: date) -> list[ItemKey]:
+    """Items dated ``since`` or later (distribution, publication, or a report's publishing)."""
+    keys: list[ItemKey] = [
+        ("notification", item_id)
+        for item_id in session.exec(select(Notification.id).where(col(Notification.distribution_date) >= since))
+    ]
+    keys += [
+        ("change", item_id)
+        for item_id in session.exec(select(StandardsChange.id).where(col(StandardsChange.published_date) >= since))
+    ]
+    published = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
+    keys += [
+        ("intelligence", item_id)
+        for item_id in session.exec(
+            select(IntelligenceReport.id).where(
+                IntelligenceReport.status == "published", col(IntelligenceReport.published_at) >= published
+            )
+        )
+    ]
     return keys

@@ -7,22 +7,14 @@ time it was matched to subscriptions (a re-tagging never re-alerts by itself).
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, col, delete, select
 
+from store.kinds import KINDS
 from store.models import (
     CatalogueEdition,
-    IntelligenceReport,
     ItemClassification,
-    Notification,
     SectorTag,
-    StandardsChange,
 )
 from store.models.types import utcnow
 from store.queries.hs import save_hs_tags
-
-CLASSIFIED_MODELS: dict[str, type[SQLModel]] = {
-    "notification": Notification,
-    "change": StandardsChange,
-    "intelligence": IntelligenceReport,
-}
 
 
 def items_to_classify(
@@ -36,10 +28,9 @@ def items_to_classify(
 ) -> list[SQLModel]:
     """Items of one kind, by id, after ``after_id``: all of them, or only those never
     classified or classified with another edition. Only published intelligence counts."""
-    model = CLASSIFIED_MODELS[item_kind]
-    statement = select(model).where(col(model.id) > after_id).order_by(col(model.id)).limit(limit)
-    if item_kind == "intelligence":
-        statement = statement.where(IntelligenceReport.status == "published")
+    model = KINDS[item_kind].model
+    statement = select(model).where(col(model.id) > after_id, KINDS[item_kind].counts())
+    statement = statement.order_by(col(model.id)).limit(limit)
     if not everything:
         classified = select(ItemClassification.item_id).where(
             ItemClassification.item_kind == item_kind, ItemClassification.edition == edition

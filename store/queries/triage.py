@@ -19,8 +19,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, case, exists, func
 from sqlmodel import Session, col, select
 
+from store.kinds import KINDS
 from store.models import (
     TRIAGE_STATUSES,
+    URGENCY_RANK,
     IntelligenceReport,
     ItemClassification,
     Notification,
@@ -30,13 +32,7 @@ from store.models import (
     TriageNote,
 )
 from store.models.types import utcnow
-from store.queries.items import ITEM_MODELS, URGENCY_RANK
-
-_DATE_COLUMNS = {
-    "notification": (Notification.distribution_date, Notification.comment_deadline),
-    "change": (StandardsChange.published_date, StandardsChange.comment_deadline),
-    "intelligence": (IntelligenceReport.published_at, None),
-}
+from store.refusals import Refused, Term
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"triaged", "no_action"}),
@@ -49,23 +45,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class TriageRefused(ValueError):
+class TriageRefused(Refused):
     """A triage change the rules do not allow; nothing was changed.
 
     ``conflict`` is true when the item's current status forbids the move (the request is
     sound, the item is not where it would have to be), false when the request itself is
-    incomplete or invalid."""
-
-    def __init__(self, message: str, *, conflict: bool = False):
-        super().__init__(message)
-        self.conflict = conflict
-
-
-def _visible(kind: str, model, statement):
-    """Intelligence enters the queue only once published."""
-    if kind == "intelligence":
-        return statement.where(model.status == "published")
-    return statement
+    incomplete or invalid. The message (``refused_triage_*``) exists in Chinese and English."""
 
 
 def queue(
@@ -74,7 +59,7 @@ def queue(
     status: str = "new",
     sector: str | None = None,
     assignee_id: int | None = None,
-    kinds: tuple[str, ...] = tuple(ITEM_MODELS),
+    kinds: tuple[str, ...] = tuple(KINDS),
     limit: int = 100,
 ) -> list:
     """Items in ``status`` (an item never triaged is new), most urgent first, then those
@@ -82,14 +67,14 @@ def queue(
     if status not in TRIAGE_STATUSES:
         raise ValueError(f"status must be one of {TRIAGE_STATUSES}")
     today = date.today()
+    # most urgent first, unclassified last
     urgency_rank = case(
-        *((ItemClassification.urgency == level, rank) for level, rank in URGENCY_RANK.items()),
-        else_=len(URGENCY_RANK),
+        *((ItemClassification.urgency == level, -rank) for level, rank in URGENCY_RANK.items()),
+        else_=1,
     )
     ranked = []
     for kind in kinds:
-        model = ITEM_MODELS[kind]
-        dated, deadline = _DATE_COLUMNS[kind]
+        model, dated, deadline = KINDS[kind].model, KINDS[kind].dated, KINDS[kind].deadline
         statement = (
             select(model, urgency_rank.label("rank"))
             .outerjoin(Triage, and_(Triage.item_kind == kind, Triage.item_id == model.id))
@@ -98,7 +83,7 @@ def queue(
             )
             .where(func.coalesce(Triage.status, "new") == status)
         )
-        statement = _visible(kind, model, statement)
+        statement = statement.where(KINDS[kind].counts())
         if assignee_id is not None:
             statement = statement.where(Triage.assignee_id == assignee_id)
         if sector:
@@ -162,21 +147,26 @@ def update_triage(
     assignee that ``may_assign`` (the caller's test; the store knows no permissions) turns
     down."""
     if status is not None and status not in TRIAGE_STATUSES:
-        raise TriageRefused(f"status must be one of {TRIAGE_STATUSES}")
+        raise TriageRefused("triage_status", field="status", value=status)
     row = session.get(Triage, (item_kind, item_id))
     current = row.status if row else "new"
     if status is not None and status != current:
         if status not in TRANSITIONS[current]:
+            allowed = [Term(f"status_{s}") for s in TRIAGE_STATUSES if s in TRANSITIONS[current]]
             raise TriageRefused(
-                f"an item in {current} may move to {', '.join(sorted(TRANSITIONS[current]))}, not {status}",
+                "triage_move",
+                field="status",
                 conflict=True,
+                current=Term(f"status_{current}"),
+                allowed=allowed,
+                wanted=Term(f"status_{status}"),
             )
         if status == "comment_sent":
             if not (comment_text or (row and row.comment_text)):
-                raise TriageRefused("record the comment text before marking it sent")
+                raise TriageRefused("triage_comment_first", field="comment_text")
             comment_sent_on = comment_sent_on or date.today()
     if set_assignee and assignee_id is not None and may_assign is not None and not may_assign(assignee_id):
-        raise TriageRefused(f"user {assignee_id} is not an active staff member")
+        raise TriageRefused("triage_assignee", field="assignee_id", user_id=assignee_id)
     row = row or Triage(item_kind=item_kind, item_id=item_id)
     if status is not None:
         row.status = status

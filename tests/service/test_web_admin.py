@@ -5,6 +5,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 
+from service.jobs import crawl as crawl_jobs
 from store.db import session_scope
 from store.models import Alert, AuditEntry, CrawlRun, Delivery, Source, Subscription, User
 from store.models.types import utcnow
@@ -112,7 +113,10 @@ def test_add_and_deactivate_users(app, accounts, db_engine):
     }
     assert post_form(client, "/admin/users", form, page="/admin/users").status_code == 303
     duplicate = post_form(client, "/admin/users", form, page="/admin/users")
-    assert duplicate.status_code == 200 and "already exists" in duplicate.text
+    assert duplicate.status_code == 409 and "已有使用电子邮箱 new@example.org 的用户" in duplicate.text
+    atlantis = post_form(client, "/admin/users?lang=en", {**form, "email": "b@example.org", "member_code": "Atlantis"})
+    assert atlantis.status_code == 400 and "“Atlantis” is not a WTO member name or code" in atlantis.text
+    assert 'value="Atlantis"' in atlantis.text and 'value="b@example.org"' in atlantis.text
     with Session(db_engine) as session:
         user = session.exec(select(User).where(User.email == "new@example.org")).one()
     assert (user.role, user.member_code) == ("embassy", "KEN")
@@ -121,6 +125,36 @@ def test_add_and_deactivate_users(app, accounts, db_engine):
         assert session.get(User, user.id).active is False
         assert [e.action for e in session.exec(select(AuditEntry))] == ["user.create", "user.deactivate"]
     assert post_form(client, f"/admin/users/{accounts['admin']}/active").status_code == 400
+
+
+@pytest.mark.parametrize("with_scheduler", [False, True])
+def test_run_now_is_one_use_case_for_the_page_and_the_api(
+    app, accounts, operations, db_engine, monkeypatch, tmp_path, with_scheduler
+):
+    """The page and the API start a crawl the same way and leave the same audit record."""
+    spawned: list[str] = []
+    monkeypatch.setattr(crawl_jobs, "spawn_crawl", lambda name: spawned.append(name) or (4242, tmp_path / "log"))
+    scheduler = BackgroundScheduler(timezone="UTC")
+    if with_scheduler:
+        scheduler.add_job(print, "interval", hours=6, id="crawl:wto_eping_latest")
+        scheduler.start(paused=True)
+        app.state.scheduler = scheduler
+    try:
+        client = client_for(app, "admin")
+        assert post_form(client, "/admin/sources/wto_eping_latest/run", page="/admin/sources").status_code == 303
+        answer = client.post("/api/v1/sources/wto_eping_latest/run")
+        assert answer.status_code == 202 and answer.json()["via"] == ("scheduler" if with_scheduler else "process")
+        assert spawned == ([] if with_scheduler else ["wto_eping_latest", "wto_eping_latest"])
+        for refused in (post_form(client, "/admin/sources/nothing/run"), client.post("/api/v1/sources/nothing/run")):
+            assert refused.status_code == 404
+    finally:
+        if with_scheduler:
+            scheduler.shutdown(wait=False)
+    with Session(db_engine) as session:
+        entries = list(session.exec(select(AuditEntry).order_by(AuditEntry.id)))
+    assert [(e.action, e.target_id, e.details) for e in entries] == 2 * [
+        ("source.run", "wto_eping_latest", {"via": "scheduler"} if with_scheduler else {"via": "process", "pid": 4242})
+    ]
 
 
 def test_feedback_page_shows_judgements_per_sector_and_the_last_retraining(db_engine, app, accounts):
