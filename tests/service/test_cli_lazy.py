@@ -36,3 +36,10 @@ def test_help_and_listings_import_only_what_they_use(settings):
         loaded = imported_by(*arguments)
         assert "store.models" in loaded, arguments  # it did run
         assert not set(HEAVY) & loaded, (arguments, set(HEAVY) & loaded)
+
+
+def test_every_command_loads_in_a_fresh_interpreter():
+    """A command's modules are imported only when it runs: an import cycle shows only then."""
+    code = "from service.cli import COMMANDS, loaded_command\nfor name in COMMANDS:\n    loaded_command(name)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
