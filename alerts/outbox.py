@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from alerts import threads
 from alerts.channels import DeliveryError, Message, Senders, message_id, webhook_secret
 from alerts.feedback import personalise
 from alerts.render import Entry, Rendered, render_message, render_test
@@ -217,11 +218,16 @@ def _message(
     unsubscribe_url = f"{settings.base_url.rstrip('/')}/unsubscribe/{subscription.token}"
     replied = entries[0].alert.follows_alert_id if delivery.kind in ("follow-up", "reminder") else None
     text, html, payload = personalise(
-        [
-            shared.text.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
-            shared.html.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
-            json.dumps(shared.payload, ensure_ascii=False),
-        ],
+        threads.personalise(
+            [
+                shared.text.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
+                shared.html.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
+                json.dumps(shared.payload, ensure_ascii=False),
+            ],
+            subscription=subscription,
+            base_url=settings.base_url,
+            secret=settings.secret_key,
+        ),
         subscription_id=subscription.id,
         nonce=delivery.idempotency_key,
         base_url=settings.base_url,

@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from alerts import labels
 from alerts.feedback import stand_in
 from alerts.summary import summary_lines
+from alerts.threads import stand_in as thread_link
 from nlp.hs_names import chapter_label
 from nlp.reasons import localise
 from store.models import URGENCY_RANK, Alert, Subscription
@@ -210,6 +211,8 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "item_url": item_url(base_url, item),
         "feedback_useful": f"{stand_in('useful', item.kind, item.id)}?lang={language}",
         "feedback_not_relevant": f"{stand_in('not_relevant', item.kind, item.id)}?lang={language}",
+        "thread_follow": f"{thread_link('follow', item.id)}?lang={language}" if item.base_symbol else None,
+        "thread_mute": f"{thread_link('mute', item.id)}?lang={language}" if item.base_symbol else None,
         "reason": alert.reason,
         "why": _why(entry, t, language),
         "changes": _change_lines(changes, t),

@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from alerts import threads
 from alerts.labels import member_choices, member_name, sector_codes, sector_name
 from alerts.render import translator
 from alerts.summary import summary_lines
@@ -321,6 +322,9 @@ def item_response(
         "thread": thread(session, base_symbol=item.base_symbol)
         if isinstance(item, Notification) and item.base_symbol
         else [],
+        "thread_choice": threads.current_choice(session, user, item_id)
+        if isinstance(item, Notification) and item.base_symbol
+        else "unavailable",
         "revisions": list(
             session.exec(
                 select(ItemRevision)
@@ -368,3 +372,21 @@ def item_response(
             all_sectors=sector_codes(),
         )
     return render(request, "item.html", context, status_code=status_code)
+
+
+@router.post("/items/notification/{item_id}/thread", include_in_schema=False)
+def choose_thread(
+    item_id: int,
+    choice: str = Form(""),
+    user: User = Depends(require_user),
+    session: Session = Depends(db),
+) -> RedirectResponse:
+    """Follow the notification, mute its thread, or neither (``choice`` empty)."""
+    visible_item(session, user, "notification", item_id)
+    try:
+        threads.choose(session, user, item_id, choice or None)
+    except threads.ThreadError:
+        raise HTTPException(404, "no such notification thread") from None
+    session.commit()
+    done = {"follow": "thread_follow", "mute": "thread_mute"}.get(choice, "thread_cleared")
+    return RedirectResponse(f"/items/notification/{item_id}?done={done}", 303)
