@@ -154,3 +154,7 @@ def crossval(
 
     result = cross_validate(_read_jsonl(gold), folds=folds, seed=seed)
     typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=2))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="nlp")
