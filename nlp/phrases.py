@@ -64,7 +64,7 @@ def _inside_longer(label: str, start: int, end: int, matches: list[tuple[str, in
 
 
 def _shown(span: Doc | Span) -> str:
-    return "".join(t.text for t in span) if _is_cjk(span[0].text) else span.text
+    return ("" if _is_cjk(span[0].text) else " ").join(t.text for t in span)
 
 
 def _is_cjk(token: str) -> bool:
