@@ -33,19 +33,16 @@ rebinding) cannot slip past it. TLS is still negotiated for, and the certificate
 the URL's host name, which is also the ``Host`` header. Proxies from the environment are not
 used for webhooks (a proxy would resolve the name itself).
 
-Generic Apprise targets (``json://``, ``form://``, ``xml://``, …) get the same check, but only
-beforehand: Apprise posts through :mod:`requests`, which resolves the name again when it
-connects, so for them a rebinding DNS server can still turn a checked public answer into a
-private address in the moment between the two lookups.
+Apprise targets get the same check at each connection, redirects included, and subscribers other
+than administrators may use the documented services only, reaching their public hosts
+(:mod:`alerts.outbound`).
 """
 
 import base64
 import hashlib
 import hmac
-import ipaddress
 import json
 import smtplib
-import socket
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -56,45 +53,18 @@ import apprise
 import httpcore
 import httpx
 
+from alerts.errors import DeliveryError
+from alerts.outbound import channel_refusal, guarded, resolve_public
 from store.settings import Settings
+
+__all__ = ["DeliveryError", "resolve_public"]
 
 SIGNATURE_HEADER = "X-Tbtwatch-Signature"
 TIMESTAMP_HEADER = "X-Tbtwatch-Timestamp"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 EMAIL_IDEMPOTENCY_HEADER = "X-Tbtwatch-Idempotency-Key"
 SIGNATURE_TOLERANCE_SECONDS = 300
-# Apprise schemes whose host the subscriber chooses freely (the others reach fixed services).
-GENERIC_APPRISE_SCHEMES = {
-    "json",
-    "jsons",
-    "xml",
-    "xmls",
-    "form",
-    "forms",
-    "apprise",
-    "apprises",
-    "ntfy",
-    "ntfys",
-    "gotify",
-    "gotifys",
-    "matrix",
-    "matrixs",
-    "mmost",
-    "mmosts",
-    "rocket",
-    "rockets",
-    "mqtt",
-    "mqtts",
-}
 SMTP_IDLE_CHECK_SECONDS = 10
-
-
-class DeliveryError(Exception):
-    """Sending failed; ``permanent`` ones are not retried."""
-
-    def __init__(self, message: str, *, permanent: bool = False):
-        super().__init__(message)
-        self.permanent = permanent
 
 
 @dataclass
@@ -110,6 +80,7 @@ class Message:
     unsubscribe_url: str
     in_reply_to: str | None = None
     webhook_secret: str = field(default="", repr=False)
+    trusted: bool = False  # the subscription is the operator's or an administrator's (alerts.outbound)
 
 
 def _one_line(value: str) -> str:
@@ -173,22 +144,6 @@ def verify(
     if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > tolerance:
         return False
     return hmac.compare_digest(sign(secret, int(timestamp), body), signature)
-
-
-def resolve_public(host: str, port: int, *, allow_private: bool) -> list[str]:
-    """The addresses ``host`` resolves to, looked up once; refused if any is non-public (unless allowed)."""
-    try:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as error:
-        raise DeliveryError(f"cannot resolve {host}: {error}") from error
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
-    if not allow_private:
-        for text in addresses:
-            address = ipaddress.ip_address(text.split("%")[0])
-            address = getattr(address, "ipv4_mapped", None) or address
-            if not address.is_global or address.is_multicast:
-                raise DeliveryError(f"refused: {host} resolves to non-public address {address}", permanent=True)
-    return addresses
 
 
 def check_public_target(url: str, *, allow_private: bool) -> None:
@@ -408,12 +363,15 @@ class WebhookSender:
 
 
 def send_apprise(url: str, message: Message, *, allow_private: bool) -> None:
-    if url.partition(":")[0].lower() in GENERIC_APPRISE_SCHEMES:
-        check_public_target(url, allow_private=allow_private)
+    """Send through Apprise, every connection it opens checked (:func:`alerts.outbound.guarded`)."""
     notifier = apprise.Apprise()
     if not notifier.add(url):
         raise DeliveryError("not a valid Apprise URL", permanent=True)
-    if not notifier.notify(title=message.subject, body=message.text, body_format=apprise.NotifyFormat.TEXT):
+    with guarded(url, trusted=message.trusted, allow_private=allow_private) as policy:
+        sent = notifier.notify(title=message.subject, body=message.text, body_format=apprise.NotifyFormat.TEXT)
+    if policy.refused is not None:
+        raise policy.refused
+    if not sent:
         raise DeliveryError(f"Apprise could not notify {url.partition(':')[0]}://…")
 
 
@@ -442,6 +400,9 @@ class Senders:
                 self._email = EmailSender(self.settings.smtp_url, self.settings.mail_from)
             self._email.send(channel.partition(":")[2], message)
         elif kind == "webhook":
+            refusal = channel_refusal(channel, trusted=message.trusted)
+            if refusal is not None:
+                raise refusal
             if self._webhook is None:
                 self._webhook = WebhookSender(allow_private=self.settings.allow_private_webhooks)
             self._webhook.send(channel, message)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from alerts.feedback import personalise
 from alerts.outbox import zone_of
 from alerts.render import Entry, entry_view, html_environment, one_line, translator
 from store.models import Subscription
@@ -26,7 +27,10 @@ def _entries(session: Session, subscription: Subscription) -> list[Entry]:
     return [Entry(a, items[(a.item_kind, a.item_id)]) for a in alerts if (a.item_kind, a.item_id) in items]
 
 
-def atom_feed(session: Session, subscription: Subscription, *, base_url: str, now: datetime | None = None) -> str:
+def atom_feed(
+    session: Session, subscription: Subscription, *, base_url: str, secret: str, now: datetime | None = None
+) -> str:
+    """The subscription's alerts as Atom, each entry's summary with the subscriber's feedback links."""
     now = now or utcnow()
     language = subscription.language
     t = translator(language)
@@ -40,13 +44,23 @@ def atom_feed(session: Session, subscription: Subscription, *, base_url: str, no
             "",
             view["title"],
             view["description"],
+            "",
+            f"{t('feedback_useful')}: {view['feedback_useful']}",
+            f"{t('feedback_not_relevant')}: {view['feedback_not_relevant']}",
         ]
+        [text] = personalise(
+            ["\n".join(summary).strip()],
+            subscription_id=subscription.id,
+            nonce=f"feed:{entry.alert.id}",
+            base_url=base_url,
+            secret=secret,
+        )
         entries.append(
             {
                 "id": f"tag:tbtwatch,2024:alert-{entry.alert.id}",
                 "title": one_line(f"{view['label']} {view['title']}", 300),
                 "updated": entry.alert.created_at.isoformat(),
-                "summary": "\n".join(summary).strip(),
+                "summary": text,
                 "view": view,
             }
         )

@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from alerts.channels import DeliveryError, Message, Senders, message_id, webhook_secret
+from alerts.feedback import personalise
 from alerts.render import Entry, Rendered, render_message, render_test
 from store.db import session_scope
 from store.models import Alert, Delivery, Subscription
@@ -38,6 +39,7 @@ from store.queries.alerts import (
     release_stale_claims,
     replay_delivery,
     subscriptions_by_id,
+    trusted_subscriptions,
     worker_id,
 )
 from store.settings import Settings
@@ -111,6 +113,7 @@ def _compose(
     alerts |= alerts_by_id(session, (a.follows_alert_id for a in alerts.values() if a.follows_alert_id))
     items = load_items(session, {(a.item_kind, a.item_id) for a in alerts.values()})
     subscriptions = subscriptions_by_id(session, (d.subscription_id for d in deliveries))
+    trusted = trusted_subscriptions(session, subscriptions)
     messages: dict[int, Message | DeliveryError] = {}
     rendered: dict[tuple, Rendered] = {}
     for delivery in deliveries:
@@ -129,7 +132,9 @@ def _compose(
             messages[delivery.id] = DeliveryError("its items are gone", permanent=True)
             continue
         try:
-            messages[delivery.id] = _message(delivery, subscription, entries, settings, now, rendered)
+            message = _message(delivery, subscription, entries, settings, now, rendered)
+            message.trusted = subscription.id in trusted
+            messages[delivery.id] = message
         except Exception as error:  # a rendering bug must not stop the other deliveries
             log.exception("cannot render delivery %s", delivery.id)
             messages[delivery.id] = DeliveryError(f"rendering failed: {type(error).__name__}: {error}")
@@ -181,11 +186,22 @@ def _message(
         shared = rendered[content]
     unsubscribe_url = f"{settings.base_url.rstrip('/')}/unsubscribe/{subscription.token}"
     replied = entries[0].alert.follows_alert_id if delivery.kind in ("follow-up", "reminder") else None
+    text, html, payload = personalise(
+        [
+            shared.text.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
+            shared.html.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
+            json.dumps(shared.payload, ensure_ascii=False),
+        ],
+        subscription_id=subscription.id,
+        nonce=delivery.idempotency_key,
+        base_url=settings.base_url,
+        secret=settings.secret_key,
+    )
     return Message(
         subject=shared.subject,
-        text=shared.text.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
-        html=shared.html.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
-        payload=shared.payload | {"subscription_id": subscription.id, "idempotency_key": delivery.idempotency_key},
+        text=text,
+        html=html,
+        payload=json.loads(payload) | {"subscription_id": subscription.id, "idempotency_key": delivery.idempotency_key},
         idempotency_key=delivery.idempotency_key,
         message_id=message_id(delivery.idempotency_key, settings.mail_from),
         in_reply_to=message_id(delivery_key(alert_key(replied), delivery.channel), settings.mail_from)

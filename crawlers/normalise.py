@@ -8,6 +8,8 @@ from contextlib import suppress
 from datetime import date, datetime
 from html.parser import HTMLParser
 
+from store.unicode import LONE_SURROGATE, repaired
+
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 _BLOCKS = {
@@ -82,7 +84,8 @@ class _TextExtractor(HTMLParser):
 
 def plain_text(value) -> str | None:
     """Plain text of a published field: tags removed (block ends become line breaks),
-    entities decoded (twice-escaped ones too), spaces collapsed; None when nothing is left."""
+    entities decoded (twice-escaped ones too), spaces collapsed, NUL characters dropped and lone
+    surrogates (half a UTF-16 pair, from a JSON escape) replaced by U+FFFD; None when nothing is left."""
     if value is None:
         return None
     text = str(value)
@@ -98,6 +101,7 @@ def plain_text(value) -> str | None:
             break
         text = html.unescape(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").replace("\u200b", "")
+    text = repaired(text).replace("\x00", "")  # what no text column can store
     lines = (re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line) or None
 
@@ -107,7 +111,9 @@ def _needs_cleaning(text: str) -> bool:
     line breaks that collapse; text without any needs no more than stripping (the common case,
     checked by substring tests, several times faster than a regular expression)."""
     return (
-        "<" in text
+        (not text.isascii() and LONE_SURROGATE.search(text) is not None)
+        or "\x00" in text
+        or "<" in text
         or "&" in text
         or "\r" in text
         or "\xa0" in text

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from service import api, web
+from service.errors import install_error_handlers
 from service.scheduler import SchedulerLock, build_scheduler
 from service.web import alert_links
 from store.db import default_engine
@@ -44,7 +45,7 @@ def create_app(settings: Settings | None = None, *, scheduler: bool | None = Non
     app.state.settings = settings
     app.state.scheduler = None
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
-    api.install_error_handlers(app)
+    install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(web.router)
     app.include_router(alert_links.router)  # outside the pages' CSRF check: RFC 8058 one-click

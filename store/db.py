@@ -9,12 +9,16 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from store import unicode
+from store.search_text import index_text
 from store.settings import get_settings
 
 
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine for ``url``; SQLite files get their folder, WAL and foreign keys."""
     parsed = make_url(url)
+    kwargs.setdefault("json_serializer", unicode.dumps)
+    kwargs.setdefault("json_deserializer", unicode.loads)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)
@@ -30,6 +34,8 @@ def make_engine(url: str, **kwargs) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # the full-text index's triggers call it (store.search_index)
+        dbapi_connection.create_function("tbtwatch_index_text", 2, index_text, deterministic=True)
 
     return engine
 

@@ -8,11 +8,14 @@ classification).
 
 import re
 from datetime import date
+from pathlib import Path
 
 from pydantic import ValidationError
 
+from store.members import resolve_member
 from store.models import Notification, NotificationCreate
 from store.symbols import SymbolError, parse_symbol
+from store.unicode import unstorable
 
 RECORD_FIELDS = (
     "id",
@@ -57,6 +60,10 @@ LIST_FIELDS = (
     "keywords",
     "countries_affected",
     "links",
+)
+# ISO 639-1, the codes a record's ``language`` may take.
+LANGUAGES = frozenset(
+    line for line in (Path(__file__).parent / "data" / "languages.txt").read_text().split("\n") if line[:1].isalpha()
 )
 HS_CODE = re.compile(r"^\d{2,10}$")
 ICS_CODE = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
@@ -109,6 +116,10 @@ def notification_from_record(record: dict) -> tuple[NotificationCreate, list[str
     carries none). Raises :class:`RecordError` saying what is wrong."""
     if not isinstance(record, dict):
         raise RecordError("a record must be a JSON object")
+    for field, value in record.items():
+        reason = unstorable([field, value])
+        if reason:
+            raise RecordError(f"{field} holds {reason}")
     symbol_text = _text(record, "symbol")
     if not symbol_text and not record.get("id"):
         raise RecordError("a record needs a symbol or an id")
@@ -125,13 +136,19 @@ def notification_from_record(record: dict) -> tuple[NotificationCreate, list[str
     sectors = record.get("sectors")
     if sectors is not None:
         sectors = _list(record, "sectors")
+    member = _text(record, "member")
+    if member is not None and resolve_member(member) is None:
+        raise RecordError(f"member {member!r} is not a WTO member name or code")
+    language = _text(record, "language")
+    if language is not None and language.lower() not in LANGUAGES:
+        raise RecordError(f"language {language!r} is not an ISO 639-1 code such as en, fr, es or zh")
     try:
         notification = NotificationCreate(
             symbol=str(symbol) if symbol else None,
             base_symbol=str(symbol.base) if symbol else None,
             symbol_kind=symbol.kind if symbol else "regular",
             committee=symbol.committee if symbol else committee,
-            member_name=_text(record, "member"),
+            member_name=member,
             notification_type=_text(record, "notification_type"),
             distribution_date=_date(record, "distribution_date"),
             comment_deadline=_date(record, "comment_deadline"),
@@ -142,7 +159,7 @@ def notification_from_record(record: dict) -> tuple[NotificationCreate, list[str
             ics_codes=_codes(record, "ics_codes", ICS_CODE, " "),
             objectives=_list(record, "objectives"),
             joint_symbols=joint if len(joint) > 1 else [],
-            language=_text(record, "language"),
+            language=language.lower() if language else None,
             source_url=_text(record, "source_url"),
         )
     except ValidationError as error:

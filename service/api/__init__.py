@@ -1,14 +1,14 @@
 """The REST API under ``/api/v1``: one router module per resource. Authentication and
-permissions are in :mod:`service.api.deps`, JSON errors in :mod:`service.api.errors`."""
+permissions are in :mod:`service.api.deps`, JSON errors in :mod:`service.api.errors`.
+It imports nothing of ``service.web``: what pages and API share is a use case below both."""
 
 from fastapi import APIRouter, Depends
 
 from service.api import admin, changes, intelligence, notifications, search, subscriptions, tokens, triage
-from service.api.deps import no_nul_characters
-from service.api.errors import install_error_handlers
+from service.api.deps import storable_text
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(no_nul_characters)])
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(storable_text)])
 for module in (search, notifications, changes, intelligence, subscriptions, triage, admin, tokens):
     router.include_router(module.router)
 
-__all__ = ["install_error_handlers", "router"]
+__all__ = ["router"]

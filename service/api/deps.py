@@ -7,6 +7,8 @@ Every protected route depends on :func:`current_user` (401 without valid credent
 answered 404, as if they did not exist, so ids of others' records leak nothing.
 """
 
+import json
+import re
 from collections.abc import Iterator
 from typing import Annotated, Generic, TypeVar
 
@@ -15,11 +17,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from service.request_text import query_string_is_utf8
 from service.security import can, token_hash, user_from_session_cookie
 from store.db import default_engine
 from store.models import User
 from store.models.types import ID_MAX
 from store.queries.users import user_for_token
+from store.unicode import has_lone_surrogate
 
 bearer = HTTPBearer(auto_error=False, description="An API token from `tbtwatch users token` or POST /api/v1/tokens.")
 T = TypeVar("T")
@@ -96,15 +100,30 @@ def paged(items: list, total: int, params: PageParams) -> dict:
     return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
 
 
-async def no_nul_characters(request: Request) -> None:
-    """Refuse NUL characters in the URL or a JSON body: no text column can store them
-    (PostgreSQL refuses them outright), so they are a client error, not a server one."""
+async def storable_text(request: Request) -> None:
+    """Refuse NUL characters in the URL or a JSON body, and lone surrogates (``"\\ud800"``) in a
+    JSON body: no text column can store them (PostgreSQL refuses them outright, and SQLite would
+    keep text that no later read can encode), so they are a client error, not a server one."""
     if "%00" in request.url.path + "?" + request.url.query.lower():
         raise HTTPException(422, "NUL characters are not allowed in the request")
+    if not query_string_is_utf8(request):
+        raise HTTPException(422, "the query string is not valid UTF-8 (percent-encode text as UTF-8)")
     if not request.headers.get("content-type", "").startswith("multipart/"):
         body = await request.body()
         if b"\\u0000" in body or b"\x00" in body:
             raise HTTPException(422, "NUL characters are not allowed in the request")
+        if _ESCAPED_SURROGATE.search(body) and _holds_lone_surrogate(body):
+            raise HTTPException(422, "the request holds invalid Unicode (a lone surrogate such as \\ud800)")
+
+
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _holds_lone_surrogate(body: bytes) -> bool:
+    try:
+        return has_lone_surrogate(json.loads(body))
+    except ValueError:
+        return False  # not JSON: the route's own validation answers
 
 
 def not_found(what: str) -> HTTPException:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from nlp.catalogue import DEFAULT_EDITION, load_edition
@@ -22,6 +23,7 @@ from store.interchange import (
     record_from_notification,
 )
 from store.models import Notification
+from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item
 from store.queries.notifications import upsert_notification
 from store.queries.tags import classifications, effective_sectors, set_human_tags, tags_by_item
 
@@ -46,13 +48,19 @@ def import_command(
         path = SAMPLE_NOTIFICATIONS
     edition = load_edition(DEFAULT_EDITION)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0}
-    with Session(default_engine()) as session, path.open(encoding="utf-8") as lines:
+    first_line: dict[str, int] = {}  # record id -> the line that gave it
+    # utf-8-sig: a byte order mark at the start of the file is not part of line 1.
+    with Session(default_engine()) as session, path.open(encoding="utf-8-sig") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
                 notification, sectors = notification_from_record(record)
+                record_id = str(record.get("id") or notification.symbol)
+                if record_id in first_line:
+                    raise RecordError(f"id {record_id} already came on line {first_line[record_id]}")
+                first_line[record_id] = number
                 with session.begin_nested():
                     stored = upsert_notification(
                         session,
@@ -70,7 +78,7 @@ def import_command(
                             edition=edition.edition,
                             edition_sectors=list(edition.codes),
                         )
-            except (json.JSONDecodeError, RecordError, ValueError) as error:
+            except (RecordError, ValueError, SQLAlchemyError) as error:  # JSONDecodeError is a ValueError
                 counts["rejected"] += 1
                 console.print(f"{path}:{number}: {error}", style="red", highlight=False, markup=False)
                 continue
@@ -91,6 +99,7 @@ def notification_records(session: Session) -> Iterator[dict]:
         rows = session.exec(select(Notification).where(col(Notification.id).in_(chunk))).all()
         tags = tags_by_item(session, item_kind="notification", item_ids=chunk)
         classified = classifications(session, item_kind="notification", item_ids=chunk)
+        hs_tags = hs_tags_by_item(session, item_kind="notification", item_ids=chunk)
         for row in sorted(rows, key=lambda r: chunk.index(r.id)):
             item_tags = tags.get(row.id, [])
             classification = classified.get(row.id)
@@ -108,7 +117,7 @@ def notification_records(session: Session) -> Iterator[dict]:
                     }
                     for t in item_tags
                 ],
-                hs_chapters=classification.hs_chapters if classification else [],
+                hs_chapters=chapters_of(decided_hs(hs_tags.get(row.id, []), row.hs_codes)),
                 urgency=classification.urgency if classification else None,
             )
 

@@ -1,22 +1,30 @@
 """Public pages of a subscription at secret URLs (the subscription's token), working without
-logging in: its Atom and iCalendar feeds, and unsubscribing.
+logging in: its Atom and iCalendar feeds, unsubscribing, and the signed feedback links of
+its alerts (:mod:`alerts.feedback`).
 
 ``POST /unsubscribe/{token}`` is the one-click unsubscribe of RFC 8058 (mail providers post
 ``List-Unsubscribe=One-Click`` without cookies), so this router carries no CSRF check and is
 mounted beside the pages router, not inside it; ``GET`` only shows a confirmation form, so
-a link scanner fetching the URL unsubscribes no one.
+a link scanner fetching the URL unsubscribes no one. Feedback links work the same way:
+``GET /feedback/{token}`` shows the judgement with a form that a small static script
+(``/static/feedback.js``) submits at once, so a person's click records it and a scanner's
+fetch does not; without scripts the person presses the button.
 """
 
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session
 
+from alerts.feedback import FeedbackLink, FeedbackLinkError, add_reason, read_token, record_judgement
 from alerts.feeds import ATOM_TYPE, ICS_TYPE, atom_feed, ics_calendar
 from alerts.render import translator
 from alerts.subscriptions import unsubscribe
 from service.web.i18n import request_language
 from service.web.templating import render
 from store.db import default_engine, session_scope
-from store.queries.alerts import subscription_by_token
+from store.models import FEEDBACK_REASONS, Subscription
+from store.queries.alerts import load_items, subscription_by_token
+from store.queries.feedback import link_used
+from store.settings import Settings
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,7 +36,7 @@ def _feed(request: Request, token: str, build, media_type: str) -> Response:
             return Response("not found\n", status_code=404, media_type="text/plain")
         if not subscription.active:
             return Response("unsubscribed\n", status_code=410, media_type="text/plain")
-        body = build(session, subscription, base_url=request.app.state.settings.base_url)
+        body = build(session, subscription, request.app.state.settings)
     return Response(
         body, media_type=media_type, headers={"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"}
     )
@@ -36,12 +44,18 @@ def _feed(request: Request, token: str, build, media_type: str) -> Response:
 
 @router.get("/feeds/{token}.atom")
 def atom(request: Request, token: str) -> Response:
-    return _feed(request, token, atom_feed, ATOM_TYPE)
+    def build(session: Session, subscription: Subscription, settings: Settings) -> str:
+        return atom_feed(session, subscription, base_url=settings.base_url, secret=settings.secret_key)
+
+    return _feed(request, token, build, ATOM_TYPE)
 
 
 @router.get("/feeds/{token}.ics")
 def calendar(request: Request, token: str) -> Response:
-    return _feed(request, token, ics_calendar, ICS_TYPE)
+    def build(session: Session, subscription: Subscription, settings: Settings) -> str:
+        return ics_calendar(session, subscription, base_url=settings.base_url)
+
+    return _feed(request, token, build, ICS_TYPE)
 
 
 def _page(request: Request, token: str, state: str, subscription=None):
@@ -66,3 +80,57 @@ def one_click_unsubscribe(request: Request, token: str):
     with session_scope(default_engine()) as session:
         subscription = unsubscribe(session, token)
     return _page(request, token, "done" if subscription else "unknown", subscription)
+
+
+FEEDBACK_STATUS = {"invalid": 400, "expired": 410, "replayed": 409, "gone": 404}
+
+
+def _feedback_page(request: Request, token: str, state: str, link: FeedbackLink | None = None, **extra):
+    label = None
+    if link is not None:
+        with Session(default_engine()) as session:
+            item = load_items(session, [(link.item_kind, link.item_id)]).get((link.item_kind, link.item_id))
+        label = f"{item.label} {item.title or ''}".strip() if item else None
+    context = {"state": state, "token": token, "link": link, "label": label, "reasons": FEEDBACK_REASONS, **extra}
+    page = render(request, "feedback.html", context, status_code=FEEDBACK_STATUS.get(state, 200))
+    page.headers["X-Robots-Tag"] = "noindex"
+    page.headers["Referrer-Policy"] = "no-referrer"
+    return page
+
+
+def _link(request: Request, token: str) -> FeedbackLink | str:
+    try:
+        return read_token(request.app.state.settings.secret_key, token)
+    except FeedbackLinkError as error:
+        return error.state
+
+
+@router.get("/feedback/{token}")
+def confirm_feedback(request: Request, token: str):
+    link = _link(request, token)
+    if isinstance(link, str):
+        return _feedback_page(request, token, link)
+    with Session(default_engine()) as session:
+        used = link_used(session, link.nonce)
+    return _feedback_page(request, token, "replayed" if used else "confirm", link)
+
+
+@router.post("/feedback/{token}")
+def record_feedback(request: Request, token: str):
+    link = _link(request, token)
+    if isinstance(link, str):
+        return _feedback_page(request, token, link)
+    with session_scope(default_engine()) as session:
+        outcome = record_judgement(session, link)
+    return _feedback_page(request, token, outcome, link)
+
+
+@router.post("/feedback/{token}/reason")
+async def feedback_reason(request: Request, token: str):
+    link = _link(request, token)
+    if isinstance(link, str):
+        return _feedback_page(request, token, link)
+    reason = str((await request.form()).get("reason", ""))
+    with session_scope(default_engine()) as session:
+        added = add_reason(session, link, reason)
+    return _feedback_page(request, token, "thanks" if added else "recorded", link, reason_missing=not added)

@@ -304,7 +304,7 @@ def test_https_verifies_the_certificate_against_the_url_host(dns, connections, t
 
 def test_apprise_json_target_gets_the_same_public_check(settings):
     with Senders(settings) as senders, pytest.raises(DeliveryError) as refused:
-        senders.send("json://127.0.0.1:9/hook", message())
+        senders.send("json://127.0.0.1:9/hook", message(trusted=True))  # an administrator's channel
     assert refused.value.permanent and "non-public" in str(refused.value)
 
 
@@ -312,7 +312,7 @@ def test_apprise_json_delivery_when_allowed(settings, monkeypatch, mailbox, rece
     allowed = configure(monkeypatch, mailbox, allow_private_webhooks="true")
     port = receiver.server.server_port
     with Senders(allowed) as senders:
-        senders.send(f"json://127.0.0.1:{port}/hook", message(subject="Hello", text="Body text"))
+        senders.send(f"json://127.0.0.1:{port}/hook", message(subject="Hello", text="Body text", trusted=True))
     [payload] = receiver.payloads()
     assert payload["title"] == "Hello" and payload["message"] == "Body text"
 
