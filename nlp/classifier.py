@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy
 import spacy
 from spacy.language import Language
+from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc
 
 from nlp import reasons as why
@@ -97,8 +99,8 @@ class Classifier:
         self.phrases = PhraseEvidence(catalogue, nlp)
         self.generic = self.phrases.generic
         self.chapter_terms = ChapterTerms(nlp)
-        self._sector_model = nlp.get_pipe("sectors")
-        self._hs_model = nlp.get_pipe("hs_chapters")
+        self._sector_model = cast(TextCategorizer, nlp.get_pipe("sectors"))
+        self._hs_model = cast(TextCategorizer, nlp.get_pipe("hs_chapters"))
         self._sector_labels = list(self._sector_model.labels)
         self._chapters = [label[len(HS_LABEL_PREFIX) :] for label in self._hs_model.labels]
 
@@ -249,6 +251,7 @@ def _classify_in_workers(classifier: Classifier, items: list[ItemText], n_proces
 
 
 def _classify_chunk(items: list[ItemText]) -> list[Classification]:
+    assert _worker_classifier is not None, "set before the workers were forked"
     return _worker_classifier.classify_many(items, n_process=1)
 
 
