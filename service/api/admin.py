@@ -10,8 +10,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from alerts.subscriptions import set_account_active
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from service.jobs.crawl import run_now
+from service.refusals import explain
 from service.security import MIN_PASSWORD_LENGTH, audit, hash_password
 from store.members import resolve_member
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Delivery, Source, User, UserPublic
@@ -145,12 +147,12 @@ def add_user(body: UserIn, user: User = Depends(admin), session: Session = Depen
             email=body.email,
             role=body.role,
             name=body.name,
-            member_code=_member_code(body.member_code),
+            member_code=body.member_code,
             language=body.language,
             password_hash=hash_password(body.password),
         )
     except UserError as error:
-        raise HTTPException(409 if "already exists" in str(error) else 422, str(error)) from None
+        raise HTTPException(error.status, explain(error)) from None
     audit(
         session,
         user=user,
@@ -180,7 +182,10 @@ def edit_user(user_id: RowId, body: UserPatch, user: User = Depends(admin), sess
     for name, value in changes.items():
         if value is None and name in ("role", "active", "language"):
             raise HTTPException(422, f"{name} may not be null")
-        setattr(target, name, value)
+        if name == "active":
+            set_account_active(session, target, value)
+        else:
+            setattr(target, name, value)
     if password:
         target.password_hash = hash_password(password)
     session.add(target)

@@ -7,6 +7,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from service.refusals import explain
 from service.security import MIN_PASSWORD_LENGTH, hash_password, new_token
 from store.db import default_engine, session_scope
 from store.members import resolve_member
@@ -62,7 +63,7 @@ def add(
             )
             typer.echo(f"user {user.id} {user.email} ({user.role}) created")
     except UserError as error:
-        _fail(str(error))
+        _fail(explain(error))
 
 
 @app.command("list")

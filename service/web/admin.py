@@ -7,10 +7,13 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 
 from alerts.labels import sector_codes
+from alerts.subscriptions import set_account_active
 from nlp.catalogue import available_editions
 from service.jobs.crawl import run_now
-from service.security import audit, hash_password
+from service.refusals import explain
+from service.security import MIN_PASSWORD_LENGTH, audit, hash_password
 from service.web.deps import db, require
+from service.web.i18n import request_language
 from service.web.templating import render
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Source, User
 from store.models.types import utcnow
@@ -55,9 +58,23 @@ def jobs(request: Request, user: User = Depends(admin)):
 
 
 @router.get("/users", include_in_schema=False)
-def users(request: Request, error: str | None = None, user: User = Depends(admin), session: Session = Depends(db)):
+def users(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
+    return _users_page(request, session)
+
+
+def _users_page(
+    request: Request, session: Session, typed: dict[str, str] | None = None, error: UserError | None = None
+):
     rows, total = list_users(session)
-    return render(request, "admin/users.html", {"users": rows, "total": total, "roles": ROLES, "error": error})
+    context = {
+        "users": rows,
+        "total": total,
+        "roles": ROLES,
+        "error": explain(error, request_language(request)) if error else None,
+        "typed": typed or {},
+    }
+    status = (400 if error.status == 422 else error.status) if error else 200
+    return render(request, "admin/users.html", context, status_code=status)
 
 
 @router.post("/users", include_in_schema=False)
@@ -71,20 +88,21 @@ def add_user(
     user: User = Depends(admin),
     session: Session = Depends(db),
 ):
-    if len(password) < 8:
-        return users(request, error="password must have at least 8 characters", user=user, session=session)
+    typed = {"email": email, "role": role, "name": name, "member_code": member_code}
     try:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise UserError("password_short", field="password", limit=MIN_PASSWORD_LENGTH)
         created = create_user(
             session,
             email=email,
             role=role,
             password_hash=hash_password(password),
             name=name.strip() or None,
-            member_code=member_code.strip().upper() or None,
+            member_code=member_code.strip() or None,
         )
     except UserError as error:
         session.rollback()
-        return users(request, error=str(error), user=user, session=session)
+        return _users_page(request, session, typed, error)
     audit(
         session,
         user=user,
@@ -104,8 +122,7 @@ def toggle_active(user_id: int, user: User = Depends(admin), session: Session = 
         raise HTTPException(404, "no such user")
     if target.id == user.id:
         raise HTTPException(400, "you cannot deactivate yourself")
-    target.active = not target.active
-    session.add(target)
+    set_account_active(session, target, not target.active)
     audit(
         session,
         user=user,

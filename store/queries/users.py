@@ -5,14 +5,17 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, func, select
 
+from store.members import resolve_member
 from store.models import ROLES, ApiToken, User
 from store.models.types import utcnow
+from store.refusals import Refused
 
 TOUCH_INTERVAL = timedelta(minutes=5)
 
 
-class UserError(ValueError):
-    """An account cannot be created as asked (bad role, duplicate e-mail, missing member)."""
+class UserError(Refused):
+    """An account cannot be created as asked (bad role or address, an embassy without a WTO
+    member, a duplicate e-mail: a conflict); the message (``refused_*``) in Chinese and English."""
 
 
 def normalise_email(email: str) -> str:
@@ -29,16 +32,22 @@ def create_user(
     member_code: str | None = None,
     language: str = "zh",
 ) -> User:
-    """A new active account; an embassy must name the WTO member it reports on."""
+    """A new active account; an embassy must name the WTO member it reports on (by any name or
+    code of the register; stored as its code)."""
     email = normalise_email(email)
     if role not in ROLES:
-        raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise UserError("user_role", field="role", value=role)
     if "@" not in email:
-        raise UserError(f"{email!r} is not an e-mail address")
+        raise UserError("email", field="email", email=email)
+    if member_code:
+        member = resolve_member(member_code)
+        if member is None:
+            raise UserError("member", field="member_code", name=member_code)
+        member_code = member.code
     if role == "embassy" and not member_code:
-        raise UserError("an embassy account needs the member it reports on (--member CODE)")
+        raise UserError("user_member_required", field="member_code")
     if get_user_by_email(session, email=email) is not None:
-        raise UserError(f"a user with e-mail {email} already exists")
+        raise UserError("user_exists", field="email", conflict=True, email=email)
     user = User(
         email=email, role=role, password_hash=password_hash, name=name, member_code=member_code, language=language
     )
