@@ -168,3 +168,7 @@ def crossval(
         dev, _ = split_held_out(records)
         result = {"crossval": cross_validate(dev, folds=folds, seed=seed), "held_out": held_out(records, seed=seed)}
     typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=2))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="nlp")
