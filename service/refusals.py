@@ -91,14 +91,6 @@ class Localised(Protocol):
     def text(self, language: str) -> str: ...
 
 
-def translate(key: str, language: str) -> str:
-    # the catalogue is loaded by the pages' module; imported here, when first needed, because
-    # importing service.web at module level would import every page router (which import this)
-    from service.web.i18n import translate as catalogue_text
-
-    return catalogue_text(key, language)
-
-
 def _shown(value: object, language: str) -> str:
     if isinstance(value, Localised):
         return value.text(language)

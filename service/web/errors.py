@@ -65,7 +65,10 @@ async def error_page(request: Request, error: HTTPException) -> Response:
 
 
 async def invalid_page(request: Request, error: RequestValidationError) -> Response:
-    """An address whose values the page cannot read (a page number of 0, a date like 2026-13-45)."""
+    """An address whose values the page cannot read (a page number of 0, a date like 2026-13-45);
+    a path that names no record (``/subscriptions/abc``) is a page not found."""
+    if all(e.get("loc", ("",))[0] == "path" for e in error.errors()):
+        return _page(request, 404, request_translations(request).gettext(DETAILS[404]))
     fields = sorted({str(e.get("loc", ("", ""))[-1]) for e in error.errors()})
     message = request_translations(request).gettext(
         "This page's address holds a value that cannot be read (%(fields)s); go back and choose again."
