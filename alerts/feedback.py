@@ -123,6 +123,8 @@ def record_judgement(session: Session, link: FeedbackLink, *, now: datetime | No
         subscription_id=link.subscription_id,
         item_kind=link.item_kind,
         item_id=link.item_id,
+        verdict=link.verdict,
+        link_nonce=link.nonce,
         created_at=now,
     )
     feedback.verdict, feedback.reason, feedback.link_nonce, feedback.updated_at = link.verdict, None, link.nonce, now
