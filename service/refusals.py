@@ -11,6 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from fastapi.responses import JSONResponse
 
+from service.web.i18n import translate
 from store.refusals import Refused, Term
 
 
@@ -19,14 +20,6 @@ class Localised(Protocol):
     """A value that words itself (such as :class:`alerts.outbound.ChannelRefused`)."""
 
     def text(self, language: str) -> str: ...
-
-
-def translate(key: str, language: str) -> str:
-    # the catalogue is loaded by the pages' module; imported here, when first needed, because
-    # importing service.web at module level would import every page router (which import this)
-    from service.web.i18n import translate as catalogue_text
-
-    return catalogue_text(key, language)
 
 
 def _shown(value: object, language: str) -> str:

@@ -7,8 +7,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from service.refusals import explain
-from service.security import MIN_PASSWORD_LENGTH, hash_password, new_token
 from store.db import default_engine, session_scope
 from store.members import resolve_member
 from store.models import ROLES
@@ -39,6 +37,9 @@ def add(
     language: str = typer.Option("zh", help="zh or en."),
 ) -> None:
     """Create an account; the password comes from a prompt, or stdin when not a terminal."""
+    from service.refusals import explain
+    from service.security import MIN_PASSWORD_LENGTH, hash_password  # password hashing: only here
+
     member_code = None
     if member:
         found = resolve_member(member)
@@ -91,6 +92,8 @@ def token(
     name: str = typer.Option(..., help="What the token is for (shown in listings)."),
 ) -> None:
     """Make an API token and print it once (only its hash is kept)."""
+    from service.security import new_token
+
     plain, digest = new_token()
     with session_scope(default_engine()) as session:
         user = get_user_by_email(session, email=email)
