@@ -73,7 +73,7 @@ def test_a_low_guess_does_not_count_and_a_decided_one_does_everywhere(db_engine,
     mail = mailbox.messages[0]
     assert "G/TBT/N/USA/2302" in mail["Subject"]
     text = mail.get_body(("plain",)).get_content()
-    assert "HS 章: 85 电机、电气设备" in text
+    assert "HS章: 85 电机、电气设备" in text
 
     with Session(db_engine) as session:
         for prefix, expected in (("85", {ids["chargers"]}), ("8504", {ids["chargers"]}), ("12", {ids["soybeans"]})):

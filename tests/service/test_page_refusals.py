@@ -22,9 +22,10 @@ def _cases(item_id: int) -> list[tuple[str, str, str, dict, dict[str, str]]]:
             {},
             {"zh": "日期格式应为", "en": "Dates are year-month-day"},
         ),
+        ("exporter", "GET", "/search?hs=abc", {}, {"zh": "HS 编码应包含数字", "en": "An HS code has digits"}),
         ("exporter", "GET", "/items/notification/abc", {}, {"zh": "不存在", "en": "does not exist"}),
         ("exporter", "GET", "/items/notification/999999", {}, {"zh": "不存在", "en": "does not exist"}),
-        ("exporter", "GET", "/subscriptions/abc", {}, {"zh": "无法识别的值", "en": "cannot be read"}),
+        ("exporter", "GET", "/subscriptions/abc", {}, {"zh": "不存在", "en": "does not exist"}),
         (
             "exporter",
             "POST",
