@@ -31,6 +31,8 @@ FLASHES = {
     "tags_saved": N_("Sectors saved."),
     "bulk_saved": N_("Bulk action done."),
     "bulletin_sent": N_("Bulletin queued for sending."),
+    "bulletin_nobody": N_("Nothing was sent: no daily-digest subscriber has anything new in their subscription."),
+    "bulk_nothing": N_("Nothing changed: choose items and a status or an assignee first."),
     "report_submitted": N_("Submitted for review."),
     "report_published": N_("Published; subscribers will be alerted."),
     "report_rejected": N_("Returned to its author."),
