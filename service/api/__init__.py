@@ -5,9 +5,9 @@ from fastapi import APIRouter, Depends
 
 from service.api import admin, changes, intelligence, notifications, search, subscriptions, tokens, triage
 from service.api.deps import storable_text
-from service.api.errors import install_error_handlers
+from service.api.errors import ERROR_RESPONSES, install_error_handlers
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(storable_text)])
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(storable_text)], responses=ERROR_RESPONSES)
 for module in (search, notifications, changes, intelligence, subscriptions, triage, admin, tokens):
     router.include_router(module.router)
 

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
-from service.security import MIN_PASSWORD_LENGTH, audit, hash_password
+from service.security import MIN_PASSWORD_LENGTH, WeakPassword, audit, end_sessions, new_password_hash
 from store.members import resolve_member
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Delivery, Source, User, UserPublic
 from store.models.types import utcnow
@@ -138,6 +138,13 @@ class UserPatch(BaseModel):
     password: str | None = Field(None, min_length=MIN_PASSWORD_LENGTH, max_length=200)
 
 
+def _password_hash(password: str, *user_inputs: str | None) -> str:
+    try:
+        return new_password_hash(password, user_inputs=tuple(i for i in user_inputs if i))
+    except WeakPassword as weak:
+        raise HTTPException(422, str(weak)) from None
+
+
 def _member_code(value: str | None) -> str | None:
     if not value:
         return None
@@ -168,7 +175,7 @@ def add_user(body: UserIn, user: User = Depends(admin), session: Session = Depen
             name=body.name,
             member_code=_member_code(body.member_code),
             language=body.language,
-            password_hash=hash_password(body.password),
+            password_hash=_password_hash(body.password, body.email, body.name),
         )
     except UserError as error:
         raise HTTPException(409 if "already exists" in str(error) else 422, str(error)) from None
@@ -203,7 +210,8 @@ def edit_user(user_id: RowId, body: UserPatch, user: User = Depends(admin), sess
             raise HTTPException(422, f"{name} may not be null")
         setattr(target, name, value)
     if password:
-        target.password_hash = hash_password(password)
+        target.password_hash = _password_hash(password, target.email, target.name)
+        end_sessions(target)  # whoever held the old password is signed out now
     session.add(target)
     audit(
         session,

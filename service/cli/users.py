@@ -7,7 +7,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from service.security import MIN_PASSWORD_LENGTH, hash_password, new_token
+from service.security import WeakPassword, new_password_hash, new_token
 from store.db import default_engine, session_scope
 from store.members import resolve_member
 from store.models import ROLES
@@ -47,8 +47,10 @@ def add(
     if role not in ROLES:
         _fail(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     password = _read_password()
-    if len(password) < MIN_PASSWORD_LENGTH:
-        _fail(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    try:
+        password_hash = new_password_hash(password, user_inputs=(email, name or ""))
+    except WeakPassword as weak:
+        _fail(str(weak))
     try:
         with session_scope(default_engine()) as session:
             user = create_user(
@@ -58,7 +60,7 @@ def add(
                 name=name,
                 member_code=member_code,
                 language=language,
-                password_hash=hash_password(password),
+                password_hash=password_hash,
             )
             typer.echo(f"user {user.id} {user.email} ({user.role}) created")
     except UserError as error:

@@ -9,8 +9,9 @@ from sqlmodel import Session, col, select
 
 from nlp.catalogue import available_editions
 from service.jobs.crawl import run_crawl
-from service.security import audit, hash_password
+from service.security import WeakPassword, audit, new_password_hash
 from service.web.deps import db, require
+from service.web.i18n import request_language
 from service.web.templating import render
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Source, User
 from store.models.types import utcnow
@@ -82,14 +83,16 @@ def add_user(
     user: User = Depends(admin),
     session: Session = Depends(db),
 ):
-    if len(password) < 8:
-        return users(request, error="password must have at least 8 characters", user=user, session=session)
+    try:
+        password_hash = new_password_hash(password, user_inputs=(email, name))
+    except WeakPassword as weak:
+        return users(request, error=weak.text(request_language(request)), user=user, session=session)
     try:
         created = create_user(
             session,
             email=email,
             role=role,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             name=name.strip() or None,
             member_code=member_code.strip().upper() or None,
         )

@@ -27,9 +27,12 @@ def test_token_and_session_cookie_both_authenticate(api, users, settings):
     assert api.get("/api/v1/me").status_code == 401
 
 
-def test_own_tokens_made_listed_and_revoked(api, users):
+def test_own_tokens_made_listed_and_revoked(api, users, settings):
     headers = users["exporter"].headers
-    made = api.post("/api/v1/tokens", json={"name": "script"}, headers=headers)
+    assert api.post("/api/v1/tokens", json={"name": "script"}, headers=headers).status_code == 403  # not by a token
+    api.cookies.set(SESSION_COOKIE, session_cookie_value(users["exporter"].id, settings))
+    made = api.post("/api/v1/tokens", json={"name": "script"}, headers={"Origin": "http://testserver"})
+    api.cookies.clear()
     assert made.status_code == 201
     token = made.json()["token"]
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
@@ -39,7 +42,8 @@ def test_own_tokens_made_listed_and_revoked(api, users):
     assert api.delete(f"/api/v1/tokens/{other[0]['id']}", headers=headers).status_code == 404
     assert api.delete(f"/api/v1/tokens/{made.json()['id']}", headers=headers).status_code == 204
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
-    assert api.post("/api/v1/tokens", json={"name": ""}, headers=headers).status_code == 422
+    api.cookies.set(SESSION_COOKIE, session_cookie_value(users["exporter"].id, settings))
+    assert api.post("/api/v1/tokens", json={"name": ""}, headers={"Origin": "http://testserver"}).status_code == 422
 
 
 def test_errors_are_json(api, users):
