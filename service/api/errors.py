@@ -64,6 +64,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError):
+        if not _is_api(request):  # a page answers a person with a page, never JSON
+            return await error_page(request, StarletteHTTPException(400, ""))
         errors = [{"field": _location(e), "message": e.get("msg", "invalid")} for e in error.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
         return JSONResponse({"detail": f"invalid request: {detail}", "errors": errors}, status_code=422)

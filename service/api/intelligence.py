@@ -19,7 +19,13 @@ from sqlmodel import Session, col, select
 from service.api.deps import Page, PageParams, RowId, current_user, get_session, not_found, page_params, paged, require
 from service.api.schemas import Classified, classified
 from service.security import audit, can
-from service.web.embassy import MAX_ATTACHMENT, AttachmentError, attachment_type
+from service.web.embassy import (
+    MAX_ATTACHMENT,
+    AttachmentError,
+    attachment_name,
+    attachment_type,
+    content_disposition,
+)
 from service.web.items import may_see
 from store.members import resolve_member
 from store.models import REPORT_STATUSES, Attachment, IntelligenceReport, IntelligenceReportPublic, User
@@ -282,7 +288,7 @@ async def upload_attachment(
     """Attach a file to a draft of mine; its type is judged by its bytes, not its name."""
     report = _own_editable(session, user, report_id)
     data = await file.read(MAX_ATTACHMENT + 1)
-    name = (file.filename or "attachment").replace("\\", "/").rsplit("/", 1)[-1][:255] or "attachment"
+    name = attachment_name(file.filename)
     try:
         content_type = attachment_type(name, data)
     except AttachmentError as error:
@@ -305,11 +311,10 @@ def download_attachment(
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report_id:
         raise not_found(f"attachment {attachment_id}")
-    safe_name = re.sub(r"[^\w.\- ]", "_", attachment.filename)
     return Response(
         attachment.data,
         media_type=attachment.content_type,
-        headers={"Content-Disposition": f'attachment; filename="{safe_name}"', "X-Content-Type-Options": "nosniff"},
+        headers={"Content-Disposition": content_disposition(attachment.filename), "X-Content-Type-Options": "nosniff"},
     )
 
 

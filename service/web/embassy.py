@@ -53,13 +53,31 @@ def attachment_type(filename: str, data: bytes) -> str:
     raise AttachmentError(f"{filename}: only PDF, DOCX and images (PNG, JPEG, GIF, WebP) are accepted")
 
 
+# Control characters and bidirectional overrides (U+202E turns "gpj.exe" into "exe.jpg" on screen).
+_HIDDEN = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def attachment_name(raw: str | None) -> str:
+    """The name an upload is kept under: its last path part, without control or bidirectional
+    formatting characters, at most 255 characters; "attachment" when nothing is left."""
+    name = _HIDDEN.sub("", (raw or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()[:255]
+    return name or "attachment"
+
+
+def content_disposition(filename: str) -> str:
+    """A download's ``Content-Disposition``: an ASCII ``filename`` for old clients and the real
+    name as RFC 5987 ``filename*`` (RFC 6266), so Chinese names survive and the header stays latin-1."""
+    ascii_name = re.sub(r"[^A-Za-z0-9.\-_ ]", "_", filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment_name(filename))}"
+
+
 async def read_attachments(files: list[UploadFile]) -> list[Attachment]:
     attachments = []
     for upload in files:
         if not upload.filename:
             continue
         data = await upload.read(MAX_ATTACHMENT + 1)
-        name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:255]
+        name = attachment_name(upload.filename)
         attachments.append(
             Attachment(report_id=0, filename=name, content_type=attachment_type(name, data), size=len(data), data=data)
         )
@@ -178,14 +196,10 @@ def download(report_id: int, attachment_id: int, user: User = Depends(require_us
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report_id:
         raise HTTPException(404, "no such attachment")
-    ascii_name = re.sub(r"[^A-Za-z0-9.\-_ ]", "_", attachment.filename)
     return Response(
         attachment.data,
         media_type=attachment.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}",
-            "X-Content-Type-Options": "nosniff",
-        },
+        headers={"Content-Disposition": content_disposition(attachment.filename), "X-Content-Type-Options": "nosniff"},
     )
 
 

@@ -12,11 +12,6 @@ from service.web import deps, labels
 from service.web.i18n import messages, request_language, translate
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-# Pages load nothing from elsewhere and may not be framed (no clickjacking of their forms).
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-)
 
 
 def _lang_url(request: Request, language: str) -> str:
@@ -64,7 +59,4 @@ def render(request: Request, name: str, context: dict | None = None, status_code
             samesite="lax",
             secure=request.app.state.settings.base_url.startswith("https://"),
         )
-    page.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    page.headers["X-Frame-Options"] = "DENY"
-    page.headers["Referrer-Policy"] = "same-origin"
-    return page
+    return page  # security headers: service.headers

@@ -17,7 +17,8 @@ def _form_client(app) -> tuple[TestClient, str]:
     return client, csrf_of(client, "/login")
 
 
-def test_04_parallel_wrong_passwords_are_counted_atomically(app, accounts):
+def test_04_parallel_wrong_passwords_are_counted_atomically(app, accounts, monkeypatch):
+    monkeypatch.setattr(security, "login_limiter", LoginLimiter(clock=lambda: 0.0))  # time stands still
     clients = [_form_client(app) for _ in range(20)]
     statuses: list[int] = []
     start = threading.Barrier(len(clients))
@@ -60,7 +61,8 @@ def test_05_an_attacker_slows_the_owner_down_but_never_locks_them_out():
 
 
 def test_06_refused_by_address_before_hashing_and_hashed_in_a_bounded_pool(app, accounts, monkeypatch):
-    login_limiter.clear()
+    limiter = LoginLimiter(clock=lambda: 0.0)  # time stands still
+    monkeypatch.setattr(security, "login_limiter", limiter)
     hashing_threads: list[str] = []
     verify = security.verify_password
 
@@ -78,7 +80,7 @@ def test_06_refused_by_address_before_hashing_and_hashed_in_a_bounded_pool(app, 
     assert [a.status_code for a in answers] == [400] * 5 + [429] * 7
     assert answers[-1].headers["Retry-After"].isdigit()
     assert len(hashing_threads) == 5 and all(name.startswith("tbtwatch-hash") for name in hashing_threads)
-    login_limiter.clear()
+    limiter.clear()
     signed_in = client.post("/login", data={"email": "exporter@example.org", "password": PASSWORD, "csrf_token": token})
     assert signed_in.status_code == 303
 

@@ -71,12 +71,16 @@ def test_users_create_list_update(api, users):
     assert made.status_code == 201 and made.json()["member_code"] == "DEU" and made.json()["email"] == "new@example.org"
     assert "password_hash" not in made.json()
     again = api.post(
-        "/api/v1/users", json={"email": "new@example.org", "role": "staff", "password": "a-long-password"}, headers=headers
+        "/api/v1/users",
+        json={"email": "new@example.org", "role": "staff", "password": "a-long-password"},
+        headers=headers,
     )
     assert again.status_code == 409
     assert (
         api.post(
-            "/api/v1/users", json={"email": "e@x.org", "role": "embassy", "password": "a-long-password"}, headers=headers
+            "/api/v1/users",
+            json={"email": "e@x.org", "role": "embassy", "password": "a-long-password"},
+            headers=headers,
         ).status_code
         == 422
     )

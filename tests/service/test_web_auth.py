@@ -1,5 +1,7 @@
 """Signing in and out of the pages, CSRF on every form, the login rate limit."""
 
+from service import security
+from service.security import LoginLimiter
 from tests.service.web_helpers import PASSWORD, accounts, app, client_for, csrf_of, login  # noqa: F401
 
 
@@ -17,7 +19,8 @@ def test_login_sets_session_and_logout_clears_it(app, accounts):
     assert client.get("/dashboard").status_code == 303
 
 
-def test_wrong_password_and_rate_limit(app, accounts):
+def test_wrong_password_and_rate_limit(app, accounts, monkeypatch):
+    monkeypatch.setattr(security, "login_limiter", LoginLimiter(clock=lambda: 0.0))  # time stands still
     client = client_for(app)
     for _ in range(5):
         assert login(client, "exporter@example.org", "wrong password").status_code == 400
