@@ -12,8 +12,9 @@ Semantics worth knowing:
 
 * codes match when either is a prefix of the other (HS by digits from the chapter, ICS by
   field/group/sub-group), so a subscription to HS 8517 gets an item on chapter 85 and a
-  subscription to chapter 85 gets an item on 8517.13; an item's HS chapters from
-  classification count as codes;
+  subscription to chapter 85 gets an item on 8517.13; an item's codes are its decided HS
+  codes (:func:`store.queries.hs.decided_hs`: given and quoted codes, and the chapters
+  classification decided), the same set search, pages and messages use;
 * the European Union notifies for its member states: a subscription to Germany matches EU
   notifications (``why["member"]`` then says ``EU`` and ``why["via"]`` the state);
 * committee (TBT/SPS) is a notification's; other kinds have none, so a committee selector
@@ -29,9 +30,8 @@ from datetime import datetime
 
 from nlp.codes import normalise_hs, normalise_ics
 from store.members import eu_member_states, resolve_member
+from store.models import URGENCY_RANK
 from store.queries.alerts import AlertItem
-
-URGENCY_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
 def hs_lineage(code: str) -> list[str]:
@@ -237,8 +237,7 @@ EU_STATES = frozenset(member.code for member in eu_member_states())
 
 
 def _item_hs(item: AlertItem) -> list[str]:
-    codes = list(filter(None, map(normalise_hs, item.hs_codes)))
-    return codes + [chapter for chapter in item.hs_chapters if chapter not in codes]
+    return list(item.hs)
 
 
 def _item_ics(item: AlertItem) -> list[str]:

@@ -19,17 +19,16 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from alerts import labels
 from alerts.feedback import stand_in
 from alerts.summary import summary_lines
-from nlp.catalogue import DEFAULT_EDITION, load_edition
+from nlp.hs_names import chapter_label
 from nlp.reasons import localise
-from store.members import resolve_member
-from store.models import Alert, Subscription
+from store.models import URGENCY_RANK, Alert, Subscription
 from store.queries.alerts import AlertItem
 
 TEMPLATES = Path(__file__).parent / "templates"
 KINDS = ("alert", "follow-up", "reminder", "digest", "catch-up")  # and "test" (render_test)
-URGENCY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 DESCRIPTION_CHARS = 600
 
@@ -101,24 +100,13 @@ def safe_url(url: str | None) -> str | None:
     return url if re.match(r"https?://[^\s<>\"']+$", url, re.IGNORECASE) else None
 
 
-@cache
-def _sector_names(edition: str) -> dict[str, tuple[str, str]]:
-    try:
-        return {s.code: (s.name_zh, s.name_en) for s in load_edition(edition).sectors}
-    except KeyError:
-        return {}
-
-
 def sector_name(code: str, language: str, edition: str | None) -> str:
-    names = _sector_names(edition or DEFAULT_EDITION).get(code) or _sector_names(DEFAULT_EDITION).get(code)
-    return (names[0] if language == "zh" else names[1]) if names else code
+    return labels.sector_name(code, language, edition)
 
 
 def member_name(code: str | None, language: str) -> str:
-    member = resolve_member(code) if code else None
-    if member is None:
-        return clean(code)
-    return f"{member.name_zh if language == 'zh' else member.name_en} ({member.code})"
+    name = labels.member_name(code, language)
+    return f"{name} ({code})" if code and name != code else clean(code)
 
 
 def item_url(base_url: str, item: AlertItem) -> str:
@@ -199,9 +187,11 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
             }
             for code, reasons in item.sectors.items()
         ],
+        "hs_codes": list(item.hs),
         "hs_chapters": list(item.hs_chapters),
+        "hs_chapters_text": [chapter_label(c, language) for c in item.hs_chapters],
         "urgency_level": item.urgency,
-        "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_ORDER else t("urgency_unknown"),
+        "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_RANK else t("urgency_unknown"),
         "urgency_reasons": [clean(r) for r in item.urgency_reasons],
         "urgency_reasons_text": _reasons_text(item.urgency_reasons, language, item.edition),
         "comment_deadline": item.comment_deadline.isoformat() if item.comment_deadline else None,
@@ -222,7 +212,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
 
 def _sort_key(view: dict) -> tuple:
     return (
-        URGENCY_ORDER.get(view["urgency_level"], 3),
+        -URGENCY_RANK.get(view["urgency_level"], -1),  # most urgent first, unclassified last
         view["days_left"] if view["days_left"] is not None and view["days_left"] >= 0 else 10**6,
         view["label"],
     )
@@ -269,7 +259,7 @@ def render_message(
         groups = [{"name": None, "entries": views}]
         subject = _single_subject(kind, entries[0], views[0], t)
         intro = t(f"intro_{kind.replace('-', '_')}")
-    hidden = ("changes", "changes_data", "kind_label", "deadline_text")
+    hidden = ("changes", "changes_data", "kind_label", "deadline_text", "hs_chapters_text")
     payload = {
         "type": kind,
         "language": language,

@@ -1,4 +1,11 @@
-"""Making, checking and ending subscriptions; the one-off catch-up digest of a new one.
+"""Subscriptions, the one way in: checking, making, changing, pausing and ending them, for
+the pages, the API and the CLI alike; and the one-off catch-up digest of a new one.
+
+:func:`checked` is the one validation. It takes the fields as a page, the API or the CLI
+gives them (strings or lists of strings; numbers where JSON has them) and either returns
+them in canonical form (members as register codes, codes normalised, reminder days sorted)
+or raises a :class:`store.refusals.Refused` (mostly :class:`SubscriptionError`) whose message
+exists in Chinese and English (``refused_*`` in the message catalogue).
 
 A subscription gets a random ``token``: the secret part of its feed and unsubscribe URLs
 and, through :func:`alerts.channels.webhook_secret`, the key its webhooks are signed with.
@@ -6,17 +13,19 @@ and, through :func:`alerts.channels.webhook_secret`, the key its webhooks are si
 
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from alerts.channels import channel_type, valid_channel
 from alerts.matching import SubscriptionIndex
-from alerts.outbound import ChannelRefused, channel_refusal
+from alerts.outbound import channel_refusal
 from alerts.outbox import enqueue
 from nlp.catalogue import DEFAULT_EDITION, load_edition
-from nlp.codes import normalise_hs, normalise_ics
+from nlp.codes import normalise_ics
 from store.members import resolve_member
 from store.models import (
     FREQUENCIES,
@@ -30,113 +39,255 @@ from store.models import (
 )
 from store.models.types import utcnow
 from store.queries.alerts import insert_ignore, load_items, open_items, subscription_by_token
+from store.refusals import Refused, Term
 
 LANGUAGES = ("zh", "en")
 COMMITTEES = ("TBT", "SPS")
+TOKEN_BYTES = 32
+FIELDS = tuple(SubscriptionCreate.model_fields)
 _EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
+_HS = re.compile(r"\d+(\.\d+)*")
+_HS_SPACED = re.compile(r"\d+(\s+\d+)+")
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+# most entries a list may hold, and the longest entry
+_LIMITS = {
+    "channels": 20,
+    "sectors": 50,
+    "hs_prefixes": 200,
+    "ics_prefixes": 200,
+    "members": 200,
+    "committees": 2,
+    "kinds": len(ITEM_KINDS),
+    "keywords": 100,
+    "reminder_days": 10,
+}
+_ENTRY_CHARS = {"channels": 2000, "email": 320, "name": 200}
+_DEFAULT_ENTRY_CHARS = 200
 
 
-class SubscriptionError(ValueError):
-    """A subscription that cannot work as given."""
-
-    def text(self, language: str) -> str:
-        """The message in ``zh`` or ``en`` (English unless a subclass knows better)."""
-        return str(self)
+class SubscriptionError(Refused):
+    """A subscription that cannot work as given; ``field`` says which input is wrong."""
 
 
-class ChannelError(SubscriptionError):
-    """A channel this subscriber may not use."""
-
-    def __init__(self, refusal: ChannelRefused):
-        super().__init__(str(refusal))
-        self.refusal = refusal
-
-    def text(self, language: str) -> str:
-        return self.refusal.text(language)
+def _refuse(key: str, field: str, **values: object) -> SubscriptionError:
+    error = SubscriptionError(key, field=field)
+    error.values = values
+    return error
 
 
-def _check(condition: bool, message: str) -> None:
-    if not condition:
-        raise SubscriptionError(message)
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
 
 
-def check_channels(channels: list[str], *, trusted: bool) -> None:
-    """Refuse a channel beyond the documented ones unless the subscriber is ``trusted``."""
+def _entries(fields: Mapping[str, Any], name: str) -> list[str]:
+    value = fields.get(name) or []
+    entries = [_text(v) for v in ([value] if isinstance(value, str) else value)]
+    entries = [entry for entry in entries if entry]
+    if len(entries) > _LIMITS[name]:
+        raise _refuse("too_many", name, field_name=Term(name), limit=_LIMITS[name])
+    limit = _ENTRY_CHARS.get(name, _DEFAULT_ENTRY_CHARS)
+    if any(len(entry) > limit for entry in entries):
+        raise _refuse("entry_too_long", name, field_name=Term(name), limit=limit)
+    return entries
+
+
+def _choice(fields: Mapping[str, Any], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = _text(fields.get(name)).lower() or default
+    if value not in allowed:
+        raise _refuse(name, name, value=_text(fields.get(name)))
+    return value
+
+
+def hs_codes(entries: list[str], field: str = "hs_prefixes") -> list[str]:
+    """HS codes or prefixes as typed (2 to 10 digits, dots allowed: 8507.60) made digits only;
+    :class:`Refused` naming those that are not, and "85 07" is asked about, not read as two
+    chapters. Subscriptions and intelligence reports share this rule."""
+    for entry in entries:
+        if _HS_SPACED.fullmatch(entry):
+            parts = entry.split()
+            raise Refused("hs_spaced", field=field, code=entry, joined="".join(parts), listed=", ".join(parts))
+    bad = [e for e in entries if not _HS.fullmatch(e) or not 2 <= len(e.replace(".", "")) <= 10]
+    if bad:
+        raise Refused("hs_prefix", field=field, codes=bad)
+    return [entry.replace(".", "") for entry in entries]
+
+
+def _reminder_days(fields: Mapping[str, Any]) -> list[int]:
+    value = fields.get("reminder_days")
+    if value is None:
+        return [14, 3]
+    entries = [_text(v) for v in ([value] if isinstance(value, str | int) else value)]
+    entries = [e for e in entries if e]
+    days = [int(e) for e in entries if re.fullmatch(r"\d{1,3}", e) and 1 <= int(e) <= 365]
+    if len(days) < len(entries):
+        raise _refuse(
+            "reminder_days", "reminder_days", values=[e for e in entries if not (e.isdigit() and int(e) in days)]
+        )
+    if len(set(days)) > _LIMITS["reminder_days"]:
+        raise _refuse("too_many", "reminder_days", field_name=Term("reminder_days"), limit=_LIMITS["reminder_days"])
+    return sorted(set(days), reverse=True)
+
+
+def _trusted(owner: User | None) -> bool:
+    """The operator (no account: the CLI) and administrators may use any channel."""
+    return owner is None or owner.role == "admin"
+
+
+def checked(fields: Mapping[str, Any] | SubscriptionCreate, *, trusted: bool = False) -> SubscriptionCreate:
+    """The one validation of a subscription: ``fields`` in canonical form, or
+    :class:`SubscriptionError` for the first thing wrong. Fields left out take their defaults.
+    Only a ``trusted`` subscriber may use channels beyond the documented ones
+    (:mod:`alerts.outbound`)."""
+    if isinstance(fields, SubscriptionCreate):
+        fields = fields.model_dump()
+    name = _text(fields.get("name")) or None
+    if name is not None and len(name) > _ENTRY_CHARS["name"]:
+        raise _refuse("entry_too_long", "name", field_name=Term("name"), limit=_ENTRY_CHARS["name"])
+    email = _text(fields.get("email")) or None
+    if email is not None and (len(email) > _ENTRY_CHARS["email"] or not _EMAIL.fullmatch(email)):
+        raise _refuse("email", "email", email=email)
+    channels = _entries(fields, "channels")
+    mailto = [c for c in channels if channel_type(c) == "email"]
+    if mailto:
+        raise _refuse("channel_mailto", "channels", channels=mailto)
+    unusable = [c for c in channels if not valid_channel(c)]
+    if unusable:
+        raise _refuse("channel", "channels", channels=unusable)
     for channel in channels:
         refusal = channel_refusal(channel, trusted=trusted)
-        if refusal:
-            raise ChannelError(refusal)
-
-
-def normalised(data: SubscriptionCreate, *, trusted: bool = False) -> SubscriptionCreate:
-    """``data`` checked, with members as register codes and codes in canonical form. Only a
-    ``trusted`` subscriber (the operator, an administrator) may use channels beyond the
-    documented ones (:mod:`alerts.outbound`); a refusal is a :class:`ChannelError`."""
-    sectors = [s.strip().upper() for s in data.sectors]
+        if refusal is not None:
+            raise _refuse("channel_not_allowed", "channels", reason=refusal)
+    if email is None and not channels:
+        raise _refuse("nowhere", "email")
+    sectors = [s.upper() for s in _entries(fields, "sectors")]
     known = set(load_edition(DEFAULT_EDITION).codes)
     unknown = [s for s in sectors if s not in known]
-    _check(not unknown, f"unknown sector(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    if unknown:
+        raise _refuse("sector", "sectors", codes=unknown)
     members = []
-    for name in data.members:
-        member = resolve_member(name)
+    for entry in _entries(fields, "members"):
+        member = resolve_member(entry)
         if member is None:
-            raise SubscriptionError(f"{name!r} is not a WTO member name or code")
+            raise _refuse("member", "members", name=entry)
         members.append(member.code)
-    hs = [normalise_hs(code) for code in data.hs_prefixes]
-    _check(all(hs), f"HS prefixes are 2 to 10 digits: {data.hs_prefixes}")
-    ics = [normalise_ics(code) for code in data.ics_prefixes]
-    _check(all(ics), f"ICS prefixes look like 13, 13.220 or 13.220.20: {data.ics_prefixes}")
-    committees = [c.upper() for c in data.committees]
-    _check(set(committees) <= set(COMMITTEES), "committee is TBT or SPS")
-    _check(set(data.kinds) <= set(ITEM_KINDS), f"kind is one of {', '.join(ITEM_KINDS)}")
-    _check(data.min_urgency in URGENCY_LEVELS, f"minimum urgency is one of {', '.join(URGENCY_LEVELS)}")
-    _check(data.frequency in FREQUENCIES, f"frequency is one of {', '.join(FREQUENCIES)}")
-    weekday = data.weekday.strip().lower()
-    _check(weekday in WEEKDAYS, f"weekday is one of {', '.join(WEEKDAYS)}")
-    _check(data.language in LANGUAGES, "language is zh or en")
-    _check(bool(re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", data.deliver_at)), "time of day is HH:MM")
+    ics = _entries(fields, "ics_prefixes")
+    bad_ics = [code for code in ics if normalise_ics(code) is None]
+    if bad_ics:
+        raise _refuse("ics_prefix", "ics_prefixes", codes=bad_ics)
+    committees = [c.upper() for c in _entries(fields, "committees")]
+    if not set(committees) <= set(COMMITTEES):
+        raise _refuse("committee", "committees", values=[c for c in committees if c not in COMMITTEES])
+    kinds = [k.lower() for k in _entries(fields, "kinds")]
+    if not set(kinds) <= set(ITEM_KINDS):
+        raise _refuse("kind", "kinds", values=[k for k in kinds if k not in ITEM_KINDS])
+    deliver_at = _text(fields.get("deliver_at")) or "08:00"
+    if not _TIME.fullmatch(deliver_at):
+        raise _refuse("deliver_at", "deliver_at", value=deliver_at)
+    timezone = _text(fields.get("timezone")) or "Asia/Shanghai"
     try:
-        ZoneInfo(data.timezone)
+        ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise SubscriptionError(f"unknown time zone {data.timezone!r}") from error
-    _check(data.email is None or bool(_EMAIL.fullmatch(data.email)), f"not an e-mail address: {data.email!r}")
-    for channel in data.channels:
-        _check(
-            channel_type(channel) != "email" and valid_channel(channel),
-            f"not a usable channel URL (an Apprise URL or an http(s) webhook): {channel!r}",
-        )
-    check_channels(data.channels, trusted=trusted)
-    _check(all(n > 0 for n in data.reminder_days), "reminder days are positive")
-    return data.model_copy(
-        update={
-            "sectors": sectors,
-            "members": members,
-            "hs_prefixes": hs,
-            "ics_prefixes": ics,
-            "committees": committees,
-            "weekday": weekday,
-            "keywords": [k.strip() for k in data.keywords if k.strip()],
-            "reminder_days": sorted(set(data.reminder_days), reverse=True),
-        }
+        raise _refuse("timezone", "timezone", value=timezone) from error
+    return SubscriptionCreate(
+        name=name,
+        email=email,
+        channels=channels,
+        sectors=list(dict.fromkeys(sectors)),
+        members=list(dict.fromkeys(members)),
+        hs_prefixes=list(dict.fromkeys(hs_codes(_entries(fields, "hs_prefixes")))),
+        ics_prefixes=list(dict.fromkeys(ics)),
+        committees=list(dict.fromkeys(committees)),
+        kinds=list(dict.fromkeys(kinds)),
+        keywords=list(dict.fromkeys(_entries(fields, "keywords"))),
+        min_urgency=_choice(fields, "min_urgency", URGENCY_LEVELS, "low"),
+        frequency=_choice(fields, "frequency", FREQUENCIES, "immediate"),
+        weekday=_choice(fields, "weekday", WEEKDAYS, "mon"),
+        language=_choice(fields, "language", LANGUAGES, "zh"),
+        deliver_at=deliver_at,
+        timezone=timezone,
+        reminder_days=_reminder_days(fields),
     )
 
 
 def create_subscription(
-    session: Session, data: SubscriptionCreate, *, user_id: int | None = None, now: datetime | None = None
+    session: Session,
+    fields: Mapping[str, Any] | SubscriptionCreate,
+    *,
+    user_id: int | None = None,
+    now: datetime | None = None,
 ) -> Subscription:
-    """Check and store a subscription; it hears of items that arrive from now on."""
+    """Check and store a subscription; it hears of items that arrive from now on. The caller
+    commits. :class:`SubscriptionError` when it cannot work as given."""
     now = now or utcnow()
     owner = session.get(User, user_id) if user_id is not None else None
     subscription = Subscription(
-        **normalised(data, trusted=owner is None or owner.role == "admin").model_dump(),
+        **checked(fields, trusted=_trusted(owner)).model_dump(),
         user_id=user_id,
-        token=secrets.token_urlsafe(32),
+        token=secrets.token_urlsafe(TOKEN_BYTES),
         created_at=now,
         updated_at=now,
     )
     session.add(subscription)
     session.flush()
     return subscription
+
+
+def update_subscription(
+    session: Session, subscription: Subscription, changes: Mapping[str, Any], *, now: datetime | None = None
+) -> Subscription:
+    """Change some fields (the rest stay), checked as a whole like a new subscription; the
+    caller commits. :class:`SubscriptionError`, with nothing changed, when the result cannot work."""
+    current = {name: getattr(subscription, name) for name in FIELDS}
+    owner = session.get(User, subscription.user_id) if subscription.user_id is not None else None
+    changed = current | {name: value for name, value in changes.items() if name in FIELDS}
+    result = checked(changed, trusted=_trusted(owner))
+    for name, value in result.model_dump().items():
+        setattr(subscription, name, value)
+    subscription.updated_at = now or utcnow()
+    session.add(subscription)
+    return subscription
+
+
+def set_active(
+    session: Session, subscription: Subscription, active: bool, *, now: datetime | None = None
+) -> Subscription:
+    """Pause (``False``) or resume (``True``) a subscription; the caller commits."""
+    subscription.active = active
+    subscription.updated_at = now or utcnow()
+    session.add(subscription)
+    return subscription
+
+
+def delete_subscription(session: Session, subscription: Subscription) -> None:
+    """End a subscription for good, with its alerts and deliveries; the caller commits."""
+    session.delete(subscription)
+
+
+def own_subscription(session: Session, user_id: int | None, subscription_id: int) -> Subscription | None:
+    """The subscription ``subscription_id`` when ``user_id`` owns it; None otherwise, as if it
+    did not exist."""
+    subscription = session.get(Subscription, subscription_id)
+    return subscription if subscription is not None and subscription.user_id == user_id else None
+
+
+def subscriptions_of(session: Session, user_id: int | None) -> list[Subscription]:
+    """Someone's subscriptions, oldest first."""
+    statement = select(Subscription).where(Subscription.user_id == user_id).order_by(col(Subscription.id))
+    return list(session.exec(statement))
+
+
+def own_alert(session: Session, user_id: int | None, alert_id: int) -> Alert | None:
+    """Alert ``alert_id`` when it went to a subscription of ``user_id``; None otherwise."""
+    alert = session.get(Alert, alert_id)
+    owner = session.get(Subscription, alert.subscription_id) if alert is not None else None
+    return alert if owner is not None and owner.user_id == user_id else None
+
+
+def dismiss_alert(session: Session, alert: Alert, *, now: datetime | None = None) -> Alert:
+    """Mark an alert read-and-done in its owner's inbox (the first time counts); the caller commits."""
+    alert.dismissed_at = alert.dismissed_at or now or utcnow()
+    session.add(alert)
+    return alert
 
 
 def catch_up(session: Session, subscription: Subscription, *, now: datetime | None = None) -> int:

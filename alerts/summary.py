@@ -61,7 +61,11 @@ def summary_lines(item: AlertItem, *, t: Translate, language: str, today: date) 
     """The summary of ``item`` for a reader of ``language`` on ``today``; ``t`` translates the
     alert strings (:func:`alerts.render.translator`)."""
     lines = [
-        SummaryLine("member", t("member"), member_text(item.member_code, language)),
+        SummaryLine(
+            "member",
+            t("host_country" if item.kind == "intelligence" else "member"),
+            member_text(item.member_code, language),
+        ),
         SummaryLine("measure", t("summary_measure"), t(f"measure_{measure(item)}")),
         SummaryLine("products", t("products"), products_text(item, language)),
         SummaryLine("objectives", t("summary_objectives"), _join(objectives(item, t), language)),

@@ -1,15 +1,22 @@
-"""Names of HS codes and catalogue lines, as a reader sees them ("智能手机（HS 8517.13）").
+"""Names of HS codes, HS chapters and catalogue lines, as a reader sees them ("智能手机（HS
+8517.13）", "85 电机、电气设备").
 
-Names come from the catalogue edition's code lines (Chinese and English product names); a code
-is named after the most specific line it falls under. Codes are written the customs way:
-``851713`` → ``8517.13``.
+Names of codes come from the catalogue edition's code lines (Chinese and English product
+names); a code is named after the most specific line it falls under. Codes are written the
+customs way: ``851713`` → ``8517.13``. Chapters have short names in Chinese and English in
+``resources/hs_chapter_names.csv`` (the Chinese after the customs tariff's chapter titles,
+shortened).
 """
 
 from __future__ import annotations
 
+import csv
 from functools import cache
+from pathlib import Path
 
 from nlp.catalogue import DEFAULT_EDITION, CodeLine, load_edition
+
+CHAPTER_NAMES_FILE = Path(__file__).parent / "resources" / "hs_chapter_names.csv"
 
 
 def hs_display(code: str) -> str:
@@ -49,3 +56,21 @@ def product_name(code: str, language: str, edition: str = DEFAULT_EDITION) -> st
     """The catalogue's name of the product an HS code falls under, in ``language``; None if the
     catalogue has no line of at least a heading (four digits) above it."""
     return line_name("HS", code, language, edition) if len(code) >= 4 else None
+
+
+@cache
+def _chapter_names() -> dict[str, tuple[str, str]]:
+    with CHAPTER_NAMES_FILE.open(encoding="utf-8", newline="") as stream:
+        return {row["chapter"]: (row["name_zh"], row["name_en"]) for row in csv.DictReader(stream)}
+
+
+def chapter_name(chapter: str, language: str) -> str | None:
+    """The chapter's name in ``language`` (zh, else English); None for an unknown chapter."""
+    names = _chapter_names().get(chapter[:2])
+    return (names[0] if language == "zh" else names[1]) if names else None
+
+
+def chapter_label(chapter: str, language: str) -> str:
+    """``85 电机、电气设备``: the chapter with its name (the number alone when it has none)."""
+    name = chapter_name(chapter, language)
+    return f"{chapter[:2]} {name}" if name else chapter[:2]

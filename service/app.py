@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from service import api, headers, web
 from service.body_limit import BodyLimit
+from service.errors import install_error_handlers
 from service.scheduler import SchedulerLock, build_scheduler
 from service.web import alert_links
 from store.db import default_engine
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None, *, scheduler: bool | None = Non
     app.add_middleware(BodyLimit, settings=settings)
     headers.install(app)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
-    api.install_error_handlers(app)
+    install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(web.router)
     app.include_router(alert_links.router)  # outside the pages' CSRF check: RFC 8058 one-click

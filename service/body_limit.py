@@ -11,8 +11,8 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from service.intelligence import MAX_ATTACHMENT
 from service.security import SESSION_COOKIE, session_user_id
-from service.web.embassy import MAX_ATTACHMENT
 from store.settings import Settings
 
 Scope = MutableMapping[str, Any]

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from store import unicode
+from store.search_text import index_text
 from store.settings import get_settings
 
 
@@ -33,6 +34,8 @@ def make_engine(url: str, **kwargs) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # the full-text index's triggers call it (store.search_index)
+        dbapi_connection.create_function("tbtwatch_index_text", 2, index_text, deterministic=True)
 
     return engine
 

@@ -1,20 +1,21 @@
-"""The full-text index of items, kept by the database itself (migration ``0002_search``).
+"""The full-text index of items, kept by the database itself (migrations ``0002_search``,
+``0003_search_filters`` and ``0009_search_stems``). Both databases index the same tokens
+(:mod:`store.search_text`): words stemmed in the item's language, symbols and codes cut into
+their parts, CJK runs as bigrams in place, then every CJK character once more as a unigram at
+the end (so that a one-character query such as ``茶`` finds ``绿茶``).
 
-* **SQLite** (embedded default): one FTS5 table per item table with the ``trigram`` tokenizer
-  and external content — ``notification_fts``, ``standards_change_fts``,
-  ``intelligence_report_fts`` — kept in step by ``AFTER INSERT/UPDATE/DELETE`` triggers.
-  Trigrams index any script, so Chinese needs no word splitting: a term of three characters or
-  more (``锂电池``, ``battery``) is a substring match through the index; a shorter term
-  (``电池``) falls back to ``LIKE`` over the same columns. Matching is case-insensitive.
+* **SQLite** (embedded default): one FTS5 table per item table (``notification_fts``,
+  ``standards_change_fts``, ``intelligence_report_fts``) with one column per weight class
+  (:data:`FTS_COLUMNS`), filled by ``AFTER INSERT/UPDATE/DELETE`` triggers through the SQL
+  function ``tbtwatch_index_text(text, language)``, which :mod:`store.db` registers on every
+  connection (a connection without it, such as the ``sqlite3`` shell, can read but not write
+  the item tables).
 * **PostgreSQL** (production): a stored generated ``search_vector tsvector`` column on each of
-  the three tables with a GIN index. The text goes through the SQL function
-  ``tbtwatch_search_text`` which leaves other scripts as they are and rewrites each run of
-  CJK characters (Chinese, kana, hangul) as its overlapping unigrams and bigrams
-  (``锂电池`` → ``锂 锂电 电 电池 池``) before ``to_tsvector('simple', …)``; a query term is
-  rewritten the same way into a phrase of bigrams two positions apart (``'锂电' <2> '电池'``),
-  a one-character term into its unigram. English words are lower-cased words, unstemmed.
-  The database's ctype must be a UTF-8 one (``C.UTF-8`` or ``xx_XX.UTF-8``) so the text
-  search parser treats CJK characters as letters.
+  the three tables with a GIN index. The SQL function ``tbtwatch_index_text(text)`` cuts the
+  text as above and the text search configuration of the row's language
+  (:data:`POSTGRESQL_CONFIG`: Snowball dictionaries without stop words) stems it. The
+  database's ctype must be a UTF-8 one (``C.UTF-8`` or ``xx_XX.UTF-8``) so that CJK
+  characters and accented letters count as letters.
 
 On PostgreSQL, migration ``0003_search_filters`` adds two things so that a search reads only
 the rows it shows:
@@ -36,7 +37,8 @@ them out of Alembic's model comparison (``store/migrations/env.py``, the migrati
 
 A migration that makes SQLite recreate one of the three tables (batch ``alter_column``,
 ``drop_column``) drops its triggers: call :func:`sqlite_triggers` for that table again in
-the same migration and rebuild the index (``INSERT INTO x_fts(x_fts) VALUES('rebuild')``).
+the same migration and index its rows again (``DELETE FROM x_fts`` then
+:func:`sqlite_index_rows`).
 """
 
 # item table -> its indexed text columns with their weight class (A counts most, then B, C).
@@ -46,6 +48,13 @@ INDEXED_COLUMNS: dict[str, dict[str, str]] = {
     "intelligence_report": {"title": "A", "products_text": "B", "text": "C"},
 }
 WEIGHTS = {"A": 10.0, "B": 4.0, "C": 1.0}  # SQLite bm25 column weights by class
+FTS_COLUMNS = ("a", "b", "c")  # SQLite: one FTS5 column per weight class, in WEIGHTS' order
+SQLITE_TOKENIZER = "unicode61 remove_diacritics 0"  # the text is already tokens; accents stay, as on PostgreSQL
+# PostgreSQL: the text search configuration of a row's language (migration 0009_search_stems)
+POSTGRESQL_CONFIG = (
+    "CASE lower(left(language, 2)) WHEN 'fr' THEN 'tbtwatch_fr'::regconfig "
+    "WHEN 'es' THEN 'tbtwatch_es'::regconfig ELSE 'tbtwatch_en'::regconfig END"
+)
 SEARCH_VECTOR = "search_vector"
 SEARCH_KEYS = "search_keys"
 # item table -> the columns tbtwatch_search_keys() reads: member, committee, HS, ICS, joint symbols
@@ -81,14 +90,39 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     return not (type_ == "index" and name and name.endswith(("_" + SEARCH_VECTOR, "_" + SEARCH_KEYS, _NEWEST_SUFFIX)))
 
 
+def _class_text(table: str, weight: str, row: str) -> str | None:
+    """SQL concatenating the ``weight`` class columns of ``table`` (as ``row.column``)."""
+    columns = [c for c, w in INDEXED_COLUMNS[table].items() if w == weight]
+    if not columns:
+        return None
+    return " || ' ' || ".join(f"coalesce(CAST({row}{c} AS TEXT), '')" for c in columns)
+
+
+def _sqlite_values(table: str, row: str) -> str:
+    """The FTS5 columns' values of one row: each class's text through ``tbtwatch_index_text``."""
+    values = []
+    for weight in WEIGHTS:
+        text = _class_text(table, weight, row)
+        values.append(f"tbtwatch_index_text({text}, {row}language)" if text else "''")
+    return ", ".join(values)
+
+
+def sqlite_index_rows(table: str) -> str:
+    """``INSERT … SELECT`` indexing rows of ``table`` on SQLite (append a ``WHERE`` to choose)."""
+    return f"INSERT INTO {fts_table(table)}(rowid, {', '.join(FTS_COLUMNS)}) SELECT id, {_sqlite_values(table, '')} FROM {table}"
+
+
+def sqlite_fts_table(table: str) -> str:
+    return (
+        f"CREATE VIRTUAL TABLE {fts_table(table)} USING fts5({', '.join(FTS_COLUMNS)}, tokenize='{SQLITE_TOKENIZER}')"
+    )
+
+
 def sqlite_triggers(table: str) -> list[str]:
     """The statements that keep ``<table>_fts`` in step with ``table`` on SQLite."""
-    fts, columns = fts_table(table), tuple(INDEXED_COLUMNS[table])
-    names = ", ".join(columns)
-    new = ", ".join(f"new.{c}" for c in columns)
-    old = ", ".join(f"old.{c}" for c in columns)
-    insert = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"
-    delete = f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"
+    fts, names = fts_table(table), ", ".join([*INDEXED_COLUMNS[table], "language"])
+    insert = f"INSERT INTO {fts}(rowid, {', '.join(FTS_COLUMNS)}) VALUES (new.id, {_sqlite_values(table, 'new.')});"
+    delete = f"DELETE FROM {fts} WHERE rowid = old.id;"
     return [
         f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
@@ -97,13 +131,13 @@ def sqlite_triggers(table: str) -> list[str]:
 
 
 def postgresql_vector_expression(table: str) -> str:
-    """The generated ``search_vector`` of ``table`` on PostgreSQL."""
+    """The generated ``search_vector`` of ``table`` on PostgreSQL: each class's text through
+    ``tbtwatch_index_text`` and the text search configuration of the row's language."""
     parts = []
-    for weight in "ABC":
-        columns = [c for c, w in INDEXED_COLUMNS[table].items() if w == weight]
-        if columns:
-            text = " || ' ' || ".join(f"coalesce({c}::text, '')" for c in columns)
-            parts.append(f"setweight(to_tsvector('simple', tbtwatch_search_text({text})), '{weight}')")
+    for weight in WEIGHTS:
+        text = _class_text(table, weight, "")
+        if text:
+            parts.append(f"setweight(to_tsvector({POSTGRESQL_CONFIG}, tbtwatch_index_text({text})), '{weight}')")
     return " || ".join(parts)
 
 

@@ -1,5 +1,7 @@
 """Imports point one way: service -> alerts, nlp, store; alerts -> store, nlp;
-crawlers -> store; nlp and store import no other package of ours."""
+crawlers -> store; nlp and store import no other package of ours. Within the service, the API
+(service.api) and the pages (service.web) do not import each other: what both need is a use
+case below them (service.intelligence, alerts.subscriptions, …)."""
 
 import ast
 from pathlib import Path
@@ -17,14 +19,19 @@ ALLOWED = {
 }
 
 
-def imported_packages(path: Path) -> set[str]:
+def imported_modules(path: Path) -> set[str]:
+    """Every module ``path`` imports (``from a.b import c`` counts as a.b and a.b.c)."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
+            found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.add(node.module.split(".")[0])
-    return found & set(PACKAGES)
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def imported_packages(path: Path) -> set[str]:
+    return {module.split(".")[0] for module in imported_modules(path)} & set(PACKAGES)
 
 
 @pytest.mark.parametrize("package", PACKAGES)
@@ -32,5 +39,14 @@ def test_imports_point_one_way(package):
     offenders = {
         str(path.relative_to(ROOT)): sorted(imported_packages(path) - ALLOWED[package] - {package})
         for path in (ROOT / package).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+@pytest.mark.parametrize(("inside", "outside"), [("service.api", "service.web"), ("service.web", "service.api")])
+def test_the_api_and_the_pages_do_not_import_each_other(inside, outside):
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if (m + ".").startswith(outside + "."))
+        for path in ROOT.joinpath(*inside.split(".")).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}

@@ -1,26 +1,23 @@
-"""Administration (admin role): sources and crawl runs ("run now" starts ``tbtwatch crawl
-NAME`` as a process of its own), users, catalogue editions, dead deliveries (replay), and
+"""Administration (admin role): sources and crawl runs ("run now":
+:func:`service.jobs.crawl.run_now`, as on the pages), users, catalogue editions, dead deliveries (replay), and
 the audit log. Every change is audited."""
 
-import subprocess
-import sys
 from datetime import datetime
-from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
+from service.jobs.crawl import run_now
 from service.security import MIN_PASSWORD_LENGTH, WeakPassword, audit, end_sessions, new_password_hash
 from store.members import resolve_member
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Delivery, Source, User, UserPublic
 from store.models.types import utcnow
 from store.queries.alerts import replay_delivery
 from store.queries.users import UserError, create_user, list_users
-from store.settings import get_settings
 
 router = APIRouter(tags=["admin"])
 admin = require("admin")
@@ -58,27 +55,9 @@ class CrawlRunOut(BaseModel):
 
 class RunStarted(BaseModel):
     source: str
-    pid: int
-    log: str
-
-
-def spawn_crawl(name: str) -> tuple[int, Path]:
-    """Start ``tbtwatch crawl NAME`` detached, its output in ``<data_dir>/logs``; (pid, log)."""
-    logs = Path(get_settings().data_dir) / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    log_path = logs / f"crawl-{name}.log"
-    command = [
-        sys.executable,
-        "-c",
-        "import sys; from service.cli import main; sys.argv[0] = 'tbtwatch'; main()",
-        "crawl",
-        name,
-    ]
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-        )
-    return process.pid, log_path
+    via: str = Field(description="scheduler: its job in the serving process; process: a crawl process of its own.")
+    pid: int | None = None
+    log: str | None = None
 
 
 @router.get("/sources", response_model=list[SourceOut])
@@ -88,15 +67,15 @@ def sources(_: User = Depends(admin), session: Session = Depends(get_session)):
 
 
 @router.post("/sources/{name}/run", response_model=RunStarted, status_code=202)
-def run_source(name: str, user: User = Depends(admin), session: Session = Depends(get_session)):
-    """Crawl a source now, in a process of its own; follow it in ``/crawl-runs``."""
-    source = session.get(Source, name)
-    if source is None:
+def run_source(
+    name: str, request: Request, user: User = Depends(admin), session: Session = Depends(get_session)
+) -> RunStarted:
+    """Crawl a source now (as the pages' "run now" does); follow it in ``/crawl-runs``."""
+    started = run_now(session, user, name, request.app.state.scheduler)
+    if started is None:
         raise not_found(f"source {name}")
-    pid, log = spawn_crawl(source.name)
-    audit(session, user=user, action="source.run", target_kind="source", target_id=name, details={"pid": pid})
     session.commit()
-    return {"source": name, "pid": pid, "log": str(log)}
+    return RunStarted(source=name, via=started.via, pid=started.pid, log=started.log and str(started.log))
 
 
 @router.get("/crawl-runs", response_model=Page[CrawlRunOut])

@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from service.request_text import query_string_is_utf8
 from service.security import can, token_hash, user_from_session_cookie
 from store.db import default_engine
 from store.models import User
@@ -132,6 +133,8 @@ async def storable_text(request: Request) -> None:
     keep text that no later read can encode), so they are a client error, not a server one."""
     if "%00" in request.url.path + "?" + request.url.query.lower():
         raise HTTPException(422, "NUL characters are not allowed in the request")
+    if not query_string_is_utf8(request):
+        raise HTTPException(422, "the query string is not valid UTF-8 (percent-encode text as UTF-8)")
     if not request.headers.get("content-type", "").startswith("multipart/"):
         body = await request.body()
         if b"\\u0000" in body or b"\x00" in body:

@@ -1,18 +1,21 @@
 """Errors of the API as JSON ``{"detail": "a clear message"}``: HTTP errors as raised,
-validation errors (422) as one readable sentence plus the field list in ``errors``, and any
-unexpected exception as a logged 500 that shows no internals."""
+validation errors and refusals of a rule (422) as one readable sentence plus the field list
+in ``errors``, a conflict (409) as its sentence, and any unexpected exception as a logged 500
+that shows no internals. :mod:`service.errors` sends an error here or to the pages."""
 
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service.refusals import api_response
+from store.refusals import Refused
+
 log = logging.getLogger(__name__)
-API_PREFIX = "/api/"
 
 
 class ErrorOut(BaseModel):
@@ -43,34 +46,25 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith(API_PREFIX)
-
-
 def _location(error: dict) -> str:
     return ".".join(str(part) for part in error.get("loc", ()) if part != "body") or "request"
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """JSON errors for the API; pages show HTTP errors as pages (:mod:`service.web.errors`)."""
-    from service.web.errors import error_page
+async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+    return JSONResponse({"detail": detail}, status_code=error.status_code, headers=getattr(error, "headers", None))
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException):
-        if not _is_api(request):
-            return await error_page(request, error)
-        detail = error.detail if isinstance(error.detail, str) else str(error.detail)
-        return JSONResponse({"detail": detail}, status_code=error.status_code, headers=getattr(error, "headers", None))
 
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, error: RequestValidationError):
-        if not _is_api(request):  # a page answers a person with a page, never JSON
-            return await error_page(request, StarletteHTTPException(400, ""))
-        errors = [{"field": _location(e), "message": e.get("msg", "invalid")} for e in error.errors()]
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
-        return JSONResponse({"detail": f"invalid request: {detail}", "errors": errors}, status_code=422)
+async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    errors = [{"field": _location(e), "message": e.get("msg", "invalid")} for e in error.errors()]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
+    return JSONResponse({"detail": f"invalid request: {detail}", "errors": errors}, status_code=422)
 
-    @app.exception_handler(Exception)
-    async def unexpected_error(request: Request, error: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)
+
+async def refused(request: Request, error: Refused) -> JSONResponse:
+    return api_response(error)
+
+
+async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)

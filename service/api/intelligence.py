@@ -3,80 +3,42 @@
 An embassy writes drafts, edits them (also after a rejection), attaches files and submits;
 staff publish or reject submitted reports (audited); everyone signed in reads published
 reports. A draft is seen by its author only; a submitted or rejected report by its author
-and the reviewers (``service.web.items.may_see``, shared with the pages).
+and the reviewers. The rules are :mod:`service.intelligence`, shared with the pages.
 """
 
-import re
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import func, or_
+from pydantic import BaseModel, Field
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from service import intelligence as use_case
 from service.api.deps import Page, PageParams, RowId, current_user, get_session, not_found, page_params, paged, require
 from service.api.schemas import Classified, classified
-from service.security import audit, can
-from service.web.embassy import (
-    MAX_ATTACHMENT,
-    AttachmentError,
-    attachment_name,
-    attachment_type,
-    content_disposition,
-)
-from service.web.items import may_see
-from store.members import resolve_member
 from store.models import REPORT_STATUSES, Attachment, IntelligenceReport, IntelligenceReportPublic, User
-from store.models.types import utcnow
 
 router = APIRouter(prefix="/intelligence", tags=["intelligence"])
-EDITABLE = ("draft", "rejected")
-_HS = re.compile(r"^\d{2,10}$")
 
 
 class ReportFields(BaseModel):
-    member_code: str | None = Field(None, max_length=200, description="Host country: WTO member code or name.")
-    title: str | None = Field(None, min_length=1, max_length=500)
-    text: str | None = Field(None, min_length=1, max_length=200_000)
-    products_text: str | None = Field(None, max_length=20_000)
-    hs_codes: list[str] | None = Field(None, max_length=200)
-    links: list[str] | None = Field(None, max_length=50)
-    language: Literal["zh", "en"] | None = None
+    """The fields of a report; the rules are :func:`service.intelligence.checked`, the same as the pages'."""
 
-    @field_validator("member_code")
-    @classmethod
-    def _member(cls, value):
-        if value is None:
-            return None
-        member = resolve_member(value)
-        if member is None:
-            raise ValueError(f"{value!r} is not a WTO member")
-        return member.code
-
-    @field_validator("hs_codes")
-    @classmethod
-    def _hs(cls, value):
-        if value is None:
-            return None
-        codes = [re.sub(r"[.\s]", "", code) for code in value]
-        bad = [c for c in codes if not _HS.match(c)]
-        if bad:
-            raise ValueError(f"HS codes are 2 to 10 digits: {', '.join(bad)}")
-        return codes
-
-    @field_validator("links")
-    @classmethod
-    def _links(cls, value):
-        if value is not None and any(not re.match(r"^https?://\S+$", link) or len(link) > 2000 for link in value):
-            raise ValueError("links must be http(s) URLs")
-        return value
+    model_config = {"extra": "forbid"}
+    member_code: str | None = Field(None, description="Host country: WTO member code or name (default: mine).")
+    title: str | None = Field(None, description="At most 500 characters.")
+    text: str | None = None
+    products_text: str | None = None
+    hs_codes: list[str] | None = Field(None, description="HS codes, 2 to 10 digits (8507, 8507.60).")
+    links: list[str] | None = Field(None, description="http(s) URLs.")
+    language: str | None = Field(None, description="zh or en.")
 
 
 class ReportCreate(ReportFields):
-    title: str = Field(min_length=1, max_length=500)
-    text: str = Field(min_length=1, max_length=200_000)
+    title: str
+    text: str
 
 
 class ReportPublic(IntelligenceReportPublic):
@@ -101,27 +63,16 @@ class Decision(BaseModel):
 
 
 def _visible(session: Session, user: User, report_id: int) -> IntelligenceReport:
-    report = session.get(IntelligenceReport, report_id)
-    if report is None or not may_see(user, report):
+    report = use_case.visible_report(session, user, report_id)
+    if report is None:
         raise not_found(f"intelligence report {report_id}")
     return report
 
 
-def _own_editable(session: Session, user: User, report_id: int) -> IntelligenceReport:
-    report = session.get(IntelligenceReport, report_id)
-    if report is None or report.author_id != user.id:
+def _own(session: Session, user: User, report_id: int) -> IntelligenceReport:
+    report = use_case.own_report(session, user, report_id)
+    if report is None:
         raise not_found(f"intelligence report {report_id}")
-    if report.status not in EDITABLE:
-        raise HTTPException(409, f"a {report.status} report can no longer be changed")
-    return report
-
-
-def _submitted(session: Session, report_id: int) -> IntelligenceReport:
-    report = session.get(IntelligenceReport, report_id)
-    if report is None or report.status == "draft":
-        raise not_found(f"intelligence report {report_id}")
-    if report.status != "submitted":
-        raise HTTPException(409, f"only submitted reports are reviewed; this one is {report.status}")
     return report
 
 
@@ -137,10 +88,7 @@ def list_reports(
     """Reports the caller may see, newest first: published ones, their own, and (reviewers)
     every submitted or rejected one."""
     model = IntelligenceReport
-    seen = [model.status == "published", model.author_id == user.id]
-    if can(user, "intelligence.review"):
-        seen.append(model.status != "draft")
-    statement = select(model).where(or_(*seen))
+    statement = select(model).where(use_case.visible_to(user))
     if mine:
         statement = statement.where(model.author_id == user.id)
     if status:
@@ -161,12 +109,7 @@ def create_report(
     body: ReportCreate, user: User = Depends(require("intelligence.submit")), session: Session = Depends(get_session)
 ):
     """A new draft; the host country defaults to the embassy's member."""
-    fields = body.model_dump(exclude_none=True)
-    fields.setdefault("member_code", user.member_code)
-    if not fields["member_code"]:
-        raise HTTPException(422, "member_code: give the host country (WTO member)")
-    report = IntelligenceReport(**fields, author_id=user.id, status="draft")
-    session.add(report)
+    report = use_case.create_report(session, user, body.model_dump(exclude_none=True))
     session.commit()
     return report
 
@@ -189,13 +132,7 @@ def edit_report(
     session: Session = Depends(get_session),
 ):
     """Change a draft or rejected report of mine (a rejected one becomes a draft again)."""
-    report = _own_editable(session, user, report_id)
-    for name, value in body.model_dump(exclude_unset=True).items():
-        if value is None and name in ("member_code", "title", "text", "language"):
-            raise HTTPException(422, f"{name} may not be empty")
-        setattr(report, name, [] if value is None and name in ("hs_codes", "links") else value)
-    report.status, report.updated_at = "draft", utcnow()
-    session.add(report)
+    report = use_case.update_report(session, _own(session, user, report_id), body.model_dump(exclude_unset=True))
     session.commit()
     return report
 
@@ -204,10 +141,7 @@ def edit_report(
 def submit_report(
     report_id: RowId, user: User = Depends(require("intelligence.submit")), session: Session = Depends(get_session)
 ):
-    report = _own_editable(session, user, report_id)
-    report.status, report.submitted_at = "submitted", utcnow()
-    report.updated_at = report.submitted_at
-    session.add(report)
+    report = use_case.submit_report(session, _own(session, user, report_id))
     session.commit()
     return report
 
@@ -217,27 +151,13 @@ def delete_report(
     report_id: RowId, user: User = Depends(require("intelligence.submit")), session: Session = Depends(get_session)
 ):
     """Delete a draft or rejected report of mine, with its attachments."""
-    session.delete(_own_editable(session, user, report_id))
+    use_case.delete_report(session, _own(session, user, report_id))
     session.commit()
     return Response(status_code=204)
 
 
-def _review(session: Session, user: User, report_id: int, decision: str, note: str | None):
-    report = _submitted(session, report_id)
-    report.status = "published" if decision == "publish" else "rejected"
-    report.review_note = (note or "").strip() or None
-    report.updated_at = utcnow()
-    if decision == "publish":
-        report.published_at = report.updated_at
-    session.add(report)
-    audit(
-        session,
-        user=user,
-        action=f"intelligence.{decision}",
-        target_kind="intelligence",
-        target_id=report.id,
-        details={"note": report.review_note},
-    )
+def _review(session: Session, user: User, report_id: int, decision: str, note: str | None) -> IntelligenceReport:
+    report = use_case.review_report(session, user, _visible(session, user, report_id), decision, note)
     session.commit()
     return report
 
@@ -286,15 +206,9 @@ async def upload_attachment(
     session: Session = Depends(get_session),
 ):
     """Attach a file to a draft of mine; its type is judged by its bytes, not its name."""
-    report = _own_editable(session, user, report_id)
-    data = await file.read(MAX_ATTACHMENT + 1)
-    name = attachment_name(file.filename)
-    try:
-        content_type = attachment_type(name, data)
-    except AttachmentError as error:
-        raise HTTPException(413 if len(data) > MAX_ATTACHMENT else 415, str(error)) from None
-    attachment = Attachment(report_id=report.id, filename=name, content_type=content_type, size=len(data), data=data)
-    session.add(attachment)
+    report = _own(session, user, report_id)
+    use_case.check_editable(report)
+    attachment = use_case.add_attachment(session, report, file.filename, await file.read(use_case.MAX_ATTACHMENT + 1))
     session.commit()
     return AttachmentPublic.model_validate(attachment, from_attributes=True)
 
@@ -311,11 +225,7 @@ def download_attachment(
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report_id:
         raise not_found(f"attachment {attachment_id}")
-    return Response(
-        attachment.data,
-        media_type=attachment.content_type,
-        headers={"Content-Disposition": content_disposition(attachment.filename), "X-Content-Type-Options": "nosniff"},
-    )
+    return Response(attachment.data, media_type=attachment.content_type, headers=use_case.download_headers(attachment))
 
 
 @router.delete("/{report_id}/attachments/{attachment_id}", status_code=204, tags=["attachments"])
@@ -325,7 +235,7 @@ def delete_attachment(
     user: User = Depends(require("intelligence.submit")),
     session: Session = Depends(get_session),
 ):
-    _own_editable(session, user, report_id)
+    use_case.check_editable(_own(session, user, report_id))
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report_id:
         raise not_found(f"attachment {attachment_id}")

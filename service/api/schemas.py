@@ -6,6 +6,8 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from nlp.hs_names import chapter_name
+from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item
 from store.queries.tags import classifications, effective_sectors, tags_by_item
 
 
@@ -18,9 +20,16 @@ class TagPublic(BaseModel):
     reasons: list[str]
 
 
+class HsChapterPublic(BaseModel):
+    chapter: str
+    name_zh: str | None
+    name_en: str | None
+
+
 class ClassificationPublic(BaseModel):
     edition: str
-    hs_chapters: list
+    hs_codes: list[str]  # the decided HS codes: given, quoted, and chapters decided from the model's guesses
+    hs_chapters: list[HsChapterPublic]  # their chapters, named
     urgency: str
     urgency_reasons: list[str]
     classified_at: datetime
@@ -39,10 +48,24 @@ class Classified(BaseModel):
 def classified(session: Session, *, item_kind: str, item_id: int) -> dict:
     tags = tags_by_item(session, item_kind=item_kind, item_ids=[item_id]).get(item_id, [])
     found = classifications(session, item_kind=item_kind, item_ids=[item_id]).get(item_id)
+    public = None
+    if found:
+        codes = decided_hs(hs_tags_by_item(session, item_kind=item_kind, item_ids=[item_id]).get(item_id, []))
+        public = ClassificationPublic(
+            edition=found.edition,
+            hs_codes=codes,
+            hs_chapters=[
+                HsChapterPublic(chapter=c, name_zh=chapter_name(c, "zh"), name_en=chapter_name(c, "en"))
+                for c in chapters_of(codes)
+            ],
+            urgency=found.urgency,
+            urgency_reasons=found.urgency_reasons,
+            classified_at=found.classified_at,
+        )
     return {
         "sectors": effective_sectors(tags),
         "tags": [TagPublic.model_validate(t, from_attributes=True) for t in tags],
-        "classification": ClassificationPublic.model_validate(found, from_attributes=True) if found else None,
+        "classification": public,
     }
 
 

@@ -2,138 +2,53 @@
 resume, delete, send a test) and the inbox of alerts they received. Nobody sees another
 user's subscriptions or alerts (404). Matching and delivery belong to ``alerts``."""
 
-import re
-import secrets
+from datetime import date as date_
 from datetime import datetime
-from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import APIRouter, Depends, HTTPException, Query
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from alerts import subscriptions as use_case
 from alerts.outbox import enqueue_test
-from alerts.subscriptions import SubscriptionError, check_channels
+from alerts.preview import EXAMPLES, TOO_MANY_PER_WEEK, preview
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
-from store.models import (
-    FREQUENCIES,
-    ITEM_KINDS,
-    URGENCY_LEVELS,
-    WEEKDAYS,
-    Alert,
-    Subscription,
-    SubscriptionPublic,
-    User,
-)
-from store.models.types import utcnow
+from store.models import Alert, Subscription, SubscriptionPublic, User
 from store.queries.items import get_item, summary
 
 router = APIRouter(tags=["subscriptions"])
 subscriber = require("subscribe")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _channel_ok(url: str) -> bool:
-    try:
-        from alerts.channels import valid_channel
-    except ImportError:
-        return bool(re.match(r"^[a-z][a-z0-9+.-]*://\S+$|^mailto:\S+@\S+$", url))
-    return valid_channel(url)
-
-
-def _check_channels(channels: list[str], user: User) -> None:
-    try:
-        check_channels(channels, trusted=user.role == "admin")
-    except SubscriptionError as error:
-        raise HTTPException(422, str(error)) from None
 
 
 class SubscriptionFields(BaseModel):
-    """Every selector list left empty selects everything."""
+    """Every selector list left empty selects everything. The rules (known sectors and
+    members, code forms, channels, an e-mail address or a channel to deliver to) are those of
+    :func:`alerts.subscriptions.checked`, the same for pages, API and CLI."""
 
-    name: str | None = Field(None, max_length=200)
-    email: str | None = Field(None, max_length=320, description="Where e-mail alerts go.")
-    channels: list[str] = Field([], max_length=20, description="Apprise URLs or webhooks.")
-    sectors: list[str] = Field([], max_length=50)
-    hs_prefixes: list[str] = Field([], max_length=200)
-    ics_prefixes: list[str] = Field([], max_length=200)
-    members: list[str] = Field([], max_length=200)
-    committees: list[Literal["TBT", "SPS"]] = []
-    kinds: list[Literal[ITEM_KINDS]] = []  # type: ignore[valid-type]
-    keywords: list[str] = Field([], max_length=100)
-    min_urgency: Literal[URGENCY_LEVELS] = "low"  # type: ignore[valid-type]
-    frequency: Literal[FREQUENCIES] = "immediate"  # type: ignore[valid-type]
-    deliver_at: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    weekday: Literal[WEEKDAYS] = Field("mon", description="Day of weekly digests.")  # type: ignore[valid-type]
-    timezone: str = Field("Asia/Shanghai", max_length=60)
-    language: Literal["zh", "en"] = "zh"
-    reminder_days: list[int] = Field([14, 3], max_length=10)
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value):
-        if value is not None and not _EMAIL.match(value):
-            raise ValueError("not an e-mail address")
-        return value
-
-    @field_validator("channels")
-    @classmethod
-    def _channels(cls, value):
-        bad = [url for url in value if len(url) > 2000 or not _channel_ok(url)]
-        if bad:
-            raise ValueError(f"not a supported channel URL: {', '.join(bad)}")
-        return value
-
-    @field_validator("hs_prefixes")
-    @classmethod
-    def _hs(cls, value):
-        codes = [re.sub(r"[.\s]", "", code) for code in value]
-        if any(not re.fullmatch(r"\d{2,10}", c) for c in codes):
-            raise ValueError("HS prefixes are 2 to 10 digits")
-        return codes
-
-    @field_validator("ics_prefixes")
-    @classmethod
-    def _ics(cls, value):
-        if any(not re.fullmatch(r"\d{2}(\.\d{3}(\.\d{2})?)?", c) for c in value):
-            raise ValueError("ICS prefixes look like 29, 29.220 or 29.220.20")
-        return value
-
-    @field_validator("sectors", "members", "keywords")
-    @classmethod
-    def _words(cls, value):
-        if any(not v.strip() or len(v) > 200 for v in value):
-            raise ValueError("entries must be non-empty and at most 200 characters")
-        return [v.strip() for v in value]
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value):
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
-
-    @field_validator("reminder_days")
-    @classmethod
-    def _days(cls, value):
-        if any(d < 0 or d > 365 for d in value):
-            raise ValueError("reminder days are 0 to 365")
-        return sorted(set(value), reverse=True)
-
-    @model_validator(mode="after")
-    def _somewhere(self):
-        if not self.email and not self.channels:
-            raise ValueError("give an e-mail address or at least one channel")
-        return self
+    model_config = {"extra": "forbid"}
+    name: str | None = None
+    email: str | None = Field(None, description="Where e-mail alerts go.")
+    channels: list[str] = Field([], description="Apprise URLs (dingtalk://, wecombot://, …) or https webhooks.")
+    sectors: list[str] = Field([], description="Catalogue sector codes.")
+    hs_prefixes: list[str] = Field([], description="HS code prefixes, 2 to 10 digits (85, 8507, 8507.60).")
+    ics_prefixes: list[str] = Field([], description="ICS codes (13, 13.220, 13.220.20).")
+    members: list[str] = Field([], description="Notifying members, by name or code; stored as codes.")
+    committees: list[str] = Field([], description="TBT, SPS.")
+    kinds: list[str] = Field([], description="notification, change, intelligence.")
+    keywords: list[str] = []
+    min_urgency: str = Field("low", description="low, medium or high.")
+    frequency: str = Field("immediate", description="immediate, daily or weekly.")
+    deliver_at: str = Field("08:00", description="Time of day of digests, HH:MM in `timezone`.")
+    weekday: str = Field("mon", description="Day of weekly digests: mon … sun.")
+    timezone: str = "Asia/Shanghai"
+    language: str = Field("zh", description="zh or en.")
+    reminder_days: list[int] = Field([14, 3], description="Days before a comment deadline to remind, 1 to 365.")
 
 
 class SubscriptionPatch(BaseModel):
-    """Any fields of a subscription; the result is checked as a whole."""
+    """Any fields of a subscription (the result is checked as a whole); ``active`` pauses or resumes."""
 
     model_config = {"extra": "forbid"}
     name: str | None = None
@@ -160,9 +75,31 @@ class SubscriptionOut(SubscriptionPublic):
     updated_at: datetime
 
 
+class PreviewExample(BaseModel):
+    kind: str
+    id: int
+    label: str
+    title: str | None
+    date: date_ | None
+    url: str
+
+
+class PreviewOut(BaseModel):
+    """What a subscription would have received over the last ``days`` days."""
+
+    days: int
+    count: int
+    per_week: float
+    too_many: bool = Field(
+        description=f"more than {TOO_MANY_PER_WEEK} a week: consider narrowing it "
+        "(precise HS codes, markets, keywords or a higher minimum urgency)"
+    )
+    examples: list[PreviewExample] = Field(description=f"up to {EXAMPLES}, the most recent first")
+
+
 def _own(session: Session, user: User, subscription_id: int) -> Subscription:
-    row = session.get(Subscription, subscription_id)
-    if row is None or row.user_id != user.id:
+    row = use_case.own_subscription(session, user.id, subscription_id)
+    if row is None:
         raise not_found(f"subscription {subscription_id}")
     return row
 
@@ -172,21 +109,48 @@ def list_subscriptions(
     params: PageParams = Depends(page_params), user: User = Depends(subscriber), session: Session = Depends(get_session)
 ):
     """My subscriptions, oldest first."""
-    statement = select(Subscription).where(Subscription.user_id == user.id)
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(statement.order_by(col(Subscription.id)).offset(params.offset).limit(params.page_size))
-    return paged(list(rows), total, params)
+    rows = use_case.subscriptions_of(session, user.id)
+    return paged(rows[params.offset : params.offset + params.page_size], len(rows), params)
 
 
 @router.post("/subscriptions", response_model=SubscriptionOut, status_code=201)
 def create_subscription(
     body: SubscriptionFields, user: User = Depends(subscriber), session: Session = Depends(get_session)
 ):
-    _check_channels(body.channels, user)
-    row = Subscription(**body.model_dump(), user_id=user.id, token=secrets.token_urlsafe(24))
-    session.add(row)
+    row = use_case.create_subscription(session, body.model_dump(), user_id=user.id)
     session.commit()
     return row
+
+
+@router.post("/subscriptions/preview", response_model=PreviewOut)
+def preview_subscription(
+    body: SubscriptionFields,
+    request: Request,
+    user: User = Depends(subscriber),
+    session: Session = Depends(get_session),
+):
+    """How many alerts these selectors would have produced over the last 90 days, with up to
+    five examples; nothing is saved. Where alerts would go is not needed. A preview without
+    any selector is refused (422): it would be everything."""
+    found = preview(session, body.model_dump(), today=date_.today())
+    base = request.app.state.settings.base_url.rstrip("/")
+    return PreviewOut(
+        days=found.days,
+        count=found.count,
+        per_week=found.per_week,
+        too_many=found.too_many,
+        examples=[
+            PreviewExample(
+                kind=item.kind,
+                id=item.id,
+                label=item.label,
+                title=item.title,
+                date=item.dated,
+                url=f"{base}/items/{item.kind}/{item.id}",
+            )
+            for item in found.examples
+        ],
+    )
 
 
 @router.get("/subscriptions/{subscription_id}", response_model=SubscriptionOut)
@@ -205,27 +169,9 @@ def edit_subscription(
     row = _own(session, user, subscription_id)
     changes = body.model_dump(exclude_unset=True)
     active = changes.pop("active", None)
-    current = SubscriptionFields.model_fields.keys()
-    merged = {name: getattr(row, name) for name in current} | changes
-    try:
-        checked = SubscriptionFields.model_validate(merged)
-    except ValidationError as error:
-        raise RequestValidationError(error.errors(include_url=False, include_context=False)) from None
-    _check_channels(checked.channels, user)
-    for name, value in checked.model_dump().items():
-        setattr(row, name, value)
+    use_case.update_subscription(session, row, changes)
     if active is not None:
-        row.active = active
-    row.updated_at = utcnow()
-    session.add(row)
-    session.commit()
-    return row
-
-
-def _set_active(session: Session, user: User, subscription_id: int, active: bool) -> Subscription:
-    row = _own(session, user, subscription_id)
-    row.active, row.updated_at = active, utcnow()
-    session.add(row)
+        use_case.set_active(session, row, active)
     session.commit()
     return row
 
@@ -234,21 +180,25 @@ def _set_active(session: Session, user: User, subscription_id: int, active: bool
 def pause_subscription(
     subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)
 ):
-    return _set_active(session, user, subscription_id, False)
+    row = use_case.set_active(session, _own(session, user, subscription_id), False)
+    session.commit()
+    return row
 
 
 @router.post("/subscriptions/{subscription_id}/resume", response_model=SubscriptionOut)
 def resume_subscription(
     subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)
 ):
-    return _set_active(session, user, subscription_id, True)
+    row = use_case.set_active(session, _own(session, user, subscription_id), True)
+    session.commit()
+    return row
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204)
 def delete_subscription(
     subscription_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)
 ):
-    session.delete(_own(session, user, subscription_id))
+    use_case.delete_subscription(session, _own(session, user, subscription_id))
     session.commit()
     return Response(status_code=204)
 
@@ -310,11 +260,9 @@ def list_alerts(
 
 @router.post("/alerts/{alert_id}/dismiss", response_model=AlertOut, tags=["alerts"])
 def dismiss_alert(alert_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
-    alert = session.get(Alert, alert_id)
-    owner = session.get(Subscription, alert.subscription_id) if alert else None
-    if alert is None or owner is None or owner.user_id != user.id:
+    alert = use_case.own_alert(session, user.id, alert_id)
+    if alert is None:
         raise not_found(f"alert {alert_id}")
-    alert.dismissed_at = alert.dismissed_at or utcnow()
-    session.add(alert)
+    use_case.dismiss_alert(session, alert)
     session.commit()
     return alert

@@ -19,12 +19,13 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
+from alerts.labels import sector_codes
 from nlp.catalogue import DEFAULT_EDITION
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from service.security import audit
 from service.triage import Status, TriageChange, apply_change, http_error
-from service.web.labels import sector_codes
 from store.interchange import record_from_notification
+from store.kinds import KINDS, kind_of
 from store.models import (
     ITEM_KINDS,
     ItemClassification,
@@ -109,7 +110,7 @@ class BulkResult(BaseModel):
 
 def _item(session: Session, kind: str, item_id: int):
     item = get_item(session, item_kind=kind, item_id=item_id)
-    if item is None or (kind == "intelligence" and item.status != "published"):
+    if item is None or not KINDS[kind].counted(item):
         raise not_found(f"{kind} {item_id}")
     return item
 
@@ -203,7 +204,7 @@ def training_data(user: User = Depends(staff), session: Session = Depends(get_se
         for start in range(0, len(keys), 200):
             chunk = [tuple(k) for k in keys[start : start + 200]]
             for item in get_items(session, chunk):
-                kind = _kind_of(item)
+                kind = kind_of(item).name
                 tags = tags_by_item(session, item_kind=kind, item_ids=[item.id]).get(item.id, [])
                 sectors = effective_sectors([t for t in tags if t.origin == "human"])
                 yield json.dumps(_training_record(kind, item, sectors), ensure_ascii=False) + "\n"
@@ -215,10 +216,6 @@ def training_data(user: User = Depends(staff), session: Session = Depends(get_se
     )
 
 
-def _kind_of(item) -> str:
-    return {"Notification": "notification", "StandardsChange": "change"}.get(type(item).__name__, "intelligence")
-
-
 def _training_record(kind: str, item, sectors: list[str]) -> dict:
     if isinstance(item, Notification):
         return {"kind": kind, **record_from_notification(item, sectors=sectors)}
@@ -226,8 +223,8 @@ def _training_record(kind: str, item, sectors: list[str]) -> dict:
         "kind": kind,
         "id": str(item.id),
         "title": item.title,
-        "description": getattr(item, "summary", None) or getattr(item, "text", None),
-        "products_text": getattr(item, "products_text", None),
+        "description": KINDS[kind].description(item),
+        "products_text": KINDS[kind].products(item),
         "hs_codes": list(item.hs_codes),
         "language": item.language,
         "sectors": sectors,

@@ -11,10 +11,12 @@ from alerts.digests import enqueue_digests
 from alerts.dispatch import dispatch
 from alerts.outbox import replay, send_due
 from alerts.reminders import send_reminders
-from alerts.subscriptions import SubscriptionError, catch_up, create_subscription
+from alerts.subscriptions import catch_up, create_subscription, delete_subscription
+from service.refusals import explain
 from store.db import default_engine, session_scope
-from store.models import Subscription, SubscriptionCreate
+from store.models import Subscription
 from store.queries.alerts import dead_deliveries, delivery_counts
+from store.refusals import Refused
 from store.settings import get_settings
 
 subscriptions_app = typer.Typer(help="Exporters' subscriptions to alerts.", no_args_is_help=True)
@@ -52,33 +54,31 @@ def add(
     ),
 ) -> None:
     """Subscribe; selectors left out select everything. Prints the feed and unsubscribe URLs."""
-    if email is None and not channel:
-        console.print("no --email or --channel: alerts reach this subscription's feeds only")
-    data = SubscriptionCreate(
-        name=name,
-        email=email,
-        channels=channel,
-        sectors=sector,
-        hs_prefixes=hs,
-        ics_prefixes=ics,
-        members=member,
-        committees=[committee] if committee else [],
-        kinds=kind,
-        keywords=keyword,
-        min_urgency=min_urgency,
-        frequency=frequency,
-        deliver_at=at,
-        weekday=weekday,
-        timezone=timezone,
-        language=language,
-    )
+    fields = {
+        "name": name,
+        "email": email,
+        "channels": channel,
+        "sectors": sector,
+        "hs_prefixes": hs,
+        "ics_prefixes": ics,
+        "members": member,
+        "committees": [committee] if committee else [],
+        "kinds": kind,
+        "keywords": keyword,
+        "min_urgency": min_urgency,
+        "frequency": frequency,
+        "deliver_at": at,
+        "weekday": weekday,
+        "timezone": timezone,
+        "language": language,
+    }
     settings = get_settings()
     try:
         with session_scope(default_engine()) as session:
-            subscription = create_subscription(session, data)
+            subscription = create_subscription(session, fields)
             caught_up = catch_up(session, subscription) if catch_up_now else None
-    except SubscriptionError as error:
-        _fail(str(error))
+    except Refused as error:
+        _fail(explain(error))
     base = settings.base_url.rstrip("/")
     typer.echo(f"subscription {subscription.id} created")
     typer.echo(f"atom feed:   {base}/feeds/{subscription.token}.atom")
@@ -128,7 +128,7 @@ def remove(subscription_id: int = typer.Argument(..., help="The subscription's i
         subscription = session.get(Subscription, subscription_id)
         if subscription is None:
             _fail(f"no subscription {subscription_id}")
-        session.delete(subscription)
+        delete_subscription(session, subscription)
     typer.echo(f"subscription {subscription_id} removed")
 
 

@@ -23,6 +23,7 @@ from store.interchange import (
     record_from_notification,
 )
 from store.models import Notification
+from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item
 from store.queries.notifications import upsert_notification
 from store.queries.tags import classifications, effective_sectors, set_human_tags, tags_by_item
 
@@ -98,6 +99,7 @@ def notification_records(session: Session) -> Iterator[dict]:
         rows = session.exec(select(Notification).where(col(Notification.id).in_(chunk))).all()
         tags = tags_by_item(session, item_kind="notification", item_ids=chunk)
         classified = classifications(session, item_kind="notification", item_ids=chunk)
+        hs_tags = hs_tags_by_item(session, item_kind="notification", item_ids=chunk)
         for row in sorted(rows, key=lambda r: chunk.index(r.id)):
             item_tags = tags.get(row.id, [])
             classification = classified.get(row.id)
@@ -115,7 +117,7 @@ def notification_records(session: Session) -> Iterator[dict]:
                     }
                     for t in item_tags
                 ],
-                hs_chapters=classification.hs_chapters if classification else [],
+                hs_chapters=chapters_of(decided_hs(hs_tags.get(row.id, []), row.hs_codes)),
                 urgency=classification.urgency if classification else None,
             )
 

@@ -6,18 +6,21 @@ and on ``tbtwatch classify``. Human tags from triage are never touched.
 
 import logging
 from datetime import date
+from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from nlp.catalogue import DEFAULT_EDITION, Catalogue, register_edition
 from nlp.classifier import Classification, get_classifier
+from nlp.codes import normalise_hs
+from nlp.hs_chapters import ChapterDecision
 from nlp.item import ItemText
 from nlp.urgency import assess
 from store.db import default_engine
+from store.kinds import KINDS
 from store.queries.classification import (
-    CLASSIFIED_MODELS,
     active_edition,
     items_to_classify,
     save_classifications,
@@ -28,42 +31,27 @@ log = logging.getLogger(__name__)
 INTERVAL_MINUTES = 2
 
 
-def item_text(item_kind: str, row: SQLModel) -> ItemText:
-    """What the classifier reads of a stored item."""
-    if item_kind == "notification":
-        return ItemText(
-            title=row.title,
-            description=row.description,
-            products_text=row.products_text,
-            hs_codes=list(row.hs_codes),
-            ics_codes=list(row.ics_codes),
-            language=row.language,
-            committee=row.committee,
-            notification_type=row.notification_type,
-            comment_deadline=row.comment_deadline,
-            distribution_date=row.distribution_date,
-            all_trading_partners=row.all_trading_partners,
-            countries_affected=list(row.countries_affected),
-            objectives=list(row.objectives),
-        )
-    if item_kind == "change":
-        return ItemText(
-            title=row.title or row.reference,
-            description=row.summary,
-            hs_codes=list(row.hs_codes),
-            ics_codes=list(row.ics_codes),
-            language=row.language,
-            notification_type=row.kind,
-            comment_deadline=row.comment_deadline,
-            distribution_date=row.published_date,
-        )
-    return ItemText(
-        title=row.title,
-        description=row.text,
-        products_text=row.products_text,
+def item_text(item_kind: str, row: Any) -> ItemText:
+    """What the classifier reads of a stored item (its kind's fields, :mod:`store.kinds`, and
+    what only notifications carry)."""
+    kind = KINDS[item_kind]
+    text = ItemText(
+        title=kind.title(row) or (row.reference if item_kind == "change" else None),
+        description=kind.description(row),
+        products_text=kind.products(row),
         hs_codes=list(row.hs_codes),
+        ics_codes=kind.ics_codes(row),
         language=row.language,
+        notification_type=row.kind if item_kind == "change" else None,
+        comment_deadline=kind.deadline_of(row),
+        distribution_date=kind.date_of(row) if kind.deadline is not None else None,
     )
+    if item_kind == "notification":
+        text.notification_type, text.committee = row.notification_type, row.committee
+        text.all_trading_partners = row.all_trading_partners
+        text.countries_affected = list(row.countries_affected)
+        text.objectives = list(row.objectives)
+    return text
 
 
 def current_edition(session: Session) -> str:
@@ -76,6 +64,28 @@ def current_edition(session: Session) -> str:
     return installed.name
 
 
+def hs_tags(given: list[str], decisions: list[ChapterDecision]) -> list[dict]:
+    """The HS tags to store: each code the item gives, then each ranked chapter no given code
+    covers (a quoted code's chapter, or a model guess with its decision)."""
+    tags = {
+        code: {"code": code, "score": 1.0, "decided": True, "origin": "given"}
+        for code in filter(None, map(normalise_hs, given))
+    }
+    covered = {code[:2] for code in tags}
+    for decision in decisions:
+        if decision.chapter not in covered:
+            tags.setdefault(
+                decision.chapter,
+                {
+                    "code": decision.chapter,
+                    "score": decision.score,
+                    "decided": decision.decided,
+                    "origin": "quoted" if decision.origin == "code" else "model",
+                },
+            )
+    return list(tags.values())
+
+
 def stored_result(item_id: int, text: ItemText, result: Classification, today: date) -> dict:
     """A classification in the shape ``save_classifications`` stores."""
     urgency = assess(text, result.sectors, today)
@@ -86,7 +96,7 @@ def stored_result(item_id: int, text: ItemText, result: Classification, today: d
             {"sector": s.code, "score": s.score, "decided": s.decided, "origin": s.origin, "reasons": s.reasons}
             for s in result.sectors
         ],
-        "hs_chapters": [[chapter, round(score, 4)] for chapter, score in result.hs_chapters],
+        "hs_tags": hs_tags(text.hs_codes, result.chapter_decisions),
         "urgency": urgency.level,
         "urgency_reasons": urgency.reasons,
     }
@@ -103,7 +113,7 @@ def classify_items(
     with Session(engine, expire_on_commit=False) as session:
         edition = current_edition(session)
         classifier = get_classifier(edition)
-        for item_kind in CLASSIFIED_MODELS:
+        for item_kind in KINDS:
             counts[item_kind] = 0
             after_id = 0
             while rows := items_to_classify(

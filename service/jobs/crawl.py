@@ -4,6 +4,9 @@ each crawl a ``scrapy crawl`` process of its own so the web process stays respon
 :func:`run_crawl` is also what ``tbtwatch crawl`` calls. A crawl that cannot reach its
 source fails and is recorded as a failed run (the spider records it); a crawl process that
 dies or is killed is recorded as failed here. Nothing raises into the scheduler.
+
+:func:`run_now` is "run a source now" for the pages and the API alike: one way to start it,
+one audit record.
 """
 
 import fcntl
@@ -15,13 +18,16 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
+from service.security import audit
 from store.db import default_engine, session_scope
-from store.models import CrawlRun, Source
+from store.models import CrawlRun, Source, User
 from store.models.types import utcnow
 from store.queries.sources import (
     BUILTIN_SOURCES,
@@ -124,6 +130,55 @@ def run_crawl(
             run,
         )
     return CrawlOutcome(1, f"{name} failed: {run.error}", run)
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    """How a crawl asked for now was started: by its scheduled job in this process (``pid``
+    and ``log`` None) or as a ``tbtwatch crawl`` process of its own."""
+
+    source: str
+    via: str  # "scheduler" or "process"
+    pid: int | None = None
+    log: Path | None = None
+
+
+def spawn_crawl(name: str) -> tuple[int, Path]:
+    """Start ``tbtwatch crawl NAME`` detached, its output in ``<data_dir>/logs``; (pid, log)."""
+    logs = Path(get_settings().data_dir) / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / f"crawl-{name}.log"
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from service.cli import main; sys.argv[0] = 'tbtwatch'; main()",
+        "crawl",
+        name,
+    ]
+    with open(log_path, "ab") as output:
+        process = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+    return process.pid, log_path
+
+
+def run_now(session: Session, user: User, name: str, scheduler: BaseScheduler | None) -> RunStarted | None:
+    """Crawl source ``name`` now, with its audit entry (the caller commits); None when there is
+    no such source. Through its job when this process runs the scheduler (the job's lock keeps
+    it single), else as a process of its own that outlives the request; either way the run is
+    followed in the crawl runs."""
+    if session.get(Source, name) is None:
+        return None
+    job = scheduler.get_job(f"crawl:{name}") if scheduler is not None else None
+    if job is not None:
+        job.modify(next_run_time=utcnow())
+        started = RunStarted(name, "scheduler")
+    else:
+        pid, log_path = spawn_crawl(name)
+        started = RunStarted(name, "process", pid, log_path)
+    details: dict[str, object] = {"via": started.via} | ({"pid": started.pid} if started.pid else {})
+    audit(session, user=user, action="source.run", target_kind="source", target_id=name, details=details)
+    return started
 
 
 def _crawl_job(scheduler: BaseScheduler, name: str) -> None:

@@ -1,14 +1,14 @@
 """Administrators' pages: sources with their health (run now), crawl runs, scheduler jobs,
-users, catalogue editions, dead deliveries (replay) and the audit log."""
-
-import threading
+users, catalogue editions, what people think of their alerts per sector (and the last
+retraining), dead deliveries (replay) and the audit log."""
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 
+from alerts.labels import sector_codes
 from nlp.catalogue import available_editions
-from service.jobs.crawl import run_crawl
+from service.jobs.crawl import run_now
 from service.security import WeakPassword, audit, new_password_hash
 from service.web.deps import db, require
 from service.web.i18n import request_language
@@ -16,6 +16,7 @@ from service.web.templating import render
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Source, User
 from store.models.types import utcnow
 from store.queries.alerts import dead_deliveries, delivery_counts, replay_delivery
+from store.queries.feedback import last_training_run, sector_figures
 from store.queries.users import UserError, create_user, list_users
 
 router = APIRouter(prefix="/admin")
@@ -31,22 +32,10 @@ def sources(request: Request, user: User = Depends(admin), session: Session = De
     return render(request, "admin/sources.html", {"sources": rows, "latest": latest})
 
 
-def start_crawl(scheduler, name: str) -> None:
-    """Crawl ``name`` now: through its job when this process runs the scheduler, else in a
-    thread of this process (the crawl is a process of its own; its lock keeps it single)."""
-    job = scheduler.get_job(f"crawl:{name}") if scheduler is not None else None
-    if job is not None:
-        job.modify(next_run_time=utcnow())
-    else:
-        threading.Thread(target=run_crawl, args=(name,), name=f"crawl {name}", daemon=True).start()
-
-
 @router.post("/sources/{name}/run", include_in_schema=False)
-def run_now(request: Request, name: str, user: User = Depends(admin), session: Session = Depends(db)):
-    if session.get(Source, name) is None:
-        raise HTTPException(404, "no such source")
-    start_crawl(request.app.state.scheduler, name)
-    audit(session, user=user, action="source.run_now", target_kind="source", target_id=name)
+def run_source(request: Request, name: str, user: User = Depends(admin), session: Session = Depends(db)):
+    if run_now(session, user, name, request.app.state.scheduler) is None:
+        raise HTTPException(404)
     session.commit()
     return RedirectResponse("/admin/sources?done=crawl_started", 303)
 
@@ -135,6 +124,15 @@ def toggle_active(user_id: int, user: User = Depends(admin), session: Session = 
 def catalogue(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
     installed = list(session.exec(select(CatalogueEdition).order_by(col(CatalogueEdition.installed_at).desc())))
     return render(request, "admin/catalogue.html", {"installed": installed, "shipped": available_editions()})
+
+
+@router.get("/feedback", include_in_schema=False)
+def feedback(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
+    """Per sector: alerts made, judged useful, judged not relevant; the last retraining."""
+    figures = sector_figures(session)
+    rows = [(code, figures[code]) for code in sector_codes() if code in figures]
+    rows += [(code, f) for code, f in sorted(figures.items()) if code not in sector_codes()]
+    return render(request, "admin/feedback.html", {"rows": rows, "run": last_training_run(session)})
 
 
 @router.get("/deliveries", include_in_schema=False)

@@ -6,10 +6,10 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 
+from alerts.labels import member_name, sector_codes, sector_name
 from service.web.charts import stacked_bars
 from service.web.deps import db, require_user
 from service.web.i18n import request_language
-from service.web.labels import member_name, sector_codes, sector_name
 from service.web.templating import render
 from store.models import User
 from store.queries.dashboard import (

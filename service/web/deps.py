@@ -55,7 +55,7 @@ def require(permission: str):
 
     def dependency(user: User = Depends(require_user)) -> User:
         if not can(user, permission):
-            raise HTTPException(403, "your role may not open this page")
+            raise HTTPException(403, "role_may_not_open")
         return user
 
     return dependency
@@ -104,4 +104,4 @@ async def verify_csrf(request: Request) -> None:
         or not isinstance(sent, str)
         or not hmac.compare_digest(sent, csrf_token(request))
     ):
-        raise HTTPException(403, "the form has expired or did not come from this site; reload it")
+        raise HTTPException(403, "form_expired")

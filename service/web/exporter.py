@@ -2,18 +2,21 @@
 feed and calendar links, and the inbox of alerts received. Nobody sees another's."""
 
 import re
+from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from alerts import outbox
+from alerts import subscriptions as use_case
 from alerts.feedback import personalise, stand_in
-from alerts.subscriptions import SubscriptionError, create_subscription, normalised
+from alerts.labels import member_choices, sector_codes
+from alerts.preview import Preview, preview
+from service.refusals import explain
 from service.web.deps import db, require
 from service.web.i18n import request_language
-from service.web.labels import member_choices, sector_codes
 from service.web.templating import render
 from store.models import (
     FREQUENCIES,
@@ -26,95 +29,118 @@ from store.models import (
     SubscriptionCreate,
     User,
 )
-from store.models.types import utcnow
 from store.queries.feedback import verdicts_of
 from store.queries.items import get_item, summary
+from store.refusals import Refused
 
 router = APIRouter()
 subscriber = require("subscribe")
-_SEPARATORS = re.compile(r"[\s,，、;；]+")
-
-
-def _words(text: str) -> list[str]:
-    return [word for word in _SEPARATORS.split(text or "") if word]
+# a list typed into one box: entries apart by commas, semicolons or lines (not spaces: "85 07"
+# is one mistyped code, not two chapters); reminder days also by spaces
+_LIST = re.compile(r"[,，、;；\n]+")
+_NUMBERS = re.compile(r"[\s,，、;；]+")
+_TEXT_LISTS = {"hs_prefixes": _LIST, "ics_prefixes": _LIST, "keywords": _LIST, "reminder_days": _NUMBERS}
+_CHOICE_LISTS = ("sectors", "members", "committees", "kinds")
 
 
 def _own(session: Session, user: User, subscription_id: int) -> Subscription:
-    subscription = session.get(Subscription, subscription_id)
-    if subscription is None or subscription.user_id != user.id:
-        raise HTTPException(404, "no such subscription")
+    subscription = use_case.own_subscription(session, user.id, subscription_id)
+    if subscription is None:
+        raise HTTPException(404)
     return subscription
+
+
+def _typed(subscription: Any) -> dict[str, Any]:
+    """The form's values as a person would see them typed, from a stored subscription."""
+    values = {name: getattr(subscription, name) for name in use_case.FIELDS}
+    for name in _TEXT_LISTS:
+        values[name] = ", ".join(map(str, values[name]))
+    values["channels"] = "\n".join(values["channels"])
+    return values
 
 
 def _form_page(
     request: Request,
-    subscription,
+    typed: dict[str, Any],
     subscription_id: int | None = None,
     *,
-    error: str | None = None,
-    status_code: int = 200,
+    error: Refused | None = None,
+    preview: Preview | Refused | None = None,
 ):
     return render(
         request,
         "subscription_form.html",
         {
-            "s": subscription,
+            "s": typed,
             "subscription_id": subscription_id,
-            "error": error,
+            "error": explain(error, request_language(request)) if error else None,
+            "error_field": error.field if error else None,
             "all_sectors": sector_codes(),
             "members": member_choices(request_language(request)),
             "frequencies": FREQUENCIES,
             "weekdays": WEEKDAYS,
             "urgencies": URGENCY_LEVELS,
             "kinds": ITEM_KINDS,
+            "preview": preview if isinstance(preview, Preview) else None,
+            "preview_error": explain(preview, request_language(request)) if isinstance(preview, Refused) else None,
         },
-        status_code=status_code,
+        status_code=400 if error else 200,
     )
 
 
-async def subscription_form(request: Request) -> dict:
-    """The subscription form as the fields of :class:`SubscriptionCreate`."""
+async def _form(request: Request) -> dict[str, Any]:
+    """The form as typed: text boxes as strings, choices as lists."""
     form = await request.form()
-    lines = [line.strip() for line in str(form.get("channels", "")).splitlines() if line.strip()]
-    return {
-        "name": str(form.get("name", "")).strip() or None,
-        "email": str(form.get("email", "")).strip() or None,
-        "channels": lines,
-        "sectors": form.getlist("sectors"),
-        "hs_prefixes": _words(str(form.get("hs_prefixes", ""))),
-        "ics_prefixes": _words(str(form.get("ics_prefixes", ""))),
-        "members": form.getlist("members"),
-        "committees": form.getlist("committees"),
-        "kinds": form.getlist("kinds"),
-        "keywords": [w.strip() for w in re.split(r"[,，、;；\n]+", str(form.get("keywords", ""))) if w.strip()],
-        "min_urgency": form.get("min_urgency", "low"),
-        "frequency": form.get("frequency", "immediate"),
-        "deliver_at": form.get("deliver_at") or "08:00",
-        "weekday": form.get("weekday", "mon"),
-        "timezone": form.get("timezone") or "Asia/Shanghai",
-        "language": form.get("language", "zh"),
-        "reminder_days": [int(d) for d in _words(str(form.get("reminder_days", ""))) if d.isdigit()],
-    }
+    typed: dict[str, Any] = {name: str(form.get(name, "")) for name in use_case.FIELDS}
+    typed.update({name: [str(v) for v in form.getlist(name)] for name in _CHOICE_LISTS})
+    return typed
+
+
+def _fields(typed: dict[str, Any]) -> dict[str, Any]:
+    """What the form says, as the fields of :func:`alerts.subscriptions.checked`."""
+    fields = dict(typed)
+    for name, separators in _TEXT_LISTS.items():
+        fields[name] = [entry for entry in separators.split(typed[name]) if entry.strip()]
+    fields["channels"] = typed["channels"].splitlines()
+    return fields
 
 
 @router.get("/subscriptions", include_in_schema=False)
 def subscriptions(request: Request, user: User = Depends(subscriber), session: Session = Depends(db)):
-    rows = session.exec(
-        select(Subscription).where(Subscription.user_id == user.id).order_by(col(Subscription.created_at))
-    )
-    return render(request, "subscriptions.html", {"subscriptions": list(rows)})
+    return render(request, "subscriptions.html", {"subscriptions": use_case.subscriptions_of(session, user.id)})
 
 
 @router.get("/subscriptions/new", include_in_schema=False)
 def new_subscription(request: Request, user: User = Depends(subscriber)):
-    return _form_page(request, SubscriptionCreate(email=user.email, language=user.language))
+    blank = SubscriptionCreate(email=user.email, language=user.language)
+    return _form_page(request, _typed(blank))
 
 
 @router.get("/subscriptions/{subscription_id}", include_in_schema=False)
 def edit_subscription(
     request: Request, subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(db)
 ):
-    return _form_page(request, _own(session, user, subscription_id), subscription_id)
+    return _form_page(request, _typed(_own(session, user, subscription_id)), subscription_id)
+
+
+@router.post("/subscriptions/preview", include_in_schema=False)
+@router.post("/subscriptions/{subscription_id}/preview", include_in_schema=False)
+async def preview_subscription(
+    request: Request,
+    subscription_id: int | None = None,
+    user: User = Depends(subscriber),
+    session: Session = Depends(db),
+):
+    """The form as typed with what it would have received over the last 90 days (the form's
+    script fetches this page and shows its preview section as the selectors change)."""
+    if subscription_id is not None:
+        _own(session, user, subscription_id)
+    typed = await _form(request)
+    try:
+        result: Preview | Refused = preview(session, _fields(typed), today=date.today())
+    except Refused as refusal:
+        result = refusal
+    return _form_page(request, typed, subscription_id, preview=result)
 
 
 @router.post("/subscriptions", include_in_schema=False)
@@ -125,24 +151,15 @@ async def save_subscription(
     user: User = Depends(subscriber),
     session: Session = Depends(db),
 ):
-    fields = await subscription_form(request)
+    typed = await _form(request)
     subscription = _own(session, user, subscription_id) if subscription_id is not None else None
     try:
-        checked = normalised(SubscriptionCreate.model_validate(fields), trusted=user.role == "admin")
-        if not checked.email and not checked.channels:
-            raise SubscriptionError("give an e-mail address or at least one channel")
-    except (ValidationError, SubscriptionError) as error:
-        message = error.text(request_language(request)) if isinstance(error, SubscriptionError) else str(error)
-        return _form_page(
-            request, SubscriptionCreate.model_construct(**fields), subscription_id, error=message, status_code=400
-        )
-    if subscription is None:
-        create_subscription(session, checked, user_id=user.id)
-    else:
-        for name, value in checked.model_dump().items():
-            setattr(subscription, name, value)
-        subscription.updated_at = utcnow()
-        session.add(subscription)
+        if subscription is None:
+            use_case.create_subscription(session, _fields(typed), user_id=user.id)
+        else:
+            use_case.update_subscription(session, subscription, _fields(typed))
+    except Refused as error:
+        return _form_page(request, typed, subscription_id, error=error)
     session.commit()
     return RedirectResponse("/subscriptions?done=subscription_saved", 303)
 
@@ -150,16 +167,14 @@ async def save_subscription(
 @router.post("/subscriptions/{subscription_id}/pause", include_in_schema=False)
 def pause(subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(db)):
     subscription = _own(session, user, subscription_id)
-    subscription.active = not subscription.active
-    subscription.updated_at = utcnow()
-    session.add(subscription)
+    use_case.set_active(session, subscription, not subscription.active)
     session.commit()
     return RedirectResponse(f"/subscriptions?done={'resumed' if subscription.active else 'paused'}", 303)
 
 
 @router.post("/subscriptions/{subscription_id}/delete", include_in_schema=False)
 def unsubscribe(subscription_id: int, user: User = Depends(subscriber), session: Session = Depends(db)):
-    session.delete(_own(session, user, subscription_id))
+    use_case.delete_subscription(session, _own(session, user, subscription_id))
     session.commit()
     return RedirectResponse("/subscriptions?done=unsubscribed", 303)
 
@@ -210,11 +225,9 @@ def _inbox_feedback(request: Request, session: Session, alerts: list[Alert]) -> 
 
 @router.post("/inbox/{alert_id}/dismiss", include_in_schema=False)
 def dismiss(alert_id: int, user: User = Depends(subscriber), session: Session = Depends(db)):
-    alert = session.get(Alert, alert_id)
-    subscription = session.get(Subscription, alert.subscription_id) if alert else None
-    if alert is None or subscription is None or subscription.user_id != user.id:
-        raise HTTPException(404, "no such alert")
-    alert.dismissed_at = utcnow()
-    session.add(alert)
+    alert = use_case.own_alert(session, user.id, alert_id)
+    if alert is None:
+        raise HTTPException(404)
+    use_case.dismiss_alert(session, alert)
     session.commit()
     return RedirectResponse("/inbox?done=dismissed", 303)

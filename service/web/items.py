@@ -2,19 +2,24 @@
 
 import csv
 import io
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from alerts.labels import member_choices, member_name, sector_codes, sector_name
 from alerts.render import translator
 from alerts.summary import summary_lines
+from nlp.hs_names import chapter_label
+from service.intelligence import may_see
+from service.request_text import query_string_is_utf8
 from service.security import can
 from service.web.deps import db, require_user
 from service.web.i18n import request_language, translate
-from service.web.labels import member_choices, member_name, sector_codes, sector_name
 from service.web.templating import render
 from service.web.triage import allowed_statuses
 from store.models import (
@@ -30,7 +35,16 @@ from store.models import (
 from store.queries.alerts import load_items
 from store.queries.items import ItemSummary, get_item, get_items, summaries
 from store.queries.notifications import thread
-from store.queries.search import SORTS, SearchQuery, search
+from store.queries.search import (
+    MAX_QUERY_LENGTH,
+    NOTIFICATION_TYPES,
+    OBJECTIVES,
+    SORTS,
+    SearchPage,
+    SearchQuery,
+    search,
+    unreadable,
+)
 from store.queries.tags import classifications, tags_by_item
 
 router = APIRouter()
@@ -48,80 +62,152 @@ EXPORT_COLUMNS = (
     "comment_deadline",
     "sectors",
     "hs_codes",
+    "hs_chapters",
     "ics_codes",
     "urgency",
     "url",
 )
 
 
-def search_query(
-    q: str = "",
-    kind: list[str] = Query(default_factory=list),
-    committee: str = "",
-    member: str = "",
-    sector: str = "",
-    hs: str = "",
-    ics: str = "",
-    date_from: str = "",
-    date_to: str = "",
-    open: bool = False,
-    sort: str = "date",
-    page: int = Query(1, ge=1, le=10_000),
-) -> SearchQuery:
-    """The search form's fields (empty ones do not filter)."""
-    try:
-        start = date.fromisoformat(date_from) if date_from else None
-        end = date.fromisoformat(date_to) if date_to else None
-    except ValueError as error:
-        raise HTTPException(400, "dates are YYYY-MM-DD") from error
-    return SearchQuery(
-        q=q.strip()[:200],
-        kinds=tuple(k for k in kind if k in ITEM_KINDS),
-        committee=committee or None,
-        member=member or None,
-        sector=sector or None,
-        hs=hs.strip() or None,
-        ics=ics.strip() or None,
-        date_from=start,
-        date_to=end,
-        open_on=date.today() if open else None,
-        sort=sort if sort in SORTS else "date",
+MAJOR_MARKETS = (
+    "EU",
+    "USA",
+    "JPN",
+    "KOR",
+    "GBR",
+    "CAN",
+    "AUS",
+    "IND",
+    "BRA",
+    "RUS",
+    "MEX",
+    "SAU",
+    "VNM",
+    "THA",
+    "IDN",
+    "TUR",
+)
+MAX_PAGE = 10_000
+
+
+@dataclass
+class SearchForm:
+    """The search form as typed, the search it asks for, and what was wrong with it (message
+    keys: the page shows them in the reader's language)."""
+
+    query: SearchQuery
+    errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def search_form(request: Request) -> SearchForm:
+    """The search form's fields (empty ones do not filter; an unreadable one is left out and
+    reported)."""
+    params = request.query_params
+    errors: list[str] = [] if query_string_is_utf8(request) else ["error_unreadable_text"]
+
+    def one(name: str) -> str:
+        value = params.get(name, "")
+        if unreadable(value):
+            errors.append("error_unreadable_text")
+            return ""
+        return value.strip()
+
+    def many(name: str, allowed) -> tuple[str, ...]:
+        return tuple(v for v in params.getlist(name) if v in allowed)
+
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(one(name)) if one(name) else None
+        except ValueError:
+            errors.append("error_date")
+            return None
+
+    q = one("q")
+    notices = ["query_cut"] if len(q) > MAX_QUERY_LENGTH else []
+    page = 1
+    if one("page"):
+        text = one("page")
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_PAGE:
+            page = int(text)
+        else:
+            errors.append("error_page")
+    hs = one("hs")
+    if hs and not re.search("[0-9]", hs):
+        errors.append("error_hs")
+    query = SearchQuery(
+        q=q[:MAX_QUERY_LENGTH],
+        expand=params.get("expand") != "0",
+        kinds=many("kind", ITEM_KINDS),
+        committee=one("committee") or None,
+        members=tuple(m for m in params.getlist("member") if m and not unreadable(m))[:50],
+        types=many("type", NOTIFICATION_TYPES),
+        objectives=many("objective", OBJECTIVES),
+        china_affected=params.get("china") == "true",
+        sector=one("sector") or None,
+        hs=hs if hs and "error_hs" not in errors else None,
+        ics=one("ics") or None,
+        date_from=day("date_from"),
+        date_to=day("date_to"),
+        open_on=date.today() if params.get("open") == "true" else None,
+        sort=next((s for s in SORTS if s == params.get("sort")), "date"),
         page=page,
         page_size=PAGE_SIZE,
     )
+    return SearchForm(query, list(dict.fromkeys(errors)), notices)
 
 
-def _results(session: Session, query: SearchQuery) -> tuple[list[ItemSummary], int, bool]:
-    """The page's items, the total and whether counting stopped before the end."""
+def _results(session: Session, query: SearchQuery) -> tuple[list[ItemSummary], SearchPage]:
+    """The page's items and the search's page (total, whether counting stopped, terms added)."""
     found = search(session, query)
     items = get_items(session, [(hit.kind, hit.id) for hit in found.items])
-    return summaries(session, items), found.total, found.total_capped
+    return summaries(session, items), found
+
+
+def member_options(language: str, chosen: tuple[str, ...]) -> list[tuple[str, str, bool]]:
+    """(code, name, chosen) of every member: the major markets first, then by name."""
+    names = dict(member_choices(language))
+    major = [code for code in MAJOR_MARKETS if code in names]
+    rest = [code for code, _name in member_choices(language) if code not in major]
+    return [(code, names[code], code in chosen) for code in major + rest]
 
 
 @router.get("/search", include_in_schema=False)
 def search_page(
     request: Request,
-    query: SearchQuery = Depends(search_query),
+    form: SearchForm = Depends(search_form),
     user: User = Depends(require_user),
     session: Session = Depends(db),
 ):
-    rows, total, capped = _results(session, query)
+    query = form.query
+    rows, found = _results(session, query) if not form.errors else ([], SearchPage())
     export_query = request.url.remove_query_params(["page", "lang"]).query
+    language = request_language(request)
     return render(
         request,
         "search.html",
         {
             "rows": rows,
-            "total": total,
-            "total_capped": capped,
+            "total": found.total,
+            "total_capped": found.total_capped,
+            "also_searched": found.also_searched,
             "query": query,
-            "pages": -(-total // PAGE_SIZE),
-            "members": member_choices(request_language(request)),
+            "errors": form.errors,
+            "notices": form.notices,
+            "pages": -(-found.total // PAGE_SIZE),
+            "members": member_options(language, tuple(m.upper() for m in query.members)),
             "all_sectors": sector_codes(),
             "kinds": ITEM_KINDS,
             "sorts": SORTS,
+            "types": NOTIFICATION_TYPES,
+            "objectives": tuple(OBJECTIVES),
             "export_query": export_query,
+            "max_query_length": MAX_QUERY_LENGTH,
+            "max_page": MAX_PAGE,
+            "unexpanded_url": request.url.include_query_params(expand="0", page=1),
+            "expanded_url": request.url.remove_query_params(["expand", "page"]),
         },
+        status_code=400 if form.errors else 200,
     )
 
 
@@ -136,7 +222,8 @@ def _export_rows(rows: list[ItemSummary], language: str) -> list[list]:
             r.date.isoformat() if r.date else "",
             r.comment_deadline.isoformat() if r.comment_deadline else "",
             ", ".join(sector_name(s, language) for s in r.sectors),
-            ", ".join(r.hs_codes),
+            ", ".join(r.hs),
+            "; ".join(chapter_label(c, language) for c in r.hs_chapters),
             ", ".join(r.ics_codes),
             r.urgency or "",
             r.url or "",
@@ -149,15 +236,17 @@ def _export_rows(rows: list[ItemSummary], language: str) -> list[list]:
 def export(
     request: Request,
     extension: str,
-    query: SearchQuery = Depends(search_query),
+    form: SearchForm = Depends(search_form),
     user: User = Depends(require_user),
     session: Session = Depends(db),
 ):
     """Every result of the search (up to 10,000) as CSV or XLSX, in the page's language."""
     if extension not in ("csv", "xlsx"):
         raise HTTPException(404, "export as .csv or .xlsx")
+    if form.errors:
+        raise HTTPException(400, "; ".join(translate(e, request_language(request)) for e in form.errors))
     language = request_language(request)
-    rows, _total, _capped = _results(session, SearchQuery(**{**query.__dict__, "page": 1, "page_size": EXPORT_LIMIT}))
+    rows, _found = _results(session, replace(form.query, page=1, page_size=EXPORT_LIMIT))
     header = [translate(f"column_{c}", language) for c in EXPORT_COLUMNS]
     body = _export_rows(rows, language)
     filename = f"tbtwatch-search-{date.today().isoformat()}.{extension}"
@@ -187,20 +276,10 @@ def _spreadsheet_safe(row: list) -> list:
     return ["'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell for cell in row]
 
 
-def may_see(user: User, item) -> bool:
-    """Everyone signed in sees notifications, changes and published intelligence; a draft
-    only its author; a submitted or rejected report its author and the reviewers."""
-    if not isinstance(item, IntelligenceReport) or item.status == "published":
-        return True
-    if item.author_id == user.id:
-        return True
-    return item.status != "draft" and can(user, "intelligence.review")
-
-
 def visible_item(session: Session, user: User, kind: str, item_id: int):
     item = get_item(session, item_kind=kind, item_id=item_id)
     if item is None or not may_see(user, item):
-        raise HTTPException(404, "no such item")
+        raise HTTPException(404)
     return item
 
 

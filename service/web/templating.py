@@ -7,8 +7,11 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from alerts import labels
+from nlp.hs_names import chapter_label
 from nlp.reasons import localise
-from service.web import deps, labels
+from service.security import can
+from service.web import deps
 from service.web.i18n import messages, request_language, translate
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -38,10 +41,12 @@ def render(request: Request, name: str, context: dict | None = None, status_code
             "t": lambda key: translate(key, language),
             "today": date.today(),
             "user": deps.current_user(request),
+            "can": lambda permission: can(deps.current_user(request), permission),
             "csrf_token": deps.csrf_token(request),
             "lang_url": _lang_url(request, "en" if language == "zh" else "zh"),
             "sector_name": lambda code: labels.sector_name(code, language),
             "member_name": lambda code: labels.member_name(code, language),
+            "hs_chapter": lambda code: chapter_label(code, language),
             "reasons": lambda texts, edition=None: "; ".join(localise(r, language, edition) for r in texts),
             "flash": _flash(request, language),
             **(context or {}),

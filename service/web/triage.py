@@ -13,15 +13,16 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from alerts.digests import enqueue_digests
+from alerts.labels import sector_codes
 from nlp.catalogue import DEFAULT_EDITION
 from service.security import audit
 from service.triage import TriageChange, apply_change, http_error
 from service.web.deps import db, require
-from service.web.labels import sector_codes
 from service.web.templating import render
 from store.db import default_engine
+from store.kinds import KINDS
 from store.models import TRIAGE_STATUSES, ItemClassification, User
-from store.queries.items import ITEM_MODELS, get_item, summaries
+from store.queries.items import get_item, summaries
 from store.queries.tags import set_human_tags
 from store.queries.triage import TRANSITIONS, TriageRefused, first_seen_on, queue, status_counts
 
@@ -157,7 +158,7 @@ def bulk(
     targets = []
     for value in items:
         kind, _, raw_id = value.partition(":")
-        if kind not in ITEM_MODELS or not raw_id.isdigit():
+        if kind not in KINDS or not raw_id.isdigit():
             raise HTTPException(400, f"not an item: {value!r}")
         targets.append((kind, int(raw_id)))
     assignee = _optional_int(assignee_id)

@@ -8,6 +8,8 @@ from store.models.accounts import ROLES, ApiToken, AuditEntry, User, UserCreate,
 from store.models.alerts import (
     DELIVERY_STATUSES,
     FREQUENCIES,
+    SUBSCRIPTION_PURPOSES,
+    THREAD_CHOICES,
     WEEKDAYS,
     Alert,
     Delivery,
@@ -15,6 +17,7 @@ from store.models.alerts import (
     Subscription,
     SubscriptionCreate,
     SubscriptionPublic,
+    ThreadChoice,
 )
 from store.models.feedback import FEEDBACK_REASONS, VERDICTS, AlertFeedback, TrainingRun, UsedLink
 from store.models.items import (
@@ -36,9 +39,12 @@ from store.models.items import (
 from store.models.members import Member, MemberSpelling
 from store.models.sources import RUN_STATUSES, CrawlRun, Source
 from store.models.tags import (
+    HS_ORIGINS,
     TAG_ORIGINS,
     URGENCY_LEVELS,
+    URGENCY_RANK,
     CatalogueEdition,
+    HsTag,
     ItemClassification,
     SectorTag,
 )
@@ -49,14 +55,18 @@ __all__ = [
     "DELIVERY_STATUSES",
     "FEEDBACK_REASONS",
     "FREQUENCIES",
+    "HS_ORIGINS",
     "ITEM_KINDS",
     "REPORT_STATUSES",
     "ROLES",
     "RUN_STATUSES",
+    "SUBSCRIPTION_PURPOSES",
     "SYMBOL_KINDS",
     "TAG_ORIGINS",
+    "THREAD_CHOICES",
     "TRIAGE_STATUSES",
     "URGENCY_LEVELS",
+    "URGENCY_RANK",
     "VERDICTS",
     "WEEKDAYS",
     "Alert",
@@ -68,6 +78,7 @@ __all__ = [
     "CrawlRun",
     "Delivery",
     "DeliveryAttempt",
+    "HsTag",
     "IntelligenceReport",
     "IntelligenceReportCreate",
     "IntelligenceReportPublic",
@@ -85,6 +96,7 @@ __all__ = [
     "Subscription",
     "SubscriptionCreate",
     "SubscriptionPublic",
+    "ThreadChoice",
     "TrainingRun",
     "Triage",
     "TriageNote",

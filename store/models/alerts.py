@@ -9,7 +9,12 @@ from store.models.types import JsonType, json_dict, json_list, optional_timestam
 
 FREQUENCIES = ("immediate", "daily", "weekly")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # in date.weekday() order
-DELIVERY_STATUSES = ("pending", "sending", "sent", "dead")
+# cancelled: its person may no longer receive alerts (account deactivated or deleted,
+# subscription ended, thread muted); never sent, never replayed
+DELIVERY_STATUSES = ("pending", "sending", "sent", "dead", "cancelled")
+# alerts: selects items; follows: an account's followed notifications, selects nothing by itself
+SUBSCRIPTION_PURPOSES = ("alerts", "follows")
+THREAD_CHOICES = ("follow", "mute")
 
 
 class SubscriptionBase(SQLModel):
@@ -42,6 +47,7 @@ class Subscription(SubscriptionBase, table=True):
     id: int = Field(default=None, primary_key=True)
     user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     active: bool = True
+    purpose: str = Field(default="alerts", max_length=8, sa_column_kwargs={"server_default": "alerts"})
     token: str = Field(max_length=64, unique=True)
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
@@ -106,3 +112,19 @@ class DeliveryAttempt(SQLModel, table=True):
     finished_at: datetime | None = optional_timestamp()
     ok: bool = False
     error: str | None = Field(default=None, sa_type=Text)
+
+
+class ThreadChoice(SQLModel, table=True):
+    """An account's choice about one notification's thread (its base symbol: the notification,
+    its addenda, revisions and corrigenda): follow it (its follow-ups reach the account even
+    when no subscription matches) or mute it (nothing more about it reaches the account)."""
+
+    __tablename__ = "thread_choice"
+    __table_args__ = (UniqueConstraint("user_id", "thread"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    thread: str = Field(max_length=80, index=True)
+    choice: str = Field(max_length=8)
+    notification_id: int | None = Field(default=None)  # the notification it was chosen on
+    created_at: datetime = timestamp()

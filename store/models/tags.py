@@ -1,4 +1,4 @@
-"""What classification says of an item: sector tags with reasons, HS chapters, urgency,
+"""What classification says of an item: sector tags with reasons, HS tags, urgency,
 and the catalogue editions tags come from."""
 
 from datetime import datetime
@@ -9,7 +9,9 @@ from sqlmodel import Field, SQLModel
 from store.models.types import json_dict, json_list, optional_timestamp, timestamp
 
 TAG_ORIGINS = ("rule", "model", "human")
-URGENCY_LEVELS = ("low", "medium", "high")
+HS_ORIGINS = ("given", "quoted", "model")
+URGENCY_LEVELS = ("low", "medium", "high")  # the one urgency scale, least urgent first
+URGENCY_RANK = {level: rank for rank, level in enumerate(URGENCY_LEVELS)}  # higher is more urgent
 
 
 class SectorTag(SQLModel, table=True):
@@ -32,6 +34,25 @@ class SectorTag(SQLModel, table=True):
     created_at: datetime = timestamp()
 
 
+class HsTag(SQLModel, table=True):
+    """One HS code an item is about, with its score and decision: a code the item gives
+    (``given``) or quotes in its text (``quoted``), always decided, or a chapter the model
+    guessed (``model``, two digits), decided when its score reaches the calibrated threshold.
+    The decided tags are the item's HS codes for everyone (see :mod:`store.queries.hs`)."""
+
+    __tablename__ = "hs_tag"
+    __table_args__ = (UniqueConstraint("item_kind", "item_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_kind: str = Field(max_length=16)
+    item_id: int = Field(index=True)
+    code: str = Field(max_length=10, index=True)  # digits: a chapter, heading or subheading
+    score: float = 0.0
+    decided: bool = True
+    origin: str = Field(max_length=8)
+    created_at: datetime = timestamp()
+
+
 class ItemClassification(SQLModel, table=True):
     """The latest classification of an item; an item without a row is pending."""
 
@@ -40,7 +61,6 @@ class ItemClassification(SQLModel, table=True):
     item_kind: str = Field(primary_key=True, max_length=16)
     item_id: int = Field(primary_key=True)
     edition: str = Field(max_length=40)
-    hs_chapters: list = json_list()
     urgency: str = Field(default="low", max_length=8, index=True)
     urgency_reasons: list[str] = json_list()
     classified_at: datetime = timestamp()

@@ -6,18 +6,19 @@ through :func:`insert_ignore`, which leans on the unique constraints and reports
 rows this caller inserted.
 """
 
-import contextlib
 import os
 import socket
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import UniqueConstraint, and_, exists, insert, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
+from store.kinds import KINDS, kind_of
 from store.models import (
     Alert,
     Delivery,
@@ -31,11 +32,10 @@ from store.models import (
     Triage,
     User,
 )
+from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item
 from store.queries.tags import classifications, effective_sectors, tags_by_item
-from store.symbols import SymbolError, parse_symbol
 
 ItemKey = tuple[str, int]
-ITEM_MODELS = {"notification": Notification, "change": StandardsChange, "intelligence": IntelligenceReport}
 FIRST_REASONS = ("match", "catch-up")  # reasons that start a subscriber's thread on an item
 
 
@@ -51,8 +51,9 @@ class AlertItem:
     products: str | None = None
     member_code: str | None = None
     committee: str | None = None
-    hs_codes: list[str] = field(default_factory=list)
+    hs_codes: list[str] = field(default_factory=list)  # as published
     ics_codes: list[str] = field(default_factory=list)
+    hs: list[str] = field(default_factory=list)  # the decided HS codes (store.queries.hs.decided_hs)
     language: str | None = None
     dated: date | None = None  # distribution, publication or report date
     comment_deadline: date | None = None
@@ -65,7 +66,6 @@ class AlertItem:
     classified: bool = False
     edition: str | None = None
     sectors: dict[str, list[str]] = field(default_factory=dict)  # code → reasons
-    hs_chapters: list[str] = field(default_factory=list)
     urgency: str | None = None
     urgency_reasons: list[str] = field(default_factory=list)
     objectives: list[str] = field(default_factory=list)
@@ -76,87 +76,46 @@ class AlertItem:
     def key(self) -> ItemKey:
         return (self.kind, self.id)
 
+    @property
+    def hs_chapters(self) -> list[str]:
+        """The chapters of the decided HS codes."""
+        return chapters_of(self.hs)
+
     def text(self) -> str:
         """Everything keywords are looked for in."""
         return "\n".join(part for part in (self.label, self.title, self.description, self.products) if part)
 
 
-def _notification(row: Notification) -> AlertItem:
-    links = []
-    with contextlib.suppress(SymbolError):  # a record published without a (valid) symbol
-        links.append(parse_symbol(row.symbol).docs_wto_url)
-    links += [link for link in [row.source_url, *row.links] if link and link not in links]
-    return AlertItem(
-        kind="notification",
+def alert_item(row: Any) -> AlertItem:
+    """An item row as matching and rendering see it (its kind's fields, :mod:`store.kinds`,
+    and what only one kind carries)."""
+    kind = kind_of(row)
+    item = AlertItem(
+        kind=kind.name,
         id=row.id,
-        label=row.symbol or row.external_id or f"#{row.id}",
-        title=row.title,
-        description=row.description,
-        products=row.products_text,
+        label=kind.reference(row),
+        title=kind.title(row),
+        description=kind.description(row),
+        products=kind.products(row),
         member_code=row.member_code,
-        committee=row.committee,
+        committee=kind.committee(row) if kind.name == "notification" else None,
         hs_codes=list(row.hs_codes),
-        ics_codes=list(row.ics_codes),
+        ics_codes=kind.ics_codes(row),
         language=row.language,
-        dated=row.distribution_date,
-        comment_deadline=row.comment_deadline,
-        first_seen_at=row.first_seen_at,
-        base_symbol=row.base_symbol,
-        symbol_kind=row.symbol_kind,
-        notification_type=row.notification_type,
-        links=links,
-        objectives=list(row.objectives),
+        dated=kind.date_of(row),
+        comment_deadline=kind.deadline_of(row),
+        links=kind.links(row),
     )
-
-
-def _change(row: StandardsChange) -> AlertItem:
-    return AlertItem(
-        kind="change",
-        id=row.id,
-        label=f"{row.body} {row.reference}",
-        title=row.title,
-        description=row.summary,
-        member_code=row.member_code,
-        hs_codes=list(row.hs_codes),
-        ics_codes=list(row.ics_codes),
-        language=row.language,
-        dated=row.published_date,
-        comment_deadline=row.comment_deadline,
-        first_seen_at=row.first_seen_at,
-        status="withdrawn" if row.kind == "withdrawn" else None,
-        links=[row.url] if row.url else [],
-        notification_type=row.kind,
-    )
-
-
-def _intelligence(row: IntelligenceReport) -> AlertItem:
-    seen = row.published_at or row.created_at
-    return AlertItem(
-        kind="intelligence",
-        id=row.id,
-        label=row.title,
-        title=row.title,
-        description=row.text,
-        products=row.products_text,
-        member_code=row.member_code,
-        hs_codes=list(row.hs_codes),
-        language=row.language,
-        dated=seen.date(),
-        first_seen_at=seen,
-        links=list(row.links),
-    )
-
-
-_BUILDERS = {"notification": _notification, "change": _change, "intelligence": _intelligence}
-
-
-def _chapter(value) -> str | None:
-    """HS chapters are stored as ``"85"``, ``["85", 0.9]`` or ``{"chapter": "85", ...}``."""
-    if isinstance(value, dict):
-        value = value.get("chapter") or value.get("code")
-    elif isinstance(value, list | tuple):
-        value = value[0] if value else None
-    return f"{int(value):02d}" if value is not None and str(value).isdigit() else None
+    if isinstance(row, Notification):
+        item.first_seen_at, item.base_symbol, item.symbol_kind = row.first_seen_at, row.base_symbol, row.symbol_kind
+        item.notification_type, item.objectives = row.notification_type, list(row.objectives)
+    elif isinstance(row, StandardsChange):
+        item.first_seen_at, item.notification_type = row.first_seen_at, row.kind
+        item.status = "withdrawn" if row.kind == "withdrawn" else None
+    else:
+        item.first_seen_at = row.published_at or row.created_at
+        item.dated = item.first_seen_at.date()
+    return item
 
 
 def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, AlertItem]:
@@ -167,16 +126,17 @@ def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, Alert
         by_kind[kind].add(item_id)
     items: dict[ItemKey, AlertItem] = {}
     for kind, id_set in by_kind.items():
-        model, ids = ITEM_MODELS[kind], sorted(id_set)
-        for row in session.exec(select(model).where(col(model.id).in_(ids))):
-            if kind == "intelligence" and row.status != "published":
-                continue
-            items[(kind, row.id)] = _BUILDERS[kind](row)
+        model, ids = KINDS[kind].model, sorted(id_set)
+        for row in session.exec(select(model).where(col(model.id).in_(ids), KINDS[kind].counts())):
+            items[(kind, row.id)] = alert_item(row)
         for item_id, row in classifications(session, item_kind=kind, item_ids=ids).items():
             if item := items.get((kind, item_id)):
                 item.classified, item.edition, item.urgency = True, row.edition, row.urgency
                 item.urgency_reasons = list(row.urgency_reasons)
-                item.hs_chapters = [c for c in map(_chapter, row.hs_chapters) if c]
+        hs_tags = hs_tags_by_item(session, item_kind=kind, item_ids=ids)
+        for key, item in items.items():
+            if key[0] == kind:
+                item.hs = decided_hs(hs_tags.get(item.id, []), item.hs_codes)
         for item_id, tags in tags_by_item(session, item_kind=kind, item_ids=ids).items():
             if item := items.get((kind, item_id)):
                 for code in effective_sectors(tags):
@@ -233,7 +193,7 @@ def unmatched_items(session: Session, *, limit: int) -> list[ItemKey]:
     transaction on PostgreSQL so a second dispatcher takes others. Intelligence reports wait
     until they are published."""
     unpublished = select(IntelligenceReport.id).where(
-        IntelligenceReport.id == ItemClassification.item_id, IntelligenceReport.status != "published"
+        IntelligenceReport.id == ItemClassification.item_id, ~KINDS["intelligence"].counts()
     )
     statement = (
         select(ItemClassification.item_kind, ItemClassification.item_id)
@@ -500,4 +460,26 @@ def open_items(session: Session, today: date) -> list[ItemKey]:
     keys: list[ItemKey] = []
     for kind, model in (("notification", Notification), ("change", StandardsChange)):
         keys += [(kind, item_id) for item_id in session.exec(select(model.id).where(model.comment_deadline >= today))]
+    return keys
+
+
+def recent_items(session: Session, since: date) -> list[ItemKey]:
+    """Items dated ``since`` or later (distribution, publication, or a report's publishing)."""
+    keys: list[ItemKey] = [
+        ("notification", item_id)
+        for item_id in session.exec(select(Notification.id).where(col(Notification.distribution_date) >= since))
+    ]
+    keys += [
+        ("change", item_id)
+        for item_id in session.exec(select(StandardsChange.id).where(col(StandardsChange.published_date) >= since))
+    ]
+    published = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
+    keys += [
+        ("intelligence", item_id)
+        for item_id in session.exec(
+            select(IntelligenceReport.id).where(
+                IntelligenceReport.status == "published", col(IntelligenceReport.published_at) >= published
+            )
+        )
+    ]
     return keys

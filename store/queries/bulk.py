@@ -34,7 +34,7 @@ from store.models import Notification, NotificationCreate
 from store.models.types import utcnow
 from store.queries.notifications import notification_key_and_content, remember_member_spelling
 from store.queries.upsert import Outcome, content_hash, upsert_item
-from store.search_index import INDEXED_COLUMNS, fts_table, sqlite_triggers
+from store.search_index import fts_table, sqlite_index_rows, sqlite_triggers
 
 BULK_INDEX_MIN_ROWS = 100
 
@@ -191,10 +191,7 @@ def _insert(session: Session, columns: list[str], rows: list[tuple]) -> None:
             tuple(chain.from_iterable(chunk)),
         )
     if bulk_index:
-        indexed = ", ".join(INDEXED_COLUMNS[table])
-        connection.exec_driver_sql(
-            f"INSERT INTO {fts}(rowid, {indexed}) SELECT id, {indexed} FROM {table} WHERE id > ?", (last_id,)
-        )
+        connection.exec_driver_sql(f"{sqlite_index_rows(table)} WHERE id > ?", (last_id,))
         connection.exec_driver_sql(
             next(s for s in sqlite_triggers(table) if s.startswith(f"CREATE TRIGGER {trigger} "))
         )

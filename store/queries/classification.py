@@ -7,21 +7,14 @@ time it was matched to subscriptions (a re-tagging never re-alerts by itself).
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, col, delete, select
 
+from store.kinds import KINDS
 from store.models import (
     CatalogueEdition,
-    IntelligenceReport,
     ItemClassification,
-    Notification,
     SectorTag,
-    StandardsChange,
 )
 from store.models.types import utcnow
-
-CLASSIFIED_MODELS: dict[str, type[SQLModel]] = {
-    "notification": Notification,
-    "change": StandardsChange,
-    "intelligence": IntelligenceReport,
-}
+from store.queries.hs import save_hs_tags
 
 
 def items_to_classify(
@@ -35,10 +28,9 @@ def items_to_classify(
 ) -> list[SQLModel]:
     """Items of one kind, by id, after ``after_id``: all of them, or only those never
     classified or classified with another edition. Only published intelligence counts."""
-    model = CLASSIFIED_MODELS[item_kind]
-    statement = select(model).where(col(model.id) > after_id).order_by(col(model.id)).limit(limit)
-    if item_kind == "intelligence":
-        statement = statement.where(IntelligenceReport.status == "published")
+    model = KINDS[item_kind].model
+    statement = select(model).where(col(model.id) > after_id, KINDS[item_kind].counts())
+    statement = statement.order_by(col(model.id)).limit(limit)
     if not everything:
         classified = select(ItemClassification.item_id).where(
             ItemClassification.item_kind == item_kind, ItemClassification.edition == edition
@@ -49,8 +41,9 @@ def items_to_classify(
 
 def save_classifications(session: Session, *, item_kind: str, results: list[dict]) -> None:
     """Store a batch of classifications: each result has ``item_id``, ``edition``,
-    ``tags`` (dicts of SectorTag fields without the item), ``hs_chapters``, ``urgency`` and
-    ``urgency_reasons``. The items' machine tags are replaced in two statements."""
+    ``tags`` (dicts of SectorTag fields without the item), ``hs_tags`` (dicts of HsTag fields
+    without the item), ``urgency`` and ``urgency_reasons``. The items' machine tags are
+    replaced in a few statements for the whole batch."""
     if not results:
         return
     ids = [r["item_id"] for r in results]
@@ -76,6 +69,7 @@ def save_classifications(session: Session, *, item_kind: str, results: list[dict
     ]
     if rows:
         session.execute(insert(SectorTag), rows)
+    save_hs_tags(session, item_kind=item_kind, tags={r["item_id"]: r["hs_tags"] for r in results})
     existing = {
         c.item_id: c
         for c in session.exec(
@@ -89,7 +83,6 @@ def save_classifications(session: Session, *, item_kind: str, results: list[dict
             item_kind=item_kind, item_id=result["item_id"], edition=result["edition"]
         )
         row.edition = result["edition"]
-        row.hs_chapters = result["hs_chapters"]
         row.urgency = result["urgency"]
         row.urgency_reasons = result["urgency_reasons"]
         row.classified_at = now

@@ -8,14 +8,11 @@ from sqlalchemy import and_, exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from store.kinds import KINDS
 from store.models import IntelligenceReport, Notification, SectorTag, StandardsChange
 
 # (kind, model, the date an item counts on)
-_DATED = (
-    ("notification", Notification, Notification.distribution_date),
-    ("change", StandardsChange, StandardsChange.published_date),
-    ("intelligence", IntelligenceReport, IntelligenceReport.published_at),
-)
+_DATED = tuple((kind.name, kind.model, kind.dated) for kind in KINDS.values())
 
 
 def _month(column, dialect: str):
@@ -54,8 +51,7 @@ def items_per_month_by_sector(session: Session, *, since: date) -> Counter:
             .where(_since(dated, since), col(SectorTag.decided).is_(True), (SectorTag.origin == "human") | ~has_human)
             .group_by(month, SectorTag.sector)
         )
-        if model is IntelligenceReport:
-            statement = statement.where(IntelligenceReport.status == "published")
+        statement = statement.where(KINDS[kind].counts())
         for month_value, sector, count in session.exec(statement):
             counts[(month_value, sector)] += count
     return counts
@@ -65,15 +61,14 @@ def items_per_month_by_member(session: Session, *, since: date) -> Counter:
     """(month, member code) -> number of items dated in that month."""
     dialect = session.get_bind().dialect.name
     counts: Counter = Counter()
-    for _kind, model, dated in _DATED:
+    for kind, model, dated in _DATED:
         month = _month(dated, dialect)
         statement = (
             select(month, model.member_code, func.count())
             .where(_since(dated, since), col(model.member_code).is_not(None))
             .group_by(month, model.member_code)
         )
-        if model is IntelligenceReport:
-            statement = statement.where(IntelligenceReport.status == "published")
+        statement = statement.where(KINDS[kind].counts())
         for month_value, member, count in session.exec(statement):
             counts[(month_value, member)] += count
     return counts

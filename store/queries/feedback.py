@@ -2,7 +2,7 @@
 per-sector figures of the administration pages and the human labels training learns from."""
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func
@@ -19,8 +19,13 @@ LABEL_REASONS = ("wrong_sector", "wrong_product")  # "not relevant" because the 
 def consume_link(session: Session, nonce: str, *, purpose: str, now: datetime) -> bool:
     """Mark a one-time link used; False when it was used before (also by a concurrent request)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(UsedLink).values(nonce=nonce, purpose=purpose, used_at=now).on_conflict_do_nothing()
-    return bool(session.execute(statement).rowcount)
+    statement = (
+        dialect.insert(UsedLink)
+        .values(nonce=nonce, purpose=purpose, used_at=now)
+        .on_conflict_do_nothing()
+        .returning(UsedLink.__table__.c.nonce)
+    )
+    return session.execute(statement).first() is not None
 
 
 def link_used(session: Session, nonce: str) -> bool:
@@ -90,28 +95,49 @@ def sector_figures(session: Session) -> dict[str, SectorFigures]:
     return dict(figures)
 
 
-def training_labels(session: Session) -> tuple[dict[tuple[str, int], list[str]], dict[tuple[str, int], list[str]]]:
-    """Human sector labels per item: (staff's, people's). Staff's are the sectors staff decided
-    on an item they reviewed. People's come from judgements: "useful" confirms the sectors the
-    item had; "not relevant" for a wrong sector or product takes away the sectors the
-    subscription asked for; when judgements of one item disagree, the majority holds."""
-    staff: dict[tuple[str, int], list[str]] = {}
+@dataclass
+class HumanLabel:
+    """What people said of one item's sectors: ``complete`` when staff set its whole tag list
+    (the sectors not confirmed are wrong); else only ``confirmed`` and ``rejected`` are known."""
+
+    item_kind: str
+    item_id: int
+    confirmed: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    complete: bool = False
+    source: str = "exporter"
+
+
+def training_labels(session: Session) -> list[HumanLabel]:
+    """Human sector labels, one per item. Staff's confirmations and corrections of tags win.
+    Else judgements: "useful" confirms the item's sectors a subscription asked for (all of its
+    sectors when it asked for none); "not relevant" for a wrong sector or product rejects the
+    sectors the subscription asked for; per sector, the majority of judgements holds."""
+    staff: dict[tuple[str, int], HumanLabel] = {}
     for tag in session.exec(select(SectorTag).where(SectorTag.origin == "human").order_by(col(SectorTag.id))):
-        sectors = staff.setdefault((tag.item_kind, tag.item_id), [])
-        if tag.decided and tag.sector not in sectors:
-            sectors.append(tag.sector)
+        label = staff.setdefault(
+            (tag.item_kind, tag.item_id), HumanLabel(tag.item_kind, tag.item_id, complete=True, source="staff")
+        )
+        if tag.decided and tag.sector not in label.confirmed:
+            label.confirmed.append(tag.sector)
     votes: dict[tuple[str, int], Counter] = defaultdict(Counter)
-    for feedback in session.exec(select(AlertFeedback).order_by(col(AlertFeedback.id))):
-        key = (feedback.item_kind, feedback.item_id)
+    for judged in session.exec(select(AlertFeedback).order_by(col(AlertFeedback.id))):
+        key = (judged.item_kind, judged.item_id)
         if key in staff:
             continue
-        if feedback.verdict == "useful" and feedback.sectors:
-            votes[key][tuple(feedback.sectors)] += 1
-        elif feedback.verdict == "not_relevant" and feedback.reason in LABEL_REASONS and feedback.subscribed_sectors:
-            kept = tuple(s for s in feedback.sectors if s not in feedback.subscribed_sectors)
-            votes[key][kept] += 1
-    people = {key: list(counter.most_common(1)[0][0]) for key, counter in votes.items()}
-    return staff, people
+        asked = [s for s in judged.sectors if s in judged.subscribed_sectors]
+        if judged.verdict == "useful":
+            votes[key].update(dict.fromkeys(asked or judged.sectors, 1))
+        elif judged.reason in LABEL_REASONS:
+            votes[key].update(dict.fromkeys(asked, -1))
+    people = []
+    for (kind, item_id), counter in votes.items():
+        label = HumanLabel(kind, item_id)
+        label.confirmed = sorted(s for s, n in counter.items() if n > 0)
+        label.rejected = sorted(s for s, n in counter.items() if n < 0)
+        if label.confirmed or label.rejected:
+            people.append(label)
+    return list(staff.values()) + people
 
 
 def record_training_run(session: Session, *, output: str, staff_labels: int, feedback_labels: int) -> TrainingRun:

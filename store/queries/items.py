@@ -9,19 +9,14 @@ from datetime import date
 
 from sqlmodel import Session, SQLModel, col, select
 
-from store.models import IntelligenceReport, ItemClassification, Notification, StandardsChange
+from store.kinds import MODELS, kind_of
+from store.models import HsTag, ItemClassification
+from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item, undecided_hs
 from store.queries.tags import classifications, effective_sectors, tags_by_item
-
-ITEM_MODELS: dict[str, type[SQLModel]] = {
-    "notification": Notification,
-    "change": StandardsChange,
-    "intelligence": IntelligenceReport,
-}
-URGENCY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
 def get_item(session: Session, *, item_kind: str, item_id: int) -> SQLModel | None:
-    model = ITEM_MODELS.get(item_kind)
+    model = MODELS.get(item_kind)
     return session.get(model, item_id) if model else None
 
 
@@ -32,7 +27,7 @@ def get_items(session: Session, keys: list[tuple[str, int]]) -> list[SQLModel]:
     for kind, item_id in keys:
         ids_by_kind[kind].append(item_id)
     for kind, ids in ids_by_kind.items():
-        model = ITEM_MODELS[kind]
+        model = MODELS[kind]
         for item in session.exec(select(model).where(col(model.id).in_(ids))):
             found[(kind, item.id)] = item
     return [found[key] for key in keys if key in found]
@@ -54,8 +49,14 @@ class ItemSummary:
     ics_codes: list[str]
     url: str | None
     sectors: list[str] = field(default_factory=list)
-    hs_chapters: list = field(default_factory=list)
+    hs: list[str] = field(default_factory=list)  # the decided HS codes (store.queries.hs.decided_hs)
+    hs_guesses: list[HsTag] = field(default_factory=list)  # undecided, for staff
     urgency: str | None = None
+
+    @property
+    def hs_chapters(self) -> list[str]:
+        """The chapters of the decided HS codes."""
+        return chapters_of(self.hs)
 
     @property
     def open_for_comment(self) -> bool:
@@ -69,49 +70,21 @@ class ItemSummary:
 
 def summary(item: SQLModel) -> ItemSummary:
     """The list shape of one item (without tags; see :func:`summaries`)."""
-    if isinstance(item, Notification):
-        return ItemSummary(
-            "notification",
-            item.id,
-            item.symbol or item.external_id or f"#{item.id}",
-            item.member_code or item.member_name,
-            item.committee,
-            item.title or item.products_text or item.description or "",
-            item.distribution_date,
-            item.comment_deadline,
-            item.hs_codes,
-            item.ics_codes,
-            item.source_url,
-        )
-    if isinstance(item, StandardsChange):
-        return ItemSummary(
-            "change",
-            item.id,
-            f"{item.body} {item.reference}",
-            item.member_code,
-            item.committee,
-            item.title or item.summary or "",
-            item.published_date,
-            item.comment_deadline,
-            item.hs_codes,
-            item.ics_codes,
-            item.url,
-        )
-    if isinstance(item, IntelligenceReport):
-        return ItemSummary(
-            "intelligence",
-            item.id,
-            f"INT-{item.id}",
-            item.member_code,
-            None,
-            item.title,
-            item.published_at.date() if item.published_at else None,
-            None,
-            item.hs_codes,
-            [],
-            item.links[0] if item.links else None,
-        )
-    raise TypeError(f"not an item: {type(item).__name__}")
+    kind = kind_of(item)
+    links = kind.links(item)
+    return ItemSummary(
+        kind.name,
+        item.id,  # type: ignore[attr-defined]  # every item table has an id
+        kind.reference(item),
+        item.member_code or getattr(item, "member_name", None),  # type: ignore[attr-defined]
+        kind.committee(item),
+        kind.title(item) or kind.products(item) or kind.description(item) or "",
+        kind.date_of(item),
+        kind.deadline_of(item),
+        list(item.hs_codes),  # type: ignore[attr-defined]
+        kind.ics_codes(item),
+        getattr(item, "source_url", None) or (links[0] if links else None),
+    )
 
 
 def summaries(session: Session, items: Sequence[SQLModel]) -> list[ItemSummary]:
@@ -122,12 +95,14 @@ def summaries(session: Session, items: Sequence[SQLModel]) -> list[ItemSummary]:
         ids_by_kind[row.kind].append(row.id)
     for kind, ids in ids_by_kind.items():
         tags = tags_by_item(session, item_kind=kind, item_ids=ids)
+        hs_tags = hs_tags_by_item(session, item_kind=kind, item_ids=ids)
         classes: dict[int, ItemClassification] = classifications(session, item_kind=kind, item_ids=ids)
         for row in rows:
             if row.kind != kind:
                 continue
             row.sectors = effective_sectors(tags.get(row.id, []))
+            row.hs = decided_hs(hs_tags.get(row.id, []), row.hs_codes)
+            row.hs_guesses = undecided_hs(hs_tags.get(row.id, []))
             if row.id in classes:
-                row.hs_chapters = classes[row.id].hs_chapters
                 row.urgency = classes[row.id].urgency
     return rows

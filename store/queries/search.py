@@ -1,26 +1,29 @@
 """Full-text search over notifications, standards changes and published intelligence, with
-filters, sorting and pagination, on SQLite (FTS5 trigram) and PostgreSQL (tsvector); how
-the index is kept and how Chinese is matched is told in :mod:`store.search_index`.
+filters, sorting and pagination, on SQLite (FTS5) and PostgreSQL (tsvector); how the index is
+kept and what a term matches is told in :mod:`store.search_index` and
+:mod:`store.search_text`, the query syntax (phrases, ``OR``, ``-word``) in
+:mod:`store.search_syntax`, the cross-language glossary in :mod:`store.glossary`.
 
-A query's text is cut into terms at spaces and at the edges of CJK runs
-(``USB接口 安全`` → ``USB``, ``接口``, ``安全``); an item matches when it matches every term.
-Filters that do not apply to a kind leave that kind out (an ICS filter leaves out intelligence
-reports, which have no ICS codes; a committee filter leaves out whatever has no such
-committee). Intelligence reports are searched only once published; their date is the
-publication date.
+Filters that do not apply to a kind leave that kind out (an ICS filter leaves out
+intelligence reports, which have no ICS codes; a notification type, an objective or "China
+named as affected" leave out everything but notifications). Intelligence reports are searched
+only once published; their date is the publication date. The deadline order lists the items
+open for comment first, soonest deadline first, then the others newest first.
 
 Cost: each kind reads only as far as the page needs, in the page's order (newest first, an
 index walk that stops when the page is full; see :func:`_first` for why PostgreSQL first
 looks in a bounded walk); relevance ranks the :data:`RANK_WINDOW` newest matches of each
 kind, so a common word costs no more than a rare one; matches are counted up to
 :data:`COUNT_LIMIT` in the same statement (``total_capped`` says there are more). The SQL of
-a search depends only on its kinds, kinds of terms and order (its :class:`_Shape`), so it is
-built once per shape and the values go in as parameters.
+a search depends only on its kinds, whether it has text and its order (its :class:`_Shape`),
+so it is built once per shape and the values go in as parameters.
 """
 
 import datetime as dt
+import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from types import SimpleNamespace
@@ -43,24 +46,49 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy import table as table_clause
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+from sqlalchemy.engine import Row
+from sqlalchemy.sql import ColumnElement, Select, TextClause
 from sqlmodel import Session
 
+from store.glossary import glossary
 from store.models import IntelligenceReport, Notification, StandardsChange
-from store.search_index import INDEXED_COLUMNS, SEARCH_KEYS, SEARCH_VECTOR, WEIGHTS, filter_keys, fts_table
+from store.queries.hs import hs_filter_sql
+from store.search_index import SEARCH_KEYS, SEARCH_VECTOR, WEIGHTS, filter_keys, fts_table
+from store.search_syntax import Clause, parse
+from store.search_text import query_forms
 
 SORTS = ("date", "relevance", "deadline", "oldest")
+MAX_QUERY_LENGTH = 200  # characters of a query searched; the rest is cut off
+NOTIFICATION_TYPES = ("regular", "addendum", "corrigendum", "revision", "supplement", "emergency")
+# objective -> what the notifications' stated objectives say (lower case, LIKE patterns, en/fr/es/zh)
+OBJECTIVES: dict[str, tuple[str, ...]] = {
+    "health": ("%human health%", "%health or safety%", "%santé%", "%salud%", "%人类健康%", "%健康%"),
+    "safety": ("%safety%", "%sécurité%", "%seguridad%", "%安全%"),
+    "environment": ("%environment%", "%environnement%", "%ambiente%", "%环境%"),
+    "consumer": ("%deceptive%", "%consumer%", "%consommateur%", "%consumidor%", "%消费者%"),
+    "labelling": ("%labelling%", "%labeling%", "%consumer information%", "%étiquetage%", "%etiquetado%", "%标签%"),
+    "quality": ("%quality%", "%qualité%", "%calidad%", "%质量%"),
+    "harmonization": ("%harmoni%", "%协调%"),
+    "trade": ("%trade barrier%", "%facilitating trade%", "%贸易%"),
+    "food_safety": ("%food safety%", "%sécurité sanitaire des aliments%", "%inocuidad%", "%食品安全%"),
+    "animal_health": ("%animal health%", "%animal life%", "%santé animale%", "%sanidad animal%", "%动物%"),
+    "plant_protection": (
+        "%plant protection%",
+        "%plant life%",
+        "%plant health%",
+        "%préservation des végétaux%",
+        "%植物%",
+    ),
+    "security": ("%national security%", "%sécurité nationale%", "%seguridad nacional%", "%国家安全%"),
+}
+CHINA = ("china", "chn", "中国", "people's republic of china", "china, people's republic of")
 COUNT_LIMIT = 1000  # matches counted at most; a larger total is reported as capped
 RANK_WINDOW = 100  # newest matches of each kind that relevance ranks
 # PostgreSQL looks for a page first in at most this many rows in order per row it needs, up
 # to PROBE_MAX: the walk stops once the page is full, so these bound only the rows read in
 # vain when matches are sparse there
 PROBE_FACTOR, PROBE_MAX = 50, 5000
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TERMS = re.compile(rf"[{_CJK}]+|[^\s{_CJK}]+")
-_IS_CJK = re.compile(rf"[{_CJK}]")
-_MIN_TRIGRAM = 3
 
 
 @dataclass(frozen=True)
@@ -70,16 +98,24 @@ class SearchQuery:
     q: str = ""
     kinds: tuple[str, ...] = ()
     committee: str | None = None  # TBT or SPS for notifications; a standards committee for changes
-    member: str | None = None  # member code; joint notifications match every joint member
+    members: tuple[str, ...] = ()  # member codes, any of them; joint notifications match every joint member
     sector: str | None = None  # catalogue sector code, effective tags
-    hs: str | None = None  # HS code prefix, e.g. 85 or 8507
+    hs: str | None = None  # HS code prefix, e.g. 85 or 8507: the items' decided HS codes (store.queries.hs)
     ics: str | None = None  # ICS code prefix, e.g. 29.220
     date_from: date | None = None
     date_to: date | None = None
     open_on: date | None = None  # distributed by then and comment deadline not passed
+    types: tuple[str, ...] = ()  # notification types (NOTIFICATION_TYPES), any of them
+    objectives: tuple[str, ...] = ()  # objectives (OBJECTIVES), any of them
+    china_affected: bool = False  # notifications naming China among the countries affected
+    expand: bool = True  # also search the glossary's terms in other languages
     sort: str = "date"
     page: int = 1
     page_size: int = 20
+    today: date | None = None  # what "open" means to the deadline order (default: today)
+    # internal: the two halves of the deadline order
+    open_from: date | None = None  # comment deadline on or after
+    closed_on: date | None = None  # no comment deadline on or after
 
 
 @dataclass(frozen=True)
@@ -100,111 +136,173 @@ class SearchPage:
     items: list[Hit] = field(default_factory=list)
     total: int = 0
     total_capped: bool = False  # more than ``total`` match: counting stopped at COUNT_LIMIT
+    also_searched: tuple[str, ...] = ()  # the glossary's terms searched as well
 
 
-def terms(q: str) -> list[str]:
-    """The terms of a query: CJK runs and space-separated words, lower-cased."""
-    return [t.lower() for t in _TERMS.findall(q or "")]
+def unreadable(value: str) -> str | None:
+    """Why a search field cannot be searched for (NUL or control characters, lone surrogates),
+    or None. Pages and the API refuse such input with this reason."""
+    if "\x00" in value:
+        return "NUL characters are not allowed"
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        return "the text is not valid Unicode (a lone surrogate)"
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        return "control characters are not allowed"
+    return None
+
+
+def clauses(query: SearchQuery) -> list[Clause]:
+    """The query's clauses, with the glossary's terms when ``query.expand``."""
+    parsed = parse(query.q or "")
+    return glossary().expand(parsed) if query.expand else parsed
 
 
 def search(session: Session, query: SearchQuery) -> SearchPage:
     """One page of hits and their total (see the module's notes on cost)."""
-    dialect = session.get_bind().dialect.name
-    words = terms(query.q)
-    shape = _Shape.of(query, words, dialect)
-    if not shape.kinds or (query.hs and not _hs_prefix(query)):  # an HS code has digits
-        return SearchPage()
-    if dialect == "postgresql":
-        session.connection().connection.dbapi_connection.prepare_threshold = None
+    found = clauses(query)
+    also = tuple(dict.fromkeys(t for c in found for t in c.added))
     page_size = max(1, query.page_size)
     offset = (max(1, query.page) - 1) * page_size
-    window = max(RANK_WINDOW, offset + page_size) if shape.ranked else offset + page_size
-    params = {
-        **_values(query, words, dialect),
-        "window": window,
-        "probe": min(window * PROBE_FACTOR, PROBE_MAX),
-        "page_size": page_size,
-        "offset": offset,
-        "count_limit": COUNT_LIMIT + 1,
-    }
+    if query.sort != "deadline":
+        items, total, capped = _run(session, query, found, offset, page_size)
+        return SearchPage(items, total, capped, also)
+    today = query.today or date.today()
+    open_part = replace(query, sort="soonest", open_from=today)
+    rest = replace(query, sort="date", closed_on=today)
+    items, opened, open_capped = _run(session, open_part, found, offset, page_size)
+    if open_capped:  # more open items than are counted: the rest is never reached
+        return SearchPage(items, opened, True, also)
+    more, others, capped = _run(session, rest, found, max(0, offset - opened), page_size - len(items))
+    return SearchPage(items + more, opened + others, capped, also)
+
+
+def _run(
+    session: Session, query: SearchQuery, found: list[Clause], offset: int, limit: int
+) -> tuple[list[Hit], int, bool]:
+    """Hits ``offset`` to ``offset + limit`` in the query's order, the total and whether
+    counting stopped at :data:`COUNT_LIMIT`."""
+    dialect = session.get_bind().dialect.name
+    shape = _Shape.of(query, bool(found), dialect)
+    if not shape.kinds or (query.hs and not _hs_prefix(query)):  # an HS code has digits
+        return [], 0, False
+    if dialect == "postgresql":
+        session.connection().connection.dbapi_connection.prepare_threshold = None
+    params = {**_values(query, found, dialect), "count_limit": COUNT_LIMIT + 1, "offset": offset}
     page_statement, count_statement = _statements(shape)
-    rows = session.execute(page_statement, params).all()
+    rows: Sequence[Row] = []
+    if limit > 0:
+        window = max(RANK_WINDOW, offset + limit) if shape.ranked else offset + limit
+        params.update(window=window, probe=min(window * PROBE_FACTOR, PROBE_MAX), page_size=limit)
+        rows = session.execute(page_statement, params).all()
     items = [Hit(*row[:-1]) for row in rows]
-    if len(rows) < page_size and (rows or not offset):
-        return SearchPage(items=items, total=offset + len(rows))
+    if limit > 0 and len(rows) < limit and (rows or not offset):
+        return items, offset + len(rows), False
     counted = rows[0][-1] if rows else session.execute(count_statement, params).scalar_one()
-    return SearchPage(
-        items=items, total=max(min(counted, COUNT_LIMIT), offset + len(rows)), total_capped=counted > COUNT_LIMIT
-    )
+    return items, max(min(counted, COUNT_LIMIT), offset + len(rows) if rows else 0), counted > COUNT_LIMIT
 
 
 @dataclass(frozen=True)
 class _Shape:
-    """What decides the SQL of a search: the kinds searched, the kinds of terms and the order.
+    """What decides the SQL of a search: the kinds searched, whether there is text, the order.
     Filters are always in it, each true when its parameter is null; PostgreSQL plans every
     search with its values (``search`` turns off psycopg's prepared statements, whose generic
     plans would not know them) and so drops the filters not given before planning."""
 
     dialect: str
     kinds: tuple[str, ...]
-    plain: bool = False  # PostgreSQL: words outside CJK runs
-    cjk: bool = False  # PostgreSQL: CJK runs
-    fts: bool = False  # SQLite: terms of three characters or more, through FTS5
-    short_terms: int = 0  # SQLite: shorter terms, through LIKE
+    text: bool = False
     sort: str = "date"
     ranked: bool = False
 
     @classmethod
-    def of(cls, query: SearchQuery, words: list[str], dialect: str) -> "_Shape":
+    def of(cls, query: SearchQuery, text: bool, dialect: str) -> "_Shape":
         kinds = tuple(
             spec.kind for spec in _SPECS if (not query.kinds or spec.kind in query.kinds) and spec.applies(query)
         )
-        if dialect == "postgresql":
-            text_shape = {
-                "plain": any(not _IS_CJK.match(w) for w in words),
-                "cjk": any(_IS_CJK.match(w) for w in words),
-            }
-        else:
-            text_shape = {
-                "fts": any(len(w) >= _MIN_TRIGRAM for w in words),
-                "short_terms": sum(len(w) < _MIN_TRIGRAM for w in words),
-            }
-        return cls(dialect, kinds, **text_shape, sort=query.sort, ranked=query.sort == "relevance" and bool(words))
+        return cls(dialect, kinds, text, sort=query.sort, ranked=query.sort == "relevance" and text)
 
 
 def _hs_prefix(query: SearchQuery) -> str:
     return re.sub(r"[^0-9]", "", query.hs or "")
 
 
-def _values(query: SearchQuery, words: list[str], dialect: str) -> dict:
+def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
     """The parameters of the statements of :func:`_statements` (None: no such filter)."""
-    member = query.member.strip().upper() if query.member else None
+    members = sorted({m.strip().upper() for m in query.members if m and m.strip()})
     hs, ics = _hs_prefix(query) or None, query.ics.strip() if query.ics else None
+    types = [t for t in query.types if t in NOTIFICATION_TYPES]
+    patterns = [p for o in query.objectives for p in OBJECTIVES.get(o, ())]
     values: dict = {
         "sector": query.sector.strip() if query.sector else None,
         "date_from": query.date_from,
         "date_to": query.date_to,
         "open_on": query.open_on,
+        "open_from": query.open_from,
+        "closed_on": query.closed_on,
         "from_at": query.date_from and datetime.combine(query.date_from, time.min, UTC),
         "to_at": query.date_to and datetime.combine(query.date_to, time.max, UTC),
+        "hs": hs,
+        "hs_pattern": hs and f"{hs}%",
+        "types": json.dumps(types) if types else None,
+        "emergency": "1" if "emergency" in types else None,
+        "objectives": json.dumps(patterns) if patterns else None,
+        "china": json.dumps(CHINA) if query.china_affected else None,
     }
     if dialect == "postgresql":
-        values["plain"] = " ".join(w for w in words if not _IS_CJK.match(w))
-        values["cjk"] = _cjk_tsquery(words)
-        values["keys"] = filter_keys(member=member, committee=query.committee, hs=hs, ics=ics)
+        values["tsquery"] = _tsquery_text(found)
+        values["keys"] = filter_keys(committee=query.committee, ics=ics)
+        values["hs_keys"] = filter_keys(hs=hs)
+        values["member_keys"] = [f"m:{m}" for m in members]
         return values
-    values["match"] = " AND ".join('"' + w.replace('"', '""') + '"' for w in words if len(w) >= _MIN_TRIGRAM)
-    short = [w for w in words if len(w) < _MIN_TRIGRAM]
-    for n, word in enumerate(short):
-        values[f"short_{n}"] = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return {
         **values,
+        "match": _fts5_text(found),
         "committee": query.committee.upper() if query.committee else None,
-        "member": member,
-        "joint": member and f"%/N/{member}/%",
-        "hs_pattern": hs and f"{hs}%",
+        "members": json.dumps(members) if members else None,
         "ics_pattern": None if ics is None else f"{ics}%",
     }
+
+
+def _alternatives(clause: Clause) -> list[tuple[tuple[str, ...], bool]]:
+    """Each token sequence the clause matches, and whether as a phrase (else its words
+    anywhere: the first term of a loose clause)."""
+    out: dict[tuple[str, ...], bool] = {}
+    for n, term in enumerate(clause.terms):
+        for form in query_forms(term):
+            out.setdefault(form, not (clause.loose and n == 0))
+    return list(out.items())
+
+
+def _fts5_text(found: list[Clause]) -> str:
+    """The clauses as an FTS5 query: each a group of alternatives, ANDed, NOT for the negated
+    ones."""
+
+    def group(clause: Clause) -> str:
+        return (
+            "("
+            + " OR ".join(
+                '"' + " ".join(form) + '"' if phrase else "(" + " AND ".join(f'"{t}"' for t in form) + ")"
+                for form, phrase in _alternatives(clause)
+            )
+            + ")"
+        )
+
+    text = " AND ".join(group(c) for c in found if not c.negated)
+    return text + "".join(f" NOT {group(c)}" for c in found if c.negated)
+
+
+def _tsquery_text(found: list[Clause]) -> str:
+    """The clauses as a tsquery: each a group of alternatives (``a <-> b`` for a phrase),
+    ANDed, ``!`` for the negated ones."""
+
+    def group(clause: Clause) -> str:
+        alternatives = (
+            "(" + (" <-> " if phrase else " & ").join("'" + t.replace("'", "''") + "'" for t in form) + ")"
+            for form, phrase in _alternatives(clause)
+        )
+        return ("!(" if clause.negated else "(") + " | ".join(alternatives) + ")"
+
+    return " & ".join(group(c) for c in sorted(found, key=lambda c: c.negated))
 
 
 @lru_cache(maxsize=512)
@@ -254,7 +352,8 @@ def _in_order(kind_select: Select, shape: _Shape) -> Select:
 
 
 def _probe_rows(spec: "_Spec", shape: _Shape):
-    """The first ``probe`` rows of the kind's table in the page's order, under the table's name."""
+    """The first ``probe`` rows of the kind's table in the page's order, under the table's name
+    (open for comment ones only, for the soonest deadlines)."""
     table = spec.model.__table__
     extra = [literal_column(f"{table.name}.{c}").label(c) for c in (SEARCH_VECTOR, SEARCH_KEYS)]
     day = cast(table.c.published_at, Date) if spec.kind == "intelligence" else table.c[spec.date]
@@ -276,8 +375,13 @@ def _probe_rows(spec: "_Spec", shape: _Shape):
         spec.label,
         spec.committee,
     }  # by _kind_select on PostgreSQL; wide text stays behind
+    if spec.kind == "notification":
+        used |= {"symbol_kind", "notification_type", "objectives", "countries_affected"}
     columns = [column for column in table.c if column.name in used]
-    return select(*columns, *extra).order_by(*keys).limit(bindparam("probe")).subquery(table.name)
+    rows = select(*columns, *extra)
+    if shape.sort == "soonest" and spec.deadline:
+        rows = rows.where(table.c.comment_deadline >= bindparam("open_from", type_=Date))
+    return rows.order_by(*keys).limit(bindparam("probe")).subquery(table.name)
 
 
 def _union(subqueries: list):
@@ -291,7 +395,7 @@ def _order(c, sort: str, ranked: bool, within_kind: bool = False) -> list:
     newest = [c.date.desc().nulls_last(), *kind, c.id.desc()]
     if ranked:
         return [c.score.desc(), *newest]
-    if sort == "deadline":
+    if sort == "soonest":
         return [c.comment_deadline.asc().nulls_last(), *newest]
     if sort == "oldest":
         return [c.date.asc().nulls_last(), *kind, c.id]
@@ -315,10 +419,12 @@ class _Spec:
         return self.model.__tablename__
 
     def applies(self, query: SearchQuery) -> bool:
+        notification_only = query.types or query.objectives or query.china_affected
         return not (
             (query.committee and not self.committee)
             or (query.ics and not self.ics)
-            or (query.open_on and not self.deadline)
+            or ((query.open_on or query.open_from) and not self.deadline)
+            or (notification_only and self.kind != "notification")
         )
 
 
@@ -337,26 +443,16 @@ def _kind_select(spec: _Spec, shape: _Shape, source) -> Select:
         day = func.date(day) if shape.dialect == "sqlite" else cast(day, Date)
     conditions: list[ColumnElement] = []
     score: ColumnElement = literal(0.0)
-    if shape.plain or shape.cjk:
-        tsquery = _tsquery(shape)
+    if shape.text and shape.dialect == "postgresql":
+        tsquery = cast(bindparam("tsquery", type_=Text), TSQUERY)
         vector = literal_column(f"{spec.table}.{SEARCH_VECTOR}")
         conditions.append(vector.op("@@")(tsquery))
         score = func.ts_rank(vector, tsquery)
-    if shape.short_terms:
-        conditions += [
-            or_(
-                *(
-                    cast(c[column], Text).like(bindparam(f"short_{n}"), escape="\\")
-                    for column in INDEXED_COLUMNS[spec.table]
-                )
-            )
-            for n in range(shape.short_terms)
-        ]
-    if shape.fts:
+    elif shape.text:
         fts = table_clause(fts_table(spec.table))
         source = source.join(fts, literal_column(f"{fts.name}.rowid") == c.id)
         conditions.append(literal_column(fts.name).op("MATCH")(bindparam("match")))
-        weights = ", ".join(str(WEIGHTS[w]) for w in INDEXED_COLUMNS[spec.table].values())
+        weights = ", ".join(str(w) for w in WEIGHTS.values())
         score = -literal_column(f"bm25({fts.name}, {weights})")
     conditions += _filters(spec, shape, c, day)
     label = c[spec.label] if spec.label else literal(None)
@@ -386,21 +482,30 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement]:
         conditions.append(c.status == "published")
     if shape.dialect == "postgresql":
         keys = bindparam("keys", type_=ARRAY(Text))
+        members = bindparam("member_keys", type_=ARRAY(Text))
         column = literal_column(f"{table}.{SEARCH_KEYS}", ARRAY(Text))
         conditions.append(or_(func.cardinality(keys) == 0, column.contains(keys)))
+        conditions.append(or_(func.cardinality(members) == 0, column.overlap(members)))
+        given = column.contains(bindparam("hs_keys", type_=ARRAY(Text)))
     else:
         if spec.committee:
             conditions.append(_unless_null("committee", func.upper(c[spec.committee]) == bindparam("committee")))
-        same = c.member_code == bindparam("member")
+        same: ColumnElement | TextClause = text(f"{table}.member_code IN (SELECT value FROM json_each(:members))")
         if spec.kind == "notification":
-            same = or_(same, _json_any(table, "joint_symbols", "joint"))
-        conditions += [
-            _unless_null("member", same),
-            _unless_null("hs_pattern", _json_any(table, "hs_codes", "hs_pattern")),
-        ]
+            joint = text(
+                f"EXISTS (SELECT 1 FROM json_each({table}.joint_symbols) AS s, json_each(:members) AS m "
+                "WHERE s.value LIKE '%/N/' || m.value || '/%')"
+            )
+            same = or_(same, joint)
+        conditions.append(_unless_null("members", same))
         if spec.ics:
             conditions.append(_unless_null("ics_pattern", _json_any(table, "ics_codes", "ics_pattern")))
+        given = _json_any(table, "hs_codes", "hs_pattern")
+    # the decided HS codes, or the given ones of an item not yet classified
+    conditions.append(_unless_null("hs", or_(given, hs_filter_sql(spec.kind, table, shape.dialect))))
     conditions.append(_unless_null("sector", _has_sector(spec.kind, table, shape.dialect)))
+    if spec.kind == "notification":
+        conditions += _notification_filters(table, shape.dialect)
     if spec.kind == "intelligence":
         day, date_from, date_to = (
             c.published_at,
@@ -411,21 +516,49 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement]:
         date_from, date_to = bindparam("date_from", type_=Date), bindparam("date_to", type_=Date)
     conditions += [or_(date_from.is_(None), day >= date_from), or_(date_to.is_(None), day <= date_to)]
     if spec.deadline:
-        open_on = bindparam("open_on", type_=Date)
-        conditions.append(or_(open_on.is_(None), and_(c.comment_deadline >= open_on, day <= open_on)))
+        open_on, open_from = bindparam("open_on", type_=Date), bindparam("open_from", type_=Date)
+        closed_on = bindparam("closed_on", type_=Date)
+        conditions += [
+            or_(open_on.is_(None), and_(c.comment_deadline >= open_on, day <= open_on)),
+            or_(open_from.is_(None), c.comment_deadline >= open_from),
+            or_(closed_on.is_(None), c.comment_deadline.is_(None), c.comment_deadline < closed_on),
+        ]
     return conditions
 
 
-def _unless_null(parameter: str, condition: ColumnElement) -> ColumnElement:
+def _notification_filters(table: str, dialect: str) -> list[ColumnElement]:
+    """Notification type, objective and "China named as affected" (JSON parameters)."""
+    elements = "jsonb_array_elements_text" if dialect == "postgresql" else "json_each"
+    value = "" if dialect == "postgresql" else ".value"
+
+    def any_of(column: str, parameter: str, match: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {elements}({table}.{column}) AS v, {elements}(CAST(:{parameter} AS "
+            f"{'jsonb' if dialect == 'postgresql' else 'TEXT'})) AS p WHERE {match.format(v='v' + value, p='p' + value)})"
+        )
+
+    types = text(
+        f"({table}.symbol_kind IN (SELECT p{value} FROM {elements}(CAST(:types AS "
+        f"{'jsonb' if dialect == 'postgresql' else 'TEXT'})) AS p) OR (CAST(:emergency AS TEXT) IS NOT NULL AND "
+        f"(lower({table}.notification_type) LIKE '%emergenc%' OR {table}.notification_type LIKE '%紧急%')))"
+    )
+    return [
+        _unless_null("types", types),
+        _unless_null("objectives", text(any_of("objectives", "objectives", "lower({v}) LIKE {p}"))),
+        _unless_null("china", text(any_of("countries_affected", "china", "lower(trim({v})) = {p}"))),
+    ]
+
+
+def _unless_null(parameter: str, condition: ColumnElement | TextClause) -> ColumnElement:
     return or_(bindparam(parameter, type_=Text).is_(None), condition)
 
 
-def _json_any(table: str, column: str, pattern: str) -> ColumnElement:
+def _json_any(table: str, column: str, pattern: str) -> TextClause:
     """Some element of the JSON list ``table.column`` is LIKE the parameter ``pattern`` (SQLite)."""
     return text(f"EXISTS (SELECT 1 FROM json_each({table}.{column}) WHERE value LIKE :{pattern})")
 
 
-def _has_sector(kind: str, table: str, dialect: str) -> ColumnElement:
+def _has_sector(kind: str, table: str, dialect: str) -> TextClause:
     """The item's effective tags include the parameter ``sector``: its decided human tags if a
     person reviewed it, else its decided rule and model tags (as store.queries.tags)."""
     decided = "st.decided" if dialect == "postgresql" else "st.decided = 1"
@@ -435,31 +568,3 @@ def _has_sector(kind: str, table: str, dialect: str) -> ColumnElement:
         f"AND (st.origin = 'human' OR NOT EXISTS (SELECT 1 FROM sector_tag h "
         f"WHERE h.item_kind = st.item_kind AND h.item_id = st.item_id AND h.origin = 'human')))"
     ).bindparams(**{f"sector_kind_{kind}": kind})
-
-
-def _tsquery(shape: _Shape) -> ColumnElement:
-    """The parameters ``plain`` (``plainto_tsquery`` words) and ``cjk`` (a tsquery of
-    :func:`_cjk_tsquery`) as one tsquery."""
-    simple = literal_column("'simple'")
-    queries = [func.plainto_tsquery(simple, bindparam("plain", type_=Text))] if shape.plain else []
-    if shape.cjk:
-        queries.append(func.to_tsquery(simple, bindparam("cjk", type_=Text)))
-    query = queries[0]
-    for other in queries[1:]:
-        query = query.op("&&")(other)
-    return query
-
-
-def _cjk_tsquery(words: list[str]) -> str:
-    """Every CJK term as its bigrams two positions apart (the index holds unigram, bigram,
-    unigram, …), a single CJK character as its unigram."""
-    parts = []
-    for word in words:
-        if _IS_CJK.match(word):
-            grams = [word[i : i + 2] for i in range(len(word) - 1)] or [word]
-            parts.append(" <2> ".join(_quote_lexeme(g) for g in grams))
-    return " & ".join(f"({p})" for p in parts)
-
-
-def _quote_lexeme(gram: str) -> str:
-    return "'" + gram.replace("'", "''").replace("\\", "\\\\") + "'"

@@ -19,8 +19,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, case, exists, func
 from sqlmodel import Session, col, select
 
+from store.kinds import KINDS
 from store.models import (
     TRIAGE_STATUSES,
+    URGENCY_RANK,
     IntelligenceReport,
     ItemClassification,
     Notification,
@@ -30,13 +32,6 @@ from store.models import (
     TriageNote,
 )
 from store.models.types import utcnow
-from store.queries.items import ITEM_MODELS, URGENCY_RANK
-
-_DATE_COLUMNS = {
-    "notification": (Notification.distribution_date, Notification.comment_deadline),
-    "change": (StandardsChange.published_date, StandardsChange.comment_deadline),
-    "intelligence": (IntelligenceReport.published_at, None),
-}
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"triaged", "no_action"}),
@@ -61,20 +56,13 @@ class TriageRefused(ValueError):
         self.conflict = conflict
 
 
-def _visible(kind: str, model, statement):
-    """Intelligence enters the queue only once published."""
-    if kind == "intelligence":
-        return statement.where(model.status == "published")
-    return statement
-
-
 def queue(
     session: Session,
     *,
     status: str = "new",
     sector: str | None = None,
     assignee_id: int | None = None,
-    kinds: tuple[str, ...] = tuple(ITEM_MODELS),
+    kinds: tuple[str, ...] = tuple(KINDS),
     limit: int = 100,
 ) -> list:
     """Items in ``status`` (an item never triaged is new), most urgent first, then those
@@ -82,14 +70,14 @@ def queue(
     if status not in TRIAGE_STATUSES:
         raise ValueError(f"status must be one of {TRIAGE_STATUSES}")
     today = date.today()
+    # most urgent first, unclassified last
     urgency_rank = case(
-        *((ItemClassification.urgency == level, rank) for level, rank in URGENCY_RANK.items()),
-        else_=len(URGENCY_RANK),
+        *((ItemClassification.urgency == level, -rank) for level, rank in URGENCY_RANK.items()),
+        else_=1,
     )
     ranked = []
     for kind in kinds:
-        model = ITEM_MODELS[kind]
-        dated, deadline = _DATE_COLUMNS[kind]
+        model, dated, deadline = KINDS[kind].model, KINDS[kind].dated, KINDS[kind].deadline
         statement = (
             select(model, urgency_rank.label("rank"))
             .outerjoin(Triage, and_(Triage.item_kind == kind, Triage.item_id == model.id))
@@ -98,7 +86,7 @@ def queue(
             )
             .where(func.coalesce(Triage.status, "new") == status)
         )
-        statement = _visible(kind, model, statement)
+        statement = statement.where(KINDS[kind].counts())
         if assignee_id is not None:
             statement = statement.where(Triage.assignee_id == assignee_id)
         if sector:

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 
 from alerts.subscriptions import create_subscription
 from store.db import session_scope
-from store.models import ItemClassification, Notification, SectorTag, SubscriptionCreate
+from store.models import HsTag, ItemClassification, Notification, SectorTag, SubscriptionCreate
 from store.settings import get_settings
 
 
@@ -170,17 +170,22 @@ def add_notification(
         return row.id
 
 
-def classify(session, kind, item_id, sectors, urgency="medium", hs_chapters=("85",)):
+def classify(session, kind, item_id, sectors, urgency="medium", hs_chapters=("85",), hs_guesses=None):
+    """Classification as the classifier stores it: ``hs_chapters`` decided model chapters,
+    ``hs_guesses`` (chapter → score) undecided ones."""
     session.add(
         ItemClassification(
             item_kind=kind,
             item_id=item_id,
             edition="2003",
-            hs_chapters=[[c, 0.9] for c in hs_chapters],
             urgency=urgency,
             urgency_reasons=["deadline in 60 days"],
         )
     )
+    for chapter, score, decided in [(c, 0.9, True) for c in hs_chapters] + [
+        (c, score, False) for c, score in (hs_guesses or {}).items()
+    ]:
+        session.add(HsTag(item_kind=kind, item_id=item_id, code=chapter, score=score, decided=decided, origin="model"))
     for code, reasons in sectors.items():
         session.add(
             SectorTag(

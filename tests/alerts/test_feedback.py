@@ -13,7 +13,7 @@ from alerts.dispatch import dispatch
 from service.app import create_app
 from store.db import session_scope
 from store.models import AlertFeedback, SectorTag
-from store.queries.feedback import sector_figures, training_labels
+from store.queries.feedback import HumanLabel, sector_figures, training_labels
 from tests.alerts.conftest import NOW, add_notification, clock, subscribe
 
 LINK = re.compile(r"https://tbtwatch\.test(/feedback/[\w.-]+)\?lang=(zh|en)")
@@ -67,9 +67,9 @@ def test_a_link_records_the_judgement_once_then_takes_a_reason(db_engine, alert_
     [judged] = judgements(db_engine)
     assert judged.reason == "wrong_sector"
     with Session(db_engine) as session:
-        staff, people = training_labels(session)
+        labels = training_labels(session)
         figures = sector_figures(session)
-    assert staff == {} and people == {("notification", item_id): ["EPNE"]}  # EI was wrong, EPNE stays
+    assert labels == [HumanLabel("notification", item_id, confirmed=[], rejected=["EI"])]
     assert (figures["EI"].alerts, figures["EI"].useful, figures["EI"].not_relevant) == (1, 0, 1)
 
 
@@ -144,8 +144,8 @@ def test_staff_labels_win_over_judgements(db_engine, alert_settings, mailbox, cl
                 )
             )
     with Session(db_engine) as session:
-        staff, people = training_labels(session)
-    assert staff == {("notification", item_id): ["OME"]} and people == {}
+        labels = training_labels(session)
+    assert labels == [HumanLabel("notification", item_id, confirmed=["OME"], complete=True, source="staff")]
 
 
 def test_feed_entries_carry_the_subscribers_links(db_engine, alert_settings, mailbox, client):

@@ -36,7 +36,7 @@ def item(**fields):
         "hs_codes": ["8507.60"],
         "ics_codes": ["29.220.30"],
         "sectors": {"EI": ["HS 8507 core"]},
-        "hs_chapters": ["85"],
+        "hs": ["850760", "85"],  # decided: the given code and a guessed chapter
         "urgency": "medium",
     }
     return AlertItem(**(base | fields))
@@ -54,11 +54,11 @@ def test_empty_selectors_select_everything():
     "prefix, hit", [("85", True), ("8507", True), ("850760", True), ("85076010", True), ("8517", False), ("84", False)]
 )
 def test_hs_prefixes_match_either_way(prefix, hit):
-    assert (1 in matched([sub(1, hs_prefixes=[prefix])], item(hs_chapters=[]))) is hit
+    assert (1 in matched([sub(1, hs_prefixes=[prefix])], item(hs=["850760"]))) is hit
 
 
 def test_an_item_on_a_whole_chapter_reaches_a_heading_subscriber():
-    why = matched([sub(1, hs_prefixes=["8517"])], item(hs_codes=[], hs_chapters=["85"]))
+    why = matched([sub(1, hs_prefixes=["8517"])], item(hs_codes=[], hs=["85"]))
     assert why == {1: {"hs": ["8517"]}}
 
 
@@ -105,7 +105,7 @@ def test_committee_kind_and_urgency():
 
 
 def test_an_unclassified_item_matches_on_codes_and_members():
-    unclassified = item(sectors={}, hs_chapters=[], urgency=None)
+    unclassified = item(sectors={}, hs=["850760"], urgency=None)
     subscriptions = [
         sub(1, members=["USA"], hs_prefixes=["8507"]),
         sub(2, sectors=["EI"]),

@@ -23,7 +23,7 @@ def entry(reason="match", why=None, **fields) -> Entry:
             "member_code": "CHN",
             "committee": "TBT",
             "sectors": {"EI": ["HS 8507 核心"]},
-            "hs_chapters": ["85"],
+            "hs": ["85"],
             "urgency": "high",
             "comment_deadline": TODAY + timedelta(days=20),
             "language": "zh",

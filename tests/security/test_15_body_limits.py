@@ -4,7 +4,7 @@ first: an anonymous large POST is refused from its headers, a chunked one once i
 from collections.abc import Iterator
 
 from service.body_limit import SMALL
-from service.web.embassy import MAX_ATTACHMENT
+from service.intelligence import MAX_ATTACHMENT
 
 
 def chunks(total: int) -> Iterator[bytes]:

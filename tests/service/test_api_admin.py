@@ -4,7 +4,7 @@ import secrets
 
 from sqlmodel import Session
 
-from service.api import admin as admin_api
+from service.jobs import crawl as crawl_jobs
 from store.models import CatalogueEdition, CrawlRun, Delivery, Source, Subscription
 from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 
@@ -38,9 +38,10 @@ def test_sources_runs_and_run_now(api, users, db_engine, monkeypatch, tmp_path):
     runs = api.get("/api/v1/crawl-runs", params={"source": "wto_eping_api"}, headers=headers).json()
     assert runs["total"] == 1 and runs["items"][0]["status"] == "failed"
     started = []
-    monkeypatch.setattr(admin_api, "spawn_crawl", lambda name: started.append(name) or (4242, tmp_path / "log"))
+    monkeypatch.setattr(crawl_jobs, "spawn_crawl", lambda name: started.append(name) or (4242, tmp_path / "log"))
     response = api.post("/api/v1/sources/wto_eping_api/run", headers=headers)
     assert response.status_code == 202 and response.json()["pid"] == 4242 and started == ["wto_eping_api"]
+    assert response.json()["via"] == "process"
     assert api.post("/api/v1/sources/nope/run", headers=headers).status_code == 404
     assert api.post("/api/v1/sources/wto_eping_api/run", headers=users["staff"].headers).status_code == 403
 
@@ -54,8 +55,8 @@ def test_spawn_crawl_starts_a_tbtwatch_process(settings, monkeypatch):
         def __init__(self, command, **kwargs):
             calls.append((command, kwargs))
 
-    monkeypatch.setattr(admin_api.subprocess, "Popen", FakePopen)
-    pid, log = admin_api.spawn_crawl("iso_open_data")
+    monkeypatch.setattr(crawl_jobs.subprocess, "Popen", FakePopen)
+    pid, log = crawl_jobs.spawn_crawl("iso_open_data")
     command, kwargs = calls[0]
     assert pid == 77 and command[-2:] == ["crawl", "iso_open_data"] and kwargs["start_new_session"]
     assert log.parent.is_dir()

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from sqlmodel import Session
 
-from service.api import admin as admin_api
 from service.app import create_app
+from service.jobs import crawl as crawl_jobs
 from store.models import NotificationCreate
 from store.queries.notifications import upsert_notification
 from tests.service.api_fixtures import users  # noqa: F401 (fixture)
@@ -20,7 +20,7 @@ MAX_EXAMPLES = 5
 
 @pytest.fixture
 def app(settings, users, db_engine, monkeypatch):
-    monkeypatch.setattr(admin_api, "spawn_crawl", lambda name: (0, settings.data_dir / "log"))
+    monkeypatch.setattr(crawl_jobs, "spawn_crawl", lambda name: (0, settings.data_dir / "log"))
     with Session(db_engine) as session:
         upsert_notification(
             session,

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from store.models import ItemClassification, NotificationCreate, SectorTag, StandardsChange
+from store.models import HsTag, ItemClassification, NotificationCreate, SectorTag, StandardsChange
 from store.queries.notifications import upsert_notification
 from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 
@@ -68,11 +68,16 @@ def items(db_engine, users):
                 item_kind="notification",
                 item_id=base.id,
                 edition="2003",
-                hs_chapters=[["85", 0.9]],
                 urgency="high",
                 urgency_reasons=["deadline"],
             )
         )
+        for code, score, decided in (("85", 0.9, True), ("84", 0.2, False)):
+            session.add(
+                HsTag(
+                    item_kind="notification", item_id=base.id, code=code, score=score, decided=decided, origin="model"
+                )
+            )
         session.commit()
         return {"base": base.id, "addendum": addendum.id, "toys": toys.id, "change": change.id}
 
@@ -117,6 +122,10 @@ def test_notifications_list_and_detail(api, users, items):
     assert [t["symbol"] for t in detail["thread"]] == ["G/TBT/N/CHN/1800", "G/TBT/N/CHN/1800/Add.1"]
     assert detail["sectors"] == ["NE"] and detail["tags"][0]["reasons"] == ["锂电池"]
     assert detail["classification"]["urgency"] == "high"
+    assert detail["classification"]["hs_codes"] == ["85"]  # the decided set: the guess of 0.2 is left out
+    assert detail["classification"]["hs_chapters"] == [
+        {"chapter": "85", "name_zh": "电机、电气设备", "name_en": "Electrical machinery"}
+    ]
     assert "raw" not in detail
     assert api.get(f"/api/v1/notifications/{items['toys']}", headers=headers).json()["classification"] is None
 
@@ -138,3 +147,49 @@ def test_reading_needs_sign_in(api, items):
         f"/api/v1/changes/{items['change']}",
     ):
         assert api.get(path).status_code == 401
+
+
+def test_search_filters_and_glossary(api, users, items):
+    headers = users["exporter"].headers
+    several = api.get(
+        "/api/v1/search", params=[("member", "CHN"), ("member", "USA"), ("kind", "notification")], headers=headers
+    )
+    assert set(ids(several)) == {("notification", items[k]) for k in ("base", "addendum", "toys")}
+    assert ids(api.get("/api/v1/search", params={"type": "addendum"}, headers=headers)) == [
+        ("notification", items["addendum"])
+    ]
+    battery = api.get("/api/v1/search", params={"q": "电池"}, headers=headers).json()
+    assert "battery" in battery["also_searched"]
+    plain = api.get("/api/v1/search", params={"q": "电池", "expand": "false"}, headers=headers).json()
+    assert plain["also_searched"] == []
+    assert api.get("/api/v1/search", params={"objective": "sideways"}, headers=headers).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%00",
+        "q=a%00b",
+        "q=%ED%A0%80",  # a lone surrogate, as UTF-8 would have it
+        "q=%FF",
+        "page=%C2%B2",  # ²
+        "page=99999999999",
+        "page_size=%C2%B2",
+        "member=%00",
+        "date_from=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%94-01-01",  # full-width digits
+    ],
+)
+def test_bad_search_input_is_a_clear_4xx(api, users, items, query):
+    response = api.get(f"/api/v1/search?{query}", headers=users["exporter"].headers)
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"]
+
+
+def test_long_queries_are_cut(api, users, items):
+    response = api.get("/api/v1/search", params={"q": "toys " + "x" * 5000}, headers=users["exporter"].headers)
+    assert response.status_code == 200
+
+
+def test_a_page_past_the_end_has_the_true_total(api, users, items):
+    page = api.get("/api/v1/search", params={"page": 999}, headers=users["exporter"].headers).json()
+    assert (page["items"], page["total"]) == ([], 4)

@@ -12,7 +12,7 @@ from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 BODY = {
     "name": "电池",
     "email": "buyer@example.org",
-    "sectors": ["NE"],
+    "sectors": ["EPNE"],
     "hs_prefixes": ["85.07"],
     "members": ["EU"],
     "keywords": ["锂电池"],
@@ -119,3 +119,24 @@ def test_alerts_inbox_and_dismiss(api, users, db_engine):
     assert (
         api.get("/api/v1/alerts", params={"dismissed": False}, headers=users["exporter"].headers).json()["total"] == 0
     )
+
+
+def test_preview_counts_without_saving(api, users, db_engine):
+    from datetime import timedelta
+
+    from tests.alerts.conftest import add_notification
+
+    for number in range(2):
+        add_notification(
+            db_engine, symbol=f"G/TBT/N/EU/{number}", member="EU", distribution_date=date.today() - timedelta(days=1)
+        )
+    mine = users["exporter"].headers
+    found = api.post("/api/v1/subscriptions/preview", json={"members": ["欧盟"], "hs_prefixes": ["8507"]}, headers=mine)
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert (body["days"], body["count"], body["too_many"]) == (90, 2, False)
+    assert [e["label"] for e in body["examples"]] == ["G/TBT/N/EU/1", "G/TBT/N/EU/0"]
+    assert body["examples"][0]["url"].endswith(f"/items/notification/{body['examples'][0]['id']}")
+    refused = api.post("/api/v1/subscriptions/preview", json={"name": "all"}, headers=mine)
+    assert refused.status_code == 422 and "Choose at least one selector" in refused.json()["detail"]
+    assert api.get("/api/v1/subscriptions", headers=mine).json()["total"] == 0

@@ -11,6 +11,7 @@ from service.cli import app
 from service.jobs.classify import classify_items
 from store.interchange import notification_from_record
 from store.models import ItemClassification, SectorTag
+from store.queries.hs import decided_hs, hs_tags_by_item
 from store.queries.notifications import upsert_notification
 from store.queries.tags import effective_sectors, set_human_tags, tags_by_item
 
@@ -58,7 +59,8 @@ def test_pending_items_are_tagged_once(db_engine, session):
     assert "EPNE" in sectors_of(session, battery)
     assert sectors_of(session, cheese) == []
     row = session.get(ItemClassification, ("notification", battery))
-    assert row.hs_chapters[0][0] == "85"
+    hs = hs_tags_by_item(session, item_kind="notification", item_ids=[battery])[battery]
+    assert decided_hs(hs)[0][:2] == "85"
     assert row.urgency in ("low", "medium", "high") and row.urgency_reasons
     assert classify_items(db_engine)["notification"] == 0
 

@@ -79,10 +79,14 @@ def test_subscribe_dispatch_list_and_remove(cli, db_engine, mailbox):
 
 def test_bad_subscriptions_are_refused_clearly(cli):
     assert "not a WTO member" in cli("subscriptions", "add", "--email", "a@example.com", "--member", "Atlantis", code=2)
-    assert "unknown sector" in cli("subscriptions", "add", "--email", "a@example.com", "--sector", "XX", code=2)
+    assert "Unknown sector code: XX" in cli(
+        "subscriptions", "add", "--email", "a@example.com", "--sector", "XX", code=2
+    )
     assert "frequency" in cli("subscriptions", "add", "--email", "a@example.com", "--frequency", "hourly", code=2)
     assert "not an e-mail address" in cli("subscriptions", "add", "--email", "nobody", code=2)
-    assert "weekday is one of" in cli("subscriptions", "add", "--email", "a@example.com", "--weekday", "x", code=2)
+    assert "weekly digest day is one of" in cli(
+        "subscriptions", "add", "--email", "a@example.com", "--weekday", "x", code=2
+    )
 
 
 def test_weekly_digests_on_a_chosen_weekday(cli, db_engine):

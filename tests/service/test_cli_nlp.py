@@ -36,13 +36,60 @@ def test_evaluate_text_only(tmp_path):
     assert json.loads(result.stdout)["hs_chapters"]["support"] == 2
 
 
-def test_train_passes_output_and_seed(tmp_path, monkeypatch):
+def test_train_passes_output_and_seed(tmp_path, monkeypatch, settings):
     calls = []
     monkeypatch.setattr(
-        nlp.training, "train", lambda output, seed, records: calls.append((output, seed, records)) or output
+        nlp.training,
+        "train",
+        lambda output, seed, records, extra: calls.append((output, seed, records, extra)) or output,
     )
     result = runner.invoke(nlp_cli.app, ["train", "--output", str(tmp_path / "m"), "--seed", "7"])
     assert result.exit_code == 0, result.output
-    assert calls == [(tmp_path / "m", 7, None)]
+    assert calls == [(tmp_path / "m", 7, None, [])]
     runner.invoke(nlp_cli.app, ["train", "--output", str(tmp_path / "m"), "--generated-only"])
-    assert calls[-1] == (tmp_path / "m", 0, ())
+    assert calls[-1] == (tmp_path / "m", 0, (), [])
+
+
+def test_train_learns_from_human_labels_unless_told_not_to(tmp_path, monkeypatch, settings, db_engine):
+    from sqlmodel import Session, select
+
+    from store.db import session_scope
+    from store.models import AlertFeedback, SectorTag, TrainingRun
+    from tests.alerts.conftest import add_notification, subscribe
+
+    subscription = subscribe(db_engine, sectors=["EI"])
+    judged = add_notification(db_engine, symbol="G/TBT/N/USA/1", sectors={"EI": [], "EPNE": []})
+    staffed = add_notification(db_engine, symbol="G/TBT/N/USA/2", title="Ecodesign of phones")
+    with session_scope(db_engine) as session:
+        session.add(
+            AlertFeedback(
+                subscription_id=subscription,
+                item_kind="notification",
+                item_id=judged,
+                verdict="useful",
+                sectors=["EI", "EPNE"],
+                subscribed_sectors=["EI"],
+                link_nonce="n1",
+            )
+        )
+        session.add(SectorTag(item_kind="notification", item_id=staffed, sector="EI", origin="human", edition="2003"))
+    calls = []
+    monkeypatch.setattr(nlp.training, "train", lambda output, seed, records, extra: calls.append(extra) or output)
+    result = runner.invoke(nlp_cli.app, ["train", "--output", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert "human labels: 1 from staff, 1 from alert judgements" in result.output
+    staff, people = calls[0]
+    assert (staff.item.title, staff.confirmed, staff.complete) == ("Ecodesign of phones", {"EI"}, True)
+    assert (people.confirmed, people.rejected, people.complete, people.source) == ({"EI"}, set(), False, "exporter")
+    with Session(db_engine) as session:
+        run = session.exec(select(TrainingRun)).one()
+    assert (run.staff_labels, run.feedback_labels, run.output) == (1, 1, str(tmp_path / "m"))
+
+    result = runner.invoke(nlp_cli.app, ["train", "--output", str(tmp_path / "m"), "--no-feedback"])
+    assert result.exit_code == 0 and calls[-1] == [] and "human labels" not in result.output
+
+    report = runner.invoke(nlp_cli.app, ["evaluate", "--feedback", "--json"])
+    assert report.exit_code == 0, report.output
+    figures = json.loads(report.stdout)["feedback"]
+    assert figures["EI"] == {"alerts": 0, "useful": 1, "not_relevant": 0, "precision": 1.0}
+    assert runner.invoke(nlp_cli.app, ["evaluate"]).exit_code != 0

@@ -5,8 +5,9 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 
+from service.jobs import crawl as crawl_jobs
 from store.db import session_scope
-from store.models import AuditEntry, CrawlRun, Delivery, Source, Subscription, User
+from store.models import Alert, AuditEntry, CrawlRun, Delivery, Source, Subscription, User
 from store.models.types import utcnow
 from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401
 
@@ -16,6 +17,7 @@ PAGES = (
     "/admin/jobs",
     "/admin/users",
     "/admin/catalogue",
+    "/admin/feedback",
     "/admin/deliveries",
     "/admin/audit",
 )
@@ -120,3 +122,62 @@ def test_add_and_deactivate_users(app, accounts, db_engine):
         assert session.get(User, user.id).active is False
         assert [e.action for e in session.exec(select(AuditEntry))] == ["user.create", "user.deactivate"]
     assert post_form(client, f"/admin/users/{accounts['admin']}/active").status_code == 400
+
+
+@pytest.mark.parametrize("with_scheduler", [False, True])
+def test_run_now_is_one_use_case_for_the_page_and_the_api(
+    app, accounts, operations, db_engine, monkeypatch, tmp_path, with_scheduler
+):
+    """The page and the API start a crawl the same way and leave the same audit record."""
+    spawned: list[str] = []
+    monkeypatch.setattr(crawl_jobs, "spawn_crawl", lambda name: spawned.append(name) or (4242, tmp_path / "log"))
+    scheduler = BackgroundScheduler(timezone="UTC")
+    if with_scheduler:
+        scheduler.add_job(print, "interval", hours=6, id="crawl:wto_eping_latest")
+        scheduler.start(paused=True)
+        app.state.scheduler = scheduler
+    try:
+        client = client_for(app, "admin")
+        assert post_form(client, "/admin/sources/wto_eping_latest/run", page="/admin/sources").status_code == 303
+        answer = client.post("/api/v1/sources/wto_eping_latest/run")
+        assert answer.status_code == 202 and answer.json()["via"] == ("scheduler" if with_scheduler else "process")
+        assert spawned == ([] if with_scheduler else ["wto_eping_latest", "wto_eping_latest"])
+        for refused in (post_form(client, "/admin/sources/nothing/run"), client.post("/api/v1/sources/nothing/run")):
+            assert refused.status_code == 404
+    finally:
+        if with_scheduler:
+            scheduler.shutdown(wait=False)
+    with Session(db_engine) as session:
+        entries = list(session.exec(select(AuditEntry).order_by(AuditEntry.id)))
+    assert [(e.action, e.target_id, e.details) for e in entries] == 2 * [
+        ("source.run", "wto_eping_latest", {"via": "scheduler"} if with_scheduler else {"via": "process", "pid": 4242})
+    ]
+
+
+def test_feedback_page_shows_judgements_per_sector_and_the_last_retraining(db_engine, app, accounts):
+    from store.models import AlertFeedback
+    from store.queries.feedback import record_training_run
+    from tests.alerts.conftest import add_notification, subscribe
+
+    subscription = subscribe(db_engine, sectors=["EI"])
+    item_id = add_notification(db_engine)
+    with session_scope(db_engine) as session:
+        session.add(Alert(subscription_id=subscription, item_kind="notification", item_id=item_id, reason="match"))
+        session.add(
+            AlertFeedback(
+                subscription_id=subscription,
+                item_kind="notification",
+                item_id=item_id,
+                verdict="not_relevant",
+                sectors=["EI"],
+                link_nonce="n",
+            )
+        )
+    client = client_for(app, "admin")
+    page = client.get("/admin/feedback?lang=zh").text
+    assert "电子与信息</td><td>1</td><td>0</td><td>1</td>\n    <td>0 %</td>" in page
+    assert "尚未用本数据库的人工标注重新训练过模型" in page
+    with session_scope(db_engine) as session:
+        record_training_run(session, output="nlp/model", staff_labels=3, feedback_labels=4)
+    page = client.get("/admin/feedback?lang=en").text
+    assert "Human labels: <strong>7</strong>" in page and "Electronics and information" in page

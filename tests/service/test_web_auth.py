@@ -1,5 +1,9 @@
 """Signing in and out of the pages, CSRF on every form, the login rate limit."""
 
+import re
+
+import pytest
+
 from service import security
 from service.security import LoginLimiter
 from tests.service.web_helpers import PASSWORD, accounts, app, client_for, csrf_of, login  # noqa: F401
@@ -53,3 +57,12 @@ def test_home_page_offers_sign_in_and_english(app):
     english = client.get("/?lang=en")
     assert "Sign in" in english.text and english.cookies.get("lang") == "en"
     assert "Sign in" in client.get("/login").text  # the cookie keeps the language
+
+
+@pytest.mark.parametrize("role", ["exporter", "staff", "embassy", "admin"])
+def test_the_navigation_shows_only_pages_the_role_may_open(app, accounts, role):
+    client = client_for(app, role)
+    page = client.get("/dashboard").text
+    nav = page[page.index("<nav>") : page.index("</nav>")]
+    links = re.findall(r'<a href="(/[^"]*)"', nav)
+    assert links and all(client.get(link).status_code == 200 for link in links), links

@@ -104,3 +104,51 @@ def test_inbox_lists_own_alerts_and_dismisses(app, accounts, db_engine, dev_reco
     assert post_form(mine, f"/inbox/{alert_id}/dismiss").status_code == 303
     with Session(db_engine) as session:
         assert session.get(Alert, alert_id).dismissed_at is not None
+
+
+def test_inbox_rows_carry_feedback_links_and_show_the_judgement(app, accounts, db_engine, dev_records):
+    import re
+
+    [item_id] = seed_notifications(db_engine, dev_records, 1)
+    mine = client_for(app, "exporter")
+    post_form(mine, "/subscriptions", FORM)
+    [subscription] = _subscriptions(db_engine)
+    with session_scope(db_engine) as session:
+        session.add(Alert(subscription_id=subscription.id, item_kind="notification", item_id=item_id, reason="match"))
+    inbox = mine.get("/inbox?lang=zh").text
+    [useful, _not_relevant] = re.findall(r'href="(/feedback/[\w.-]+)"', inbox)
+    assert mine.post(useful).status_code == 200
+    inbox = mine.get("/inbox").text
+    assert '<span class="status ok">有用</span>' in inbox and len(re.findall(r'href="/feedback/', inbox)) == 1
+
+
+def test_the_form_previews_its_selectors_before_saving(app, accounts, db_engine):
+    from datetime import date, timedelta
+
+    from tests.alerts.conftest import add_notification
+
+    for number in range(3):
+        add_notification(
+            db_engine, symbol=f"G/TBT/N/EU/{number}", member="EU", distribution_date=date.today() - timedelta(days=5)
+        )
+    mine = client_for(app, "exporter")
+    form = mine.get("/subscriptions/new").text
+    assert 'data-preview="/subscriptions/preview"' in form and 'src="/static/subscription_preview.js"' in form
+    assert "<script>" not in form
+    page = post_form(
+        mine,
+        "/subscriptions/preview",
+        {**FORM, "keywords": "", "hs_prefixes": "85", "sectors": ["EI"]},
+        page="/subscriptions/new",
+    )
+    assert page.status_code == 200
+    assert "过去 90 天将收到 3 条预警（约每周 0.2 条）" in page.text and "G/TBT/N/EU/2" in page.text
+    assert 'value="85"' in page.text  # the form as typed
+    bare = {
+        key: value
+        for key, value in FORM.items()
+        if key not in ("sectors", "members", "hs_prefixes", "keywords", "kinds", "committees")
+    }
+    refused = post_form(mine, "/subscriptions/preview?lang=en", bare, page="/subscriptions/new")
+    assert "Choose at least one selector" in refused.text
+    assert _subscriptions(db_engine) == []  # nothing saved

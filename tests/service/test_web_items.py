@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from store.db import session_scope
-from store.models import IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
+from store.models import HsTag, IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
 from store.queries.notifications import upsert_notification
 from tests.service.web_helpers import accounts, app, client_for, seed_notifications  # noqa: F401
 
@@ -34,11 +34,11 @@ def seeded(db_engine, dev_records):
                 item_kind="notification",
                 item_id=ids[0],
                 edition="2003",
-                hs_chapters=["27"],
                 urgency="high",
                 urgency_reasons=["deadline soon"],
             )
         )
+        session.add(HsTag(item_kind="notification", item_id=ids[0], code="27", score=0.9, origin="model"))
     return ids
 
 
@@ -71,6 +71,47 @@ def test_search_in_chinese_and_filters(app, accounts, seeded, dev_records):
     other = next(r for r in dev_records[:60] if r["symbol"] and not r["all_symbols"] and "KEN" not in r["symbol"])
     assert "G/TBT/N/KEN/1170/Add.2" in member.text and other["symbol"] not in member.text
     assert client.get("/search", params={"date_from": "not a date"}).status_code == 400
+
+
+def test_several_members_types_and_the_glossary_on_the_page(app, accounts, seeded, dev_records):
+    client = client_for(app, "exporter")
+    page = client.get("/search", params=[("member", "KEN"), ("member", "EU"), ("lang", "zh")])
+    assert page.status_code == 200 and "G/TBT/N/KEN/1170/Add.2" in page.text
+    picker = page.text.index('name="member"')
+    assert page.text.index("欧盟") < page.text.index("阿富汗")  # major markets first
+    assert picker > 0
+    addenda = client.get("/search", params={"type": "addendum", "kind": "notification"})
+    symbols = [r["symbol"] for r in dev_records[:60] if r["symbol"]]
+    assert all(s in addenda.text for s in symbols if "/Add." in s and not s.endswith("/Corr.1"))
+    battery = client.get("/search", params={"q": "电池", "lang": "zh"})
+    assert "也搜索了：" in battery.text and "battery" in battery.text and "只搜原词" in battery.text
+    plain = client.get("/search", params={"q": "电池", "expand": "0", "lang": "en"})
+    assert "Also searched for" not in plain.text and "Also search other languages" in plain.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("q=%00", "无法识别的字符"),
+        ("q=%ED%A0%80", "无法识别的字符"),
+        ("page=%C2%B2", "页码"),
+        ("page=0", "页码"),
+        ("page=99999999999", "页码"),
+        ("date_from=2024-13-01", "日期格式"),
+        ("hs=%C2%B2", "HS 编码"),
+    ],
+)
+def test_bad_input_re_renders_the_page_with_a_message(app, accounts, seeded, query, message):
+    response = client_for(app, "exporter").get(f"/search?{query}&lang=zh")
+    assert response.status_code == 400 and message in response.text and "<form" in response.text
+
+
+def test_long_queries_are_cut_and_pages_past_the_end_tell_the_total(app, accounts, seeded):
+    client = client_for(app, "exporter")
+    long = client.get("/search", params={"q": "Petroleum " + "x" * 500, "lang": "en"})
+    assert long.status_code == 200 and "only its first 200 characters" in long.text
+    past = client.get("/search", params={"page": 999, "lang": "en"})
+    assert past.status_code == 200 and "60 results" in past.text and "past the last result" in past.text
 
 
 def test_csv_and_xlsx_exports(app, accounts, seeded):

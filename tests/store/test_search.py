@@ -6,7 +6,8 @@ import pytest
 
 from store.models import IntelligenceReport, NotificationCreate, SectorTag, StandardsChange
 from store.queries.notifications import upsert_notification
-from store.queries.search import SearchQuery, search, terms
+from store.queries.search import SearchQuery, search
+from store.search_syntax import parse
 
 
 def _notify(session, symbol, **fields):
@@ -99,32 +100,111 @@ def key(row):
     return (kind, row.id)
 
 
-def test_terms_split_at_spaces_and_script_edges():
-    assert terms("USB接口 安全  Lithium") == ["usb", "接口", "安全", "lithium"]
+def test_words_split_at_spaces_and_script_edges():
+    assert [c.terms for c in parse("USB接口 安全  Lithium")] == [("USB",), ("接口",), ("安全",), ("Lithium",)]
 
 
 def test_chinese_queries(session, corpus):
-    assert found(session, q="锂电池") == {key(corpus["battery"]), key(corpus["published"])}
-    assert found(session, q="电池") == {key(corpus["battery"]), key(corpus["published"])}
-    assert found(session, q="锂离子电池") == {key(corpus["battery"])}
-    assert found(session, q="食品") == {key(corpus["food"])}
+    assert found(session, q="锂电池", expand=False) == {key(corpus["battery"]), key(corpus["published"])}
+    assert found(session, q="电池", expand=False) == {key(corpus["battery"]), key(corpus["published"])}
+    assert found(session, q="锂离子电池", expand=False) == {key(corpus["battery"])}
+    assert found(session, q="食品", expand=False) == {key(corpus["food"])}
     assert found(session, q="电池 回收") == {key(corpus["published"])}
     assert found(session, q="池锂") == set()  # characters in the wrong order
+    assert found(session, q="锂") == {key(corpus["battery"]), key(corpus["published"])}  # one character
 
 
 def test_english_queries(session, corpus):
     assert found(session, q="toys") == {key(corpus["toys"])}
     assert found(session, q="Safety") == {key(corpus["battery"]), key(corpus["toys"])}
-    assert found(session, q="lithium battery") == {key(corpus["change"])}
+    assert found(session, q="lithium battery", expand=False) == {key(corpus["battery"]), key(corpus["change"])}
     assert found(session, q="food 添加剂") == {key(corpus["food"])}
     assert found(session, q="G/TBT/N/USA/2100") == {key(corpus["toys"])}
     assert found(session, q="nothing-like-this") == set()
 
 
+def test_word_forms(session, corpus):
+    """Plurals and inflections match in English; French and Spanish items by their own stemmers."""
+    assert found(session, q="battery", expand=False) == {
+        key(corpus["battery"]),
+        key(corpus["toys"]),
+        key(corpus["change"]),
+    }
+    assert found(session, q="toy") == {key(corpus["toys"])}
+    assert found(session, q="child") == {key(corpus["toys"])}  # Children's
+    french = _notify(session, "G/TBT/N/FRA/1", title="Jouets et batteries", language="fr")
+    spanish = _notify(session, "G/TBT/N/ESP/1", title="Etiquetado de baterías", language="es")
+    session.commit()
+    assert found(session, q="jouet", expand=False) == {key(french)}
+    assert found(session, q="batería", expand=False) == {key(spanish)}
+    assert found(session, q="etiquetados", expand=False) == {key(spanish)}
+    label = _notify(session, "G/TBT/N/USA/3000", title="Labelling of textiles", language="en")
+    session.commit()
+    assert found(session, q="label", expand=False) == {key(label)}
+    assert found(session, q="labels", expand=False) == {key(label)}
+
+
+def test_symbols_and_codes_match_exactly(session, corpus):
+    addendum = _notify(session, "G/TBT/N/EU/1201/Add.1", title="Addendum", description="See G/TBT/N/USA/2150.")
+    other = _notify(session, "G/TBT/N/EU/1201", title="Radio equipment", description="Code 8507.60")
+    session.commit()
+    assert found(session, q="G/TBT/N/EU/1201/Add.1") == {key(addendum)}
+    assert found(session, q="USA/2150") == {key(addendum)}
+    assert found(session, q="USA/215") == set()
+    assert found(session, q="G/TBT/N/EU/1201") == {key(addendum), key(other)}
+    assert found(session, q="8507.60") == {key(other)}
+    assert found(session, q="8507.6") == set()
+
+
+def test_query_syntax(session, corpus):
+    phone = _notify(session, "G/TBT/N/KOR/1", title="Mobile phone chargers", description="mobile phones")
+    apart = _notify(session, "G/TBT/N/KOR/2", title="Phone for mobile homes")
+    session.commit()
+    assert found(session, q='"mobile phone"', expand=False) == {key(phone)}
+    assert found(session, q="mobile phone", expand=False) == {key(phone), key(apart)}
+    assert found(session, q="toys OR food", expand=False) == {key(corpus["toys"]), key(corpus["food"])}
+    assert found(session, q="battery OR batteries", expand=False) == found(session, q="battery", expand=False)
+    assert found(session, q="safety -toys", expand=False) == {key(corpus["battery"])}
+    assert found(session, q='safety -"safety of toys"', expand=False) == {key(corpus["battery"])}
+    assert found(session, q='"mobile phone', expand=False) == {key(phone), key(apart)}  # unbalanced: plain words
+    assert found(session, q="-toys", expand=False) == {key(corpus["toys"])}  # only exclusions: the words
+    for odd in ("OR", "OR OR toys", "toys OR", "-", '""', "***", "(toys", "toys)", "NEAR(a b)", "a:b", "^x", "\\"):
+        search(session, SearchQuery(q=odd))  # never an error
+
+
+def test_chinese_finds_other_languages_and_back(session, corpus):
+    french = _notify(session, "G/TBT/N/FRA/2", title="Sécurité des jouets", language="fr")
+    spanish = _notify(session, "G/TBT/N/ESP/2", title="Seguridad de las baterías", language="es")
+    session.commit()
+    page = search(session, SearchQuery(q="电池"))
+    assert {(h.kind, h.id) for h in page.items} == {
+        key(corpus["battery"]),
+        key(corpus["published"]),
+        key(corpus["toys"]),  # button batteries
+        key(corpus["change"]),  # traction battery
+        key(spanish),
+    }
+    assert "battery" in page.also_searched and "batería" in page.also_searched
+    assert found(session, q="玩具") == {key(corpus["toys"]), key(french)}
+    assert found(session, q="玩具", expand=False) == set()
+    assert key(corpus["published"]) in found(session, q="battery")  # English finds Chinese text
+    assert search(session, SearchQuery(q="电池", expand=False)).also_searched == ()
+    bikes = _notify(session, "G/TBT/N/VNM/5", title="Lithium batteries for electric bicycles")
+    session.commit()
+    assert found(session, q="锂电池") == {key(corpus["battery"]), key(corpus["published"]), key(bikes)}
+
+
+def test_title_matches_rank_above_mentions(session, corpus):
+    mention = _notify(session, "G/TBT/N/JPN/9", title="General rules", description="toys " * 3)
+    session.commit()
+    ranked = search(session, SearchQuery(q="toys", sort="relevance")).items
+    assert [(h.kind, h.id) for h in ranked] == [key(corpus["toys"]), key(mention)]
+
+
 def test_filters(session, corpus):
     assert found(session, committee="SPS") == {key(corpus["food"])}
-    assert found(session, member="UGA") == {key(corpus["food"])}  # a joint notification
-    assert found(session, member="jpn") == {key(corpus["published"])}  # never the draft
+    assert found(session, members=("UGA",)) == {key(corpus["food"])}  # a joint notification
+    assert found(session, members=("jpn",)) == {key(corpus["published"])}  # never the draft
     assert found(session, hs="8507") == {key(corpus["battery"]), key(corpus["published"])}
     assert found(session, hs="85.07.60") == {key(corpus["battery"])}
     assert found(session, ics="29.220") == {key(corpus["battery"])}
@@ -136,7 +216,7 @@ def test_filters(session, corpus):
     }
     assert found(session, open_on=date(2024, 4, 15)) == {key(corpus["battery"]), key(corpus["toys"])}
     assert found(session, kinds=("change",)) == {key(corpus["change"])}
-    assert found(session, q="电池", kinds=("notification",), member="CHN", hs="85") == {key(corpus["battery"])}
+    assert found(session, q="电池", kinds=("notification",), members=("CHN",), hs="85") == {key(corpus["battery"])}
 
 
 def test_sorting_and_pages(session, corpus):
@@ -144,8 +224,9 @@ def test_sorting_and_pages(session, corpus):
     assert page.total == 5 and [h.id for h in page.items] == [corpus["toys"].id, corpus["published"].id]
     second = search(session, SearchQuery(page_size=2, page=2)).items
     assert [h.kind for h in second] == ["notification", "change"]
-    deadlines = search(session, SearchQuery(sort="deadline")).items
-    assert deadlines[0].id == corpus["battery"].id
+    deadlines = search(session, SearchQuery(sort="deadline", today=date(2024, 4, 15))).items
+    assert [h.id for h in deadlines[:2]] == [corpus["battery"].id, corpus["toys"].id]  # open, soonest first
+    assert [h.kind for h in deadlines[2:]] == ["intelligence", "change", "notification"]  # then newest first
     ranked = search(session, SearchQuery(q="safety", sort="relevance")).items
     assert ranked[0].id == corpus["toys"].id and ranked[0].score >= ranked[1].score
 

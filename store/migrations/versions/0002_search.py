@@ -7,13 +7,7 @@ Revises: 0001
 
 from alembic import op
 
-from store.search_index import (
-    INDEXED_COLUMNS,
-    SEARCH_VECTOR,
-    fts_table,
-    postgresql_vector_expression,
-    sqlite_triggers,
-)
+from store.search_index import INDEXED_COLUMNS, SEARCH_VECTOR, fts_table
 
 revision = "0002_search"
 down_revision = "0001"
@@ -38,6 +32,40 @@ $f$
 """
 
 
+def postgresql_vector_expression(table: str) -> str:
+    """The generated ``search_vector`` of ``table`` as this revision made it."""
+    parts = []
+    for weight in "ABC":
+        columns = [c for c, w in INDEXED_COLUMNS[table].items() if w == weight]
+        if columns:
+            text = " || ' ' || ".join(f"coalesce({c}::text, '')" for c in columns)
+            parts.append(f"setweight(to_tsvector('simple', tbtwatch_search_text({text})), '{weight}')")
+    return " || ".join(parts)
+
+
+def sqlite_fts_table(table: str) -> str:
+    fts = fts_table(table)
+    return (
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(INDEXED_COLUMNS[table])}, "
+        f"content='{table}', content_rowid='id', tokenize='trigram')"
+    )
+
+
+def sqlite_triggers(table: str) -> list[str]:
+    """The statements that kept this revision's trigram ``<table>_fts`` in step with ``table``."""
+    fts, columns = fts_table(table), tuple(INDEXED_COLUMNS[table])
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    insert = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"
+    delete = f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"
+    return [
+        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {table} BEGIN {delete} {insert} END",
+    ]
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(SEARCH_TEXT_FUNCTION)
@@ -48,12 +76,9 @@ def upgrade() -> None:
             )
             op.execute(f"CREATE INDEX ix_{table}_{SEARCH_VECTOR} ON {table} USING gin ({SEARCH_VECTOR})")
         return
-    for table, columns in INDEXED_COLUMNS.items():
+    for table in INDEXED_COLUMNS:
         fts = fts_table(table)
-        op.execute(
-            f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(columns)}, "
-            f"content='{table}', content_rowid='id', tokenize='trigram')"
-        )
+        op.execute(sqlite_fts_table(table))
         for statement in sqlite_triggers(table):
             op.execute(statement)
         op.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")

@@ -40,7 +40,7 @@ def test_alert_email_html(page, screenshots):
         member_code="EU",
         committee="TBT",
         sectors={"EI": ["HS 8517 core", "phrase: radio equipment"]},
-        hs_chapters=["85"],
+        hs=["85"],
         urgency="high",
         urgency_reasons=["comment deadline in 12 days"],
         comment_deadline=today + timedelta(days=12),

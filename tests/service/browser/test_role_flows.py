@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from store.db import session_scope
-from store.models import Delivery, ItemClassification, NotificationCreate, SectorTag, Source, Subscription
+from store.models import Delivery, HsTag, ItemClassification, NotificationCreate, SectorTag, Source, Subscription
 from store.queries.notifications import upsert_notification
 from tests.service.web_helpers import PASSWORD, accounts, seed_notifications  # noqa: F401
 
@@ -57,11 +57,11 @@ def notifications(db_engine, dev_records) -> list[int]:
                 item_kind="notification",
                 item_id=stored.row.id,
                 edition="2003",
-                hs_chapters=["85"],
                 urgency="high",
                 urgency_reasons=["comment period closes in 9 days"],
             )
         )
+        session.add(HsTag(item_kind="notification", item_id=stored.row.id, code="85", score=0.9, origin="model"))
         ids.append(stored.row.id)
     return ids
 
