@@ -3,11 +3,11 @@
 Life of a delivery: ``pending`` → claimed (``sending``, an attempt opened, committed) → sent,
 or back to ``pending`` with exponential backoff (``alert_retry_base_seconds`` × 2^(attempt-1)),
 or ``dead`` after ``alert_max_attempts`` attempts or a permanent error, for an administrator to
-see (``tbtwatch alerts dead``) and replay. Claims commit before anything is sent and results
-are recorded after a batch, so a crash in between leaves rows in ``sending``: they are
-released when the claiming process is gone (same host) or its lease expired, and sent once
-more, carrying the same idempotency key (e-mail Message-ID and header, webhook header) for
-the receiver to drop the duplicate. Two dispatchers never claim the same row (see
+see (``tbtwatch alerts dead``) and replay. Claims commit before anything is sent and each
+result is committed as soon as it is known, so a crash leaves in ``sending`` only the one row
+being sent: it is released when the claiming process is gone (same host) or its lease expired,
+and sent once more, carrying the same idempotency key (e-mail Message-ID and header, webhook
+header) for the receiver to drop the duplicate. Two dispatchers never claim the same row (see
 :func:`store.queries.alerts.claim_deliveries`).
 """
 
@@ -250,29 +250,35 @@ def send_due(
                 break
             with session_scope(engine) as session:
                 messages = _compose(session, deliveries, settings, clock())
-            outcomes = []
-            for delivery in deliveries:
-                message = messages[delivery.id]
-                try:
-                    if isinstance(message, DeliveryError):
-                        raise message
-                    channel_senders.send(delivery.channel, message)
-                    outcomes.append((delivery, None))
-                except DeliveryError as error:
-                    outcomes.append((delivery, error))
-                except Exception as error:  # a bug or an unexpected library error: retry later
-                    log.exception("delivery %s failed", delivery.id)
-                    outcomes.append((delivery, DeliveryError(f"{type(error).__name__}: {error}")))
-            with session_scope(engine) as session:
-                now = clock()
-                record_sent(session, [d.id for d, error in outcomes if error is None], now=now)
-                counts["sent"] += sum(1 for _, error in outcomes if error is None)
-                for delivery, error in outcomes:
-                    if error is not None:
+            # Each outcome is committed as soon as it is known: a dispatcher killed mid-batch leaves
+            # at most the one message it was sending to go out again.
+            with Session(engine, expire_on_commit=False) as session:
+                for delivery in deliveries:
+                    error = _send(channel_senders, delivery, messages[delivery.id])
+                    now = clock()
+                    if error is None:
+                        record_sent(session, [delivery.id], now=now)
+                        counts["sent"] += 1
+                    else:
                         later = None if error.permanent else retry_at(delivery.attempts, now, settings)
                         record_failure(session, delivery.id, now=now, error=str(error), retry_at=later)
                         counts["retried" if later else "dead"] += 1
+                    session.commit()
     return counts
+
+
+def _send(senders: Senders, delivery: Delivery, message: Message | DeliveryError) -> DeliveryError | None:
+    """Send one delivery; why it failed, or None."""
+    try:
+        if isinstance(message, DeliveryError):
+            raise message
+        senders.send(delivery.channel, message)
+        return None
+    except DeliveryError as error:
+        return error
+    except Exception as error:  # a bug or an unexpected library error: retry later
+        log.exception("delivery %s failed", delivery.id)
+        return DeliveryError(f"{type(error).__name__}: {error}")
 
 
 def replay(engine: Engine, delivery_id: int, *, now: datetime | None = None) -> bool:
