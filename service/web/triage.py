@@ -16,25 +16,18 @@ from alerts.digests import enqueue_digests
 from alerts.labels import sector_codes
 from nlp.catalogue import DEFAULT_EDITION
 from service.security import audit
-from service.triage import TriageChange, apply_change, http_error
+from service.triage import TriageChange, apply_change, http_error, item_to_triage
 from service.web.deps import db, require
 from service.web.templating import render
 from store.db import default_engine
 from store.kinds import KINDS
 from store.models import TRIAGE_STATUSES, ItemClassification, User
-from store.queries.items import get_item, summaries
+from store.queries.items import summaries
 from store.queries.tags import set_human_tags
 from store.queries.triage import TRANSITIONS, TriageRefused, first_seen_on, queue, status_counts
 
 router = APIRouter()
 staff = require("triage")
-
-
-def _item_or_404(session: Session, kind: str, item_id: int):
-    item = get_item(session, item_kind=kind, item_id=item_id)
-    if item is None:
-        raise HTTPException(404, "no such item")
-    return item
 
 
 def _optional_int(value: str | None) -> int | None:
@@ -86,7 +79,7 @@ def triage_item(
     user: User = Depends(staff),
     session: Session = Depends(db),
 ):
-    _item_or_404(session, kind, item_id)
+    item_to_triage(session, kind, item_id)
     try:
         change = TriageChange(
             status=status,
@@ -114,7 +107,7 @@ def confirm_tags(
     user: User = Depends(staff),
     session: Session = Depends(db),
 ):
-    _item_or_404(session, kind, item_id)
+    item_to_triage(session, kind, item_id)
     classification = session.get(ItemClassification, (kind, item_id))
     edition = classification.edition if classification else None
     codes = sector_codes(edition) if edition else sector_codes()
@@ -165,7 +158,7 @@ def bulk(
     change = TriageChange(status=status or None, assignee_id=assignee, set_assignee=assignee is not None)
     refused = 0
     for kind, item_id in targets:
-        _item_or_404(session, kind, item_id)
+        item_to_triage(session, kind, item_id)
         try:
             apply_change(session, user, kind, item_id, change)
             session.commit()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, exists, func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from store.kinds import KINDS
 from store.models import (
@@ -119,6 +119,14 @@ def status_counts(session: Session) -> dict[str, int]:
     """How many items have a triage row in each status (new counts only explicit rows)."""
     rows = session.exec(select(Triage.status, func.count()).group_by(Triage.status))
     return dict(rows.all())
+
+
+def triageable_item(session: Session, *, item_kind: str, item_id: int) -> SQLModel | None:
+    """The item that may be triaged and tagged, or None: it exists and counts (an embassy's report
+    only once published: its drafts and submissions are for its author and reviewers alone)."""
+    kind = KINDS.get(item_kind)
+    item = session.get(kind.model, item_id) if kind is not None else None
+    return item if item is not None and kind is not None and kind.counted(item) else None
 
 
 def triage_status(session: Session, *, item_kind: str, item_id: int) -> str:
