@@ -24,8 +24,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from alerts.channels import DeliveryError, Message, Senders, message_id, webhook_secret
+from alerts.confirmation import confirmation_link
 from alerts.feedback import personalise
-from alerts.render import Entry, Rendered, render_message, render_test
+from alerts.render import Entry, Rendered, render_confirmation, render_message, render_test
 from store.db import session_scope
 from store.models import Alert, Delivery, Subscription
 from store.models.types import utcnow
@@ -34,14 +35,17 @@ from store.queries.alerts import (
     claim_deliveries,
     insert_ignore,
     load_items,
+    recent_tests,
     record_failure,
     record_sent,
+    record_test_request,
     release_stale_claims,
     replay_delivery,
     subscriptions_by_id,
     trusted_subscriptions,
     worker_id,
 )
+from store.refusals import Refused
 from store.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,8 +54,9 @@ _UNSUBSCRIBE_STAND_IN = "https://unsubscribe.invalid/stand-in"
 
 
 def channels_of(subscription: Subscription) -> list[str]:
-    """Where a subscription's messages go: its e-mail address, then its other channels."""
-    channels = [f"mailto:{subscription.email}"] if subscription.email else []
+    """Where a subscription's messages go: its e-mail address once confirmed, then its other channels."""
+    confirmed = subscription.email and subscription.email_confirmed_at is not None
+    channels = [f"mailto:{subscription.email}"] if confirmed else []
     return channels + [c for c in subscription.channels if c not in channels]
 
 
@@ -64,9 +69,15 @@ def alert_key(alert_id: int) -> str:
 
 
 def delivery_rows(
-    subscription: Subscription, *, kind: str, alert_ids: list[int], key: str, now: datetime
+    subscription: Subscription,
+    *,
+    kind: str,
+    alert_ids: list[int],
+    key: str,
+    now: datetime,
+    channels: list[str] | None = None,
 ) -> list[dict]:
-    """The outbox rows of one message: one per channel of ``subscription``."""
+    """The outbox rows of one message: one per channel of ``subscription`` (or of ``channels``)."""
     return [
         {
             "subscription_id": subscription.id,
@@ -79,7 +90,7 @@ def delivery_rows(
             "next_attempt_at": now,
             "created_at": now,
         }
-        for channel in channels_of(subscription)
+        for channel in (channels_of(subscription) if channels is None else channels)
     ]
 
 
@@ -91,18 +102,36 @@ def enqueue(
     return sum(1 for inserted in insert_ignore(session, Delivery, rows) if inserted)
 
 
+TESTS_PER_HOUR = 3
+
+
 def enqueue_test(session: Session, *, subscription: Subscription, now: datetime | None = None) -> int:
     """Queue a test message to every channel of ``subscription`` (each request its own, under a
     fresh idempotency key), sent, retried and recorded like any delivery; the caller commits.
-    How many deliveries it made."""
+    How many deliveries it made. At most :data:`TESTS_PER_HOUR` requests an hour per
+    subscription (``Refused``, 429): a test is mail to someone, and must not become a way to flood them."""
+    now = now or utcnow()
+    if recent_tests(session, subscription.id, since=now - timedelta(hours=1)) >= TESTS_PER_HOUR:
+        raise Refused("test_too_often", status=429, limit=TESTS_PER_HOUR)
+    record_test_request(session, subscription, now=now)
     return enqueue(
         session,
         subscription,
         kind="test",
         alert_ids=[],
         key=f"test:{subscription.id}:{uuid.uuid4().hex}",
-        now=now or utcnow(),
+        now=now,
     )
+
+
+def enqueue_confirmation(session: Session, subscription: Subscription, *, now: datetime) -> None:
+    """Queue the one message asking the owner of the subscription's (new) e-mail address to confirm
+    it; asking again for the same address adds nothing."""
+    channels = [f"mailto:{subscription.email}"]
+    rows = delivery_rows(
+        subscription, kind="confirm", alert_ids=[], key=f"confirm:{subscription.id}", now=now, channels=channels
+    )
+    insert_ignore(session, Delivery, rows)
 
 
 def _compose(
@@ -128,7 +157,7 @@ def _compose(
             if item:
                 first = alerts.get(alert.follows_alert_id) if alert.follows_alert_id else None
                 entries.append(Entry(alert, item, first and items.get((first.item_kind, first.item_id))))
-        if not entries and delivery.kind != "test":
+        if not entries and delivery.kind not in ("test", "confirm"):
             messages[delivery.id] = DeliveryError("its items are gone", permanent=True)
             continue
         try:
@@ -154,6 +183,9 @@ def _message(
     stand-in unsubscribe link, replaced for each subscriber. A test message is the subscriber's own."""
     if delivery.kind == "test":
         shared = render_test(subscription, base_url=settings.base_url, unsubscribe_url=_UNSUBSCRIBE_STAND_IN)
+    elif delivery.kind == "confirm":
+        link = confirmation_link(settings.base_url, settings.secret_key, subscription)
+        shared = render_confirmation(subscription, base_url=settings.base_url, link=link)
     else:
         today = now.astimezone(zone_of(subscription.timezone)).date()
         period = subscription.frequency if delivery.kind == "digest" else None

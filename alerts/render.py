@@ -328,6 +328,25 @@ def render_test(subscription: Subscription, *, base_url: str, unsubscribe_url: s
     )
 
 
+def render_confirmation(subscription: Subscription, *, base_url: str, link: str) -> Rendered:
+    """The one message an unconfirmed address receives: who asked, and the link that confirms it."""
+    language = subscription.language if subscription.language in ("zh", "en") else "zh"
+    t = translator(language)
+    name = one_line(subscription.name or f"#{subscription.id}", 100)
+    payload = {"type": "confirm", "language": language, "subscription_id": subscription.id, "items": []}
+    return _render(
+        subscription,
+        language,
+        base_url,
+        None,
+        payload,
+        intro=t("intro_confirm", name=name, link=link),
+        subject=one_line(t("subject_confirm", name=name)),
+        groups=[],
+        selectors=[],
+    )
+
+
 def _render(
     subscription: Subscription, language: str, base_url: str, unsubscribe_url: str | None, payload: dict, **context
 ) -> Rendered:

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import UniqueConstraint, and_, exists, insert, or_, text, update
+from sqlalchemy import UniqueConstraint, and_, exists, func, insert, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from store.kinds import KINDS, kind_of
 from store.models import (
     Alert,
+    AuditEntry,
     Delivery,
     DeliveryAttempt,
     IntelligenceReport,
@@ -439,6 +440,33 @@ def subscriptions_by_id(session: Session, ids: Iterable[int]) -> dict[int, Subsc
     if not ids:
         return {}
     return {s.id: s for s in session.exec(select(Subscription).where(col(Subscription.id).in_(ids)))}
+
+
+TEST_ACTION = "subscription.test"
+
+
+def record_test_request(session: Session, subscription: Subscription, *, now: datetime) -> None:
+    """Note a request for a test message (in the audit log), whether or not any channel took it."""
+    session.add(
+        AuditEntry(
+            at=now,
+            user_id=subscription.user_id,
+            action=TEST_ACTION,
+            target_kind="subscription",
+            target_id=str(subscription.id),
+        )
+    )
+
+
+def recent_tests(session: Session, subscription_id: int, *, since: datetime) -> int:
+    """How many tests were asked for a subscription since ``since``."""
+    query = select(func.count()).where(
+        AuditEntry.action == TEST_ACTION,
+        AuditEntry.target_kind == "subscription",
+        AuditEntry.target_id == str(subscription_id),
+        AuditEntry.at >= since,
+    )
+    return session.exec(query).one()
 
 
 def trusted_subscriptions(session: Session, ids: Iterable[int]) -> set[int]:
