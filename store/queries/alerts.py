@@ -461,10 +461,10 @@ def record_test_request(session: Session, subscription: Subscription, *, now: da
 def recent_tests(session: Session, subscription_id: int, *, since: datetime) -> int:
     """How many tests were asked for a subscription since ``since``."""
     query = select(func.count()).where(
-        AuditEntry.action == TEST_ACTION,
-        AuditEntry.target_kind == "subscription",
-        AuditEntry.target_id == str(subscription_id),
-        AuditEntry.at >= since,
+        col(AuditEntry.action) == TEST_ACTION,
+        col(AuditEntry.target_kind) == "subscription",
+        col(AuditEntry.target_id) == str(subscription_id),
+        col(AuditEntry.at) >= since,
     )
     return session.exec(query).one()
 
@@ -478,7 +478,7 @@ def trusted_subscriptions(session: Session, ids: Iterable[int]) -> set[int]:
     query = (
         select(Subscription.id)
         .outerjoin(User, col(User.id) == Subscription.user_id)
-        .where(col(Subscription.id).in_(ids), or_(col(Subscription.user_id).is_(None), User.role == "admin"))
+        .where(col(Subscription.id).in_(ids), or_(col(Subscription.user_id).is_(None), col(User.role) == "admin"))
     )
     return set(session.exec(query))
 
