@@ -7,6 +7,12 @@ A digest covers the alerts made since the previous one (or since the subscriptio
 to the latest scheduled time; its idempotency key names the subscription and that time, so
 running the job twice, or two schedulers at once, enqueues it once. An empty period sends
 nothing. Reminders are not in digests: they go out on their own, on time.
+
+One person hears of an item once on each channel: a digest leaves out the items already told
+through its channels since its period began (by an immediate message or an earlier digest of
+another of the person's subscriptions), and tells each item it holds with the reasons of
+every subscription of the person (same account or address) that alerted it. Subscriptions
+of accounts not active get no digest.
 """
 
 from datetime import UTC, datetime, time, timedelta
@@ -14,11 +20,11 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from alerts.outbox import enqueue, zone_of
+from alerts.outbox import channels_of, enqueue, zone_of
 from store.db import session_scope
 from store.models import WEEKDAYS, Subscription
 from store.models.types import utcnow
-from store.queries.alerts import alerts_between
+from store.queries.alerts import alerts_between, receiving, sibling_alerts, told_items
 
 PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
@@ -51,19 +57,26 @@ def enqueue_digests(engine: Engine, period: str, *, now: datetime | None = None,
     now = now or utcnow()
     enqueued = 0
     with session_scope(engine) as session:
-        statement = select(Subscription).where(Subscription.active, Subscription.frequency == period)
+        statement = select(Subscription).where(
+            receiving(), Subscription.purpose == "alerts", Subscription.frequency == period
+        )
         for subscription in session.exec(statement.with_for_update(skip_locked=True)):
             until = now if force else last_slot(subscription, period, now)
             since = subscription.last_digest_at or subscription.created_at
             if since >= until:
                 continue
             alerts = alerts_between(session, subscription.id, since, until)
+            told = told_items(session, channels_of(subscription), since)
+            alerts = [a for a in alerts if (a.item_kind, a.item_id) not in told]
             if alerts:
+                alerts += sibling_alerts(
+                    session, subscription, {(a.item_kind, a.item_id) for a in alerts}, since, until
+                )
                 enqueued += enqueue(
                     session,
                     subscription,
                     kind="digest",
-                    alert_ids=[a.id for a in alerts],
+                    alert_ids=sorted(a.id for a in alerts),
                     key=f"digest:{subscription.id}:{until.isoformat()}",
                     now=now,
                 )

@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from alerts.followups import addendum_changes, revision_changes
 from alerts.matching import SubscriptionIndex
-from alerts.outbox import add_alerts, send_due
+from alerts.outbox import add_alerts, people, send_due
 from store.db import session_scope
 from store.models import Subscription
 from store.models.types import utcnow
@@ -37,6 +37,7 @@ from store.queries.alerts import (
     thread_alerts,
     unmatched_items,
 )
+from store.queries.threads import follow_subscriptions, followers
 from store.settings import Settings
 
 MATCH_BATCH = 100
@@ -58,7 +59,11 @@ def alert_item(
     """Alerts (and immediate deliveries) for one item: follow-ups for its thread's
     subscribers, first alerts for the other subscriptions it matches."""
     thread = {sid: alert for sid, alert in thread_alerts(session, item).items() if sid in subscriptions}
-    originals = load_items(session, {(a.item_kind, a.item_id) for a in thread.values()})
+    followed = _followed(session, item, subscriptions, set(thread))
+    originals = load_items(
+        session,
+        {(a.item_kind, a.item_id) for a in thread.values()} | {("notification", n) for n in followed.values() if n},
+    )
     follow_ups = [
         {
             "subscription_id": sid,
@@ -69,15 +74,51 @@ def alert_item(
             "why": {"changes": addendum_changes(item, originals.get((first.item_kind, first.item_id)))},
         }
         for sid, first in thread.items()
+    ] + [
+        {
+            "subscription_id": sid,
+            "item_kind": item.kind,
+            "item_id": item.id,
+            "reason": "follow-up",
+            "follows_alert_id": None,
+            "why": {"changes": addendum_changes(item, originals.get(("notification", notification_id or 0)))},
+        }
+        for sid, notification_id in followed.items()
     ]
     matches = [
         {"subscription_id": sid, "item_kind": item.kind, "item_id": item.id, "reason": "match", "why": why}
         for sid, why in index.match(item).items()
         if sid not in thread and (item.first_seen_at is None or subscriptions[sid].created_at <= item.first_seen_at)
     ]
-    return add_alerts(session, follow_ups, subscriptions, kind="follow-up", now=now) + add_alerts(
+    # one message per person: a match of someone who also gets a follow-up goes with it
+    person = people(subscriptions[row["subscription_id"]] for row in follow_ups + matches)
+    following = {person[row["subscription_id"]] for row in follow_ups}
+    with_follow_up = [row for row in matches if person[row["subscription_id"]] in following]
+    matches = [row for row in matches if person[row["subscription_id"]] not in following]
+    return add_alerts(session, follow_ups + with_follow_up, subscriptions, kind="follow-up", now=now) + add_alerts(
         session, matches, subscriptions, kind="alert", now=now
     )
+
+
+def _followed(
+    session: Session,
+    item: AlertItem,
+    subscriptions: dict[int, Subscription],
+    already: set[int],
+    itself: bool = False,
+) -> dict[int, int | None]:
+    """For a document of a followed thread (other than the one followed, unless ``itself``:
+    a new version of it): the follow subscription of each account following it (that may
+    receive alerts and is not ``already`` told) → the notification it followed."""
+    if item.kind != "notification" or not item.base_symbol:
+        return {}
+    choices = followers(session, [item.base_symbol]).get(item.base_symbol, [])
+    by_user = follow_subscriptions(session, [c.user_id for c in choices if itself or c.notification_id != item.id])
+    return {
+        by_user[c.user_id].id: c.notification_id
+        for c in choices
+        if c.user_id in by_user and by_user[c.user_id].id in subscriptions and by_user[c.user_id].id not in already
+    }
 
 
 def match_new_items(
@@ -88,7 +129,7 @@ def match_new_items(
     counts: Counter = Counter()
     with session_scope(engine) as session:
         subscriptions = {s.id: s for s in active_subscriptions(session)}
-    index = SubscriptionIndex(subscriptions.values())
+    index = SubscriptionIndex(s for s in subscriptions.values() if s.purpose == "alerts")
     while True:
         with session_scope(engine) as session:
             keys = unmatched_items(session, limit=batch)
@@ -108,7 +149,7 @@ def match_new_items(
 
 
 def follow_revisions(engine: Engine, *, now: datetime) -> int:
-    """Follow-ups for the recent new versions of alerted items."""
+    """Follow-ups for the recent new versions of alerted or followed items."""
     made = 0
     with session_scope(engine) as session:
         revisions = [
@@ -128,6 +169,20 @@ def follow_revisions(engine: Engine, *, now: datetime) -> int:
                 for first in first_alerts(session, (revision.item_kind, revision.item_id))
                 if first.subscription_id in subscriptions and first.created_at < revision.changed_at
             ]
+            items = load_items(session, [(revision.item_kind, revision.item_id)])
+            item = items.get((revision.item_kind, revision.item_id))
+            if item is not None:
+                rows += [
+                    {
+                        "subscription_id": sid,
+                        "item_kind": item.kind,
+                        "item_id": item.id,
+                        "reason": f"revision:{revision.id}",
+                        "follows_alert_id": None,
+                        "why": {"changes": changes},
+                    }
+                    for sid in _followed(session, item, subscriptions, {row["subscription_id"] for row in rows}, True)
+                ]
             made += add_alerts(session, rows, subscriptions, kind="follow-up", now=now)
     return made
 

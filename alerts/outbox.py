@@ -15,14 +15,15 @@ import hashlib
 import json
 import logging
 import uuid
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from alerts import threads
 from alerts.channels import DeliveryError, Message, Senders, message_id, webhook_secret
 from alerts.confirmation import confirmation_link
 from alerts.feedback import personalise
@@ -31,11 +32,14 @@ from store.db import session_scope
 from store.models import Alert, Delivery, Subscription
 from store.models.types import utcnow
 from store.queries.alerts import (
+    AlertItem,
     alerts_by_id,
     claim_deliveries,
     insert_ignore,
     load_items,
+    receiving_ids,
     recent_tests,
+    record_cancelled,
     record_failure,
     record_sent,
     record_test_request,
@@ -45,6 +49,7 @@ from store.queries.alerts import (
     trusted_subscriptions,
     worker_id,
 )
+from store.queries.threads import choices, threads_of
 from store.refusals import Refused
 from store.settings import Settings
 
@@ -108,12 +113,15 @@ TESTS_PER_HOUR = 3
 def enqueue_test(session: Session, *, subscription: Subscription, now: datetime | None = None) -> int:
     """Queue a test message to every channel of ``subscription`` (each request its own, under a
     fresh idempotency key), sent, retried and recorded like any delivery; the caller commits.
-    How many deliveries it made. At most :data:`TESTS_PER_HOUR` requests an hour per
-    subscription (``Refused``, 429): a test is mail to someone, and must not become a way to flood them."""
+    How many deliveries it made: none when the subscription or its account may not receive
+    alerts. At most :data:`TESTS_PER_HOUR` requests an hour per subscription (``Refused``, 429):
+    a test is mail to someone, and must not become a way to flood them."""
     now = now or utcnow()
     if recent_tests(session, subscription.id, since=now - timedelta(hours=1)) >= TESTS_PER_HOUR:
         raise Refused("test_too_often", status=429, limit=TESTS_PER_HOUR)
     record_test_request(session, subscription, now=now)
+    if subscription.id not in receiving_ids(session, [subscription.id]):
+        return 0
     return enqueue(
         session,
         subscription,
@@ -142,21 +150,22 @@ def _compose(
     alerts |= alerts_by_id(session, (a.follows_alert_id for a in alerts.values() if a.follows_alert_id))
     items = load_items(session, {(a.item_kind, a.item_id) for a in alerts.values()})
     subscriptions = subscriptions_by_id(session, (d.subscription_id for d in deliveries))
+    names = {
+        s.id: s.name or f"#{s.id}"
+        for s in subscriptions_by_id(session, (a.subscription_id for a in alerts.values())).values()
+    }
     trusted = trusted_subscriptions(session, subscriptions)
+    may_receive = receiving_ids(session, subscriptions)
     messages: dict[int, Message | DeliveryError] = {}
     rendered: dict[tuple, Rendered] = {}
     for delivery in deliveries:
         subscription = subscriptions.get(delivery.subscription_id)
-        if subscription is None or not subscription.active:
-            messages[delivery.id] = DeliveryError("the subscription was removed or unsubscribed", permanent=True)
+        if subscription is None or subscription.id not in may_receive:
+            messages[delivery.id] = DeliveryError(
+                "cancelled: the subscription or its account was ended or deactivated", cancelled=True
+            )
             continue
-        entries = []
-        for alert_id in delivery.alert_ids:
-            alert = alerts.get(alert_id)
-            item = alert and items.get((alert.item_kind, alert.item_id))
-            if item:
-                first = alerts.get(alert.follows_alert_id) if alert.follows_alert_id else None
-                entries.append(Entry(alert, item, first and items.get((first.item_kind, first.item_id))))
+        entries = _entries(delivery, alerts, items, names)
         if not entries and delivery.kind not in ("test", "confirm"):
             messages[delivery.id] = DeliveryError("its items are gone", permanent=True)
             continue
@@ -168,6 +177,26 @@ def _compose(
             log.exception("cannot render delivery %s", delivery.id)
             messages[delivery.id] = DeliveryError(f"rendering failed: {type(error).__name__}: {error}")
     return messages
+
+
+def _entries(
+    delivery: Delivery, alerts: dict[int, Alert], items: dict[tuple[str, int], AlertItem], names: dict[int, str]
+) -> list[Entry]:
+    """What a delivery tells: each item once, with the alerts of each of the person's
+    subscriptions on it."""
+    entries: dict[tuple[str, int], Entry] = {}
+    for alert_id in delivery.alert_ids:
+        alert = alerts.get(alert_id)
+        item = items.get((alert.item_kind, alert.item_id)) if alert else None
+        if alert is None or item is None:
+            continue
+        name = names.get(alert.subscription_id, "")
+        if item.key in entries:
+            entries[item.key].also.append((name, alert))
+            continue
+        first = alerts.get(alert.follows_alert_id) if alert.follows_alert_id else None
+        entries[item.key] = Entry(alert, item, first and items.get((first.item_kind, first.item_id)), name=name)
+    return list(entries.values())
 
 
 def _message(
@@ -201,6 +230,8 @@ def _message(
                     e.alert.reason,
                     json.dumps(e.alert.why, sort_keys=True),
                     e.original.key if e.original else None,
+                    e.name if e.also else None,
+                    tuple((name, json.dumps(alert.why, sort_keys=True)) for name, alert in e.also),
                 )
                 for e in entries
             ),
@@ -219,11 +250,16 @@ def _message(
     unsubscribe_url = f"{settings.base_url.rstrip('/')}/unsubscribe/{subscription.token}"
     replied = entries[0].alert.follows_alert_id if delivery.kind in ("follow-up", "reminder") else None
     text, html, payload = personalise(
-        [
-            shared.text.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
-            shared.html.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
-            json.dumps(shared.payload, ensure_ascii=False),
-        ],
+        threads.personalise(
+            [
+                shared.text.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
+                shared.html.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
+                json.dumps(shared.payload, ensure_ascii=False),
+            ],
+            subscription=subscription,
+            base_url=settings.base_url,
+            secret=settings.secret_key,
+        ),
         subscription_id=subscription.id,
         nonce=delivery.idempotency_key,
         base_url=settings.base_url,
@@ -291,6 +327,9 @@ def send_due(
                     if error is None:
                         record_sent(session, [delivery.id], now=now)
                         counts["sent"] += 1
+                    elif error.cancelled:
+                        record_cancelled(session, delivery.id, now=now, error=str(error))
+                        counts["cancelled"] += 1
                     else:
                         later = None if error.permanent else retry_at(delivery.attempts, now, settings)
                         record_failure(session, delivery.id, now=now, error=str(error), retry_at=later)
@@ -319,6 +358,72 @@ def replay(engine: Engine, delivery_id: int, *, now: datetime | None = None) -> 
         return replay_delivery(session, delivery_id, now=now or utcnow())
 
 
+def channel_key(channel: str) -> str:
+    """A channel as the same recipient whatever its spelling (e-mail addresses fold case)."""
+    return channel.lower() if channel.lower().startswith("mailto:") else channel
+
+
+def people(subscriptions: Iterable[Subscription]) -> dict[int, int]:
+    """Subscription id → the person it belongs to (the smallest subscription id of the
+    person): subscriptions of one account, or sharing an address or channel URL, are one
+    person, transitively."""
+    parent: dict[int, int] = {}
+
+    def find(sid: int) -> int:
+        while parent[sid] != sid:
+            parent[sid] = parent[parent[sid]]
+            sid = parent[sid]
+        return sid
+
+    owner: dict[tuple[str, object], int] = {}
+    for subscription in sorted(subscriptions, key=lambda s: s.id or 0):
+        sid = subscription.id or 0
+        parent.setdefault(sid, sid)
+        marks = [("channel", channel_key(c)) for c in channels_of(subscription)]
+        marks += [("user", subscription.user_id)] if subscription.user_id is not None else []
+        for mark in marks:
+            other = owner.setdefault(mark, sid)
+            first, second = sorted((find(sid), find(other)))
+            parent[second] = first
+    return {sid: find(sid) for sid in parent}
+
+
+def person_deliveries(
+    alerts: list[tuple[int, Subscription]], *, sending: set[int], kind: str, now: datetime
+) -> list[dict]:
+    """The outbox rows of one message telling one person about one item: one per channel of
+    the ``sending`` subscriptions among ``alerts`` (alert id, its subscription), each
+    carrying every alert (so the reasons of every subscription that matched), under the
+    subscription that first has that channel."""
+    alert_ids = sorted(alert_id for alert_id, _ in alerts)
+    rows, seen = [], set()
+    for _, subscription in sorted(alerts, key=lambda pair: pair[1].id or 0):
+        if subscription.id not in sending:
+            continue
+        for row in delivery_rows(subscription, kind=kind, alert_ids=alert_ids, key=alert_key(alert_ids[0]), now=now):
+            if channel_key(row["channel"]) not in seen:
+                seen.add(channel_key(row["channel"]))
+                rows.append(row)
+    return rows
+
+
+def receivable(session: Session, rows: list[dict], subscriptions: dict[int, Subscription]) -> list[dict]:
+    """The alert rows whose subscription is active and whose account has not muted the item's
+    thread (subscriptions of accounts not active are never in ``subscriptions``)."""
+    rows = [row for row in rows if subscriptions[row["subscription_id"]].active]
+    owners = {row["subscription_id"]: subscriptions[row["subscription_id"]].user_id for row in rows}
+    if not any(owner is not None for owner in owners.values()):
+        return rows
+    threads = threads_of(session, {(row["item_kind"], row["item_id"]) for row in rows})
+    chosen = choices(session, [owner for owner in owners.values() if owner is not None], threads.values())
+    muted = {key for key, choice in chosen.items() if choice == "mute"}
+    return [
+        row
+        for row in rows
+        if (owners[row["subscription_id"]], threads.get((row["item_kind"], row["item_id"]))) not in muted
+    ]
+
+
 def add_alerts(
     session: Session,
     rows: list[dict],
@@ -328,14 +433,23 @@ def add_alerts(
     now: datetime,
     digest_too: bool = False,
 ) -> int:
-    """Insert alert rows (each once per subscription, item and reason) and enqueue a delivery
-    of each new one to immediate subscribers (to all when ``digest_too``), in a few multi-row
-    statements however many there are; the alerts made."""
+    """Insert alert rows (each once per subscription, item and reason) and enqueue their
+    deliveries: one message per person, item and channel of the person's immediate
+    subscriptions (all of them when ``digest_too``), carrying the alerts of all the person's
+    subscriptions on that item; a few multi-row statements however many there are. Rows
+    for people who may no longer receive alerts, or who muted the item's thread, are
+    dropped first. The alerts made."""
+    rows = receivable(session, rows, subscriptions)
     alert_ids = insert_ignore(session, Alert, [{"created_at": now, **row} for row in rows])
-    deliveries = []
-    for row, alert_id in zip(rows, alert_ids, strict=False):
+    made = [(row, alert_id) for row, alert_id in zip(rows, alert_ids, strict=True) if alert_id is not None]
+    person = people([subscriptions[sid] for sid in {row["subscription_id"] for row, _ in made}])
+    messages: dict[tuple, list[tuple[int, Subscription]]] = defaultdict(list)
+    for row, alert_id in made:
         subscription = subscriptions[row["subscription_id"]]
-        if alert_id is not None and (digest_too or subscription.frequency == "immediate"):
-            deliveries += delivery_rows(subscription, kind=kind, alert_ids=[alert_id], key=alert_key(alert_id), now=now)
+        messages[(person[subscription.id], row["item_kind"], row["item_id"])].append((alert_id, subscription))
+    deliveries = []
+    for alerts in messages.values():
+        sending = {s.id for _, s in alerts if digest_too or s.frequency == "immediate"}
+        deliveries += person_deliveries(alerts, sending=sending, kind=kind, now=now)
     insert_ignore(session, Delivery, deliveries)
-    return sum(1 for alert_id in alert_ids if alert_id is not None)
+    return len(made)

@@ -11,7 +11,8 @@ autoescaped, links other than http(s) are left out, and the subject is one line.
 """
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from alerts import labels
 from alerts.feedback import stand_in
 from alerts.summary import summary_lines
+from alerts.threads import stand_in as thread_link
 from nlp.hs_names import chapter_label
 from nlp.reasons import localise
 from store.models import URGENCY_RANK, Alert, Subscription
@@ -35,11 +37,16 @@ DESCRIPTION_CHARS = 600
 
 @dataclass
 class Entry:
-    """One alert to tell, with its item and, for follow-ups and reminders, the item first alerted."""
+    """One alert to tell, with its item and, for follow-ups and reminders, the item first alerted.
+    When several subscriptions of one person alerted the item, ``name`` is the alert's
+    subscription's and ``also`` holds the others' (name, alert): the item is told once, with
+    the reasons of each."""
 
     alert: Alert
     item: AlertItem
     original: AlertItem | None = None
+    name: str | None = None
+    also: list[tuple[str, Alert]] = field(default_factory=list)
 
 
 @dataclass
@@ -55,7 +62,10 @@ def strings() -> dict[str, dict[str, str]]:
     return yaml.safe_load((TEMPLATES / "strings.yaml").read_text(encoding="utf-8"))
 
 
-def translator(language: str):
+Translate = Callable[..., str]
+
+
+def translator(language: str) -> Translate:
     language = language if language in ("zh", "en") else "zh"
 
     def t(key: str, **values) -> str:
@@ -201,13 +211,33 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "item_url": item_url(base_url, item),
         "feedback_useful": f"{stand_in('useful', item.kind, item.id)}?lang={language}",
         "feedback_not_relevant": f"{stand_in('not_relevant', item.kind, item.id)}?lang={language}",
+        "thread_follow": f"{thread_link('follow', item.id)}?lang={language}" if item.base_symbol else None,
+        "thread_mute": f"{thread_link('mute', item.id)}?lang={language}" if item.base_symbol else None,
         "reason": alert.reason,
-        "why": _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, t, language, item.edition)
-        if alert.reason in ("match", "catch-up")
-        else [],
+        "why": _why(entry, t, language),
         "changes": _change_lines(changes, t),
         "changes_data": changes,
     }
+
+
+def _alert_why(alert: Alert, t: Translate, language: str, edition: str | None) -> list[str]:
+    if alert.reason not in ("match", "catch-up"):
+        return []
+    return _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, t, language, edition)
+
+
+def _why(entry: Entry, t: Translate, language: str) -> list[str]:
+    """Why the person got the item: the reasons of its alert or, when several of the person's
+    subscriptions matched, of each ("订阅“电子产品”：HS 编码: 85")."""
+    edition = entry.item.edition
+    if not entry.also:
+        return _alert_why(entry.alert, t, language, edition)
+    told = [(entry.name or "", entry.alert), *entry.also]
+    return [
+        t("why_of_subscription", name=one_line(name, 60)) + t("list_separator").join(lines)
+        for name, alert in told
+        if (lines := _alert_why(alert, t, language, edition))
+    ]
 
 
 def _sort_key(view: dict) -> tuple:

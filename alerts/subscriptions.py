@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from alerts.channels import channel_type, valid_channel
 from alerts.confirmation import code_matches
@@ -39,7 +39,7 @@ from store.models import (
     User,
 )
 from store.models.types import utcnow
-from store.queries.alerts import insert_ignore, load_items, open_items, subscription_by_token
+from store.queries.alerts import cancel_pending, insert_ignore, load_items, open_items, subscription_by_token
 from store.refusals import Refused, Term
 
 LANGUAGES = ("zh", "en")
@@ -283,10 +283,18 @@ def update_subscription(
 def set_active(
     session: Session, subscription: Subscription, active: bool, *, now: datetime | None = None
 ) -> Subscription:
-    """Pause (``False``) or resume (``True``) a subscription; the caller commits."""
-    subscription.active = active
-    subscription.updated_at = now or utcnow()
-    session.add(subscription)
+    """Pause or end (``False``) or resume (``True``) a subscription; the caller commits.
+    Stopping it cancels its deliveries not yet sent at once (recorded as cancelled); resuming
+    sends nothing of what was held back (nothing was matched for it meanwhile, and its next
+    digest covers only what comes after)."""
+    now = now or utcnow()
+    if active != subscription.active:
+        subscription.active, subscription.updated_at = active, now
+        if active:
+            subscription.last_digest_at = now
+        else:
+            cancel_pending(session, subscription_ids=[subscription.id or 0])
+        session.add(subscription)
     return subscription
 
 
@@ -303,8 +311,12 @@ def own_subscription(session: Session, user_id: int | None, subscription_id: int
 
 
 def subscriptions_of(session: Session, user_id: int | None) -> list[Subscription]:
-    """Someone's subscriptions, oldest first."""
-    statement = select(Subscription).where(Subscription.user_id == user_id).order_by(col(Subscription.id))
+    """Someone's subscriptions, oldest first (not the one carrying the threads they follow)."""
+    statement = (
+        select(Subscription)
+        .where(Subscription.user_id == user_id, Subscription.purpose == "alerts")
+        .order_by(col(Subscription.id))
+    )
     return list(session.exec(statement))
 
 
@@ -316,9 +328,23 @@ def own_alert(session: Session, user_id: int | None, alert_id: int) -> Alert | N
 
 
 def dismiss_alert(session: Session, alert: Alert, *, now: datetime | None = None) -> Alert:
-    """Mark an alert read-and-done in its owner's inbox (the first time counts); the caller commits."""
-    alert.dismissed_at = alert.dismissed_at or now or utcnow()
+    """Mark an alert read-and-done in its owner's inbox (the first time counts), and with it the
+    owner's other alerts on the same item (the inbox lists an item once); the caller commits."""
+    now = now or utcnow()
+    alert.dismissed_at = alert.dismissed_at or now
     session.add(alert)
+    owner = session.get(Subscription, alert.subscription_id)
+    if owner is not None and owner.user_id is not None:
+        session.exec(
+            update(Alert)
+            .where(
+                Alert.item_kind == alert.item_kind,
+                Alert.item_id == alert.item_id,
+                col(Alert.subscription_id).in_(select(Subscription.id).where(Subscription.user_id == owner.user_id)),
+                col(Alert.dismissed_at).is_(None),
+            )
+            .values(dismissed_at=now)
+        )
     return alert
 
 
@@ -351,8 +377,35 @@ def catch_up(session: Session, subscription: Subscription, *, now: datetime | No
 def unsubscribe(session: Session, token: str) -> Subscription | None:
     """End a subscription by its secret token (idempotent); None when no subscription has it."""
     subscription = subscription_by_token(session, token)
-    if subscription is not None and subscription.active:
-        subscription.active = False
-        subscription.updated_at = utcnow()
-        session.add(subscription)
+    if subscription is not None:
+        set_active(session, subscription, False)
     return subscription
+
+
+def set_account_active(session: Session, user: User, active: bool, *, now: datetime | None = None) -> int:
+    """Deactivate or reactivate an account; the caller commits. Deactivating cancels its
+    deliveries not yet sent at once (recorded as cancelled) and stops every later one (new
+    alerts, digests, reminders, follow-ups, tests and replays, all of which skip accounts not
+    active). Reactivating releases nothing held back: its digests start from the
+    reactivation and the threads it was alerted about send no more reminders. How many
+    deliveries were cancelled."""
+    now = now or utcnow()
+    if active == user.active:
+        return 0
+    user.active = active
+    session.add(user)
+    if active:
+        for subscription in session.exec(select(Subscription).where(Subscription.user_id == user.id)):
+            subscription.last_digest_at = now
+            session.add(subscription)
+        session.exec(
+            update(Alert)
+            .where(
+                col(Alert.subscription_id).in_(select(Subscription.id).where(Subscription.user_id == user.id)),
+                col(Alert.dismissed_at).is_(None),
+                col(Alert.created_at) < now,
+            )
+            .values(dismissed_at=now)
+        )
+        return 0
+    return cancel_pending(session, user_id=user.id)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from nlp.codes import normalise_hs
-from nlp.hs_names import hs_display, product_name
+from nlp.hs_names import chapter_name, hs_display, product_name
 from nlp.item import ItemText
 from nlp.urgency import measure_kind
 from store.members import resolve_member
@@ -120,12 +120,20 @@ def measure(item: AlertItem) -> str:
 
 
 def products_text(item: AlertItem, language: str) -> str:
-    """Named products of the codes the item gives ("智能手机（HS 8517.13）"), else its own wording."""
+    """The products by the names the catalogue gives the item's given or decided HS codes
+    ("智能手机（HS 8517.13）"), else by the names of their chapters ("电机、电气设备（HS 85）"),
+    else in the item's own wording."""
+    codes = list(dict.fromkeys([*filter(None, map(normalise_hs, item.hs_codes)), *item.hs]))
     named: dict[str, str] = {}
-    for code in filter(None, map(normalise_hs, item.hs_codes)):
+    for code in codes:
         name = product_name(code, language)
         if name and name not in named:
             named[name] = _aside(name, f"HS {hs_display(code)}", language)
+    if not named:
+        for chapter in dict.fromkeys(code[:2] for code in codes):
+            name = chapter_name(chapter, language)
+            if name and name not in named:
+                named[name] = _aside(name, f"HS {chapter}", language)
     if named:
         return ("；" if language == "zh" else "; ").join(list(named.values())[:PRODUCTS_SHOWN])
     text = " ".join((item.products or "").split())

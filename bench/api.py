@@ -1,9 +1,14 @@
-"""API search benchmark: 100,000 notifications in PostgreSQL, 50 concurrent clients calling
-``GET /api/v1/search`` for 60 s against a real uvicorn server on loopback. Prints p50, p90,
-p99 and worst latency, requests per second and errors (target: p99 < 100 ms, no errors).
+"""API search benchmark: 100,000 notifications in PostgreSQL (or SQLite), 50 concurrent
+clients calling ``GET /api/v1/search`` for 60 s against a real uvicorn server on loopback.
+Prints p50, p90, p99 and worst latency, requests per second, errors and the CPU a search
+costs (target, open loop at 50 searches a second: p99 < 100 ms, no errors, at most 8 ms of
+CPU a search in the server and the database together).
 
     .venv/bin/python bench/api.py [--items 100000] [--clients 50] [--seconds 60] [--workers 2]
-                                  [--rate R ...] [--keep | --database NAME]
+                                  [--rate R ...] [--keep | --database NAME | --database sqlite]
+
+``--database sqlite`` measures the embedded database instead: the notifications are written
+to a new SQLite file under ``var/bench`` (indexed by its triggers as the service's writes are).
 
 The PostgreSQL server is ``TBTWATCH_BENCH_DATABASE_URL`` (else ``TBTWATCH_TEST_DATABASE_URL``,
 else ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``); the benchmark creates a
@@ -39,6 +44,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -54,8 +60,10 @@ from nlp.samples import sample_records  # noqa: E402
 from service.security import new_token  # noqa: E402
 from store.db import make_engine  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
+from store.models import Notification  # noqa: E402
 from store.queries.users import add_token, create_user, get_user_by_email  # noqa: E402
 
+CPU_TARGET_MS = 8.0  # CPU a search may cost, server and database together (open loop)
 MEMBERS = ["CHN", "USA", "EU", "JPN", "KOR", "IND", "BRA", "KEN", "UGA", "SAU", "VNM", "THA", "GBR", "CAN"]
 WORDS = [
     "锂电池",
@@ -170,6 +178,21 @@ def load(engine, count: int) -> None:
     print(f"loaded {count:,} notifications in {time.perf_counter() - started:.1f} s")
 
 
+def load_sqlite(engine, count: int) -> None:
+    """Migrate and insert ``count`` notifications into a SQLite database, in batches of
+    5,000 rows; its triggers index each row as they do the service's writes."""
+    upgrade(engine)
+    started = time.perf_counter()
+    rows = notification_rows(count, random.Random(7))
+    table = Notification.__table__
+    with engine.begin() as connection:
+        while batch := list(islice(rows, 5000)):
+            connection.execute(table.insert(), batch)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    print(f"loaded {count:,} notifications into SQLite in {time.perf_counter() - started:.1f} s")
+
+
 def bench_token(engine) -> str:
     """A new API token of the benchmark's exporter account (made on first use)."""
     plain, digest = new_token()
@@ -213,7 +236,7 @@ def start_server(database_url: str, port: int, workers: int, data_dir: str) -> s
         "--no-access-log",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a busy machine imports slowly
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code in (200, 503):
@@ -225,9 +248,21 @@ def start_server(database_url: str, port: int, workers: int, data_dir: str) -> s
 
 
 def query(rng: random.Random) -> dict:
-    params: dict = {"q": rng.choice(WORDS)}
+    """One search of the mix: a word (a Chinese one searches its glossary terms too), now and
+    then a phrase, an OR or an exclusion; filters; a later page; another order."""
+    words = rng.sample(WORDS, 2)
+    shape = rng.random()
+    if shape < 0.05:
+        q = f'"{words[0]}"'
+    elif shape < 0.1:
+        q = f"{words[0]} OR {words[1]}"
+    elif shape < 0.15:
+        q = f"{words[0]} -{words[1]}"
+    else:
+        q = words[0]
+    params: dict = {"q": q}
     if rng.random() < 0.3:
-        params["member"] = rng.choice(MEMBERS)
+        params["member"] = ",".join(rng.sample(MEMBERS, rng.choice((1, 1, 2, 3))))
     if rng.random() < 0.2:
         params["committee"] = rng.choice(("TBT", "SPS"))
     if rng.random() < 0.2:
@@ -346,9 +381,14 @@ def cpu_split(server: list[int], run) -> tuple[tuple, tuple[float, float]]:
     return result, (in_server, busy_cpu_seconds() - before[1] - in_server - (sum(os.times()[:2]) - mine))
 
 
-def report(label: str, latencies: list[float], errors: list, elapsed: float, cpu: tuple[float, float]) -> None:
+def report(
+    label: str, latencies: list[float], errors: list, elapsed: float, cpu: tuple[float, float], open_loop: bool
+) -> None:
+    """The figures of one run; an open loop's against the targets (p99 < 100 ms, no errors,
+    CPU <= 8 ms a search in the server and elsewhere together), a closed loop's without."""
     ms = [v * 1000 for v in latencies]
     p99 = percentile(ms, 99)
+    per_search = 1000 * (cpu[0] + cpu[1]) / len(ms)
     print(f"{label}")
     print(f"  requests  {len(ms):,} ({len(ms) / elapsed:.0f}/s)")
     print(
@@ -357,10 +397,14 @@ def report(label: str, latencies: list[float], errors: list, elapsed: float, cpu
     )
     print(
         f"  CPU       {1000 * cpu[0] / len(ms):.1f} ms a search in the server, "
-        f"{1000 * cpu[1] / len(ms):.1f} ms elsewhere (PostgreSQL, and any other load)"
+        f"{1000 * cpu[1] / len(ms):.1f} ms elsewhere (the database, and any other load): {per_search:.1f} ms"
     )
     print(f"  errors    {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
-    print(f"  target    p99 < 100 ms, no errors: {'met' if p99 < 100 and not errors else 'NOT met'}")
+    if open_loop:
+        met = p99 < 100 and not errors and per_search <= CPU_TARGET_MS
+        print(
+            f"  target    p99 < 100 ms, no errors, CPU <= {CPU_TARGET_MS:g} ms a search: {'met' if met else 'NOT met'}"
+        )
 
 
 def check_answer(port: int, token: str) -> None:
@@ -397,9 +441,18 @@ def main() -> None:
         help="Also measure an open loop of this many searches a second (repeatable).",
     )
     parser.add_argument("--keep", action="store_true", help="Keep the database and print its name.")
-    parser.add_argument("--database", help="Measure this kept database again (no load, not dropped).")
+    parser.add_argument(
+        "--database",
+        help="Measure this kept PostgreSQL database again (no load, not dropped); 'sqlite': a new SQLite file.",
+    )
     args = parser.parse_args()
+    if args.database == "sqlite":
+        measure_sqlite(args)
+    else:
+        measure_postgresql(args)
 
+
+def measure_postgresql(args: argparse.Namespace) -> None:
     server = make_url(server_url())
     if server.get_backend_name() != "postgresql":
         raise SystemExit("bench/api.py needs a PostgreSQL server (TBTWATCH_BENCH_DATABASE_URL)")
@@ -411,22 +464,52 @@ def main() -> None:
             # SSD storage, as docs/deploy.md recommends: index scans are not 4x dearer than sequential reads
             connection.execute(text(f'ALTER DATABASE "{name}" SET random_page_cost = 1.1'))
     database_url = server.set(database=name).render_as_string(hide_password=False)
-    process = None
     try:
         engine = make_engine(database_url)
         if args.database:
             upgrade(engine)
         else:
             load(engine, args.items)
-        token = bench_token(engine)
-        items = engine.connect().execute(text("SELECT count(*) FROM notification")).scalar_one()
-        engine.dispose()
-        port = free_port()
-        process = start_server(database_url, port, args.workers, str(ROOT / "var" / "bench"))
+        measure(args, engine, database_url, "PostgreSQL")
+    finally:
+        if args.keep or args.database:
+            print(f"database kept: {name}")
+        else:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def measure_sqlite(args: argparse.Namespace) -> None:
+    path = ROOT / "var" / "bench" / f"api-{uuid.uuid4().hex[:10]}.db"
+    database_url = f"sqlite:///{path}"
+    try:
+        engine = make_engine(database_url)
+        load_sqlite(engine, args.items)
+        measure(args, engine, database_url, "SQLite")
+    finally:
+        if args.keep:
+            print(f"database kept: {path}")
+        else:
+            for leftover in path.parent.glob(path.name + "*"):
+                leftover.unlink()
+
+
+def measure(args: argparse.Namespace, engine, database_url: str, database: str) -> None:
+    """Start the server on ``database_url`` and run the closed loop and each open loop."""
+    token = bench_token(engine)
+    with engine.connect() as connection:
+        items = connection.execute(text("SELECT count(*) FROM notification")).scalar_one()
+    engine.dispose()
+    port = free_port()
+    process = start_server(database_url, port, args.workers, str(ROOT / "var" / "bench"))
+    try:
         check_answer(port, token)
         if args.warmup:
             asyncio.run(run_clients(port, token, args.clients, args.warmup))
-        print(f"search API: {items:,} notifications, {args.workers} uvicorn workers, {os.cpu_count()} CPUs")
+        print(
+            f"search API on {database}: {items:,} notifications, {args.workers} uvicorn workers, {os.cpu_count()} CPUs"
+        )
         runs = [
             (f"closed loop: {args.clients} clients, each searching again at once", None),
             *((f"open loop: {rate:g} searches a second over {args.clients} connections", rate) for rate in args.rate),
@@ -441,17 +524,11 @@ def main() -> None:
                 errors,
                 elapsed,
                 cpu,
+                open_loop=rate is not None,
             )
     finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=30)
-        if args.keep or args.database:
-            print(f"database kept: {name}")
-        else:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        process.terminate()
+        process.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -119,6 +119,11 @@ class BaseSpider(scrapy.Spider):
         )
         return False
 
+    @staticmethod
+    def meta(response: Response) -> dict:
+        """The meta of the request a response answers (empty for a response built by hand)."""
+        return response.request.meta if response.request is not None else {}
+
     # rows to records
 
     def build(

@@ -59,24 +59,34 @@ class FeedSpider(BaseSpider):
         )
         if parsed.bozo and not isinstance(parsed.bozo_exception, HARMLESS):
             self.fail(f"{response.url}: malformed feed ({parsed.bozo_exception}); {len(parsed.entries)} entries read")
-        elif not parsed.version and not parsed.entries:
+        elif not parsed.get("version") and not parsed.entries:
             self.fail(f"{response.url}: not an RSS or Atom feed")
         language = (parsed.feed.get("language") or "en")[:2].lower()
+        defaults = self.change_defaults(response)
         for index, entry in enumerate(parsed.entries):
-            yield from self.build(self.change_records, entry, f"{response.url} entry {index}", language=language)
+            yield from self.build(
+                self.change_records, entry, f"{response.url} entry {index}", language=language, defaults=defaults
+            )
 
-    def change_defaults(self) -> dict:
-        """Fields every change of this feed has: ``body``, maybe ``member_code``, ``ics_codes``."""
+    def change_defaults(self, response: Response) -> dict:
+        """Fields every change of this feed has: ``body``, maybe ``member_code``, ``ics_codes``,
+        ``series``."""
         raise NotImplementedError
 
     def extra_raw(self) -> dict:
         """What to keep with each entry besides its published fields."""
         return {}
 
-    def reference(self, entry) -> str:
+    def reference(self, entry) -> str | None:
         return plain_text(entry.get("title")) or entry.get("link") or entry.get("id")
 
-    def change_records(self, entry, location: str, language: str = "en") -> list[ChangeRecord]:
+    def title(self, entry) -> str | None:
+        return plain_text(entry.get("title"))
+
+    def series(self, entry, default: str | None) -> str | None:
+        return default
+
+    def change_records(self, entry, location: str, language: str, defaults: dict) -> list[ChangeRecord]:
         identity = entry.get("id") or entry.get("link") or entry.get("title")
         if not identity:
             raise ValueError("an entry has no id, link or title")
@@ -85,17 +95,20 @@ class FeedSpider(BaseSpider):
         reference = self.reference(entry)
         if not reference:
             raise ValueError("an entry has no title or link")
-        defaults = self.change_defaults()
         change = StandardsChangeBase(
             source=self.source_name,
             external_id=identity,
             kind=self.kind,
             reference=reference[:300],
-            title=plain_text(entry.get("title")),
+            title=self.title(entry),
             summary=plain_text(entry.get("summary") or entry.get("description")),
             published_date=_entry_date(entry),
             url=entry.get("link"),
             language=language,
-            **{**defaults, "ics_codes": ics_codes(defaults.get("ics_codes"))},
+            **{
+                **defaults,
+                "ics_codes": ics_codes(defaults.get("ics_codes")),
+                "series": self.series(entry, defaults.get("series")),
+            },
         )
         return [ChangeRecord(change=change, raw={**_raw(entry), **self.extra_raw()}, location=location)]

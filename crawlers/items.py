@@ -30,9 +30,17 @@ class NotificationRecord(Record):
 
 
 class ChangeRecord(Record):
-    """A standards or regulation change."""
+    """A standards or regulation change. A source that publishes a document after another
+    showed it (the Federal Register after its public inspection desk) names that one, so that
+    the document stays one item."""
 
     change: StandardsChangeBase
+    earlier_source: str | None = Field(
+        default=None, description="a source whose record of the same document (same external id) this one takes over"
+    )
+    later_source: str | None = Field(
+        default=None, description="a source whose record of the same document, once there, makes this one superfluous"
+    )
 
 
 class Rejected(BaseModel):

@@ -1,10 +1,14 @@
-"""Downloader middleware: retries that wait.
+"""Downloader middlewares: retries that wait, and empty answers refused.
 
 HTTP 429 and 503 with ``Retry-After`` wait what the server asks (capped by
 ``RETRY_AFTER_MAX`` seconds); other retryable statuses (5xx, 408, 429 without the header) and
 timeouts or dropped connections wait an exponential backoff with jitter
 (``RETRY_BACKOFF_BASE`` × 2^attempt, at most ``RETRY_BACKOFF_MAX``). Waiting happens while
 the request still holds its download slot, so the source gets no other request meanwhile.
+
+A successful status with an empty body (EUR-Lex's firewall answers automated clients with a
+202 and nothing) is no answer: the request fails with :class:`EmptyAnswer`, which the spider
+records as a source error in plain words instead of parsing nothing.
 """
 
 import random
@@ -13,6 +17,7 @@ from email.utils import parsedate_to_datetime
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
@@ -74,3 +79,16 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def _wait(seconds: float) -> None:
         if seconds > 0:
             await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
+
+
+class EmptyAnswer(IgnoreRequest):
+    """The source answered with a success status and an empty body."""
+
+
+class EmptyAnswerMiddleware:
+    """Fails a request whose response is a 2xx other than 204 with nothing in it."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if 200 <= response.status < 300 and response.status != 204 and not response.body.strip():
+            raise EmptyAnswer(f"HTTP {response.status} with an empty body: the source sent nothing to read")
+        return response

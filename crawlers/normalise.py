@@ -5,7 +5,7 @@ import html
 import re
 from collections.abc import Iterable
 from contextlib import suppress
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 
 from store.unicode import LONE_SURROGATE, repaired
@@ -41,6 +41,11 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 _URL = re.compile(r"https?://[^\s,;<>\"']+", re.IGNORECASE)
 _DAY_FIRST = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_EXCEL_SERIAL = re.compile(r"\d{5}(?:\.0+)?")
+_EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel counts a 29 February 1900)
+_EXCEL_SERIALS = range(2, 2_958_466)  # 1900-01-01 .. 9999-12-31
+# A label before a code in a cell ("HS 8507", "ICS: 43.120", "HS code 8507.60"): the kind it names.
+_CODE_LABEL = re.compile(r"^(?P<kind>HS|H\.S\.|ICS|CN|CCCN)\b\.?\s*(?:codes?)?\s*[:\-]?\s*", re.IGNORECASE)
 _DATE_FORMATS = (
     "%d/%m/%Y",
     "%d.%m.%Y",
@@ -136,8 +141,10 @@ def first_text(item: dict, *fields: str) -> str | None:
 
 
 def parse_date(value) -> date | None:
-    """A date from an ISO date or date-time, ``dd/mm/yyyy``, an RFC 822 date or a spreadsheet
-    cell; None for empty values and placeholder years (``0001-01-01T00:00:00``).
+    """A date from an ISO date or date-time, ``dd/mm/yyyy`` (``mm/dd/yyyy`` when the first
+    number cannot be a day's month: ``9/15/2026``), an RFC 822 date or a spreadsheet cell (a
+    date, or a date's serial number such as ``46280`` when the cell is not formatted as a date);
+    None for empty values and placeholder years (``0001-01-01T00:00:00``).
     Raises ValueError for text that is no date."""
     if value is None:
         return None
@@ -145,6 +152,8 @@ def parse_date(value) -> date | None:
         parsed = value.date()
     elif isinstance(value, date):
         parsed = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        parsed = _excel_serial(value)
     else:
         text = str(value).strip()
         if not text:
@@ -153,11 +162,23 @@ def parse_date(value) -> date | None:
     return parsed if parsed.year >= 1900 else None
 
 
+def _excel_serial(value: float) -> date:
+    """The date of a spreadsheet serial number (a fraction is the time of day)."""
+    days = int(value)
+    if days not in _EXCEL_SERIALS:
+        raise ValueError(f"not a date: {value!r}")
+    return _EXCEL_EPOCH + timedelta(days=days)
+
+
 def _parse_date_text(text: str) -> date:
     if day_first := _DAY_FIRST.fullmatch(text):  # the bulk workbook's dd/mm/yyyy, without strptime
         day, month, year = map(int, day_first.groups())
         with suppress(ValueError):
             return date(year, month, day)
+        with suppress(ValueError):
+            return date(year, day, month)  # mm/dd/yyyy: 9/15/2026
+    if _EXCEL_SERIAL.fullmatch(text):
+        return _excel_serial(float(text))
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
@@ -192,24 +213,31 @@ def _code_texts(value) -> Iterable[str]:
     return texts
 
 
-def _codes(value, pattern: re.Pattern, ignored: str) -> list[str]:
+def _codes(value, pattern: re.Pattern, ignored: str, kinds: tuple[str, ...]) -> list[str]:
+    """Codes at the start of each entry; an entry labelled with another kind of code
+    (``ICS 43.120`` when reading HS codes) is not read."""
     codes = []
-    for text in _code_texts(value):
-        match = pattern.match(text.strip())
+    for entry in _code_texts(value):
+        text = entry.strip()
+        if label := _CODE_LABEL.match(text):
+            if label["kind"].upper() not in kinds:
+                continue
+            text = text[label.end() :]
+        match = pattern.match(text)
         if match:
             codes.append(re.sub(ignored, "", match[1]))
     return list(dict.fromkeys(codes))
 
 
 def hs_codes(value) -> list[str]:
-    """HS codes as 2 to 10 digits without dots: ``"8507.60"``, ``"ex 8507.60"`` and
-    ``"850760 Lithium-ion"`` give ``"850760"``; entries with no code are dropped."""
-    return _codes(value, _HS_CODE, r"[\s.]")
+    """HS codes as 2 to 10 digits without dots: ``"8507.60"``, ``"ex 8507.60"``, ``"HS 8507"``
+    and ``"850760 Lithium-ion"`` give ``"850760"``; entries with no code are dropped."""
+    return _codes(value, _HS_CODE, r"[\s.]", ("HS", "H.S.", "CN", "CCCN"))
 
 
 def ics_codes(value) -> list[str]:
-    """ICS codes ``NN``, ``NN.NNN`` or ``NN.NNN.NN`` found at the start of each entry."""
-    return _codes(value, _ICS_CODE, r"\s")
+    """ICS codes ``NN``, ``NN.NNN`` or ``NN.NNN.NN`` (``"ICS 43.120"`` too) at the start of each entry."""
+    return _codes(value, _ICS_CODE, r"\s", ("ICS",))
 
 
 def names(value, separators: str = r"[;\n]+") -> list[str]:

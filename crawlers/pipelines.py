@@ -140,7 +140,13 @@ class StorePipeline:
     def _store_change(self, record: ChangeRecord) -> None:
         try:
             with self.session.begin_nested():
-                outcome = upsert_change(self.session, change=record.change, raw=record.raw).outcome
+                outcome = upsert_change(
+                    self.session,
+                    change=record.change,
+                    raw=record.raw,
+                    earlier_source=record.earlier_source,
+                    later_source=record.later_source,
+                ).outcome
             self.counts[outcome] += 1
         except STORE_ERRORS as error:
             self.reject(record.location, f"{type(error).__name__}: {error}")

@@ -35,6 +35,7 @@ RETRY_AFTER_MAX = 300.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    "crawlers.middlewares.EmptyAnswerMiddleware": 560,
 }
 ITEM_PIPELINES = {"crawlers.pipelines.StorePipeline": 300}
 

@@ -22,29 +22,36 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy
 import spacy
 from spacy.language import Language
+from spacy.pipeline import TextCategorizer
+from spacy.tokens import Doc
 
 from nlp import reasons as why
 from nlp import text as _text  # noqa: F401  (registers the tokenizer used by the model)
 from nlp.catalogue import DEFAULT_EDITION, Catalogue, load_edition
-from nlp.codes import CodeIndex, CodeMatch, hs_codes_in_text, ics_codes_in_text
-from nlp.hs_chapters import HS_LABEL_PREFIX, ChapterDecision, chapter_decisions, rank_chapters
+from nlp.codes import CodeIndex, CodeMatch, hs_code_list, hs_codes_in_text, ics_codes_in_text
+from nlp.hs_chapters import HS_LABEL_PREFIX, ChapterDecision, ChapterTerms, chapter_decisions, rank_chapters
 from nlp.item import ItemText
 from nlp.phrases import OUTSIDE, PhraseEvidence
+from nlp.text import words
 from nlp.urgency import Urgency, assess
 
 MODEL_DIR = Path(__file__).parent / "model"
 MODEL_DECIDES = 0.5
 MODEL_DECIDES_OUTSIDE = 0.85
 MODEL_CONFIRMS = 0.5
+NAMED_TOKENS = 60  # the products list beyond this many tokens reads like a description
+NAMED_MIN = 3  # with fewer tokens of products and title, the description's start names the products
+MENTIONS_DECIDE = 2  # distinct phrases of a sector that decide from the description alone
 SPS_SECTORS = frozenset({"BIO"})
 RESIDUE_WORDS = ("residue", "残留", "residuo", "residu")
 MAX_CHARS = 2000  # long descriptions add little once products and title are read
@@ -58,6 +65,7 @@ class SectorScore:
     decided: bool
     reasons: list[str]
     origin: str  # "rule" | "model"
+    basis: str = ""  # the strongest evidence: "code", "named", "generic", "mentioned", "partial", "model", ""
 
 
 @dataclass
@@ -89,8 +97,10 @@ class Classifier:
         self.nlp = nlp
         self.codes = CodeIndex(catalogue)
         self.phrases = PhraseEvidence(catalogue, nlp)
-        self._sector_model = nlp.get_pipe("sectors")
-        self._hs_model = nlp.get_pipe("hs_chapters")
+        self.generic = self.phrases.generic
+        self.chapter_terms = ChapterTerms(nlp)
+        self._sector_model = cast(TextCategorizer, nlp.get_pipe("sectors"))
+        self._hs_model = cast(TextCategorizer, nlp.get_pipe("hs_chapters"))
         self._sector_labels = list(self._sector_model.labels)
         self._chapters = [label[len(HS_LABEL_PREFIX) :] for label in self._hs_model.labels]
 
@@ -126,29 +136,60 @@ class Classifier:
         return results
 
     def _decide(
-        self, item: ItemText, text: str, doc, model: dict[str, float], model_chapters: dict[str, float]
+        self, item: ItemText, text: str, doc: Doc, model: dict[str, float], model_chapters: dict[str, float]
     ) -> Classification:
-        hs = list(item.hs_codes) + hs_codes_in_text(text)
+        hs = list(item.hs_codes) + hs_codes_in_text(text) + hs_code_list(item.products_text)
         ics = list(item.ics_codes) + ics_codes_in_text(text)
         matches: dict[str, list[CodeMatch]] = {}
         for m in self.codes.match(hs, ics):
             matches.setdefault(m.sector, []).append(m)
         phrases = self.phrases(doc)
+        named_at = _named_positions(item)
+        outside = phrases.get(OUTSIDE, [])
         lowered = text.lower()
-        sps_residue = (item.committee or "").upper() == "SPS", any(w in lowered for w in RESIDUE_WORDS)
-        sectors = [
-            _sector_score(
-                code,
-                model.get(code, 0.0),
-                matches.get(code, []),
-                phrases.get(code, []),
-                bool(phrases.get(OUTSIDE)),
-                *sps_residue,
+        context = _Context(
+            outside_named=any(named_at(at) for _, at in outside),
+            outside=bool(outside),
+            sps=(item.committee or "").upper() == "SPS",
+            residue=any(w in lowered for w in RESIDUE_WORDS),
+        )
+        sectors = []
+        for code in self.catalogue.codes:
+            found = phrases.get(code, [])
+            named = [p for p, at in found if named_at(at)]
+            sectors.append(
+                _sector_score(
+                    code,
+                    model.get(code, 0.0),
+                    matches.get(code, []),
+                    [p for p in named if p not in self.generic],
+                    [p for p in named if p in self.generic],
+                    [p for p, at in found if not named_at(at) and p not in self.generic],
+                    context,
+                )
             )
-            for code in self.catalogue.codes
-        ]
         sectors.sort(key=lambda s: (not s.decided, -s.score))
-        return Classification(sectors, rank_chapters(hs, model_chapters), self.catalogue.edition)
+        chapters = rank_chapters(hs, model_chapters, named=self.chapter_terms(doc, named_at))
+        return Classification(sectors, chapters, self.catalogue.edition)
+
+
+def _named_positions(item: ItemText) -> Callable[[int], bool]:
+    """Whether a token of ``item.text`` (products, title, description) is where the item says what
+    it covers: the title and the start of the products, or the start of the description when the
+    item has neither; the rest is where products are mentioned in passing."""
+    products = len(words(item.products_text or ""))
+    title = len(words(item.title or ""))
+    if products + title < NAMED_MIN:
+        return lambda at: at < products + title + NAMED_TOKENS
+    return lambda at: at < min(products, NAMED_TOKENS) or products <= at < products + title
+
+
+@dataclass(frozen=True)
+class _Context:
+    outside_named: bool  # the products or title name products outside the catalogue
+    outside: bool  # the text does, anywhere
+    sps: bool
+    residue: bool
 
 
 def _top_chapters(chapters: list[str], scores, top: int = 5) -> dict[str, float]:
@@ -157,25 +198,43 @@ def _top_chapters(chapters: list[str], scores, top: int = 5) -> dict[str, float]
 
 
 def _sector_score(
-    code: str, model: float, codes: list[CodeMatch], phrases: list[str], outside: bool, sps: bool, residue: bool
+    code: str,
+    model: float,
+    codes: list[CodeMatch],
+    named: list[str],
+    named_generic: list[str],
+    mentioned: list[str],
+    context: _Context,
 ) -> SectorScore:
+    """``named``: the sector's phrases in the products or title; ``named_generic``: generic ones
+    there; ``mentioned``: specific phrases only in the description (passing mentions, most of
+    them; generic ones there are not evidence at all)."""
     core = [m for m in codes if m.strength == "core"]
-    partial = [m for m in codes if m.strength == "partial"]
+    # a chapter ("85") touching a partial line says little: only headings or finer codes confirm
+    partial = [m for m in codes if m.strength == "partial" and len(m.code.replace(".", "")) >= 4]
+    phrases = named + named_generic + [p for p in mentioned if p not in named + named_generic]
     reasons = [m.reason() for m in core + partial] + [why.PHRASE(phrase=p) for p in phrases]
     reasons.append(why.MODEL(score=f"{model:.2f}"))
-    rule_score = 0.0
+    confirmed = model >= MODEL_CONFIRMS
+    rule_score, basis = 0.0, ""
     if core:
-        rule_score = 0.9
-    elif phrases:
-        rule_score = min(0.85, 0.55 + 0.1 * len(phrases) + (0.1 if partial else 0.0))
-    elif partial and model >= MODEL_CONFIRMS:
-        rule_score = 0.6
-    model_bar = MODEL_DECIDES_OUTSIDE if outside else MODEL_DECIDES
+        rule_score, basis = 0.9, "code"
+    elif named:
+        rule_score, basis = min(0.85, 0.65 + 0.05 * len(phrases) + (0.1 if partial else 0.0)), "named"
+    elif named_generic and (confirmed or partial or mentioned):
+        rule_score, basis = 0.6, "generic"
+    elif mentioned and (partial or confirmed or (len(mentioned) >= MENTIONS_DECIDE and not context.outside_named)):
+        rule_score, basis = 0.55, "mentioned"
+    elif partial and confirmed:
+        rule_score, basis = 0.6, "partial"
+    model_bar = MODEL_DECIDES_OUTSIDE if context.outside else MODEL_DECIDES
     decided = rule_score >= 0.5 or model >= model_bar
-    if sps and not core and (code not in SPS_SECTORS or residue or not phrases):
+    if not basis and decided:
+        basis = "model"
+    if context.sps and not core and (code not in SPS_SECTORS or context.residue or not (named or named_generic)):
         decided = False
     origin = "rule" if rule_score >= 0.5 else "model"
-    return SectorScore(code, round(max(rule_score, model), 4), decided, reasons, origin)
+    return SectorScore(code, round(max(rule_score, model), 4), decided, reasons, origin, basis)
 
 
 _worker_classifier: Classifier | None = None
@@ -192,6 +251,7 @@ def _classify_in_workers(classifier: Classifier, items: list[ItemText], n_proces
 
 
 def _classify_chunk(items: list[ItemText]) -> list[Classification]:
+    assert _worker_classifier is not None, "set before the workers were forked"
     return _worker_classifier.classify_many(items, n_process=1)
 
 

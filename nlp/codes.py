@@ -17,7 +17,7 @@ from nlp.catalogue import Catalogue, CodeLine
 
 _HS_TRIGGER = re.compile(
     r"(?:\bhs\s*(?:code|codes|code\(s\)|编码|代码|编号)?|\bhsn|\bcccn|\bccc|\bncm|\bsa|"
-    r"tariff (?:item|heading|code)s?|arancel\w*|税号|税则号)\s*[:：.]?\s*"
+    r"tariff (?:item|heading|code)s?|arancel\w*|税号|税则号)\s*[:：.\-–—]?\s*"
     r"((?:\d[\d.\s]*\d|\d)(?:\s*(?:[,;、，/]|and|y|et|及|和)\s*(?:\d[\d.\s]*\d|\d))*)",
     re.IGNORECASE,
 )
@@ -49,6 +49,16 @@ def hs_codes_in_text(text: str) -> list[str]:
                 if code and code not in found:
                     found.append(code)
     return found
+
+
+_CODE_LIST = re.compile(r"\s*\d{4}(?:\.?\d{2}){0,3}(?:\s*[,;、，]\s*\d{4}(?:\.?\d{2}){0,3})+\s*[.。]?\s*")
+
+
+def hs_code_list(products: str | None) -> list[str]:
+    """Codes of a products field that is nothing but a list of HS codes ("2709、2710、3403")."""
+    if not products or not _CODE_LIST.fullmatch(products):
+        return []
+    return list(dict.fromkeys(re.findall(r"\d{4}(?:\.?\d{2}){0,3}", products)))
 
 
 def _split_run(piece: str) -> list[str]:

@@ -1,10 +1,13 @@
 """HS chapters: the chapters of the codes an item carries or quotes, the model's guesses, and which count.
 
 The model is a spaCy ``textcat`` (exclusive classes) whose labels are ``HS`` + two-digit chapter,
-trained from the HS nomenclature texts (see ``nlp.training``). A ranking (:func:`rank_chapters`,
-stored with each classified item) lists the chapters of given or quoted codes first, with score
-``CODE_SCORE`` (1.0, in order of appearance), then the model's guesses with their probabilities,
-which are kept below 1.0 so that the two can always be told apart.
+trained from the HS nomenclature texts (see ``nlp.training``). Chapter terms
+(``training/resources/hs_chapter_terms.yaml``: everyday product words per chapter in zh/en/fr/es,
+"服装" → 61, 62) named in an item's products or title (:class:`ChapterTerms`) raise their
+chapters to at least ``TERM_SCORE``. A ranking (:func:`rank_chapters`, stored with each classified
+item) lists the chapters of given or quoted codes first, with score ``CODE_SCORE`` (1.0, in order
+of appearance), then the guesses by score, which are kept below 1.0 so that the two can always be
+told apart.
 
 Which chapters *count* (:func:`decided_chapters`, :func:`chapter_decisions`) is one rule:
 
@@ -16,13 +19,21 @@ Which chapters *count* (:func:`decided_chapters`, :func:`chapter_decisions`) is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 HS_LABEL_PREFIX = "HS"
 CODE_SCORE = 1.0
 GUESS_CAP = 0.9999  # a guess is never stored as 1.0, the score of a given or quoted code
 GUESS_DECIDES = 0.5  # calibrated by cross-validation: see nlp/MODEL.md, "HS chapters"
+TERM_SCORE = 0.45  # a chapter whose terms the products or title name ranks high, but is not decided alone
+TERMS = Path(__file__).parent / "training" / "resources" / "hs_chapter_terms.yaml"
 
 
 @dataclass(frozen=True)
@@ -33,14 +44,37 @@ class ChapterDecision:
     decided: bool  # whether the chapter counts (matching, search, pages, alerts)
 
 
-def rank_chapters(hs_codes: list[str], model_scores: dict[str, float], top: int = 5) -> list[tuple[str, float]]:
-    """Chapters of ``hs_codes`` (score 1.0), then the model's best guesses, ``top`` in all."""
+class ChapterTerms:
+    """One PhraseMatcher over the chapter terms; which chapters a doc names where it counts."""
+
+    def __init__(self, nlp: Language, path: Path = TERMS):
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        terms = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for chapter, by_language in terms.items():
+            patterns = [nlp.make_doc(t) for words in by_language.values() for t in words]
+            self.matcher.add(str(chapter), [p for p in patterns if len(p) and p[0].text != "-"])
+        self._strings = nlp.vocab.strings
+
+    def __call__(self, doc: Doc, counts: Callable[[int], bool]) -> list[str]:
+        """Chapters whose terms appear at token positions where ``counts``, in order of appearance."""
+        found = [self._strings[m] for m, start, _ in sorted(self.matcher(doc), key=lambda m: m[1]) if counts(start)]
+        return list(dict.fromkeys(found))
+
+
+def rank_chapters(
+    hs_codes: list[str], model_scores: dict[str, float], top: int = 5, named: Sequence[str] = ()
+) -> list[tuple[str, float]]:
+    """Chapters of ``hs_codes`` (score 1.0), then the guesses: the model's, with the ``named``
+    chapters (by their terms) raised to ``TERM_SCORE``, best first, ``top`` in all."""
     ranked: dict[str, float] = {}
     for code in hs_codes:
         digits = "".join(ch for ch in str(code) if ch.isdigit())
         if len(digits) >= 2:
             ranked.setdefault(digits[:2], CODE_SCORE)
-    for chapter, score in sorted(model_scores.items(), key=lambda kv: -kv[1]):
+    guesses = dict(model_scores)
+    for chapter in named:
+        guesses[chapter] = max(guesses.get(chapter, 0.0), TERM_SCORE)
+    for chapter, score in sorted(guesses.items(), key=lambda kv: -kv[1]):
         if len(ranked) >= top:
             break
         ranked.setdefault(chapter, min(round(float(score), 4), GUESS_CAP))

@@ -3,7 +3,9 @@
 Phrases go through the same tokenizer as documents (see ``nlp.text``), so matching is
 case-, accent- and plural-insensitive, and Chinese phrases match character sequences.
 Phrases of products outside the catalogue are matched under the label ``OUTSIDE``; sector phrases
-inside an ``ignore`` span (agency and law names, exclusions such as "excl. medicaments") do not count.
+inside an ``ignore`` span (agency and law names, exclusions such as "excl. medicaments") do not count,
+nor does a phrase inside a longer phrase of another label (the more specific phrase says what the
+product is: "fuel" is outside the catalogue, "fuel cell" is not).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections import defaultdict
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from nlp.catalogue import Catalogue
 
@@ -31,20 +33,38 @@ class PhraseEvidence:
             patterns = [nlp.make_doc(p) for phrases in by_language.values() for p in phrases]
             self.matcher.add(label, [p for p in patterns if len(p) and p[0].text])
         self._strings = nlp.vocab.strings
+        # generic phrases as the matcher reports them (normalised tokens; Chinese joined)
+        self.generic = frozenset(
+            _shown(nlp.make_doc(p)) for phrases in catalogue.generic_phrases.values() for p in phrases
+        )
 
-    def __call__(self, doc: Doc) -> dict[str, list[str]]:
-        """Sector (or OUTSIDE) → distinct matched phrases, in order of appearance."""
-        found: dict[str, list[str]] = defaultdict(list)
+    def __call__(self, doc: Doc) -> dict[str, list[tuple[str, int]]]:
+        """Sector (or OUTSIDE) → distinct matched phrases with the token where each first
+        appears, in order of appearance."""
+        found: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        seen: set[tuple[str, str]] = set()
         matches = [(self._strings[m], start, end) for m, start, end in self.matcher(doc)]
         ignored = {i for label, start, end in matches if label == IGNORE for i in range(start, end)}
         for label, start, end in matches:
-            if label == IGNORE or ignored.intersection(range(start, end)):
+            if label == IGNORE or ignored.intersection(range(start, end)) or _inside_longer(label, start, end, matches):
                 continue
-            span = doc[start:end]
-            text = "".join(t.text for t in span) if _is_cjk(span[0].text) else span.text
-            if text not in found[label]:
-                found[label].append(text)
+            text = _shown(doc[start:end])
+            if (label, text) not in seen:
+                seen.add((label, text))
+                found[label].append((text, start))
         return found
+
+
+def _inside_longer(label: str, start: int, end: int, matches: list[tuple[str, int, int]]) -> bool:
+    """A phrase inside a longer phrase of another label names less than it ("fuel" in "fuel cell")."""
+    return any(
+        other != label and other != IGNORE and s <= start and end <= e and e - s > end - start
+        for other, s, e in matches
+    )
+
+
+def _shown(span: Doc | Span) -> str:
+    return ("" if _is_cjk(span[0].text) else " ").join(t.text for t in span)
 
 
 def _is_cjk(token: str) -> bool:

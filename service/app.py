@@ -7,11 +7,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from service import api, headers, web
+from service import api, headers
 from service.body_limit import BodyLimit
 from service.errors import install_error_handlers
 from service.scheduler import SchedulerLock, build_scheduler
-from service.web import alert_links
+from service.web import alert_links, pages
 from store.db import default_engine
 from store.settings import Settings, get_settings
 
@@ -52,9 +52,9 @@ def create_app(settings: Settings | None = None, *, scheduler: bool | None = Non
     app.state.scheduler = None
     app.add_middleware(BodyLimit, settings=settings)
     headers.install(app)
-    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     install_error_handlers(app)
     app.include_router(api.router)
-    app.include_router(web.router)
+    app.include_router(pages.router)
     app.include_router(alert_links.router)  # outside the pages' CSRF check: RFC 8058 one-click
     return app

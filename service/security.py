@@ -39,6 +39,7 @@ from starlette.responses import Response
 from zxcvbn import zxcvbn
 
 from store.models import ROLES, AuditEntry, User
+from store.queries.users import UserError
 from store.settings import Settings, get_settings
 
 SESSION_COOKIE = "tbtwatch_session"
@@ -69,28 +70,9 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-WEAK_PASSWORD = {
-    "short": {
-        "en": f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
-        "zh": f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。",
-    },
-    "weak": {
-        "en": "This password is too common or too easy to guess; use a longer phrase of unrelated words.",
-        "zh": "该密码过于常见或容易被猜到，请使用由几个不相关的词组成的更长短语。",
-    },
-}
-
-
-class WeakPassword(ValueError):
-    """A password refused as too short, too common or too easy to guess; :meth:`text` says so
-    in ``zh`` or ``en``."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(self.text("en"))
-
-    def text(self, language: str) -> str:
-        return WEAK_PASSWORD[self.reason].get(language, WEAK_PASSWORD[self.reason]["en"])
+class WeakPassword(UserError):
+    """A password refused as too short, or too common or easy to guess (``refused_password_short``,
+    ``refused_password_weak`` in the message catalogue)."""
 
 
 def new_password_hash(password: str, *, user_inputs: tuple[str, ...] = ()) -> str:
@@ -99,9 +81,9 @@ def new_password_hash(password: str, *, user_inputs: tuple[str, ...] = ()) -> st
     ("safely unguessable" needs 10^8 guesses): common passwords, dictionary words, keyboard
     walks, repeats and the ``user_inputs`` (e-mail, name) given."""
     if len(password.strip()) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword("short")
+        raise WeakPassword("password_short", field="password", limit=MIN_PASSWORD_LENGTH)
     if zxcvbn(password[:100], user_inputs=[i for i in user_inputs if i])["score"] < MIN_PASSWORD_SCORE:
-        raise WeakPassword("weak")
+        raise WeakPassword("password_weak", field="password")
     return hash_password(password)
 
 

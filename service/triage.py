@@ -15,10 +15,11 @@ from fastapi import HTTPException
 from pydantic import BaseModel, Field
 from sqlmodel import Session, SQLModel
 
+from service.refusals import explain
 from service.security import audit, can
 from store.models import TRIAGE_STATUSES, User
 from store.models.types import ID_MAX
-from store.queries.triage import TriageRefused, triage_status, triageable_item, update_triage
+from store.queries.triage import TRANSITIONS, TriageRefused, triage_status, triageable_item, update_triage
 
 Status = Literal[TRIAGE_STATUSES]  # type: ignore[valid-type]
 
@@ -78,6 +79,13 @@ def item_to_triage(session: Session, item_kind: str, item_id: int) -> SQLModel:
     return item
 
 
+def allowed_statuses(current: str) -> list[str]:
+    """The status an item is in and those it may move to, in workflow order."""
+    allowed = TRANSITIONS[current] | {current}
+    return [status for status in TRIAGE_STATUSES if status in allowed]
+
+
 def http_error(refused: TriageRefused) -> HTTPException:
-    """409 when the item's status forbids the change, 422 when the request itself is wrong."""
-    return HTTPException(409 if refused.conflict else 422, str(refused))
+    """409 when the item's status forbids the change, 422 when the request itself is wrong;
+    the reason in English (pages word it in the reader's language: :mod:`service.refusals`)."""
+    return HTTPException(409 if refused.conflict else 422, explain(refused))

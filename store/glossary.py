@@ -30,8 +30,8 @@ from store.search_syntax import Clause, expand
 from store.search_text import is_cjk, query_forms
 
 DATA = Path(__file__).parent / "data"
-LANGUAGES = ("en", "fr", "es", "zh")  # the order in which added terms are listed
-MAX_ADDED = 8  # terms the glossary adds to one clause at most
+LANGUAGES = ("zh", "en", "fr", "es")  # the order in which added terms are listed (and kept, up to MAX_ADDED)
+MAX_ADDED = 10  # terms the glossary adds to one clause at most
 MAX_PHRASE_WORDS = 4  # adjacent query words read together as one glossary term at most
 _CUT = re.compile(r"[,;(（]")
 
@@ -54,12 +54,13 @@ class Glossary:
     def knows(self, term: str) -> bool:
         return any(key in self.index for key in _keys(term))
 
-    def lookup(self, term: str) -> list[str]:
-        """The other terms of every entry that has ``term``, in :data:`LANGUAGES` order."""
+    def lookup(self, term: str) -> list[tuple[str, str]]:
+        """The other terms of every entry that has ``term``, with their language, in
+        :data:`LANGUAGES` order."""
         numbers = sorted({n for key in _keys(term) for n in self.index.get(key, ())})
-        found = [t for language in LANGUAGES for n in numbers for t in self.entries[n][language]]
+        found = [(t, language) for language in LANGUAGES for n in numbers for t in self.entries[n][language]]
         own = set(_keys(term))
-        return [t for t in dict.fromkeys(found) if not own.intersection(_keys(t))]
+        return [(t, language) for t, language in dict.fromkeys(found) if own.isdisjoint(_keys(t))]
 
     def expand(self, clauses: list[Clause]) -> list[Clause]:
         """``clauses`` with the glossary's terms added to each unquoted, positive one (at most
@@ -68,7 +69,12 @@ class Glossary:
         clauses = self._segment(self._phrases(clauses))
         expanded = expand(clauses, self.lookup)
         return [
-            replace(c, terms=c.terms[: len(c.terms) - len(c.added) + MAX_ADDED], added=c.added[:MAX_ADDED])
+            replace(
+                c,
+                terms=c.terms[: len(c.terms) - len(c.added) + MAX_ADDED],
+                added=c.added[:MAX_ADDED],
+                added_languages=c.added_languages[:MAX_ADDED],
+            )
             for c in expanded
         ]
 

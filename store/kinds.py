@@ -21,8 +21,9 @@ from store.symbols import SymbolError, parse_symbol
 
 def _notification_links(row: Notification) -> list[str]:
     links = []
-    with contextlib.suppress(SymbolError):  # a record published without a (valid) symbol
-        links.append(parse_symbol(row.symbol).docs_wto_url)
+    with contextlib.suppress(SymbolError):  # a symbol that does not parse has no docs.wto.org page
+        if row.symbol:  # a record published without one has none either
+            links.append(parse_symbol(row.symbol).docs_wto_url)
     return links + [link for link in [row.source_url, *row.links] if link and link not in links]
 
 

@@ -18,10 +18,11 @@ clauses whose terms were not quoted (:func:`expand`).
 import re
 from dataclasses import dataclass, replace
 
-from store.search_text import CJK, query_forms
+from store.search_text import CJK, QUERY_LANGUAGES, query_forms
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _PIECES = re.compile(rf"[{CJK}]+|[^{CJK}]+")
+_WORDS = re.compile(rf"[^\W\d_{CJK}]+")  # words of letters: a symbol or code (USA/2150) has at most one
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,26 @@ class Clause:
     negated: bool = False
     quoted: bool = False  # a phrase the person quoted: matched as written, never expanded
     added: tuple[str, ...] = ()  # terms the glossary added (also in ``terms``)
+    added_languages: tuple[str, ...] = ()  # the language of each added term (zh, en, fr, es)
     loose: bool = False  # the first term's words may stand anywhere (plain words the glossary read as one term)
+
+    def as_phrase(self, term: str) -> bool:
+        """Whether ``term`` matches as a phrase (its words in order, side by side) rather than
+        as its words anywhere: the person's own terms unless the clause is loose, and every
+        symbol and CJK run; the glossary's words anywhere, as translations reorder words
+        ("lithium battery", "batteries au lithium")."""
+        if self.quoted or len(_WORDS.findall(term)) <= 1:
+            return True
+        return not (term in self.added or (self.loose and term == self.terms[0]))
+
+    def forms(self, term: str) -> list[tuple[str, ...]]:
+        """The token sequences ``term`` matches: a term the glossary added in its own language
+        only (the Spanish stem of "thé" is "the"), the person's own in each query language."""
+        if term in self.added:
+            language = self.added_languages[self.added.index(term)]
+            if language in QUERY_LANGUAGES:
+                return query_forms(term, (language,))
+        return query_forms(term)
 
 
 def parse(q: str) -> list[Clause]:
@@ -65,20 +85,28 @@ def parse(q: str) -> list[Clause]:
 
 
 def expand(clauses: list[Clause], lookup) -> list[Clause]:
-    """``clauses`` with the terms that ``lookup(term)`` gives for each unquoted, positive one
-    (a term already searched, in any of its word forms, is not added twice)."""
+    """``clauses`` with the terms that ``lookup(term)`` gives, as (term, language) pairs, for
+    each unquoted, positive one (a term already searched, in any of its word forms, is not
+    added twice)."""
     out = []
     for clause in clauses:
         if clause.negated or clause.quoted:
             out.append(clause)
             continue
         seen = {form for term in clause.terms for form in query_forms(term)}
-        added: list[str] = []
+        added: list[tuple[str, str]] = []
         for term in clause.terms:
-            for other in lookup(term):
-                forms = query_forms(other)
+            for other, language in lookup(term):
+                forms = query_forms(other, (language,) if language in QUERY_LANGUAGES else QUERY_LANGUAGES)
                 if forms and seen.isdisjoint(forms):
                     seen.update(forms)
-                    added.append(other)
-        out.append(replace(clause, terms=clause.terms + tuple(added), added=tuple(added)))
+                    added.append((other, language))
+        out.append(
+            replace(
+                clause,
+                terms=clause.terms + tuple(t for t, _ in added),
+                added=tuple(t for t, _ in added),
+                added_languages=tuple(lang for _, lang in added),
+            )
+        )
     return out

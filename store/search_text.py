@@ -74,11 +74,11 @@ def index_text(text: str | None, language: str | None) -> str:
     return " ".join(tokens(text, language))
 
 
-def query_forms(term: str) -> list[tuple[str, ...]]:
+def query_forms(term: str, languages: tuple[str, ...] = QUERY_LANGUAGES) -> list[tuple[str, ...]]:
     """The token sequences a query term (a word, a symbol, a phrase) matches: one per query
-    language, duplicates dropped; empty when the term has no word."""
+    language (of ``languages``), duplicates dropped; empty when the term has no word."""
     forms: list[tuple[str, ...]] = []
-    for language in QUERY_LANGUAGES:
+    for language in languages:
         form = tuple(_stems(term, language))
         if form and form not in forms:
             forms.append(form)

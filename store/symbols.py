@@ -2,7 +2,9 @@
 
 Grammar (FORMATS.md section 5): ``G/(TBT|SPS)/N/<MEMBER>/<n>`` followed by any chain of
 ``/Add.<n>``, ``/Rev.<n>``, ``/Corr.<n>``, ``/Suppl.<n>``; before 2001 the TBT committee
-used ``G/TBT/Notif.<yy>.<n>`` (1995-2000). Portals publish sloppy renderings (stray spaces,
+used ``G/TBT/Notif.<yy>.<n>`` (1995-2000), and before it, under the Tokyo Round Standards Code
+(1980-1994), GATT's ``TBT/Notif.<yy>.<n>`` (no ``G/``: ``TBT/Notif.92.27``); both are TBT.
+Portals publish sloppy renderings (stray spaces,
 any case, ``ADD.1``, ``113.Add1``, ``VNM/03``, no leading ``G/``, full-width characters);
 these normalise to the canonical text. Anything else, notably the other series of the
 committees (``G/TBT/CS/N/…``, ``G/SPS/GEN/…``, ``G/TBT/1/Rev.15``), raises ``SymbolError``.
@@ -22,7 +24,8 @@ DOCS_WTO_URL = "https://docs.wto.org/dol2fe/Pages/SS/directdoc.aspx?filename=q:/
 
 SUFFIX_KINDS = {"Add": "addendum", "Rev": "revision", "Corr": "corrigendum", "Suppl": "supplement"}
 _SUFFIX_BY_UPPER = {name.upper(): name for name in SUFFIX_KINDS}
-_LEGACY_YEARS = range(1995, 2001)
+_LEGACY_YEARS = range(1980, 2001)
+_WTO_FROM = 1995  # symbols of the GATT years carry no G/
 
 _HEAD = re.compile(r"(?:G/)?(?P<committee>[A-Z]+)/")
 _MODERN = re.compile(r"N/(?P<member>[A-Z]+)/(?P<number>\d+)")
@@ -53,7 +56,7 @@ class Symbol:
             raise SymbolError("a symbol has either a member code or (legacy) a year")
         if self.year is not None and (self.committee != "TBT" or self.year not in _LEGACY_YEARS):
             raise SymbolError(
-                f"legacy G/TBT/Notif.yy.n symbols are TBT of 1995-2000, not {self.committee} of {self.year}"
+                f"legacy TBT/Notif.yy.n symbols are TBT of 1980-2000, not {self.committee} of {self.year}"
             )
         if self.member is not None and not re.fullmatch(r"[A-Z]{2,4}", self.member):
             raise SymbolError(f"member code must be 2 to 4 capital letters, not {self.member!r}")
@@ -66,6 +69,11 @@ class Symbol:
     def legacy(self) -> bool:
         return self.year is not None
 
+    @property
+    def series(self) -> str:
+        """``G`` for WTO documents; empty for the GATT notifications of 1980-1994."""
+        return "" if self.year is not None and self.year < _WTO_FROM else "G"
+
     def __str__(self) -> str:
         return self._text
 
@@ -74,7 +82,7 @@ class Symbol:
     @cached_property
     def _text(self) -> str:
         if self.legacy:
-            head = f"G/TBT/Notif.{self.year % 100:02d}.{self.number}"
+            head = f"{self.series}/TBT/Notif.{self.year % 100:02d}.{self.number}".lstrip("/")
         else:
             head = f"G/{self.committee}/N/{self.member}/{self.number}"
         return head + "".join(f"/{name}.{n}" for name, n in self.suffixes)
@@ -112,7 +120,7 @@ class Symbol:
         """
         head = f"Notif{self.year % 100:02d}{self.number}" if self.legacy else f"N{self.member}{self.number}"
         tail = "".join(f"{name[0]}{n}" for name, n in self.suffixes)
-        return f"G/{self.committee}/{head}{tail}.pdf"
+        return f"{self.series}/{self.committee}/{head}{tail}.pdf".lstrip("/")
 
     @property
     def docs_wto_url(self) -> str:

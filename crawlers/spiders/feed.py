@@ -1,6 +1,8 @@
 """Generic feed spider: any RSS/Atom feed an administrator registered
 (``tbtwatch sources add-feed``); run as ``scrapy crawl feed -a source=NAME``."""
 
+from scrapy.http import Response
+
 from crawlers.feeds import FeedSpider
 
 
@@ -20,7 +22,7 @@ class RegisteredFeedSpider(FeedSpider):
         self.source = source
         yield self.conditional_request(source.url, self.parse_feed)
 
-    def change_defaults(self) -> dict:
+    def change_defaults(self, response: Response) -> dict:
         options = self.source.options or {}
         return {
             "body": self.source.body or self.source.name,

@@ -31,6 +31,17 @@ def _ids(value) -> list[int]:
     return sorted(int(v) for v in value or [])
 
 
+def deliverable_title(row: dict) -> str | None:
+    """The deliverable's title as published (``{"en": …, "fr": …}``), English first; the
+    reference when the row has none."""
+    titles = row.get("title")
+    if isinstance(titles, dict):
+        title = next((plain_text(titles.get(language)) for language in ("en", "fr") if titles.get(language)), None)
+    else:
+        title = plain_text(titles) if isinstance(titles, str) else None
+    return title or row.get("reference")
+
+
 def snapshot_entry(row: dict) -> list:
     """What is kept of a deliverable between runs: stage, reference, replaced-by ids."""
     stage = row.get("currentStage")
@@ -145,7 +156,7 @@ class IsoOpenDataSpider(BaseSpider):
                 kind=kind,
                 body="ISO",
                 reference=str(row.get("reference") or row["id"])[:300],
-                title=row.get("reference"),
+                title=deliverable_title(row),
                 summary="\n".join(filter(None, [note, scope])),
                 committee=row.get("ownerCommittee"),
                 stage=stage_text(snapshot_entry(row)[0]),

@@ -61,6 +61,9 @@ class Catalogue:
     sectors: tuple[Sector, ...]
     outside_phrases: Mapping[str, tuple[str, ...]]
     ignore_phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # sector phrases that name a product in passing as often as they name the product covered
+    # ("battery", "computer"): they decide only with other evidence (see nlp.classifier)
+    generic_phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -102,10 +105,17 @@ class Catalogue:
             seen.add(s.code)
         outside = _phrases((data.get("outside") or {}).get("phrases", {}), "outside", problems)
         ignore = _phrases((data.get("ignore") or {}).get("phrases", {}), "ignore", problems)
+        generic = _phrases((data.get("generic") or {}).get("phrases", {}), "generic", problems)
         if problems:
             raise CatalogueError(source, problems)
         return cls(
-            edition, str(data.get("title_zh", "")), str(data.get("title_en", "")), tuple(sectors), outside, ignore
+            edition,
+            str(data.get("title_zh", "")),
+            str(data.get("title_en", "")),
+            tuple(sectors),
+            outside,
+            ignore,
+            generic,
         )
 
 

@@ -10,9 +10,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from alerts.subscriptions import set_account_active
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from service.jobs.crawl import run_now
-from service.security import MIN_PASSWORD_LENGTH, WeakPassword, audit, end_sessions, new_password_hash
+from service.refusals import explain
+from service.security import MIN_PASSWORD_LENGTH, audit, end_sessions, new_password_hash
 from store.members import resolve_member
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Delivery, Source, User, UserPublic
 from store.models.types import utcnow
@@ -117,13 +119,6 @@ class UserPatch(BaseModel):
     password: str | None = Field(None, min_length=MIN_PASSWORD_LENGTH, max_length=200)
 
 
-def _password_hash(password: str, *user_inputs: str | None) -> str:
-    try:
-        return new_password_hash(password, user_inputs=tuple(i for i in user_inputs if i))
-    except WeakPassword as weak:
-        raise HTTPException(422, str(weak)) from None
-
-
 def _member_code(value: str | None) -> str | None:
     if not value:
         return None
@@ -152,12 +147,12 @@ def add_user(body: UserIn, user: User = Depends(admin), session: Session = Depen
             email=body.email,
             role=body.role,
             name=body.name,
-            member_code=_member_code(body.member_code),
+            member_code=body.member_code,
             language=body.language,
-            password_hash=_password_hash(body.password, body.email, body.name),
+            password_hash=new_password_hash(body.password, user_inputs=(body.email, body.name or "")),
         )
     except UserError as error:
-        raise HTTPException(409 if "already exists" in str(error) else 422, str(error)) from None
+        raise HTTPException(error.status, explain(error)) from None
     audit(
         session,
         user=user,
@@ -184,12 +179,17 @@ def edit_user(user_id: RowId, body: UserPatch, user: User = Depends(admin), sess
     if (changes.get("role", target.role) == "embassy") and not changes.get("member_code", target.member_code):
         raise HTTPException(422, "an embassy account needs member_code")
     password = changes.pop("password", None)
+    # checked before anything changes (a weak one is refused: 422 in the reader's words)
+    password_hash = new_password_hash(password, user_inputs=(target.email, target.name or "")) if password else None
     for name, value in changes.items():
         if value is None and name in ("role", "active", "language"):
             raise HTTPException(422, f"{name} may not be null")
-        setattr(target, name, value)
-    if password:
-        target.password_hash = _password_hash(password, target.email, target.name)
+        if name == "active":
+            set_account_active(session, target, value)
+        else:
+            setattr(target, name, value)
+    if password_hash:
+        target.password_hash = password_hash
         end_sessions(target)  # whoever held the old password is signed out now
     session.add(target)
     audit(

@@ -23,7 +23,7 @@ from service.security import can, token_hash, user_from_session_cookie
 from store.db import default_engine
 from store.models import User
 from store.models.types import ID_MAX
-from store.queries.users import user_for_token
+from store.queries.users import cached_user_for_token
 from store.unicode import has_lone_surrogate
 
 bearer = HTTPBearer(auto_error=False, description="An API token from `tbtwatch users token` or POST /api/v1/tokens.")
@@ -45,7 +45,7 @@ def current_user(
 ) -> User:
     """The caller: the owner of a valid bearer token, else the user of a valid session cookie."""
     if credentials is not None:
-        user = user_for_token(session, token_hash=token_hash(credentials.credentials))
+        user = cached_user_for_token(session, token_hash=token_hash(credentials.credentials))
         if user is None:
             raise HTTPException(
                 401, "the API token is unknown, revoked or its user inactive", headers={"WWW-Authenticate": "Bearer"}

@@ -6,18 +6,11 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import col, select
 
-from alerts.channels import channel_type, webhook_secret
-from alerts.digests import enqueue_digests
-from alerts.dispatch import dispatch
-from alerts.outbox import replay, send_due
-from alerts.reminders import send_reminders
-from alerts.subscriptions import catch_up, create_subscription, delete_subscription
-from service.refusals import explain
 from store.db import default_engine, session_scope
 from store.models import Subscription
-from store.queries.alerts import dead_deliveries, delivery_counts
-from store.refusals import Refused
 from store.settings import get_settings
+
+# Each command imports the alerts machinery it uses, so that `subscriptions list` starts at once.
 
 subscriptions_app = typer.Typer(help="Exporters' subscriptions to alerts.", no_args_is_help=True)
 alerts_app = typer.Typer(help="Matching items to subscriptions and delivering alerts.", no_args_is_help=True)
@@ -54,6 +47,11 @@ def add(
     ),
 ) -> None:
     """Subscribe; selectors left out select everything. Prints the feed and unsubscribe URLs."""
+    from alerts.channels import channel_type, webhook_secret
+    from alerts.subscriptions import catch_up, create_subscription
+    from service.refusals import explain
+    from store.refusals import Refused
+
     fields = {
         "name": name,
         "email": email,
@@ -124,6 +122,8 @@ def list_command() -> None:
 @subscriptions_app.command("remove")
 def remove(subscription_id: int = typer.Argument(..., help="The subscription's id.")) -> None:
     """Delete a subscription with its alerts and pending deliveries."""
+    from alerts.subscriptions import delete_subscription
+
     with session_scope(default_engine()) as session:
         subscription = session.get(Subscription, subscription_id)
         if subscription is None:
@@ -139,6 +139,8 @@ def _report(counts) -> None:
 @alerts_app.command("dispatch")
 def dispatch_command() -> None:
     """Match every classified item not yet matched, then send what is due."""
+    from alerts.dispatch import dispatch
+
     _report(dispatch(default_engine(), get_settings()))
 
 
@@ -148,6 +150,9 @@ def digest(
     now: bool = typer.Option(False, "--now", help="Send every digest now, not at the subscribers' time of day."),
 ) -> None:
     """Enqueue the digests due (or all, with --now) and send them."""
+    from alerts.digests import enqueue_digests
+    from alerts.outbox import send_due
+
     if period not in ("daily", "weekly"):
         _fail("period is daily or weekly")
     enqueued = enqueue_digests(default_engine(), period, force=now)
@@ -159,6 +164,9 @@ def digest(
 @alerts_app.command("remind")
 def remind() -> None:
     """Make the comment-deadline reminders due now and send them."""
+    from alerts.outbox import send_due
+    from alerts.reminders import send_reminders
+
     made = send_reminders(default_engine())
     counts = send_due(default_engine(), get_settings())
     counts["reminders"] = made
@@ -168,6 +176,8 @@ def remind() -> None:
 @alerts_app.command("dead")
 def dead() -> None:
     """Deliveries that gave up, for replay."""
+    from store.queries.alerts import dead_deliveries, delivery_counts
+
     with session_scope(default_engine()) as session:
         deliveries = dead_deliveries(session)
         counts = delivery_counts(session)
@@ -188,6 +198,8 @@ def dead() -> None:
 @alerts_app.command("replay")
 def replay_command(delivery_id: int = typer.Argument(..., help="A dead delivery's id.")) -> None:
     """Queue a dead delivery again and send it."""
+    from alerts.outbox import replay, send_due
+
     if not replay(default_engine(), delivery_id):
         _fail(f"delivery {delivery_id} is not dead (or does not exist)")
     _report(send_due(default_engine(), get_settings()))

@@ -10,8 +10,6 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
-from service.cli.data import export_app, write_records
-from service.jobs.crawl import run_crawl
 from store.db import default_engine, session_scope
 from store.models import StandardsChangePublic
 from store.queries.changes import iter_changes
@@ -40,6 +38,8 @@ def crawl(
     until: datetime = typer.Option(None, formats=DATE_FORMATS, help="Backfill up to this date (YYYY-MM-DD)."),
 ) -> None:
     """Crawl one source now, as a `scrapy crawl` process; exits non-zero when the run failed."""
+    from service.jobs.crawl import run_crawl
+
     outcome = run_crawl(source, since=_day(since), until=_day(until))
     console.print(outcome.message, style=None if outcome.status == 0 else "red", highlight=False)
     if outcome.run is not None and outcome.run.rejects:
@@ -120,6 +120,8 @@ def export_changes(
     output: Path = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
 ) -> None:
     """Every standards and regulation change, one record each (lists joined by "; " in CSV)."""
+    from service.cli.data import write_records
+
     with Session(default_engine()) as session:
         count = write_records(change_records(session), CHANGE_FIELDS, CHANGE_LIST_FIELDS, output_format.value, output)
     console.print(f"{count} changes")
@@ -128,4 +130,3 @@ def export_changes(
 def register(root: typer.Typer) -> None:
     root.command("crawl")(crawl)
     root.add_typer(sources_app, name="sources")
-    export_app.command("changes")(export_changes)

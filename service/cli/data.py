@@ -175,4 +175,7 @@ def export_notifications(
 
 def register(root: typer.Typer) -> None:
     root.command("import")(import_command)
+    from service.cli.crawl import export_changes
+
+    export_app.command("changes")(export_changes)
     root.add_typer(export_app, name="export")

@@ -144,13 +144,31 @@ def judged_precision() -> dict:
 
 @app.command()
 def crossval(
-    gold: Path = typer.Option(..., "--gold", exists=True, dir_okay=False, help="Gold records (dev-set JSONL)."),
+    gold: Path = typer.Option(
+        None,
+        "--gold",
+        exists=True,
+        dir_okay=False,
+        help="Gold records (dev-set JSONL); default: the sample notifications, development part and held-out part.",
+    ),
     folds: int = typer.Option(5, "--folds", min=2),
     seed: int = typer.Option(0, "--seed"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on one line."),
 ) -> None:
-    """K-fold estimate of the recipe: train on generated data + other folds, score the held-out fold."""
-    from nlp.training.crossval import cross_validate
+    """K-fold estimate of the recipe: train on generated data + other folds, score the left-out fold.
+    Without --gold: cross-validate the samples' development part, then train on all of it and score
+    the held-out part once ({"crossval": …, "held_out": …})."""
+    from nlp.samples import sample_records
+    from nlp.training.crossval import cross_validate, held_out, split_held_out
 
-    result = cross_validate(_read_jsonl(gold), folds=folds, seed=seed)
+    if gold is not None:
+        result = cross_validate(_read_jsonl(gold), folds=folds, seed=seed)
+    else:
+        records = sample_records()
+        dev, _ = split_held_out(records)
+        result = {"crossval": cross_validate(dev, folds=folds, seed=seed), "held_out": held_out(records, seed=seed)}
     typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=2))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="nlp")

@@ -7,7 +7,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from service.security import WeakPassword, new_password_hash, new_token
 from store.db import default_engine, session_scope
 from store.members import resolve_member
 from store.models import ROLES
@@ -38,6 +37,9 @@ def add(
     language: str = typer.Option("zh", help="zh or en."),
 ) -> None:
     """Create an account; the password comes from a prompt, or stdin when not a terminal."""
+    from service.refusals import explain
+    from service.security import new_password_hash  # password hashing: only here
+
     member_code = None
     if member:
         found = resolve_member(member)
@@ -48,10 +50,7 @@ def add(
         _fail(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     password = _read_password()
     try:
-        password_hash = new_password_hash(password, user_inputs=(email, name or ""))
-    except WeakPassword as weak:
-        _fail(str(weak))
-    try:
+        password_hash = new_password_hash(password, user_inputs=(email, name or ""))  # a UserError when weak
         with session_scope(default_engine()) as session:
             user = create_user(
                 session,
@@ -64,7 +63,7 @@ def add(
             )
             typer.echo(f"user {user.id} {user.email} ({user.role}) created")
     except UserError as error:
-        _fail(str(error))
+        _fail(explain(error))
 
 
 @app.command("list")
@@ -92,6 +91,8 @@ def token(
     name: str = typer.Option(..., help="What the token is for (shown in listings)."),
 ) -> None:
     """Make an API token and print it once (only its hash is kept)."""
+    from service.security import new_token
+
     plain, digest = new_token()
     with session_scope(default_engine()) as session:
         user = get_user_by_email(session, email=email)

@@ -7,9 +7,11 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 
 from alerts.labels import sector_codes
+from alerts.subscriptions import set_account_active
 from nlp.catalogue import available_editions
 from service.jobs.crawl import run_now
-from service.security import WeakPassword, audit, new_password_hash
+from service.refusals import explain
+from service.security import audit, new_password_hash
 from service.web.deps import db, require
 from service.web.i18n import request_language
 from service.web.templating import render
@@ -56,9 +58,23 @@ def jobs(request: Request, user: User = Depends(admin)):
 
 
 @router.get("/users", include_in_schema=False)
-def users(request: Request, error: str | None = None, user: User = Depends(admin), session: Session = Depends(db)):
+def users(request: Request, user: User = Depends(admin), session: Session = Depends(db)):
+    return _users_page(request, session)
+
+
+def _users_page(
+    request: Request, session: Session, typed: dict[str, str] | None = None, error: UserError | None = None
+):
     rows, total = list_users(session)
-    return render(request, "admin/users.html", {"users": rows, "total": total, "roles": ROLES, "error": error})
+    context = {
+        "users": rows,
+        "total": total,
+        "roles": ROLES,
+        "error": explain(error, request_language(request)) if error else None,
+        "typed": typed or {},
+    }
+    status = (400 if error.status == 422 else error.status) if error else 200
+    return render(request, "admin/users.html", context, status_code=status)
 
 
 @router.post("/users", include_in_schema=False)
@@ -72,22 +88,19 @@ def add_user(
     user: User = Depends(admin),
     session: Session = Depends(db),
 ):
-    try:
-        password_hash = new_password_hash(password, user_inputs=(email, name))
-    except WeakPassword as weak:
-        return users(request, error=weak.text(request_language(request)), user=user, session=session)
+    typed = {"email": email, "role": role, "name": name, "member_code": member_code}
     try:
         created = create_user(
             session,
             email=email,
             role=role,
-            password_hash=password_hash,
+            password_hash=new_password_hash(password, user_inputs=(email, name)),
             name=name.strip() or None,
-            member_code=member_code.strip().upper() or None,
+            member_code=member_code.strip() or None,
         )
     except UserError as error:
         session.rollback()
-        return users(request, error=str(error), user=user, session=session)
+        return _users_page(request, session, typed, error)
     audit(
         session,
         user=user,
@@ -107,8 +120,7 @@ def toggle_active(user_id: int, user: User = Depends(admin), session: Session = 
         raise HTTPException(404, "no such user")
     if target.id == user.id:
         raise HTTPException(400, "you cannot deactivate yourself")
-    target.active = not target.active
-    session.add(target)
+    set_account_active(session, target, not target.active)
     audit(
         session,
         user=user,

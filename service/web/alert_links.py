@@ -14,6 +14,7 @@ fetch does not; without scripts the person presses the button.
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session
 
+from alerts import threads
 from alerts.confirmation import code_matches
 from alerts.feedback import FeedbackLink, FeedbackLinkError, add_reason, read_token, record_judgement
 from alerts.feeds import ATOM_TYPE, ICS_TYPE, atom_feed, ics_calendar
@@ -168,3 +169,35 @@ async def feedback_reason(request: Request, token: str):
     with session_scope(default_engine()) as session:
         added = add_reason(session, link, reason)
     return _feedback_page(request, token, "thanks" if added else "recorded", link, reason_missing=not added)
+
+
+def _thread_page(request: Request, token: str) -> Response:
+    """``GET`` shows what the link would do; ``POST`` does it (a scanner's fetch does nothing)."""
+    settings = request.app.state.settings
+    with session_scope(default_engine()) as session:
+        try:
+            link = threads.read_token(settings.secret_key, token)
+            user = threads.account_of_link(session, link)
+            notification = threads.thread_of(session, link.notification_id)
+            state = "confirm"
+            if request.method == "POST":
+                threads.choose(session, user, link.notification_id, link.choice)
+                state = "done"
+            context = {"state": state, "choice": link.choice, "symbol": notification.symbol or notification.base_symbol}
+        except threads.ThreadError as error:
+            context = {"state": error.state, "choice": None, "symbol": ""}
+    context["token"] = token
+    page = render(request, "thread_choice.html", context, status_code=200 if context["choice"] else 404)
+    page.headers["X-Robots-Tag"] = "noindex"
+    page.headers["Referrer-Policy"] = "no-referrer"
+    return page
+
+
+@router.get("/threads/{token}")
+def confirm_thread_choice(request: Request, token: str) -> Response:
+    return _thread_page(request, token)
+
+
+@router.post("/threads/{token}")
+def apply_thread_choice(request: Request, token: str) -> Response:
+    return _thread_page(request, token)

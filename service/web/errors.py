@@ -38,8 +38,11 @@ async def error_page(request: Request, error: HTTPException) -> Response:
 
 
 async def invalid_page(request: Request, error: RequestValidationError) -> Response:
-    """An address whose values the page cannot read (a page number of 0, a date like 2026-13-45)."""
+    """An address whose values the page cannot read (a page number of 0, a date like 2026-13-45);
+    a path that names no record (``/subscriptions/abc``) is a page not found."""
     language = request_language(request)
+    if all(e.get("loc", ("",))[0] == "path" for e in error.errors()):
+        return _page(request, 404, translate("error_404_detail", language))
     fields = sorted({str(e.get("loc", ("", ""))[-1]) for e in error.errors()})
     return _page(request, 400, translate("invalid_address", language).format(fields=", ".join(fields)))
 

@@ -195,13 +195,24 @@ def inbox(request: Request, user: User = Depends(subscriber), session: Session =
         .order_by(col(Alert.created_at).desc())
         .limit(200)
     ).all()
-    entries = []
+    # each item once (its newest alert), with the names of every subscription that alerted it
+    names: dict[tuple[str, int], list[str]] = {}
+    newest: dict[tuple[str, int], Alert] = {}
     for alert, subscription_name in rows:
-        item = get_item(session, item_kind=alert.item_kind, item_id=alert.item_id)
+        key = (alert.item_kind, alert.item_id)
+        newest.setdefault(key, alert)
+        shown = names.setdefault(key, [])
+        if subscription_name and subscription_name not in shown:
+            shown.append(subscription_name)
+    entries = []
+    for key, alert in newest.items():
+        item = get_item(session, item_kind=key[0], item_id=key[1])
         if item is not None:
-            entries.append((alert, subscription_name, summary(item)))
+            entries.append((alert, " / ".join(names[key]), summary(item)))
     return render(
-        request, "inbox.html", {"entries": entries, "feedback": _inbox_feedback(request, session, [a for a, _ in rows])}
+        request,
+        "inbox.html",
+        {"entries": entries, "feedback": _inbox_feedback(request, session, list(newest.values()))},
     )
 
 

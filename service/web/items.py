@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from alerts import threads
 from alerts.labels import member_choices, member_name, sector_codes, sector_name
 from alerts.render import translator
 from alerts.summary import summary_lines
@@ -18,10 +19,10 @@ from nlp.hs_names import chapter_label
 from service.intelligence import may_see
 from service.request_text import query_string_is_utf8
 from service.security import can
+from service.triage import allowed_statuses
 from service.web.deps import db, require_user
 from service.web.i18n import request_language, translate
 from service.web.templating import render
-from service.web.triage import allowed_statuses
 from store.models import (
     ITEM_KINDS,
     Attachment,
@@ -285,8 +286,26 @@ def visible_item(session: Session, user: User, kind: str, item_id: int):
 
 @router.get("/items/{kind}/{item_id}", include_in_schema=False)
 def item_page(
-    request: Request, kind: str, item_id: int, user: User = Depends(require_user), session: Session = Depends(db)
+    request: Request, kind: str, item_id: str, user: User = Depends(require_user), session: Session = Depends(db)
 ):
+    if not (item_id.isascii() and item_id.isdigit()):  # /items/notification/abc: no such item, not a bad request
+        raise HTTPException(404)
+    return item_response(request, session, user, kind, int(item_id))
+
+
+def item_response(
+    request: Request,
+    session: Session,
+    user: User,
+    kind: str,
+    item_id: int,
+    *,
+    triage_form: dict[str, str] | None = None,
+    triage_error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The page of one item; the staff's triage form shows ``triage_form`` as typed with
+    ``triage_error`` when a change was refused, else the stored triage."""
     item = visible_item(session, user, kind, item_id)
     fields = [(name, getattr(item, name)) for name in type(item).model_fields if name not in HIDDEN_FIELDS]
     language = request_language(request)
@@ -303,6 +322,9 @@ def item_page(
         "thread": thread(session, base_symbol=item.base_symbol)
         if isinstance(item, Notification) and item.base_symbol
         else [],
+        "thread_choice": threads.current_choice(session, user, item_id)
+        if isinstance(item, Notification) and item.base_symbol
+        else "unavailable",
         "revisions": list(
             session.exec(
                 select(ItemRevision)
@@ -325,8 +347,17 @@ def item_page(
     )
     if can(user, "triage"):
         triage = session.get(Triage, (kind, item_id))
+        stored = {
+            "status": triage.status if triage else "new",
+            "assignee_id": str(triage.assignee_id) if triage and triage.assignee_id else "",
+            "comment_text": triage.comment_text or "" if triage else "",
+            "comment_sent_on": str(triage.comment_sent_on or "") if triage else "",
+            "note": "",
+        }
         context.update(
             triage=triage,
+            tf=stored | (triage_form or {}),
+            triage_error=triage_error,
             notes=list(
                 session.exec(
                     select(TriageNote)
@@ -340,4 +371,22 @@ def item_page(
             ),
             all_sectors=sector_codes(),
         )
-    return render(request, "item.html", context)
+    return render(request, "item.html", context, status_code=status_code)
+
+
+@router.post("/items/notification/{item_id}/thread", include_in_schema=False)
+def choose_thread(
+    item_id: int,
+    choice: str = Form(""),
+    user: User = Depends(require_user),
+    session: Session = Depends(db),
+) -> RedirectResponse:
+    """Follow the notification, mute its thread, or neither (``choice`` empty)."""
+    visible_item(session, user, "notification", item_id)
+    try:
+        threads.choose(session, user, item_id, choice or None)
+    except threads.ThreadError:
+        raise HTTPException(404, "no such notification thread") from None
+    session.commit()
+    done = {"follow": "thread_follow", "mute": "thread_mute"}.get(choice, "thread_cleared")
+    return RedirectResponse(f"/items/notification/{item_id}?done={done}", 303)

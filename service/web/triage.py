@@ -9,22 +9,24 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from alerts.digests import enqueue_digests
 from alerts.labels import sector_codes
 from nlp.catalogue import DEFAULT_EDITION
+from service.refusals import explain
 from service.security import audit
-from service.triage import TriageChange, apply_change, http_error, item_to_triage
+from service.triage import TriageChange, apply_change, item_to_triage
 from service.web.deps import db, require
+from service.web.i18n import request_language
+from service.web.items import item_response
 from service.web.templating import render
 from store.db import default_engine
 from store.kinds import KINDS
 from store.models import TRIAGE_STATUSES, ItemClassification, User
 from store.queries.items import summaries
 from store.queries.tags import set_human_tags
-from store.queries.triage import TRANSITIONS, TriageRefused, first_seen_on, queue, status_counts
+from store.queries.triage import TriageRefused, first_seen_on, queue, status_counts
 
 router = APIRouter()
 staff = require("triage")
@@ -61,40 +63,47 @@ def triage_queue(
     )
 
 
-def allowed_statuses(current: str) -> list[str]:
-    """The status an item is in and those it may move to, in workflow order."""
-    allowed = TRANSITIONS[current] | {current}
-    return [status for status in TRIAGE_STATUSES if status in allowed]
+_TRIAGE_FIELDS = ("status", "assignee_id", "comment_text", "comment_sent_on", "note")
+
+
+def _change_of(typed: dict[str, str]) -> TriageChange:
+    """The change the item page's triage form asks for; :class:`TriageRefused` when it cannot
+    be read (an unknown status, a date that is not one)."""
+    if typed["status"] not in TRIAGE_STATUSES:
+        raise TriageRefused("triage_status", field="status", value=typed["status"])
+    sent_on = typed["comment_sent_on"].strip()
+    try:
+        day = date.fromisoformat(sent_on) if sent_on else None
+    except ValueError:
+        raise TriageRefused("triage_date", field="comment_sent_on", value=sent_on) from None
+    return TriageChange(
+        status=typed["status"],
+        assignee_id=_optional_int(typed["assignee_id"]),
+        set_assignee=True,
+        comment_text=typed["comment_text"].strip() or None,
+        comment_sent_on=day,
+        note=typed["note"].strip() or None,
+    )
 
 
 @router.post("/triage/{kind}/{item_id}", include_in_schema=False)
-def triage_item(
-    kind: str,
-    item_id: int,
-    status: str = Form(...),
-    assignee_id: str | None = Form(None),
-    comment_text: str = Form(""),
-    comment_sent_on: date | None = Form(None),
-    note: str = Form(""),
-    user: User = Depends(staff),
-    session: Session = Depends(db),
+async def triage_item(
+    request: Request, kind: str, item_id: int, user: User = Depends(staff), session: Session = Depends(db)
 ):
+    """A change from the item page; refused, the page comes back with the form as typed and
+    the reason in the reader's language."""
     item_to_triage(session, kind, item_id)
+    form = await request.form()
+    typed = {name: str(form.get(name) or "") for name in _TRIAGE_FIELDS}
     try:
-        change = TriageChange(
-            status=status,
-            assignee_id=_optional_int(assignee_id),
-            set_assignee=True,
-            comment_text=comment_text.strip() or None,
-            comment_sent_on=comment_sent_on,
-            note=note.strip() or None,
-        )
-    except ValidationError as error:
-        raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}") from error
-    try:
-        apply_change(session, user, kind, item_id, change)
+        apply_change(session, user, kind, item_id, _change_of(typed))
     except TriageRefused as refused:
-        raise http_error(refused) from None
+        session.rollback()
+        message = explain(refused, request_language(request))
+        status = 409 if refused.conflict else 400
+        return item_response(
+            request, session, user, kind, item_id, triage_form=typed, triage_error=message, status_code=status
+        )
     session.commit()
     return RedirectResponse(f"/items/{kind}/{item_id}?done=saved", 303)
 
@@ -171,15 +180,24 @@ def bulk(
 
 
 @router.get("/bulletin", include_in_schema=False)
-def bulletin(request: Request, day: date | None = None, user: User = Depends(staff), session: Session = Depends(db)):
-    day = day or date.today()
-    rows = summaries(session, first_seen_on(session, day=day))
+def bulletin(request: Request, day: str = "", user: User = Depends(staff), session: Session = Depends(db)):
+    try:
+        chosen = date.fromisoformat(day.strip()) if day.strip() else date.today()
+        error = None
+    except ValueError:  # the page of today, saying why
+        chosen, error = date.today(), explain(TriageRefused("triage_date", value=day), request_language(request))
+    rows = summaries(session, first_seen_on(session, day=chosen))
     by_sector: dict[str, list] = defaultdict(list)
     for row in rows:
         for code in row.sectors or [""]:
             by_sector[code].append(row)
     ordered = [(code, by_sector[code]) for code in [*sector_codes(), ""] if code in by_sector]
-    return render(request, "bulletin.html", {"day": day, "groups": ordered, "total": len(rows)})
+    return render(
+        request,
+        "bulletin.html",
+        {"day": chosen, "groups": ordered, "total": len(rows), "error": error, "typed_day": day},
+        status_code=400 if error else 200,
+    )
 
 
 @router.post("/bulletin/send", include_in_schema=False)

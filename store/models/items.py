@@ -88,6 +88,7 @@ class StandardsChangeBase(SQLModel):
     member_code: str | None = Field(default=None, max_length=8, index=True)
     committee: str | None = Field(default=None, max_length=120)
     stage: str | None = Field(default=None, max_length=20)
+    series: str | None = Field(default=None, max_length=8, description="OJ series (L or C) of an EU act")
     ics_codes: list[str] = json_list()
     hs_codes: list[str] = json_list()
     agencies: list[str] = json_list()

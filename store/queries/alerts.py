@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import UniqueConstraint, and_, exists, func, insert, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, SQLModel, col, select
 
 from store.kinds import KINDS, kind_of
@@ -30,6 +31,7 @@ from store.models import (
     Notification,
     StandardsChange,
     Subscription,
+    ThreadChoice,
     Triage,
     User,
 )
@@ -217,8 +219,30 @@ def mark_matched(session: Session, keys: Iterable[ItemKey], now: datetime) -> No
         )
 
 
+def receiving() -> ColumnElement[bool]:
+    """SQL: the subscription may receive alerts: active, and its account (if it has one) too."""
+    account_active = select(User.id).where(User.id == Subscription.user_id, User.active)
+    return and_(col(Subscription.active), or_(col(Subscription.user_id).is_(None), exists(account_active)))
+
+
 def active_subscriptions(session: Session) -> list[Subscription]:
-    return list(session.exec(select(Subscription).where(Subscription.active).order_by(Subscription.id)))
+    """The subscriptions that may receive alerts (both purposes: see ``Subscription.purpose``)."""
+    return list(session.exec(select(Subscription).where(receiving()).order_by(col(Subscription.id))))
+
+
+def cancel_pending(session: Session, *, subscription_ids: Iterable[int] = (), user_id: int | None = None) -> int:
+    """Cancel the deliveries not yet claimed of these subscriptions (or of every subscription of
+    the account ``user_id``): their person may no longer receive them. How many."""
+    condition = col(Delivery.subscription_id).in_(sorted(set(subscription_ids)))
+    if user_id is not None:
+        condition = or_(
+            condition, col(Delivery.subscription_id).in_(select(Subscription.id).where(Subscription.user_id == user_id))
+        )
+    return session.execute(
+        update(Delivery)
+        .where(condition, Delivery.status == "pending")
+        .values(status="cancelled", last_error="cancelled: the recipient may no longer receive alerts")
+    ).rowcount
 
 
 def thread_alerts(session: Session, item: AlertItem) -> dict[int, Alert]:
@@ -254,15 +278,26 @@ def first_alerts(session: Session, key: ItemKey) -> list[Alert]:
 
 
 def revisions_since(session: Session, since: datetime) -> list[ItemRevision]:
-    """Recent new versions of items someone was alerted about."""
+    """Recent new versions of items someone was alerted about or follows."""
     alerted = select(Alert.id).where(
         Alert.item_kind == ItemRevision.item_kind,
         Alert.item_id == ItemRevision.item_id,
         col(Alert.reason).in_(FIRST_REASONS),
     )
+    followed = (
+        select(ThreadChoice.id)
+        .join(Notification, col(Notification.base_symbol) == col(ThreadChoice.thread))
+        .where(
+            ItemRevision.item_kind == "notification",
+            Notification.id == ItemRevision.item_id,
+            ThreadChoice.choice == "follow",
+        )
+    )
     return list(
         session.exec(
-            select(ItemRevision).where(ItemRevision.changed_at >= since, exists(alerted)).order_by(ItemRevision.id)
+            select(ItemRevision)
+            .where(ItemRevision.changed_at >= since, or_(exists(alerted), exists(followed)))
+            .order_by(col(ItemRevision.id))
         )
     )
 
@@ -297,6 +332,43 @@ def alerts_between(session: Session, subscription_id: int, since: datetime, unti
             .order_by(Alert.id)
         )
     )
+
+
+def told_items(session: Session, channels: list[str], since: datetime) -> set[ItemKey]:
+    """The items messages since ``since`` told (or are about to tell) through ``channels``."""
+    if not channels:
+        return set()
+    statement = select(Delivery.alert_ids).where(
+        col(Delivery.channel).in_(channels),
+        Delivery.created_at >= since,
+        Delivery.kind != "test",
+        col(Delivery.status).in_(("pending", "sending", "sent")),
+    )
+    ids = {alert_id for alert_ids in session.exec(statement) for alert_id in alert_ids}
+    return {(a.item_kind, a.item_id) for a in alerts_by_id(session, ids).values()}
+
+
+def sibling_alerts(
+    session: Session, subscription: Subscription, keys: set[ItemKey], since: datetime, until: datetime
+) -> list[Alert]:
+    """The alerts made in [since, until) on the items ``keys`` for the person's other
+    subscriptions (same account or same address), reminders aside."""
+    if not keys:
+        return []
+    same_person = [Subscription.email == subscription.email] if subscription.email else []
+    if subscription.user_id is not None:
+        same_person.append(Subscription.user_id == subscription.user_id)
+    if not same_person:
+        return []
+    others = select(Subscription.id).where(Subscription.id != subscription.id, or_(*same_person))
+    statement = select(Alert).where(
+        col(Alert.subscription_id).in_(others),
+        Alert.created_at >= since,
+        Alert.created_at < until,
+        col(Alert.reason).not_like("reminder%"),
+        col(Alert.item_id).in_(sorted({item_id for _, item_id in keys})),
+    )
+    return [a for a in session.exec(statement.order_by(col(Alert.id))) if (a.item_kind, a.item_id) in keys]
 
 
 def subscription_alerts(session: Session, subscription_id: int, *, limit: int = 200) -> list[Alert]:
@@ -400,6 +472,20 @@ def record_failure(session: Session, delivery_id: int, *, now: datetime, error: 
     _close_attempts(session, [delivery_id], now=now, error=error)
 
 
+def record_cancelled(session: Session, delivery_id: int, *, now: datetime, error: str) -> None:
+    """A claimed delivery not sent on purpose: its recipient may no longer receive alerts."""
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(status="cancelled", last_error=error))
+    _close_attempts(session, [delivery_id], now=now, error=error)
+
+
+def receiving_ids(session: Session, ids: Iterable[int]) -> set[int]:
+    """Of the subscriptions ``ids``, those that may receive alerts (see :func:`receiving`)."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    return set(session.exec(select(Subscription.id).where(col(Subscription.id).in_(ids), receiving())))
+
+
 def _close_attempts(session: Session, delivery_ids: list[int], *, now: datetime, error: str | None) -> None:
     session.execute(
         update(DeliveryAttempt)
@@ -413,11 +499,13 @@ def dead_deliveries(session: Session) -> list[Delivery]:
 
 
 def replay_delivery(session: Session, delivery_id: int, *, now: datetime) -> bool:
-    """Give a dead delivery a fresh set of attempts; False when it is not dead."""
+    """Give a dead delivery a fresh set of attempts; False when it is not dead or its
+    subscription may no longer receive alerts."""
+    may_receive = select(Subscription.id).where(Subscription.id == Delivery.subscription_id, receiving())
     return bool(
         session.execute(
             update(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.status == "dead")
+            .where(Delivery.id == delivery_id, Delivery.status == "dead", exists(may_receive))
             .values(status="pending", attempts=0, next_attempt_at=now, claimed_by=None, claimed_at=None)
         ).rowcount
     )

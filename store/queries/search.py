@@ -56,7 +56,6 @@ from store.models import IntelligenceReport, Notification, StandardsChange
 from store.queries.hs import hs_filter_sql
 from store.search_index import SEARCH_KEYS, SEARCH_VECTOR, WEIGHTS, filter_keys, fts_table
 from store.search_syntax import Clause, parse
-from store.search_text import query_forms
 
 SORTS = ("date", "relevance", "deadline", "oldest")
 MAX_QUERY_LENGTH = 200  # characters of a query searched; the rest is cut off
@@ -265,11 +264,11 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
 
 def _alternatives(clause: Clause) -> list[tuple[tuple[str, ...], bool]]:
     """Each token sequence the clause matches, and whether as a phrase (else its words
-    anywhere: the first term of a loose clause)."""
+    anywhere: :meth:`Clause.as_phrase`)."""
     out: dict[tuple[str, ...], bool] = {}
-    for n, term in enumerate(clause.terms):
-        for form in query_forms(term):
-            out.setdefault(form, not (clause.loose and n == 0))
+    for term in clause.terms:
+        for form in clause.forms(term):
+            out.setdefault(form, clause.as_phrase(term))
     return list(out.items())
 
 

@@ -28,6 +28,12 @@ BUILTIN_SOURCES = (
     BuiltinSource("wto_eping_latest", "WTO ePing latest notifications (no key)", 60, "WTO"),
     BuiltinSource("iso_open_data", "ISO open data: deliverables metadata", 1440, "ISO"),
     BuiltinSource("us_federal_register", "US Federal Register: rules and proposed rules", 360, "US Federal Register"),
+    BuiltinSource(
+        "us_federal_register_inspection",
+        "US Federal Register public inspection: rules before publication",
+        60,
+        "US Federal Register",
+    ),
     BuiltinSource("eu_eurlex_oj", "EUR-Lex Official Journal (L and C series)", 360, "EU Official Journal"),
 )
 

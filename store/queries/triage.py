@@ -32,6 +32,7 @@ from store.models import (
     TriageNote,
 )
 from store.models.types import utcnow
+from store.refusals import Refused, Term
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"triaged", "no_action"}),
@@ -44,16 +45,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class TriageRefused(ValueError):
+class TriageRefused(Refused):
     """A triage change the rules do not allow; nothing was changed.
 
     ``conflict`` is true when the item's current status forbids the move (the request is
     sound, the item is not where it would have to be), false when the request itself is
-    incomplete or invalid."""
-
-    def __init__(self, message: str, *, conflict: bool = False):
-        super().__init__(message)
-        self.conflict = conflict
+    incomplete or invalid. The message (``refused_triage_*``) exists in Chinese and English."""
 
 
 def queue(
@@ -158,21 +155,26 @@ def update_triage(
     assignee that ``may_assign`` (the caller's test; the store knows no permissions) turns
     down."""
     if status is not None and status not in TRIAGE_STATUSES:
-        raise TriageRefused(f"status must be one of {TRIAGE_STATUSES}")
+        raise TriageRefused("triage_status", field="status", value=status)
     row = session.get(Triage, (item_kind, item_id))
     current = row.status if row else "new"
     if status is not None and status != current:
         if status not in TRANSITIONS[current]:
+            allowed = [Term(f"status_{s}") for s in TRIAGE_STATUSES if s in TRANSITIONS[current]]
             raise TriageRefused(
-                f"an item in {current} may move to {', '.join(sorted(TRANSITIONS[current]))}, not {status}",
+                "triage_move",
+                field="status",
                 conflict=True,
+                current=Term(f"status_{current}"),
+                allowed=allowed,
+                wanted=Term(f"status_{status}"),
             )
         if status == "comment_sent":
             if not (comment_text or (row and row.comment_text)):
-                raise TriageRefused("record the comment text before marking it sent")
+                raise TriageRefused("triage_comment_first", field="comment_text")
             comment_sent_on = comment_sent_on or date.today()
     if set_assignee and assignee_id is not None and may_assign is not None and not may_assign(assignee_id):
-        raise TriageRefused(f"user {assignee_id} is not an active staff member")
+        raise TriageRefused("triage_assignee", field="assignee_id", user_id=assignee_id)
     row = row or Triage(item_kind=item_kind, item_id=item_id)
     if status is not None:
         row.status = status

@@ -1,18 +1,32 @@
 """Accounts and API tokens: create, find, list. Password and token hashing is the
 caller's (``service.security``); ``store`` only keeps the hashes."""
 
+import threading
+import time
 from datetime import timedelta
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, func, select
 
+from store.members import resolve_member
 from store.models import ROLES, ApiToken, User
 from store.models.types import utcnow
+from store.refusals import Refused
 
 TOUCH_INTERVAL = timedelta(minutes=5)
+# How long a process trusts what it read about a token: a token revoked or an account changed
+# through this process is forgotten at once (see _forget_changed_accounts); through another
+# process (another web replica, the CLI), within this many seconds.
+TOKEN_CACHE_SECONDS = 10.0
+_tokens: dict[str, tuple[float, User]] = {}
+_tokens_lock = threading.Lock()
 
 
-class UserError(ValueError):
-    """An account cannot be created as asked (bad role, duplicate e-mail, missing member)."""
+class UserError(Refused):
+    """An account cannot be created as asked (bad role or address, an embassy without a WTO
+    member, a duplicate e-mail: a conflict); the message (``refused_*``) in Chinese and English."""
 
 
 def normalise_email(email: str) -> str:
@@ -29,16 +43,22 @@ def create_user(
     member_code: str | None = None,
     language: str = "zh",
 ) -> User:
-    """A new active account; an embassy must name the WTO member it reports on."""
+    """A new active account; an embassy must name the WTO member it reports on (by any name or
+    code of the register; stored as its code)."""
     email = normalise_email(email)
     if role not in ROLES:
-        raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise UserError("user_role", field="role", value=role)
     if "@" not in email:
-        raise UserError(f"{email!r} is not an e-mail address")
+        raise UserError("email", field="email", email=email)
+    if member_code:
+        member = resolve_member(member_code)
+        if member is None:
+            raise UserError("member", field="member_code", name=member_code)
+        member_code = member.code
     if role == "embassy" and not member_code:
-        raise UserError("an embassy account needs the member it reports on (--member CODE)")
+        raise UserError("user_member_required", field="member_code")
     if get_user_by_email(session, email=email) is not None:
-        raise UserError(f"a user with e-mail {email} already exists")
+        raise UserError("user_exists", field="email", conflict=True, email=email)
     user = User(
         email=email, role=role, password_hash=password_hash, name=name, member_code=member_code, language=language
     )
@@ -92,6 +112,35 @@ def user_for_token(session: Session, *, token_hash: str, touch: bool = True) -> 
         token.last_used_at = now
         session.add(token)
     return user
+
+
+def cached_user_for_token(session: Session, *, token_hash: str) -> User | None:
+    """:func:`user_for_token` without a database round trip for a token this process checked
+    in the last :data:`TOKEN_CACHE_SECONDS`: the owner, attached to ``session`` as read then."""
+    now = time.monotonic()
+    hit = _tokens.get(token_hash)
+    if hit is not None and hit[0] > now:
+        return session.merge(hit[1], load=False)
+    user = user_for_token(session, token_hash=token_hash)
+    if user is None:
+        with _tokens_lock:
+            _tokens.pop(token_hash, None)
+        return None
+    snapshot = User.model_validate(user.model_dump())
+    make_transient_to_detached(snapshot)
+    with _tokens_lock:
+        _tokens[token_hash] = (now + TOKEN_CACHE_SECONDS, snapshot)
+    return user
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _forget_changed_accounts(session: OrmSession, _context) -> None:
+    """A token or account written through this process (revoked, deactivated, another role)
+    is read again on its next use."""
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(row, User | ApiToken) for row in changed):
+        with _tokens_lock:
+            _tokens.clear()
 
 
 def list_tokens(session: Session, *, user_id: int) -> list[ApiToken]:

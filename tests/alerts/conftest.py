@@ -194,10 +194,10 @@ def classify(session, kind, item_id, sectors, urgency="medium", hs_chapters=("85
         )
 
 
-def subscribe(engine, *, created=None, **fields) -> int:
+def subscribe(engine, *, created=None, user_id=None, **fields) -> int:
     data = SubscriptionCreate(**{"email": "buyer@example.com", **fields})
     with session_scope(engine) as session:
-        return create_subscription(session, data, now=created or NOW - timedelta(days=30)).id
+        return create_subscription(session, data, user_id=user_id, now=created or NOW - timedelta(days=30)).id
 
 
 def clock(moment=NOW):

@@ -174,3 +174,35 @@ def test_intelligence_reports_wait_until_published(db_engine, alert_settings, ma
     [mail] = mailbox.messages
     assert "BIS certification backlog" in mail["Subject"]
     assert "Market intelligence" in mail.get_body(("plain",)).get_content()
+
+
+def test_a_rule_alerted_from_public_inspection_is_not_alerted_again_when_published(db_engine, alert_settings, mailbox):
+    from store.models.items import StandardsChangeBase
+    from store.queries.changes import upsert_change
+
+    subscribe(db_engine, members=["USA"], language="en")
+    document = {
+        "external_id": "2026-20007",
+        "kind": "new",
+        "body": "Foreign Assets Control Office",
+        "reference": "2026-20007",
+        "title": "Removing Duplicative Penalties Information and Reorganizing Certain Parts",
+        "member_code": "USA",
+        "language": "en",
+    }
+    inspection = StandardsChangeBase(
+        source="us_federal_register_inspection", stage="public inspection", published_date=TODAY, **document
+    )
+    with session_scope(db_engine) as session:
+        item = upsert_change(session, change=inspection, later_source="us_federal_register").row
+        item.first_seen_at = NOW - timedelta(hours=1)
+        classify(session, "change", item.id, {"EI": ["test"]})
+    assert dispatch(db_engine, alert_settings, clock=clock())["alerts"] == 1
+    published = StandardsChangeBase(source="us_federal_register", published_date=TODAY + timedelta(days=1), **document)
+    with session_scope(db_engine) as session:
+        stored = upsert_change(session, change=published, earlier_source="us_federal_register_inspection")
+        assert (stored.outcome, stored.row.id) == ("updated", item.id)
+        assert upsert_change(session, change=inspection, later_source="us_federal_register").outcome == "unchanged"
+    dispatch(db_engine, alert_settings, clock=clock(NOW + timedelta(minutes=1)))
+    assert [a.reason for a in alerts(db_engine)] == ["match"]
+    assert len(mailbox.messages) == 1

@@ -87,8 +87,8 @@ def test_a_paused_subscription_gets_no_test(db_engine, alert_settings, mailbox):
     with session_scope(db_engine) as session:
         subscription = session.get(Subscription, sub_id)
         subscription.active = False
-        enqueue_test(session, subscription=subscription)
-    assert send_due(db_engine, alert_settings)["dead"] == 1 and mailbox.messages == []
+        assert enqueue_test(session, subscription=subscription) == 0  # refused at once, nothing queued
+    assert send_due(db_engine, alert_settings)["sent"] == 0 and mailbox.messages == []
 
 
 def test_the_page_button_sends_a_test(app, accounts, db_engine, alert_settings, mailbox):

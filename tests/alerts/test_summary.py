@@ -97,8 +97,10 @@ def test_kind_of_measure():
     assert measure(item(kind="intelligence")) == "intelligence"
 
 
-def test_products_fall_back_to_the_original_wording():
-    assert products_text(item(hs_codes=["1201"], products="Soya  beans"), "zh") == "Soya beans"
+def test_products_fall_back_to_chapter_names_then_the_original_wording():
+    assert products_text(item(hs_codes=["1201"], products="Soya  beans"), "zh") == "油籽、子仁及工业或药用植物（HS 12）"
+    assert products_text(item(hs=["85"], products="Chargers"), "en").startswith("Electrical machinery")
+    assert products_text(item(products="Soya  beans"), "zh") == "Soya beans"
     assert (
         products_text(item(hs_codes=["85076000", "851713"]), "zh")
         == "锂离子蓄电池（HS 8507.60.00）；智能手机（HS 8517.13）"

@@ -165,6 +165,10 @@ def test_every_spider_runs_offline(source_env, server, db_engine, session, tmp_p
         fixture_bytes("us_federal_register", "page1.json").replace(b"{base}", f"{server.url}/api/v1/p2".encode()),
     )
     server.add("/api/v1/p2/documents.json", fixture_bytes("us_federal_register", "page2.json"))
+    server.add(
+        "/api/v1/public-inspection-documents/current.json",
+        fixture_bytes("us_federal_register_inspection", "current.json"),
+    )
     server.add("/EN/display-feed.rss", fixture_bytes("eu_eurlex_oj", "l_series.rss"), query={"rssId": 222})
     server.add("/EN/display-feed.rss", fixture_bytes("eu_eurlex_oj", "c_series.rss"), query={"rssId": 221})
     server.add("/feeds/news.xml", fixture_bytes("feed", "atom.xml"))

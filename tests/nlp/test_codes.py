@@ -1,7 +1,7 @@
 """HS/ICS codes: extraction from text and prefix matching against the catalogue."""
 
 from nlp.catalogue import load_edition
-from nlp.codes import CodeIndex, hs_codes_in_text, ics_codes_in_text, normalise_hs
+from nlp.codes import CodeIndex, hs_code_list, hs_codes_in_text, ics_codes_in_text, normalise_hs
 
 
 def test_hs_codes_are_read_after_their_markers_in_any_language():
@@ -36,3 +36,10 @@ def test_most_specific_line_wins_so_emc_is_partial_under_core_telecoms():
     index = CodeIndex(load_edition("2003"))
     strengths = {m.code: m.strength for m in index.match([], ["33.100.10", "33.060.20"]) if m.sector == "EI"}
     assert strengths == {"33.100.10": "partial", "33.060.20": "core"}
+
+
+def test_codes_after_a_dash_and_products_that_are_only_codes():
+    assert hs_codes_in_text("Ethylene Oxide (HS CODE – 29101000)") == ["29101000"]
+    assert hs_code_list("2709、2710、2713、3403、3819") == ["2709", "2710", "2713", "3403", "3819"]
+    assert hs_code_list("3920, 3923, 4415.10") == ["3920", "3923", "4415.10"]
+    assert hs_code_list("Toys, 2019") == [] and hs_code_list(None) == []

@@ -65,3 +65,9 @@ def test_soybean_sps_item_does_not_count_chapter_85(classifier):
 def test_a_confident_guess_counts_without_codes(classifier):
     result = classifier.classify(ItemText(title="Battery chargers for mobile phones: safety requirements"))
     assert result.decided_chapters == ["85"]
+
+
+def test_chapter_terms_in_the_products_rank_their_chapters_without_deciding_them(classifier):
+    result = classifier.classify(ItemText(title="商品标签规定：服装标签", products_text="服装"))
+    assert {"61", "62"} <= {c for c, _ in result.hs_chapters[:3]}
+    assert result.decided_chapters == []

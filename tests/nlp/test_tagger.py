@@ -106,3 +106,39 @@ def test_get_classifier_is_shared_and_follows_a_re_registered_edition(classifier
     assert get_classifier("2003-replaced") is first
     register_edition(dataclasses.replace(replacement))
     assert get_classifier("2003-replaced") is not first
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        # a generic word in passing, in the description
+        {
+            "title": "Maximum residue limits for pesticides in tea",
+            "description": "Results are stored by computer software and reported to the authority.",
+            "committee": "SPS",
+        },
+        {
+            "title": "Labelling of garden tools",
+            "products_text": "Garden tools",
+            "description": "Tools powered by a battery are covered by another regulation.",
+        },
+        # a generic word in the products, with nothing else for the sector
+        {"title": "Safety of toys", "products_text": "Toys, including toys with batteries"},
+    ],
+)
+def test_generic_words_and_passing_mentions_do_not_tag(classifier, fields):
+    assert tags(classifier, **fields) == set()
+
+
+def test_where_evidence_is_found_is_its_basis(classifier):
+    named = classifier.classify(ItemText(title="Radio equipment: technical requirements"))
+    assert [(s.code, s.basis) for s in named.sectors if s.decided] == [("EI", "named")]
+    # with neither title nor products, the start of the description says what the item covers
+    untitled = classifier.classify(ItemText(description="Radio equipment: technical requirements"))
+    assert untitled.tags == ["EI"]
+
+
+def test_a_longer_phrase_of_another_label_wins(classifier):
+    found = classifier.phrases(classifier.nlp.make_doc("Hydrogen fuel cell vehicles"))
+    assert "OUTSIDE" not in found or "fuel" not in [p for p, _ in found["OUTSIDE"]]
+    assert "fuel cell" in [p for p, _ in found["EPNE"]]

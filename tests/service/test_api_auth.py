@@ -1,8 +1,12 @@
 """Authentication, tokens, the session cookie, and JSON errors of the API."""
 
 from fastapi import APIRouter
+from sqlalchemy import event
+from sqlmodel import Session
 
+from alerts.subscriptions import set_account_active
 from service.security import SESSION_COOKIE, session_cookie_value
+from store.models import User
 from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 
 
@@ -68,3 +72,20 @@ def test_unexpected_errors_are_logged_500_json(api, caplog):
     assert response.status_code == 500
     assert response.json() == {"detail": "internal error; it has been logged"}
     assert "secret internals" in caplog.text
+
+
+def test_a_token_is_checked_once_then_trusted_until_its_account_changes(api, users, db_engine):
+    headers = users["exporter"].headers
+    assert api.get("/api/v1/me", headers=headers).status_code == 200
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db_engine, "before_cursor_execute", listener)
+    try:
+        assert api.get("/api/v1/me", headers=headers).status_code == 200
+    finally:
+        event.remove(db_engine, "before_cursor_execute", listener)
+    assert not any("api_token" in s for s in statements)  # no database round trip for the token
+    with Session(db_engine) as session:
+        set_account_active(session, session.get(User, users["exporter"].id), False)
+        session.commit()
+    assert api.get("/api/v1/me", headers=headers).status_code == 401  # forgotten at once

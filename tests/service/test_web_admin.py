@@ -113,7 +113,10 @@ def test_add_and_deactivate_users(app, accounts, db_engine):
     }
     assert post_form(client, "/admin/users", form, page="/admin/users").status_code == 303
     duplicate = post_form(client, "/admin/users", form, page="/admin/users")
-    assert duplicate.status_code == 200 and "already exists" in duplicate.text
+    assert duplicate.status_code == 409 and "已有使用电子邮箱 new@example.org 的用户" in duplicate.text
+    atlantis = post_form(client, "/admin/users?lang=en", {**form, "email": "b@example.org", "member_code": "Atlantis"})
+    assert atlantis.status_code == 400 and "“Atlantis” is not a WTO member name or code" in atlantis.text
+    assert 'value="Atlantis"' in atlantis.text and 'value="b@example.org"' in atlantis.text
     with Session(db_engine) as session:
         user = session.exec(select(User).where(User.email == "new@example.org")).one()
     assert (user.role, user.member_code) == ("embassy", "KEN")

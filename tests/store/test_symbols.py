@@ -75,6 +75,14 @@ def test_legacy_symbol_fields():
     assert symbol.docs_wto_filename == "G/TBT/Notif00194.pdf"
 
 
+def test_tokyo_round_symbols_are_tbt():
+    """TBT/Notif.92.27: Sweden, 1992, notified under the Tokyo Round Standards Code (GATT)."""
+    symbol = parse_symbol("TBT/Notif.92.27")
+    assert (symbol.committee, symbol.year, symbol.number, symbol.legacy) == ("TBT", 1992, 27, True)
+    assert str(symbol) == "TBT/Notif.92.27" == normalise_symbol("G/TBT/Notif.92.27")
+    assert [str(s) for s in parse_symbols("TBT/Notif.80.1, TBT/Notif.94.310")] == ["TBT/Notif.80.1", "TBT/Notif.94.310"]
+
+
 def test_chain_relations():
     symbol = parse_symbol("G/SPS/N/THA/155/Rev.2/Add.1")
     assert (symbol.committee, symbol.member, symbol.number, symbol.legacy) == ("SPS", "THA", 155, False)
@@ -158,7 +166,7 @@ def test_joint_lists(text):
         ("G/TBT/N/USA/0", "numbers in a symbol start at 1"),
         ("G/TBT/N/USA/4/Add.0", "numbers in a symbol start at 1"),
         ("G/SPS/Notif.96.1", "only the TBT committee used the legacy"),
-        ("G/TBT/Notif.85.1", "TBT of 1995-2000, not TBT of 1985"),
+        ("G/TBT/Notif.79.1", "TBT of 1980-2000, not TBT of 1979"),
     ],
 )
 def test_errors_say_what_is_wrong(text, message):
@@ -248,3 +256,17 @@ def test_filename_encoding(symbol):
 @given(st.lists(symbols, min_size=1, max_size=5), st.sampled_from([", ", ";", "\n", " and "]))
 def test_joint_list_round_trip(members, separator):
     assert parse_symbols(separator.join(map(str, members))) == list(dict.fromkeys(members))
+
+
+def test_a_tokyo_round_notification_imports():
+    from store.interchange import notification_from_record
+
+    record = {
+        "id": "tokyo-round-swe-1992-27",
+        "symbol": "TBT/Notif.92.27",
+        "committee": "TBT",
+        "member": "Sweden",
+        "distribution_date": "1992-06-01",
+    }
+    notification, _sectors = notification_from_record(record)
+    assert (notification.symbol, notification.committee) == ("TBT/Notif.92.27", "TBT")

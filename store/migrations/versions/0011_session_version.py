@@ -1,15 +1,15 @@
 """A user's session version: session cookies carry it, and signing out or a password reset
 bumps it, so the cookies issued before stop working at once instead of after 14 days.
 
-Revision ID: 0010_session_version
-Revises: 0009_search_stems
+Revision ID: 0011_session_version
+Revises: 0010_change_series
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_session_version"
-down_revision = "0009_search_stems"
+revision = "0011_session_version"
+down_revision = "0010_change_series"
 branch_labels = None
 depends_on = None
 

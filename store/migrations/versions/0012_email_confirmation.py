@@ -1,8 +1,8 @@
 """Subscription e-mail addresses are confirmed by their owner before any alert goes there;
 addresses of subscriptions made before count as confirmed.
 
-Revision ID: 0011_email_confirmation
-Revises: 0010_session_version
+Revision ID: 0012_email_confirmation
+Revises: 0011_session_version
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 from store.models.types import UTCDateTime
 
-revision = "0011_email_confirmation"
-down_revision = "0010_session_version"
+revision = "0012_email_confirmation"
+down_revision = "0011_session_version"
 branch_labels = None
 depends_on = None
 
