@@ -47,7 +47,7 @@ def test_swagger_ui_runs_under_the_policy(browser, live_server, screenshots):
         "request", lambda request: violations.append(request.url) if not request.url.startswith(live_server) else None
     )
     page.goto(f"{live_server}/api/docs")
-    page.wait_for_selector(".opblock", timeout=15000)
+    page.wait_for_selector(".opblock", timeout=60000)
     page.screenshot(path=str(screenshots / "api-docs.png"))
     assert violations == []
     page.close()
