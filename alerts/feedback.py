@@ -15,6 +15,7 @@ administrators' per-sector figures.
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -94,15 +95,27 @@ def stand_in(verdict: str, item_kind: str, item_id: int) -> str:
     return f"{_STAND_IN}/{verdict}/{item_kind}/{item_id}"
 
 
-def personalise(texts: list[str], *, subscription_id: int, nonce: str, base_url: str, secret: str) -> list[str]:
+def personalise(
+    texts: list[str],
+    *,
+    subscription_id: int,
+    nonce: str,
+    base_url: str,
+    secret: str,
+    subscription_of: Mapping[tuple[str, int], int] | None = None,
+) -> list[str]:
     """``texts`` with every stand-in link replaced by the subscriber's signed link (each link
-    signed once, whichever of the texts carries it)."""
+    signed once, whichever of the texts carries it). A link judges its item for
+    ``subscription_of[(kind, id)]`` when given (a message telling several subscriptions' alerts),
+    else for ``subscription_id``."""
     made: dict[str, str] = {}
+    owners = subscription_of or {}
 
     def link(match: re.Match) -> str:
         if match.group(0) not in made:
             verdict, kind, item_id = match.group(1), match.group(2), int(match.group(3))
-            own = FeedbackLink(subscription_id, kind, item_id, verdict, nonce_of(nonce, verdict, kind, item_id))
+            owner = owners.get((kind, item_id), subscription_id)
+            own = FeedbackLink(owner, kind, item_id, verdict, nonce_of(nonce, verdict, kind, item_id))
             made[match.group(0)] = feedback_url(base_url, secret, own)
         return made[match.group(0)]
 
@@ -123,6 +136,8 @@ def record_judgement(session: Session, link: FeedbackLink, *, now: datetime | No
         subscription_id=link.subscription_id,
         item_kind=link.item_kind,
         item_id=link.item_id,
+        verdict=link.verdict,
+        link_nonce=link.nonce,
         created_at=now,
     )
     feedback.verdict, feedback.reason, feedback.link_nonce, feedback.updated_at = link.verdict, None, link.nonce, now

@@ -264,6 +264,7 @@ def _message(
         nonce=delivery.idempotency_key,
         base_url=settings.base_url,
         secret=settings.secret_key,
+        subscription_of={entry.item.key: entry.alert.subscription_id for entry in entries},
     )
     return Message(
         subject=shared.subject,

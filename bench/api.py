@@ -234,6 +234,8 @@ def start_server(database_url: str, port: int, workers: int, data_dir: str) -> s
         "--log-level",
         "warning",
         "--no-access-log",
+        "--timeout-worker-healthcheck",  # on a busy machine a late answer is not a dead worker
+        "60",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 300  # a busy machine imports slowly

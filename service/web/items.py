@@ -166,11 +166,12 @@ def _results(session: Session, query: SearchQuery) -> tuple[list[ItemSummary], S
 
 
 def member_options(language: str, chosen: tuple[str, ...]) -> list[tuple[str, str, bool]]:
-    """(code, name, chosen) of every member: the major markets first, then by name."""
+    """(code, name, chosen) of every member: the chosen ones first, then the major markets,
+    then the rest by name."""
     names = dict(member_choices(language))
-    major = [code for code in MAJOR_MARKETS if code in names]
-    rest = [code for code, _name in member_choices(language) if code not in major]
-    return [(code, names[code], code in chosen) for code in major + rest]
+    order = [code for code in chosen if code in names] + [code for code in MAJOR_MARKETS if code in names]
+    order += [code for code, _name in member_choices(language)]
+    return [(code, names[code], code in chosen) for code in dict.fromkeys(order)]
 
 
 @router.get("/search", include_in_schema=False)

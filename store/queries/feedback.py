@@ -23,7 +23,7 @@ def consume_link(session: Session, nonce: str, *, purpose: str, now: datetime) -
         dialect.insert(UsedLink)
         .values(nonce=nonce, purpose=purpose, used_at=now)
         .on_conflict_do_nothing()
-        .returning(UsedLink.__table__.c.nonce)
+        .returning(col(UsedLink.nonce))
     )
     return session.execute(statement).first() is not None
 
@@ -74,7 +74,7 @@ def sector_figures(session: Session) -> dict[str, SectorFigures]:
     counts = session.exec(
         select(Alert.item_kind, Alert.item_id, func.count())
         .where(col(Alert.reason).in_(FIRST_REASONS))
-        .group_by(Alert.item_kind, Alert.item_id)
+        .group_by(col(Alert.item_kind), col(Alert.item_id))
     ).all()
     by_kind: dict[str, dict[int, int]] = defaultdict(dict)
     for kind, item_id, count in counts:

@@ -160,3 +160,18 @@ def test_feed_entries_carry_the_subscribers_links(db_engine, alert_settings, mai
     assert client.post(path).status_code == 200
     [judged] = judgements(db_engine)
     assert (judged.item_id, judged.verdict) == (item_id, "not_relevant")
+
+
+def test_a_link_judges_its_item_for_the_subscription_whose_alert_it_was(alert_settings):
+    text = f"{feedback.stand_in('useful', 'notification', 7)} {feedback.stand_in('useful', 'notification', 8)}"
+    [made] = feedback.personalise(
+        [text],
+        subscription_id=1,
+        nonce="delivery",
+        base_url="https://tbtwatch.test",
+        secret=alert_settings.secret_key,
+        subscription_of={("notification", 8): 2},
+    )
+    first, second = (feedback.read_token(alert_settings.secret_key, url.rsplit("/", 1)[1]) for url in made.split())
+    assert (first.subscription_id, first.item_id, second.subscription_id, second.item_id) == (1, 7, 2, 8)
+    assert first.nonce != second.nonce

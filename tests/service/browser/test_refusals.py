@@ -55,3 +55,17 @@ def test_forms_come_back_as_typed_with_the_reason(page, accounts, db_engine, dev
     expect(page.locator("#triage-form .flash.error")).to_contain_text(WORDS["triage"][language])
     expect(page.locator("#triage-form textarea[name=note]")).to_have_value("先记下 a note")
     page.locator("#triage-form").screenshot(path=screenshots / f"refusal-triage-{language}.png")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_addresses_a_page_cannot_read_are_pages(page, accounts, screenshots, language):
+    sign_in(page, "staff")
+    words = {"zh": ("不存在", "不是有效的日期"), "en": ("does not exist", "is not a date")}[language]
+    answer = page.goto(f"/items/notification/abc?lang={language}")
+    assert answer is not None and answer.status == 404
+    expect(page.locator("main")).to_contain_text(words[0])
+    page.screenshot(path=screenshots / f"refusal-404-{language}.png", full_page=True)
+    answer = page.goto(f"/bulletin?day=2026-99-99&lang={language}")
+    assert answer is not None and answer.status == 400
+    expect(page.locator(".flash.error")).to_contain_text(words[1])
+    page.screenshot(path=screenshots / f"refusal-bulletin-{language}.png")
