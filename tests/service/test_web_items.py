@@ -3,11 +3,13 @@ dashboard, for every signed-in role."""
 
 import csv
 import io
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
+from service.web.charts import stacked_bars
 from store.db import session_scope
 from store.models import HsTag, IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
 from store.queries.notifications import upsert_notification
@@ -279,3 +281,19 @@ def test_item_page_opens_with_the_summary_in_the_readers_language(db_engine, app
     en = client.get(f"/items/notification/{item_id}?lang=en").text
     for text in ("European Union", "Draft technical regulation", "Protection of the environment", "30 days left"):
         assert text in en
+
+
+def test_sector_colours_do_not_change_between_dashboard_ranges():
+    keys = ["A", "B", "C", "D"]
+    one = stacked_bars(["2026-01"], Counter({("2026-01", "C"): 1}), ["C"], {}, colour_keys=keys)
+    both = stacked_bars(
+        ["2026-01"], Counter({("2026-01", "B"): 1, ("2026-01", "C"): 2}), ["B", "C"], {}, colour_keys=keys
+    )
+    assert {n: c for c, n in one.legend}["C"] == {n: c for c, n in both.legend}["C"]
+
+
+def test_every_page_names_its_icon(app, accounts):
+    client = client_for(app)
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").text
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
