@@ -5,6 +5,7 @@ import io
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -336,6 +337,12 @@ def _spreadsheet_safe(row: list) -> list:
     return ["'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell for cell in row]
 
 
+def wto_document_url(symbol: str) -> str:
+    """The notification's page in the WTO's documents online (docs.wto.org)."""
+    query = quote(f"(@Symbol= {symbol})", safe="")
+    return f"https://docs.wto.org/dol2fe/Pages/FE_Search/FE_S_S006.aspx?Query={query}&Language=ENGLISH&Context=FomerScriptedSearch&languageUIChanged=true"
+
+
 def visible_item(session: Session, user: User, kind: str, item_id: int):
     item = get_item(session, item_kind=kind, item_id=item_id)
     if item is None or not may_see(user, item):
@@ -377,6 +384,7 @@ def item_response(
         "summary": summaries(session, [item])[0],
         "fields": fields,
         "field_labels": FIELD_LABELS,
+        "wto_url": wto_document_url(item.symbol) if isinstance(item, Notification) and item.symbol else None,
         "thread": thread(session, base_symbol=item.base_symbol)
         if isinstance(item, Notification) and item.base_symbol
         else [],
