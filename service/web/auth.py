@@ -14,6 +14,7 @@ from store.db import default_engine, session_scope
 from store.models import User
 from store.models.types import utcnow
 from store.queries.users import get_user_by_email, normalise_email
+from translations import N_
 
 router = APIRouter()
 
@@ -45,18 +46,20 @@ async def login(  # async: the password check goes to the bounded hashing pool, 
     limiter = security.login_limiter
     wait = limiter.begin(email, address)
     if wait:
-        page = render(request, "login.html", {**context, "error": "login_too_many"}, 429)
+        error = N_("Too many failed sign-ins; wait a little and try again (the wait grows with each failure).")
+        page = render(request, "login.html", {**context, "error": error}, 429)
         page.headers["Retry-After"] = str(math.ceil(wait))
         return page
     try:
         user = await security.in_hash_pool(lambda: _signed_in(email, password))
     except security.HashPoolBusy:
         limiter.succeeded(email, address)  # not the client's failure: forget the attempt
-        page = render(request, "login.html", {**context, "error": "login_busy"}, 503)
+        busy = N_("Too many sign-ins at once; try again in a few seconds.")
+        page = render(request, "login.html", {**context, "error": busy}, 503)
         page.headers["Retry-After"] = "5"
         return page
     if user is None:
-        return render(request, "login.html", {**context, "error": "login_failed"}, 400)
+        return render(request, "login.html", {**context, "error": N_("Wrong e-mail or password.")}, 400)
     limiter.succeeded(email, address)
     response = RedirectResponse(_safe_next(next), 303)
     security.set_session_cookie(response, user, request.app.state.settings)

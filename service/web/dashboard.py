@@ -55,7 +55,9 @@ def dashboard(request: Request, months: int = 12, user: User = Depends(require_u
         {
             "months": months,
             "windows": WINDOWS,
-            "sector_chart": stacked_bars(labels, by_sector, sectors, {c: sector_name(c, language) for c in sectors}),
+            "sector_chart": stacked_bars(
+                labels, by_sector, sectors, {c: sector_name(c, language) for c in sectors}, colour_keys=sector_codes()
+            ),
             "member_chart": stacked_bars(labels, by_member, members, {c: member_name(c, language) for c in members}),
             "closing": summaries(session, closing_soon(session, today=today)),
             "total_sector": sum(by_sector.values()),
