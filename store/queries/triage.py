@@ -69,7 +69,7 @@ def queue(
     today = date.today()
     # most urgent first, unclassified last
     urgency_rank = case(
-        *((ItemClassification.urgency == level, -rank) for level, rank in URGENCY_RANK.items()),
+        *((col(ItemClassification.urgency) == level, -rank) for level, rank in URGENCY_RANK.items()),
         else_=1,
     )
     ranked = []
@@ -77,9 +77,10 @@ def queue(
         model, dated, deadline = KINDS[kind].model, KINDS[kind].dated, KINDS[kind].deadline
         statement = (
             select(model, urgency_rank.label("rank"))
-            .outerjoin(Triage, and_(Triage.item_kind == kind, Triage.item_id == model.id))
+            .outerjoin(Triage, and_(col(Triage.item_kind) == kind, col(Triage.item_id) == col(model.id)))
             .outerjoin(
-                ItemClassification, and_(ItemClassification.item_kind == kind, ItemClassification.item_id == model.id)
+                ItemClassification,
+                and_(col(ItemClassification.item_kind) == kind, col(ItemClassification.item_id) == col(model.id)),
             )
             .where(func.coalesce(Triage.status, "new") == status)
         )
@@ -89,9 +90,9 @@ def queue(
         if sector:
             statement = statement.where(
                 exists().where(
-                    SectorTag.item_kind == kind,
-                    SectorTag.item_id == model.id,
-                    SectorTag.sector == sector,
+                    col(SectorTag.item_kind) == kind,
+                    col(SectorTag.item_id) == col(model.id),
+                    col(SectorTag.sector) == sector,
                     col(SectorTag.decided).is_(True),
                 )
             )
