@@ -9,7 +9,7 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from alerts.digests import enqueue_digests
 from alerts.labels import sector_codes
@@ -26,10 +26,18 @@ from store.kinds import KINDS
 from store.models import TRIAGE_STATUSES, ItemClassification, User
 from store.queries.items import get_item, summaries
 from store.queries.tags import set_human_tags
-from store.queries.triage import TriageRefused, first_seen_on, queue, status_counts
+from store.queries.triage import (
+    TriageRefused,
+    first_seen_on,
+    queue,
+    queue_count,
+    status_counts,
+    triage_rows,
+)
 
 router = APIRouter()
 staff = require("triage")
+QUEUE_PAGE = 100  # items on a page of the queue
 
 
 def _item_or_404(session: Session, kind: str, item_id: int):
@@ -49,17 +57,34 @@ def triage_queue(
     status: str = "new",
     sector: str | None = None,
     mine: bool = False,
+    page: str = "1",
     user: User = Depends(staff),
     session: Session = Depends(db),
 ):
     if status not in TRIAGE_STATUSES:
         raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}")
-    items = queue(session, status=status, sector=sector or None, assignee_id=user.id if mine else None)
+    filters = {"status": status, "sector": sector or None, "assignee_id": user.id if mine else None}
+    total = queue_count(session, **filters)
+    pages = max(1, -(-total // QUEUE_PAGE))
+    number = min(int(page), pages) if page.isascii() and page.isdigit() and int(page) > 0 else 1
+    rows = summaries(session, queue(session, **filters, limit=QUEUE_PAGE, offset=(number - 1) * QUEUE_PAGE))
     return render(
         request,
         "triage.html",
         {
-            "rows": summaries(session, items),
+            "rows": rows,
+            "triage_of": triage_rows(session, [(row.kind, row.id) for row in rows]),
+            "total": total,
+            "page": number,
+            "pages": pages,
+            "first": (number - 1) * QUEUE_PAGE + 1,
+            "experts": list(
+                session.exec(
+                    select(User)
+                    .where(col(User.role).in_(("staff", "admin")), col(User.active).is_(True))
+                    .order_by(col(User.name), col(User.email))
+                )
+            ),
             "status": status,
             "statuses": TRIAGE_STATUSES,
             "counts": status_counts(session),
