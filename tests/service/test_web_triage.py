@@ -196,3 +196,40 @@ def test_queue_pages_past_100_with_counts_status_and_assignee(app, accounts, db_
     page = client.get(f"/items/notification/{ids[0]}?lang=en").text
     assert "看过了" in page, page[page.find("<main") :][:3000]
     assert re.search(r"class=\"note-author\">[^<]*admin", page, re.I)
+
+
+def test_bulletin_lists_news_once_and_leaves_history_out(app, accounts, items, db_engine):
+    """First seen today: a 1995 notification (a back catalogue, left out and counted) and a
+    notification of two sectors (listed once)."""
+    with session_scope(db_engine) as session:
+        old = upsert_notification(
+            session,
+            notification=NotificationCreate(
+                symbol="G/TBT/N/USA/1",
+                committee="TBT",
+                member_name="United States",
+                title="Old 1995",
+                distribution_date=date(1995, 3, 1),
+            ),
+            source="test",
+        ).row.id
+        both = upsert_notification(
+            session,
+            notification=NotificationCreate(
+                symbol="G/TBT/N/JPN/900",
+                committee="TBT",
+                member_name="Japan",
+                title="Two sectors",
+                distribution_date=date.today(),
+            ),
+            source="test",
+        ).row.id
+        for item_id, code in ((old, "EI"), (both, "EI"), (both, "NM")):
+            session.add(
+                SectorTag(item_kind="notification", item_id=item_id, sector=code, origin="model", edition="2003")
+            )
+    client = client_for(app, "staff")
+    page = client.get("/bulletin?lang=en").text
+    assert "Old 1995" not in page and "1 older items first seen that day" in page
+    assert page.count("Two sectors") == 1 and "Item high" in page
+    assert "1 条旧信息" in client.get("/bulletin?lang=zh").text
