@@ -12,10 +12,11 @@ from sqlmodel import Session
 
 from alerts.feedback import personalise
 from alerts.outbox import zone_of
-from alerts.render import Entry, entry_view, html_environment, one_line, translator
+from alerts.render import Entry, entry_view, html_environment, one_line
 from store.models import Subscription
 from store.models.types import utcnow
 from store.queries.alerts import load_items, subscription_alerts
+from translations import translations
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -33,7 +34,7 @@ def atom_feed(
     """The subscription's alerts as Atom, each entry's summary with the subscriber's feedback links."""
     now = now or utcnow()
     language = subscription.language
-    t = translator(language)
+    _ = translations(language).gettext
     today = now.astimezone(zone_of(subscription.timezone)).date()
     entries = []
     for entry in _entries(session, subscription):
@@ -45,8 +46,8 @@ def atom_feed(
             view["title"],
             view["description"],
             "",
-            f"{t('feedback_useful')}: {view['feedback_useful']}",
-            f"{t('feedback_not_relevant')}: {view['feedback_not_relevant']}",
+            _("Useful") + ": " + view["feedback_useful"],
+            _("Not relevant") + ": " + view["feedback_not_relevant"],
         ]
         [text] = personalise(
             ["\n".join(summary).strip()],
@@ -65,11 +66,11 @@ def atom_feed(
             }
         )
     return (
-        html_environment()
+        html_environment(language)
         .get_template("feed.atom.j2")
         .render(
             feed_id=f"tag:tbtwatch,2024:subscription-{subscription.id}",
-            title=t("feed_title", id=subscription.id),
+            title=_("tbtwatch subscription %(id)s") % {"id": subscription.id},
             updated=entries[0]["updated"] if entries else subscription.created_at.isoformat(),
             self_url=f"{base_url.rstrip('/')}/feeds/{subscription.token}.atom",
             entries=entries,
@@ -106,7 +107,7 @@ def fold(line: str) -> str:
 
 def ics_calendar(session: Session, subscription: Subscription, *, base_url: str, now: datetime | None = None) -> str:
     now = now or utcnow()
-    t = translator(subscription.language)
+    _ = translations(subscription.language).gettext
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -114,7 +115,7 @@ def ics_calendar(session: Session, subscription: Subscription, *, base_url: str,
         "PRODID:-//tbtwatch//comment deadlines//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{ics_text(t('feed_title', id=subscription.id))}",
+        "X-WR-CALNAME:" + ics_text(_("tbtwatch subscription %(id)s") % {"id": subscription.id}),
     ]
     seen = set()
     for entry in _entries(session, subscription):
@@ -123,6 +124,7 @@ def ics_calendar(session: Session, subscription: Subscription, *, base_url: str,
             continue
         seen.add(item.key)
         view = entry_view(entry, language=subscription.language, today=now.date(), base_url=base_url)
+        summary = _("Comment deadline: %(label)s")
         description = "\n".join(
             part for part in (view["member"], view["title"], view["products"], view["item_url"]) if part
         )
@@ -131,7 +133,7 @@ def ics_calendar(session: Session, subscription: Subscription, *, base_url: str,
             f"UID:{item.kind}-{item.id}-s{subscription.id}@tbtwatch",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{item.comment_deadline.strftime('%Y%m%d')}",
-            f"SUMMARY:{ics_text(one_line(t('ics_summary', label=view['label']) + ' ' + view['title'], 250))}",
+            "SUMMARY:" + ics_text(one_line(summary % {"label": view["label"]} + " " + view["title"], 250)),
             f"DESCRIPTION:{ics_text(description)}",
             f"URL:{view['item_url']}",
             "TRANSP:TRANSPARENT",

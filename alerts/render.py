@@ -1,7 +1,7 @@
 """Alert messages in the subscriber's language: a subject, a plain-text body, an HTML body
 and a JSON payload (for webhooks), from Jinja2 templates in ``templates/``.
 
-Template text comes from ``templates/strings.yaml`` (zh, en). Each item opens with the
+Template text comes from the message catalogue (:mod:`translations`). Each item opens with the
 structured summary of :mod:`alerts.summary` in the subscriber's language, built from data;
 the item's own title and description follow as published. Classification reasons are stored in English: the payload
 keeps them so (``urgency_reasons``, each sector's ``reasons``) and adds them in the
@@ -11,13 +11,10 @@ autoescaped, links other than http(s) are left out, and the subject is one line.
 """
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from alerts import labels
@@ -28,6 +25,7 @@ from nlp.hs_names import chapter_label
 from nlp.reasons import localise
 from store.models import URGENCY_RANK, Alert, Subscription
 from store.queries.alerts import AlertItem
+from translations import LANGUAGES, N_, environment, label, language_of, translations
 
 TEMPLATES = Path(__file__).parent / "templates"
 KINDS = ("alert", "follow-up", "reminder", "digest", "catch-up")  # and "test" (render_test)
@@ -57,27 +55,48 @@ class Rendered:
     payload: dict
 
 
-@cache
-def strings() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((TEMPLATES / "strings.yaml").read_text(encoding="utf-8"))
+# what a subscription's selector is called in "why you got this"
+WHY = {
+    "sectors": N_("sectors"),
+    "hs": N_("HS codes"),
+    "ics": N_("ICS codes"),
+    "keywords": N_("keywords"),
+    "member": N_("market"),
+    "committee": N_("committee"),
+    "kind": N_("kind"),
+    "urgency": N_("urgency"),
+}
+# what a follow-up says changed, by the ``what`` of alerts.followups' changes
+CHANGES = {
+    "comment_deadline": N_("comment deadline now %(new)s (was %(old)s)"),
+    "adopted": N_("adopted"),
+    "withdrawn": N_("withdrawn"),
+    "entry_into_force": N_("entry into force announced"),
+    "title": N_("title changed to: %(new)s"),
+    "addendum": N_("an addendum was published"),
+    "revision": N_("a revision was published"),
+    "corrigendum": N_("a corrigendum was published"),
+    "supplement": N_("a supplement was published"),
+}
+INTROS = {
+    "alert": N_("A new item matches your subscription."),
+    "follow-up": N_("An item you were alerted about has been updated."),
+    "reminder": N_("The comment period of this item ends soon."),
+    "daily": N_("The past day's items for your subscription, by sector, most urgent first."),
+    "weekly": N_("The past week's items for your subscription, by sector, most urgent first."),
+    "catch-up": N_("Items matching your new subscription that are still open for comment."),
+}
+DIGEST_SUBJECTS = {
+    "daily": N_("[Daily digest] %(count)s items"),
+    "weekly": N_("[Weekly digest] %(count)s items"),
+    "catch-up": N_("[Still open for comment] %(count)s items"),
+}
 
 
-Translate = Callable[..., str]
-
-
-def translator(language: str) -> Translate:
-    language = language if language in ("zh", "en") else "zh"
-
-    def t(key: str, **values) -> str:
-        text = strings()[key][language]
-        return text.format(**values) if values else text
-
-    return t
-
-
-def _environment(autoescape: bool) -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
+def _environment(language: str, autoescape: bool) -> Environment:
+    return environment(
+        language,
+        FileSystemLoader(TEMPLATES),
         autoescape=autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -86,13 +105,13 @@ def _environment(autoescape: bool) -> Environment:
     )
 
 
-_HTML = _environment(autoescape=True)
-_TEXT = _environment(autoescape=False)
+_HTML = {language: _environment(language, autoescape=True) for language in LANGUAGES}
+_TEXT = {language: _environment(language, autoescape=False) for language in LANGUAGES}
 
 
-def html_environment() -> Environment:
-    """The autoescaping environment (also for Atom feeds)."""
-    return _HTML
+def html_environment(language: str) -> Environment:
+    """The autoescaping environment in ``language`` (also for Atom feeds)."""
+    return _HTML[language_of(language)]
 
 
 def clean(text) -> str:
@@ -127,30 +146,34 @@ def days_left(item: AlertItem, today: date) -> int | None:
     return (item.comment_deadline - today).days if item.comment_deadline else None
 
 
-def _why_lines(why: dict, t, language: str, edition: str | None) -> list[str]:
+def _why_lines(why: dict, language: str, edition: str | None) -> list[str]:
+    _ = translations(language).gettext
     lines = []
     if why.get("sectors"):
-        lines.append(f"{t('why_sectors')}: " + ", ".join(sector_name(c, language, edition) for c in why["sectors"]))
+        lines.append(f"{_(WHY['sectors'])}: " + ", ".join(sector_name(c, language, edition) for c in why["sectors"]))
     for key in ("hs", "ics", "keywords"):
         if why.get(key):
-            lines.append(f"{t('why_' + key)}: " + ", ".join(clean(v) for v in why[key]))
+            lines.append(f"{_(WHY[key])}: " + ", ".join(clean(v) for v in why[key]))
     if why.get("members"):
-        lines.append(f"{t('why_member')}: " + ", ".join(member_name(m, language) for m in why["members"]))
+        lines.append(f"{_(WHY['member'])}: " + ", ".join(member_name(m, language) for m in why["members"]))
     if why.get("member"):
-        via = t("why_via", states=", ".join(why["via"])) if why.get("via") else ""
-        lines.append(f"{t('why_member')}: {member_name(why['member'], language)}{via}")
+        member = member_name(why["member"], language)
+        if why.get("via"):
+            member = _("%(member)s (EU member state %(states)s)") % {"member": member, "states": ", ".join(why["via"])}
+        lines.append(f"{_(WHY['member'])}: {member}")
     for key in ("committee", "kind", "urgency"):
         if why.get(key):
-            lines.append(f"{t('why_' + key)}: {clean(why[key])}")
-    return lines or [t("why_all")]
+            lines.append(f"{_(WHY[key])}: {clean(why[key])}")
+    return lines or [_("you subscribed to everything")]
 
 
-def _change_lines(changes: list[dict], t) -> list[str]:
+def _change_lines(changes: list[dict], language: str) -> list[str]:
+    _ = translations(language).gettext
     lines = []
     for change in changes:
-        key = f"change_{change.get('what')}"
         values = {"old": clean(change.get("old") or "—"), "new": one_line(change.get("new") or "—", 300)}
-        lines.append(t(key, **values) if key in strings() else t("change_updated"))
+        what = change.get("what")
+        lines.append(_(CHANGES[what]) % values if what in CHANGES else _("updated"))
     return lines
 
 
@@ -160,15 +183,15 @@ def _reasons_text(reasons: list[str], language: str, edition: str | None) -> lis
 
 def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> dict:
     """What the templates and the JSON payload show of one entry."""
-    t = translator(language)
+    _ = translations(language).gettext
     item, alert = entry.item, entry.alert
     left = days_left(item, today)
     if item.comment_deadline is None or left is None:
-        deadline_text = t("no_deadline")
+        deadline_text = _("none")
     elif left < 0:
-        deadline_text = f"{item.comment_deadline.isoformat()} ({t('closed')})"
+        deadline_text = item.comment_deadline.isoformat() + " (" + _("closed") + ")"
     else:
-        deadline_text = f"{item.comment_deadline.isoformat()} ({t('days_left', days=left)})"
+        deadline_text = item.comment_deadline.isoformat() + " (" + _("%(days)s days left") % {"days": left} + ")"
     description = clean(item.description)
     if len(description) > DESCRIPTION_CHARS:
         description = description[: DESCRIPTION_CHARS - 1] + "…"
@@ -176,7 +199,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
     return {
         "kind": item.kind,
         "id": item.id,
-        "kind_label": t(f"kind_{item.kind}"),
+        "kind_label": label(language, "item kind", item.kind),
         "label": one_line(item.label, 200),
         "title": clean(item.title),
         "description": description,
@@ -185,7 +208,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "committee": item.committee,
         "summary": [
             {"key": line.key, "label": line.label, "text": clean(line.text)}
-            for line in summary_lines(item, t=t, language=language, today=today)
+            for line in summary_lines(item, language=language, today=today)
         ],
         "products": clean(item.products),
         "sectors": [
@@ -201,7 +224,9 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "hs_chapters": list(item.hs_chapters),
         "hs_chapters_text": [chapter_label(c, language) for c in item.hs_chapters],
         "urgency_level": item.urgency,
-        "urgency": t(f"urgency_{item.urgency}") if item.urgency in URGENCY_RANK else t("urgency_unknown"),
+        "urgency": label(language, "urgency", item.urgency)
+        if item.urgency in URGENCY_RANK
+        else _("not yet classified"),
         "urgency_reasons": [clean(r) for r in item.urgency_reasons],
         "urgency_reasons_text": _reasons_text(item.urgency_reasons, language, item.edition),
         "comment_deadline": item.comment_deadline.isoformat() if item.comment_deadline else None,
@@ -214,29 +239,31 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "thread_follow": f"{thread_link('follow', item.id)}?lang={language}" if item.base_symbol else None,
         "thread_mute": f"{thread_link('mute', item.id)}?lang={language}" if item.base_symbol else None,
         "reason": alert.reason,
-        "why": _why(entry, t, language),
-        "changes": _change_lines(changes, t),
+        "why": _why(entry, language),
+        "changes": _change_lines(changes, language),
         "changes_data": changes,
     }
 
 
-def _alert_why(alert: Alert, t: Translate, language: str, edition: str | None) -> list[str]:
+def _alert_why(alert: Alert, language: str, edition: str | None) -> list[str]:
     if alert.reason not in ("match", "catch-up"):
         return []
-    return _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, t, language, edition)
+    return _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, language, edition)
 
 
-def _why(entry: Entry, t: Translate, language: str) -> list[str]:
+def _why(entry: Entry, language: str) -> list[str]:
     """Why the person got the item: the reasons of its alert or, when several of the person's
-    subscriptions matched, of each ("订阅“电子产品”：HS 编码: 85")."""
+    subscriptions matched, of each ("订阅“电子产品”：HS编码: 85")."""
+    _ = translations(language).gettext
     edition = entry.item.edition
     if not entry.also:
-        return _alert_why(entry.alert, t, language, edition)
+        return _alert_why(entry.alert, language, edition)
     told = [(entry.name or "", entry.alert), *entry.also]
     return [
-        t("why_of_subscription", name=one_line(name, 60)) + t("list_separator").join(lines)
+        _("subscription “%(name)s”: %(reasons)s")
+        % {"name": one_line(name, 60), "reasons": ("；" if language == "zh" else "; ").join(lines)}
         for name, alert in told
-        if (lines := _alert_why(alert, t, language, edition))
+        if (lines := _alert_why(alert, language, edition))
     ]
 
 
@@ -277,18 +304,18 @@ def render_message(
     sectors, id and, unless ``unsubscribe_url`` is given, its unsubscribe link)."""
     if kind not in KINDS:
         raise ValueError(f"unknown message kind {kind!r}")
-    language = subscription.language if subscription.language in ("zh", "en") else "zh"
-    t = translator(language)
+    language = language_of(subscription.language)
+    _ = translations(language).gettext
     views = [entry_view(e, language=language, today=today, base_url=base_url) for e in entries]
     if kind in ("digest", "catch-up"):
-        groups = group_by_sector(views, [s.upper() for s in subscription.sectors], t("other_sector"))
-        subject_key = "subject_catch_up" if kind == "catch-up" else f"subject_digest_{period or 'daily'}"
-        subject = t(subject_key, count=len(views))
-        intro = t("intro_catch_up" if kind == "catch-up" else f"intro_digest_{period or 'daily'}")
+        groups = group_by_sector(views, [s.upper() for s in subscription.sectors], _("Other"))
+        which = "catch-up" if kind == "catch-up" else period or "daily"
+        subject = _(DIGEST_SUBJECTS[which]) % {"count": len(views)}
+        intro = _(INTROS[which])
     else:
         groups = [{"name": None, "entries": views}]
-        subject = _single_subject(kind, entries[0], views[0], t)
-        intro = t(f"intro_{kind.replace('-', '_')}")
+        subject = _single_subject(kind, entries[0], views[0], language)
+        intro = _(INTROS[kind])
     hidden = ("changes", "changes_data", "kind_label", "deadline_text", "hs_chapters_text")
     payload = {
         "type": kind,
@@ -314,7 +341,6 @@ def render_message(
 
 def subscription_lines(subscription: Subscription, language: str) -> list[str]:
     """What a subscription selects, a line per selector it sets, in ``language``."""
-    t = translator(language)
     why = {
         "sectors": subscription.sectors,
         "hs": subscription.hs_prefixes,
@@ -322,19 +348,20 @@ def subscription_lines(subscription: Subscription, language: str) -> list[str]:
         "keywords": subscription.keywords,
         "members": subscription.members,
         "committee": ", ".join(subscription.committees),
-        "kind": ", ".join(t(f"kind_{kind}") for kind in subscription.kinds if f"kind_{kind}" in strings()),
-        "urgency": t("at_least", level=t(f"urgency_{subscription.min_urgency}"))
+        "kind": ", ".join(label(language, "item kind", kind) for kind in subscription.kinds),
+        "urgency": translations(language).gettext("%(level)s or higher")
+        % {"level": label(language, "urgency", subscription.min_urgency)}
         if subscription.min_urgency in ("medium", "high")
         else None,
     }
-    return _why_lines(why, t, language, None)
+    return _why_lines(why, language, None)
 
 
 def render_test(subscription: Subscription, *, base_url: str, unsubscribe_url: str | None = None) -> Rendered:
     """The test message a subscriber asks for: which subscription it is, what it selects,
     and the unsubscribe link, in its language."""
-    language = subscription.language if subscription.language in ("zh", "en") else "zh"
-    t = translator(language)
+    language = language_of(subscription.language)
+    _ = translations(language).gettext
     name = one_line(subscription.name or f"#{subscription.id}", 100)
     selectors = subscription_lines(subscription, language)
     payload = {
@@ -351,8 +378,9 @@ def render_test(subscription: Subscription, *, base_url: str, unsubscribe_url: s
         base_url,
         unsubscribe_url,
         payload,
-        intro=t("intro_test", name=name),
-        subject=one_line(t("subject_test", name=name)),
+        intro=_("This is a test from tbtwatch for subscription “%(name)s”. You will receive alerts for:")
+        % {"name": name},
+        subject=one_line(_("[Test] tbtwatch subscription “%(name)s”") % {"name": name}),
         groups=[],
         selectors=selectors,
     )
@@ -363,30 +391,31 @@ def _render(
 ) -> Rendered:
     unsubscribe_url = unsubscribe_url or f"{base_url.rstrip('/')}/unsubscribe/{subscription.token}"
     context |= {
-        "t": translator(language),
         "language": language,
         "kind": payload["type"],
         "unsubscribe_url": unsubscribe_url,
     }
     return Rendered(
         subject=context["subject"],
-        text=_TEXT.get_template("message.txt.j2").render(context),
-        html=_HTML.get_template("message.html.j2").render(context),
+        text=_TEXT[language].get_template("message.txt.j2").render(context),
+        html=_HTML[language].get_template("message.html.j2").render(context),
         payload=payload,
     )
 
 
-def alert_subject(item: AlertItem, t) -> str:
+def alert_subject(item: AlertItem, language: str) -> str:
     """The subject of a first alert; follow-ups reply to it."""
+    _ = translations(language).gettext
     title = item.title or item.products or item.description or ""
-    deadline = f" · {t('deadline')} {item.comment_deadline.isoformat()}" if item.comment_deadline else ""
-    return one_line(f"{t('subject_alert')} {item.label} {title}{deadline}")
+    deadline = " · " + _("Comment deadline") + " " + item.comment_deadline.isoformat() if item.comment_deadline else ""
+    return one_line(_("[Alert]") + f" {item.label} {title}{deadline}")
 
 
-def _single_subject(kind: str, entry: Entry, view: dict, t) -> str:
+def _single_subject(kind: str, entry: Entry, view: dict, language: str) -> str:
     first = entry.original or entry.item
     if kind == "follow-up":
-        return one_line("Re: " + alert_subject(first, t), 200)
+        return one_line("Re: " + alert_subject(first, language), 200)
     if kind == "reminder":
-        return one_line(t("subject_reminder", days=view["days_left"]) + f"{first.label} {first.title or ''}")
-    return alert_subject(entry.item, t)
+        subject = translations(language).gettext("[Comment deadline] %(days)s days left: %(item)s")
+        return one_line(subject % {"days": view["days_left"], "item": f"{first.label} {first.title or ''}"})
+    return alert_subject(entry.item, language)

@@ -5,7 +5,7 @@ the pages, the API and the CLI alike; and the one-off catch-up digest of a new o
 gives them (strings or lists of strings; numbers where JSON has them) and either returns
 them in canonical form (members as register codes, codes normalised, reminder days sorted)
 or raises a :class:`store.refusals.Refused` (mostly :class:`SubscriptionError`) whose message
-exists in Chinese and English (``refused_*`` in the message catalogue).
+exists in Chinese and English (``service.refusals.REFUSALS`` in the message catalogue).
 
 A subscription gets a random ``token``: the secret part of its feed and unsubscribe URLs
 and, through :func:`alerts.channels.webhook_secret`, the key its webhooks are signed with.

@@ -10,7 +10,6 @@ comment status when staff have one. The original title and description follow it
 E-mail, IM text, the inbox, feeds and the item page all call :func:`summary_lines`.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,31 +19,58 @@ from nlp.item import ItemText
 from nlp.urgency import measure_kind
 from store.members import resolve_member
 from store.queries.alerts import AlertItem
+from translations import N_, translations
 
-Translate = Callable[..., str]
 PRODUCTS_SHOWN = 4
 PRODUCT_TEXT_CHARS = 200
-# The WTO's objectives (ePing vocabulary: TBT, then SPS), keyed by their lower-case English name.
+# The WTO's objectives (ePing vocabulary: TBT, then SPS), found by their lower-case English name.
 OBJECTIVES = {
-    "protection of human health or safety": "objective_health",
-    "consumer information, labelling": "objective_labelling",
-    "prevention of deceptive practices and consumer protection": "objective_deception",
-    "quality requirements": "objective_quality",
-    "harmonization": "objective_harmonization",
-    "reducing trade barriers and facilitating trade": "objective_trade",
-    "protection of the environment": "objective_environment",
-    "protection of animal or plant life or health": "objective_animal_plant",
-    "cost saving and productivity enhancement": "objective_cost",
-    "national security requirements": "objective_security",
-    "food safety": "objective_food_safety",
-    "animal health": "objective_animal_health",
-    "plant protection": "objective_plant_protection",
-    "protect humans from animal/plant pest or disease": "objective_pests_humans",
-    "protect territory from other damage from pests": "objective_pests_territory",
-    "other": "objective_other",
+    name.lower(): name
+    for name in (
+        N_("Protection of human health or safety"),
+        N_("Consumer information, labelling"),
+        N_("Prevention of deceptive practices and consumer protection"),
+        N_("Quality requirements"),
+        N_("Harmonization"),
+        N_("Reducing trade barriers and facilitating trade"),
+        N_("Protection of the environment"),
+        N_("Protection of animal or plant life or health"),
+        N_("Cost saving and productivity enhancement"),
+        N_("National security requirements"),
+        N_("Food safety"),
+        N_("Animal health"),
+        N_("Plant protection"),
+        N_("Protect humans from animal/plant pest or disease"),
+        N_("Protect territory from other damage from pests"),
+        N_("Other"),
+    )
+}
+# The kinds of measure :func:`measure` tells apart.
+MEASURES = {
+    "regulation": N_("Draft technical regulation"),
+    "standard": N_("Draft standard"),
+    "conformity_assessment": N_("Conformity assessment procedure"),
+    "sps": N_("Draft sanitary or phytosanitary measure"),
+    "emergency": N_("Emergency measure (already applied)"),
+    "addendum": N_("Addendum (further information)"),
+    "addendum_deadline": N_("Addendum changing the comment deadline"),
+    "adopted": N_("Addendum: measure adopted or in force"),
+    "withdrawn": N_("Addendum: measure withdrawn"),
+    "revision": N_("Revision (replaces the earlier notification)"),
+    "corrigendum": N_("Corrigendum"),
+    "change_new": N_("New standard or regulation"),
+    "change_revised": N_("Revised standard or regulation"),
+    "change_withdrawn": N_("Withdrawn standard or regulation"),
+    "change_draft": N_("Draft open for comment"),
+    "intelligence": N_("Market intelligence"),
 }
 # Comment statuses of the enquiry point that tell a reader something.
-COMMENT_STATUSES = ("under_review", "comment_drafted", "comment_sent", "no_action")
+COMMENT_STATUSES = {
+    "under_review": N_("The Enquiry Point is reviewing this notification"),
+    "comment_drafted": N_("The Enquiry Point is drafting comments"),
+    "comment_sent": N_("The Enquiry Point has sent comments"),
+    "no_action": N_("The Enquiry Point decided not to comment"),
+}
 
 
 @dataclass(frozen=True)
@@ -57,20 +83,20 @@ class SummaryLine:
     text: str
 
 
-def summary_lines(item: AlertItem, *, t: Translate, language: str, today: date) -> list[SummaryLine]:
-    """The summary of ``item`` for a reader of ``language`` on ``today``; ``t`` translates the
-    alert strings (:func:`alerts.render.translator`)."""
+def summary_lines(item: AlertItem, *, language: str, today: date) -> list[SummaryLine]:
+    """The summary of ``item`` for a reader of ``language`` on ``today``."""
+    _ = translations(language).gettext
     lines = [
         SummaryLine(
             "member",
-            t("host_country" if item.kind == "intelligence" else "member"),
+            _("Host country") if item.kind == "intelligence" else _("Member"),
             member_text(item.member_code, language),
         ),
-        SummaryLine("measure", t("summary_measure"), t(f"measure_{measure(item)}")),
-        SummaryLine("products", t("products"), products_text(item, language)),
-        SummaryLine("objectives", t("summary_objectives"), _join(objectives(item, t), language)),
-        SummaryLine("deadline", t("deadline"), deadline_text(item, t, language, today)),
-        SummaryLine("action", t("summary_action"), action_text(item, t, today)),
+        SummaryLine("measure", _("Kind of measure"), _(MEASURES[measure(item)])),
+        SummaryLine("products", _("Products"), products_text(item, language)),
+        SummaryLine("objectives", _("Objectives"), _join(objectives(item, language), language)),
+        SummaryLine("deadline", _("Comment deadline"), deadline_text(item, language, today)),
+        SummaryLine("action", _("What to do"), action_text(item, language, today)),
     ]
     return [line for line in lines if line.text]
 
@@ -92,7 +118,7 @@ def member_text(code: str | None, language: str) -> str:
 
 
 def measure(item: AlertItem) -> str:
-    """What kind of measure ``item`` is: a key of the ``measure_*`` strings."""
+    """What kind of measure ``item`` is: a key of :data:`MEASURES`."""
     if item.kind == "intelligence":
         return "intelligence"
     if item.kind == "change":
@@ -140,43 +166,52 @@ def products_text(item: AlertItem, language: str) -> str:
     return text if len(text) <= PRODUCT_TEXT_CHARS else text[: PRODUCT_TEXT_CHARS - 1] + "…"
 
 
-def objectives(item: AlertItem, t: Translate) -> list[str]:
+def objectives(item: AlertItem, language: str) -> list[str]:
     """The item's objectives from the WTO's fixed list, in the reader's language; others as given."""
+    _ = translations(language).gettext
     named: list[str] = []
     for objective in item.objectives:
-        key = OBJECTIVES.get(" ".join(objective.lower().replace("&", "and").split()).rstrip("."))
-        text = t(key) if key else " ".join(objective.split())
+        known = OBJECTIVES.get(" ".join(objective.lower().replace("&", "and").split()).rstrip("."))
+        text = _(known) if known else " ".join(objective.split())
         if text and text not in named:
             named.append(text)
     return named
 
 
-def deadline_text(item: AlertItem, t: Translate, language: str, today: date) -> str:
+def deadline_text(item: AlertItem, language: str, today: date) -> str:
+    _ = translations(language).gettext
     if item.kind == "intelligence":
         return ""
     if item.comment_deadline is None:
-        return t("no_deadline")
+        return _("none")
     left = (item.comment_deadline - today).days
-    return _aside(item.comment_deadline.isoformat(), t("closed") if left < 0 else t("days_left", days=left), language)
+    note = _("closed") if left < 0 else _("%(days)s days left") % {"days": left}
+    return _aside(item.comment_deadline.isoformat(), note, language)
 
 
-def action_text(item: AlertItem, t: Translate, today: date) -> str:
+def action_text(item: AlertItem, language: str, today: date) -> str:
     """What the reader can do, and what the enquiry point did about it."""
+    _ = translations(language).gettext
     if item.kind == "intelligence":
         return ""
     deadline = item.comment_deadline
     if deadline is not None and deadline >= today:
         if item.kind == "notification":
-            todo = t("action_comment", deadline=deadline.isoformat(), committee=item.committee or "TBT")
+            todo = _(
+                "To comment, submit your comments through China's WTO/%(committee)s National Enquiry Point "
+                "before %(deadline)s"
+            ) % {"deadline": deadline.isoformat(), "committee": item.committee or "TBT"}
         else:
-            todo = t("action_comment_source", deadline=deadline.isoformat())
+            todo = _("To comment, submit your comments as the original text says before %(deadline)s") % {
+                "deadline": deadline.isoformat()
+            }
     elif deadline is not None:
-        todo = t("action_closed")
+        todo = _("The comment period is over; if you are affected, contact the WTO National Enquiry Point")
     else:
         todo = ""
     if item.comment_status in COMMENT_STATUSES:
-        status = t(f"comment_status_{item.comment_status}")
+        status = _(COMMENT_STATUSES[item.comment_status])
         if item.comment_status == "comment_sent" and item.comment_sent_on:
-            status = t("comment_status_sent_on", date=item.comment_sent_on.isoformat())
-        todo = f"{todo}{t('sentence_join')}{status}" if todo else status
+            status = _("The Enquiry Point sent comments on %(date)s") % {"date": item.comment_sent_on.isoformat()}
+        todo = _("%(todo)s. %(status)s") % {"todo": todo, "status": status} if todo else status
     return todo

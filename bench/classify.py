@@ -109,12 +109,12 @@ def main() -> None:
     gold = _jsonl(args.gold) if args.gold else held_out
     extra = _jsonl(args.records) if args.records else [] if args.gold else dev
     rng = random.Random(args.seed)
-    real_sectors, real_hs = records_to_examples(extra, catalogue)
+    real_sectors = records_to_examples(extra, catalogue)
     start = time.perf_counter()
     baseline = Baseline(
         list(catalogue.codes),
         sector_examples(catalogue, rng) + real_sectors * 3,
-        hs_chapter_examples(catalogue, rng) + real_hs * 3,
+        hs_chapter_examples(catalogue, rng),
     )
     print(f"baseline trained in {time.perf_counter() - start:.0f}s")
     start = time.perf_counter()

@@ -7,16 +7,17 @@ Public API::
     from nlp import ItemText, get_classifier
     clf = get_classifier("2003")                    # loaded once per process
     result = clf.classify(ItemText(title="…", hs_codes=["851713"], language="en"))
-    result.sectors      # [SectorScore(code, score, decided, reasons, origin)], decided first
+    result.sectors      # [SectorScore(code, score, decided, reasons, origin, basis)], decided first
     result.tags         # decided sector codes
-    result.hs_chapters  # [("85", 1.0), ("84", 0.12), …] ranked
+    result.hs_chapters  # [("85", 1.0), ("84", 0.12), …] ranked: codes (1.0), then guesses (< 1.0)
+    result.decided_chapters  # the chapters that count (nlp.hs_chapters.decided_chapters)
     result.edition      # "2003"
     result.urgency(item, today)                      # = nlp.urgency.assess(item, sectors, today)
     clf.classify_many(items)                         # batch API (spaCy nlp.pipe)
 
 Reasons are stored in English; ``nlp.reasons.localise(reason, "zh", edition)`` gives one in Chinese.
 Catalogue editions: ``nlp.catalogue.load_edition("2003")``, ``Catalogue.from_file(path)``.
-Training: ``nlp.training.train(output_dir, seed=0)``. Evaluation: ``nlp.evaluate.evaluate``.
+Training: ``nlp.training.train(output_dir, seed=0, extra=[LabelledRecord(…)])``. Evaluation: ``nlp.evaluate.evaluate``.
 """
 
 from nlp.catalogue import Catalogue, CatalogueError, load_edition

@@ -1,21 +1,26 @@
 """Sector and HS-chapter classifier: codes + phrases + a trained spaCy model, with reasons.
 
-Evidence per sector and how it is weighed (thresholds below):
+Evidence per sector and how it is weighed (the table in ``nlp/MODEL.md``; thresholds below). What
+counts most is *where* a product is named: the title and the start of the products say what an
+item covers, the rest of a long description mentions many things in passing.
 
 * a **core** code (HS or ICS prefix of the edition, given or quoted in the text) decides alone;
-* a **partial** code decides only when the text confirms it (a phrase of the sector, or a model
-  score of at least ``MODEL_CONFIRMS``);
-* a **phrase** of the sector decides (the model cannot veto it: its bag-of-words score drops on
-  long real texts even when they name the product; phrases that name a product without covering
-  it, such as agency names and exclusions, are in the edition's ``ignore`` list);
+* a specific **phrase** of the sector in the title or products decides alone (the model cannot veto
+  it: its bag-of-words score drops on long real texts even when they name the product);
+* a **generic** phrase there (the edition's ``generic`` list: "battery", "computer", "software")
+  decides with other evidence: another phrase, a partial code, or the model's agreement;
+* phrases only in the description decide with a partial code or the model's agreement, or when
+  ``MENTIONS_DECIDE`` distinct ones appear and the products name nothing outside the catalogue;
+  generic phrases there are no evidence;
+* a **partial** code of a heading or finer decides with the model's agreement (``MODEL_CONFIRMS``);
 * the **model** alone decides from ``MODEL_DECIDES``, or from ``MODEL_DECIDES_OUTSIDE`` when the
-  text names products outside the catalogue (food, toys, textiles, vehicles…) and nothing else
-  supports the sector;
-* SPS notifications (food safety, animal and plant health) are tagged only with ``BIO`` backed by a
-  phrase (veterinary medicines, vaccines, GMOs), never when they set residue limits.
+  text names products outside the catalogue (food, toys, textiles, vehicles…);
+* SPS notifications (food safety, animal and plant health) are tagged only with ``BIO`` named in
+  their title or products (veterinary medicines, vaccines, GMOs), never when they set residue limits.
 
-Origin is ``rule`` when codes or phrases decided, ``model`` when the model score alone did.
-Sectors of an edition the model was not trained on get rule evidence only.
+Origin is ``rule`` when codes or phrases decided, ``model`` when the model score alone did; the
+tag's ``basis`` names the evidence that decided it. Sectors of an edition the model was not
+trained on get rule evidence only. HS chapters: see ``nlp.hs_chapters``.
 """
 
 from __future__ import annotations
@@ -233,6 +238,8 @@ def _sector_score(
         basis = "model"
     if context.sps and not core and (code not in SPS_SECTORS or context.residue or not (named or named_generic)):
         decided = False
+    if not decided:
+        basis = ""
     origin = "rule" if rule_score >= 0.5 else "model"
     return SectorScore(code, round(max(rule_score, model), 4), decided, reasons, origin, basis)
 

@@ -151,7 +151,7 @@ def own_report(session: Session, user: User, report_id: int) -> IntelligenceRepo
 
 def check_editable(report: IntelligenceReport) -> None:
     if report.status not in EDITABLE:
-        raise Refused("report_not_editable", conflict=True, status_name=Term(f"report_{report.status}"))
+        raise Refused("report_not_editable", conflict=True, status_name=Term(report.status, "report status"))
 
 
 def _attach(session: Session, report: IntelligenceReport, attachments: Iterable[Attachment]) -> None:
@@ -235,7 +235,7 @@ def review_report(
     if decision not in DECISIONS:
         raise Refused("decision", field="decision")
     if report.status != "submitted":
-        raise Refused("report_not_submitted", conflict=True, status_name=Term(f"report_{report.status}"))
+        raise Refused("report_not_submitted", conflict=True, status_name=Term(report.status, "report status"))
     report.status = "published" if decision == "publish" else "rejected"
     report.review_note = _text(note) or None
     report.updated_at = utcnow()

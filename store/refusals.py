@@ -2,7 +2,7 @@
 
 Rules live below the service (the triage workflow in ``store``, subscriptions in ``alerts``),
 but each reader gets the reason in their own language: pages in the reader's, the API and the
-CLI in English. So a rule raises :class:`Refused` with a key of the message catalogue and the
+CLI in English. So a rule raises :class:`Refused` with the key of its message and the
 values the message names; ``service.refusals`` puts it into words. ``str()`` of a refusal is
 its key and values, for logs.
 """
@@ -11,7 +11,7 @@ its key and values, for logs.
 class Refused(ValueError):
     """A change that a rule does not allow; nothing was changed.
 
-    ``key`` names the message (``refused_<key>`` in the catalogue), ``values`` fill it,
+    ``key`` names the message (``service.refusals.REFUSALS``), ``values`` fill it,
     ``field`` is the input it is about (None: the request as a whole). ``conflict`` is true
     when the request is sound but the record is not where it would have to be (HTTP 409),
     false when the request itself is wrong (422, or ``status`` when a more precise HTTP
@@ -40,7 +40,13 @@ class Refused(ValueError):
 
 
 class Term(str):
-    """A value of a refusal that is itself a message key (a status, a kind, a weekday), so
-    that it reaches the reader in their language rather than as a code name."""
+    """A value of a refusal that reaches the reader as a name in their language rather than
+    as a code: a field (``Term("hs_prefixes")``) or a stored code of an enumeration of the
+    message catalogue (``Term("draft", "report status")``)."""
 
-    __slots__ = ()
+    enumeration: str | None
+
+    def __new__(cls, value: str, enumeration: str | None = None) -> "Term":
+        term = super().__new__(cls, value)
+        term.enumeration = enumeration
+        return term

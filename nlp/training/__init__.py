@@ -104,15 +104,12 @@ def train_pipeline(
     seed: int = 0, edition: str = DEFAULT_EDITION, records: Iterable[dict] = (), extra: Iterable[LabelledRecord] = ()
 ) -> Language:
     catalogue = load_edition(edition)
-    real_sectors, real_hs = records_to_examples(records, catalogue)
-    human_sectors: list[Example] = []
-    human_hs: list[Example] = []
+    human: list[Example] = []
     for judged in extra:
-        sectors_part, hs_part = text_examples(judged.item, judged.cats(catalogue.codes))
-        human_sectors += sectors_part * judged.weight
-        human_hs += hs_part * judged.weight
-    sector_data = sector_examples(catalogue, random.Random(seed)) + real_sectors * REAL_WEIGHT + human_sectors
-    hs_data = hs_chapter_examples(catalogue, random.Random(seed)) + real_hs * REAL_WEIGHT + human_hs
+        human += text_examples(judged.item, judged.cats(catalogue.codes)) * judged.weight
+    real = records_to_examples(records, catalogue) * REAL_WEIGHT
+    sector_data = sector_examples(catalogue, random.Random(seed)) + real + human
+    hs_data = hs_chapter_examples(catalogue, random.Random(seed))  # nomenclature and terms only
     sectors = _fit("sectors.cfg", sector_data, seed)
     hs = _fit("hs_chapters.cfg", hs_data, seed)
     sectors.add_pipe("hs_chapters", source=hs)

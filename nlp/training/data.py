@@ -217,33 +217,20 @@ def _one_hot(chapter: str, chapters: list[str]) -> dict[str, float]:
     return {HS_LABEL_PREFIX + c: float(c == chapter) for c in chapters}
 
 
-def hs_labels() -> list[str]:
-    return [HS_LABEL_PREFIX + row["chapter"] for row in _csv("hs_chapters.csv") if row["chapter"] != "99"]
-
-
-def records_to_examples(records: Iterable[dict], catalogue: Catalogue) -> tuple[list[Example], list[Example]]:
-    """Real records (dev-set schema) → sector examples and HS chapter examples (one per chapter)."""
-    sectors, hs = [], []
+def records_to_examples(records: Iterable[dict], catalogue: Catalogue) -> list[Example]:
+    """Real records (dev-set schema) → sector examples."""
+    out: list[Example] = []
     for record in records:
         gold = set(record.get("sectors") or [])
-        sectors_part, hs_part = text_examples(
-            ItemText.from_record(record), {c: float(c in gold) for c in catalogue.codes}
-        )
-        sectors += sectors_part
-        hs += hs_part
-    return sectors, hs
+        out += text_examples(ItemText.from_record(record), {c: float(c in gold) for c in catalogue.codes})
+    return out
 
 
-def text_examples(item: ItemText, cats: dict[str, float]) -> tuple[list[Example], list[Example]]:
-    """An item's sector example (``cats``: the labels known, others left out of the loss) and one
-    HS chapter example per chapter of its codes."""
+def text_examples(item: ItemText, cats: dict[str, float]) -> list[Example]:
+    """An item's sector example (``cats``: the labels known, others left out of the loss).
+
+    Real items give no HS chapter examples: a notification lists several chapters, and as one
+    one-hot example per chapter they taught the exclusive chapter model contradictions (top-3
+    recall from text, cross-validated, 0.88 with them, 0.94 without; see nlp/MODEL.md)."""
     text = item.text
-    if not text:
-        return [], []
-    chapters = [label[len(HS_LABEL_PREFIX) :] for label in hs_labels()]
-    hs = [
-        Example(text, _one_hot(chapter, chapters))
-        for chapter in dict.fromkeys(str(c)[:2] for c in item.hs_codes)
-        if chapter in chapters
-    ]
-    return ([Example(text, cats)] if cats else []), hs
+    return [Example(text, cats)] if text and cats else []

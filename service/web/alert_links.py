@@ -17,15 +17,14 @@ from sqlmodel import Session
 from alerts import threads
 from alerts.feedback import FeedbackLink, FeedbackLinkError, add_reason, read_token, record_judgement
 from alerts.feeds import ATOM_TYPE, ICS_TYPE, atom_feed, ics_calendar
-from alerts.render import translator
 from alerts.subscriptions import unsubscribe
-from service.web.i18n import request_language
 from service.web.templating import render
 from store.db import default_engine, session_scope
 from store.models import FEEDBACK_REASONS, Subscription
 from store.queries.alerts import load_items, subscription_by_token
 from store.queries.feedback import link_used
 from store.settings import Settings
+from translations import N_
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,7 +59,7 @@ def calendar(request: Request, token: str) -> Response:
 
 
 def _page(request: Request, token: str, state: str, subscription=None):
-    context = {"a": translator(request_language(request)), "state": state, "token": token, "subscription": subscription}
+    context = {"state": state, "token": token, "subscription": subscription}
     page = render(request, "alert_unsubscribe.html", context, status_code=404 if state == "unknown" else 200)
     page.headers["X-Robots-Tag"] = "noindex"
     page.headers["Referrer-Policy"] = "no-referrer"
@@ -84,6 +83,12 @@ def one_click_unsubscribe(request: Request, token: str):
 
 
 FEEDBACK_STATUS = {"invalid": 400, "expired": 410, "replayed": 409, "gone": 404}
+FEEDBACK_PROBLEMS = {
+    "invalid": N_("This link is not valid (it may have been altered); nothing was recorded."),
+    "expired": N_("This link has expired; nothing was recorded. Please use the links of a recent alert."),
+    "replayed": N_("This link was already used; nothing was changed this time."),
+    "gone": N_("This subscription was deleted; nothing was recorded."),
+}
 
 
 def _feedback_page(request: Request, token: str, state: str, link: FeedbackLink | None = None, **extra):
@@ -92,7 +97,15 @@ def _feedback_page(request: Request, token: str, state: str, link: FeedbackLink 
         with Session(default_engine()) as session:
             item = load_items(session, [(link.item_kind, link.item_id)]).get((link.item_kind, link.item_id))
         label = f"{item.label} {item.title or ''}".strip() if item else None
-    context = {"state": state, "token": token, "link": link, "label": label, "reasons": FEEDBACK_REASONS, **extra}
+    context = {
+        "state": state,
+        "token": token,
+        "link": link,
+        "label": label,
+        "reasons": FEEDBACK_REASONS,
+        "problem": FEEDBACK_PROBLEMS.get(state),
+        **extra,
+    }
     page = render(request, "feedback.html", context, status_code=FEEDBACK_STATUS.get(state, 200))
     page.headers["X-Robots-Tag"] = "noindex"
     page.headers["Referrer-Policy"] = "no-referrer"

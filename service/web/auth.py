@@ -9,6 +9,7 @@ from service.web.deps import current_user, db
 from service.web.templating import render
 from store.models.types import utcnow
 from store.queries.users import get_user_by_email, normalise_email
+from translations import N_
 
 router = APIRouter()
 
@@ -40,11 +41,16 @@ def login(
     context = {"next": _safe_next(next), "email": email}
     limiter = security.login_limiter
     if not limiter.allowed(email, address):
-        return render(request, "login.html", {**context, "error": "login_too_many"}, 429)
+        return render(
+            request,
+            "login.html",
+            {**context, "error": N_("Too many failed sign-ins; try again in fifteen minutes.")},
+            429,
+        )
     user = get_user_by_email(session, email=email)
     if not security.authenticate(session, user=user, password=password) or user is None:
         limiter.failed(email, address)
-        return render(request, "login.html", {**context, "error": "login_failed"}, 400)
+        return render(request, "login.html", {**context, "error": N_("Wrong e-mail or password.")}, 400)
     limiter.succeeded(email, address)
     user.last_login_at = utcnow()
     session.add(user)

@@ -3,7 +3,22 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-PALETTE = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#6e7781", "#fb8500", "#2da44e")
+PALETTE = (
+    "#1f6feb",
+    "#d1242f",
+    "#1a7f37",
+    "#9a6700",
+    "#8250df",
+    "#bf3989",
+    "#0a7ea4",
+    "#6e7781",
+    "#fb8500",
+    "#2da44e",
+    "#5a32a3",
+    "#b35900",
+    "#116329",
+    "#a40e26",
+)
 
 
 @dataclass
@@ -32,16 +47,26 @@ class StackedBars:
 
 
 def stacked_bars(
-    months: list[str], counts: Counter, series: list[str], names: dict[str, str], *, width: int = 560, height: int = 240
+    months: list[str],
+    counts: Counter,
+    series: list[str],
+    names: dict[str, str],
+    *,
+    colour_keys: list[str] | None = None,
+    width: int = 560,
+    height: int = 240,
 ) -> StackedBars:
-    """Bars per month stacked by ``series`` from ``counts[(month, series)]``."""
+    """Bars per month stacked by ``series`` from ``counts[(month, series)]``. A series' colour
+    follows its place in ``colour_keys`` (all the series there may be), so it stays the same
+    whichever of them a chart shows; by default its place in ``series``."""
     left, top, bottom = 36, 10, height - 28
     chart = StackedBars(width, height, plot_top=top, plot_left=left, plot_bottom=bottom)
     totals = [sum(counts.get((m, s), 0) for s in series) for m in months]
     peak = max(totals, default=0) or 1
     step = (width - left - 8) / max(len(months), 1)
     scale = (bottom - top) / peak
-    colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(series)}
+    keys = colour_keys or series
+    colors = {s: PALETTE[keys.index(s) % len(PALETTE)] if s in keys else PALETTE[-1] for s in series}
     label_every = -(-len(months) // 12)  # at most a dozen month labels
     for i, month in enumerate(months):
         x, y = left + i * step + step * 0.15, float(bottom)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 
 from alerts.labels import member_name, sector_codes, sector_name
+from service.security import can
 from service.web.charts import stacked_bars
 from service.web.deps import db, require_user
 from service.web.i18n import request_language
@@ -19,6 +20,7 @@ from store.queries.dashboard import (
     months_since,
 )
 from store.queries.items import summaries
+from store.queries.sources import first_crawls
 
 router = APIRouter()
 TOP_MEMBERS = 8
@@ -53,10 +55,13 @@ def dashboard(request: Request, months: int = 12, user: User = Depends(require_u
         {
             "months": months,
             "windows": WINDOWS,
-            "sector_chart": stacked_bars(labels, by_sector, sectors, {c: sector_name(c, language) for c in sectors}),
+            "sector_chart": stacked_bars(
+                labels, by_sector, sectors, {c: sector_name(c, language) for c in sectors}, colour_keys=sector_codes()
+            ),
             "member_chart": stacked_bars(labels, by_member, members, {c: member_name(c, language) for c in members}),
             "closing": summaries(session, closing_soon(session, today=today)),
             "total_sector": sum(by_sector.values()),
             "total_member": sum(by_member.values()),
+            "first_crawls": first_crawls(session) if can(user, "admin") else [],
         },
     )

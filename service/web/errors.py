@@ -13,15 +13,40 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from service.refusals import explain
-from service.web.i18n import messages, request_language, translate
+from service.web.i18n import request_language, request_translations
 from service.web.templating import render
 from store.refusals import Refused
+from translations import N_
 
 log = logging.getLogger(__name__)
+# what each status means (the heading), and its explanation when no page said more
+TITLES = {
+    400: N_("Bad request"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    409: N_("Cannot change it now"),
+    500: N_("Something went wrong"),
+    501: N_("Not available"),
+}
+DETAILS = {
+    400: N_("This request cannot be handled."),
+    403: N_("Your account may not do this."),
+    404: N_("This page or record does not exist, or was removed."),
+    405: N_("This address does not take this kind of request."),
+    409: N_("The record's current state does not allow this."),
+    500: N_("An unexpected error occurred and was logged; please try again later."),
+    501: N_("This is not available in this deployment."),
+}
+# the reasons pages raise as HTTPException details
+REASONS = {
+    "role_may_not_open": N_("Your role may not open this page."),
+    "form_expired": N_("The form has expired or did not come from this site; reload the page and try again."),
+}
 
 
 def _page(request: Request, status: int, detail: str | None, headers: Mapping[str, str] | None = None) -> Response:
-    page = render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
+    context = {"status": status, "title": TITLES.get(status), "detail": detail}
+    page = render(request, "error.html", context, status_code=status)
     for name, value in (headers or {}).items():
         page.headers[name] = value
     return page
@@ -32,19 +57,23 @@ async def error_page(request: Request, error: HTTPException) -> Response:
         return await http_exception_handler(request, error)
     # a page raises its reason as a catalogue key; anything else (a framework's English) is
     # replaced by what the status means, in the reader's language
-    key = error.detail if isinstance(error.detail, str) and error.detail in messages() else None
-    detail = translate(key or f"error_{error.status_code}_detail", request_language(request))
-    return _page(request, error.status_code, detail, error.headers)
+    reason = REASONS.get(error.detail) if isinstance(error.detail, str) else None
+    detail = reason or DETAILS.get(error.status_code)
+    return _page(
+        request, error.status_code, request_translations(request).gettext(detail) if detail else None, error.headers
+    )
 
 
 async def invalid_page(request: Request, error: RequestValidationError) -> Response:
     """An address whose values the page cannot read (a page number of 0, a date like 2026-13-45);
     a path that names no record (``/subscriptions/abc``) is a page not found."""
-    language = request_language(request)
     if all(e.get("loc", ("",))[0] == "path" for e in error.errors()):
-        return _page(request, 404, translate("error_404_detail", language))
+        return _page(request, 404, request_translations(request).gettext(DETAILS[404]))
     fields = sorted({str(e.get("loc", ("", ""))[-1]) for e in error.errors()})
-    return _page(request, 400, translate("invalid_address", language).format(fields=", ".join(fields)))
+    message = request_translations(request).gettext(
+        "This page's address holds a value that cannot be read (%(fields)s); go back and choose again."
+    )
+    return _page(request, 400, message % {"fields": ", ".join(fields)})
 
 
 async def refused_page(request: Request, error: Refused) -> Response:
@@ -54,4 +83,4 @@ async def refused_page(request: Request, error: Refused) -> Response:
 
 async def unexpected_page(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return _page(request, 500, translate("error_500_detail", request_language(request)))
+    return _page(request, 500, request_translations(request).gettext(DETAILS[500]))

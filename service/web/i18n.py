@@ -1,22 +1,12 @@
-"""The two languages of the pages: Chinese by default, English one click away.
+"""The language of a request: ``?lang=``, then the ``lang`` cookie, then Chinese.
 
-Messages live in ``messages.yaml`` beside this module (key -> zh, en). The language of a
-request comes from ``?lang=``, then the ``lang`` cookie, then Chinese.
-"""
+The messages themselves are the one gettext catalogue of :mod:`translations`."""
 
-from functools import lru_cache
-from pathlib import Path
+from gettext import GNUTranslations
 
-import yaml
 from fastapi import Request
 
-LANGUAGES = ("zh", "en")
-DEFAULT_LANGUAGE = "zh"
-
-
-@lru_cache
-def messages() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((Path(__file__).parent / "messages.yaml").read_text(encoding="utf-8"))
+from translations import DEFAULT_LANGUAGE, LANGUAGES, translations
 
 
 def request_language(request: Request) -> str:
@@ -26,7 +16,6 @@ def request_language(request: Request) -> str:
     return DEFAULT_LANGUAGE
 
 
-def translate(key: str, language: str) -> str:
-    """The message for ``key`` in ``language``; the key itself when there is none."""
-    entry = messages().get(key)
-    return entry.get(language, key) if entry else key
+def request_translations(request: Request) -> GNUTranslations:
+    """The catalogue in the request's language (``.gettext``, ``.pgettext``)."""
+    return translations(request_language(request))

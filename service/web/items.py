@@ -5,6 +5,7 @@ import io
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,7 +14,6 @@ from sqlmodel import Session, col, select
 
 from alerts import threads
 from alerts.labels import member_choices, member_name, sector_codes, sector_name
-from alerts.render import translator
 from alerts.summary import summary_lines
 from nlp.hs_names import chapter_label
 from service.intelligence import may_see
@@ -21,7 +21,7 @@ from service.request_text import query_string_is_utf8
 from service.security import can
 from service.triage import allowed_statuses
 from service.web.deps import db, require_user
-from service.web.i18n import request_language, translate
+from service.web.i18n import request_language
 from service.web.templating import render
 from store.models import (
     ITEM_KINDS,
@@ -47,27 +47,77 @@ from store.queries.search import (
     unreadable,
 )
 from store.queries.tags import classifications, tags_by_item
+from translations import N_, label, translations
 
 router = APIRouter()
 
 HIDDEN_FIELDS = {"id", "raw", "content_hash", "author_id", "review_note"}
 PAGE_SIZE = 25
 EXPORT_LIMIT = 10_000
-EXPORT_COLUMNS = (
-    "kind",
-    "reference",
-    "member",
-    "committee",
-    "title",
-    "date",
-    "comment_deadline",
-    "sectors",
-    "hs_codes",
-    "hs_chapters",
-    "ics_codes",
-    "urgency",
-    "url",
-)
+EXPORT_COLUMNS = {
+    "kind": N_("Kind"),
+    "reference": N_("Reference"),
+    "member": N_("Member"),
+    "committee": N_("Committee"),
+    "title": N_("Title"),
+    "date": N_("Date"),
+    "comment_deadline": N_("Comment deadline"),
+    "sectors": N_("Sectors"),
+    "hs_codes": N_("HS codes"),
+    "hs_chapters": N_("HS chapters"),
+    "ics_codes": N_("ICS codes"),
+    "urgency": N_("Urgency"),
+    "url": N_("Link"),
+}
+# the item page's names of the fields of notifications, changes and reports
+FIELD_LABELS = {
+    "symbol": N_("Symbol"),
+    "base_symbol": N_("Base symbol"),
+    "symbol_kind": N_("Document kind"),
+    "committee": N_("Committee"),
+    "member_code": N_("Member code"),
+    "member_name": N_("Notifying member"),
+    "notification_type": N_("Notification type"),
+    "distribution_date": N_("Distribution date"),
+    "comment_deadline": N_("Comment deadline"),
+    "proposed_adoption_date": N_("Proposed adoption"),
+    "proposed_adoption_text": N_("Proposed adoption (as published)"),
+    "entry_into_force_date": N_("Entry into force"),
+    "entry_into_force_text": N_("Entry into force (as published)"),
+    "title": N_("Title"),
+    "description": N_("Description"),
+    "products_text": N_("Products covered"),
+    "hs_codes": N_("HS codes"),
+    "hs_chapters": N_("HS chapters"),
+    "ics_codes": N_("ICS codes"),
+    "objectives": N_("Objective and rationale"),
+    "keywords": N_("Keywords"),
+    "countries_affected": N_("Countries affected"),
+    "all_trading_partners": N_("All trading partners"),
+    "joint_symbols": N_("Joint symbols"),
+    "language": N_("Language"),
+    "links": N_("Links"),
+    "source_url": N_("Source URL"),
+    "source": N_("Source"),
+    "external_id": N_("Source id"),
+    "first_seen_at": N_("First seen"),
+    "last_changed_at": N_("Last changed"),
+    "kind": N_("Change kind"),
+    "body": N_("Body"),
+    "reference": N_("Reference"),
+    "summary": N_("Summary"),
+    "stage": N_("Stage"),
+    "agencies": N_("Agencies"),
+    "published_date": N_("Publication date"),
+    "effective_date": N_("Effective"),
+    "url": N_("URL"),
+    "text": N_("Text"),
+    "status": N_("Status"),
+    "created_at": N_("Created"),
+    "submitted_at": N_("Submitted"),
+    "published_at": N_("Published"),
+    "updated_at": N_("Updated"),
+}
 
 
 MAJOR_MARKETS = (
@@ -90,11 +140,20 @@ MAJOR_MARKETS = (
 )
 MAX_PAGE = 10_000
 
+# what can be wrong with a search form (the page says it in the reader's language)
+UNREADABLE = N_(
+    "The search contains characters that cannot be read (such as NUL or invalid encoding); remove them and try again."
+)
+BAD_DATE = N_("Dates are year-month-day, e.g. 2025-01-31.")
+BAD_PAGE = N_("The page number is a number from 1 to 10000.")
+BAD_HS = N_("An HS code has digits, e.g. 8507.")
+QUERY_CUT = N_("The query was too long: only its first %(n)s characters were searched.")
+
 
 @dataclass
 class SearchForm:
-    """The search form as typed, the search it asks for, and what was wrong with it (message
-    keys: the page shows them in the reader's language)."""
+    """The search form as typed, the search it asks for, and what was wrong with it (messages
+    of the catalogue: the page shows them in the reader's language)."""
 
     query: SearchQuery
     errors: list[str] = field(default_factory=list)
@@ -105,12 +164,12 @@ def search_form(request: Request) -> SearchForm:
     """The search form's fields (empty ones do not filter; an unreadable one is left out and
     reported)."""
     params = request.query_params
-    errors: list[str] = [] if query_string_is_utf8(request) else ["error_unreadable_text"]
+    errors: list[str] = [] if query_string_is_utf8(request) else [UNREADABLE]
 
     def one(name: str) -> str:
         value = params.get(name, "")
         if unreadable(value):
-            errors.append("error_unreadable_text")
+            errors.append(UNREADABLE)
             return ""
         return value.strip()
 
@@ -121,21 +180,21 @@ def search_form(request: Request) -> SearchForm:
         try:
             return date.fromisoformat(one(name)) if one(name) else None
         except ValueError:
-            errors.append("error_date")
+            errors.append(BAD_DATE)
             return None
 
     q = one("q")
-    notices = ["query_cut"] if len(q) > MAX_QUERY_LENGTH else []
+    notices = [QUERY_CUT] if len(q) > MAX_QUERY_LENGTH else []
     page = 1
     if one("page"):
         text = one("page")
         if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_PAGE:
             page = int(text)
         else:
-            errors.append("error_page")
+            errors.append(BAD_PAGE)
     hs = one("hs")
     if hs and not re.search("[0-9]", hs):
-        errors.append("error_hs")
+        errors.append(BAD_HS)
     query = SearchQuery(
         q=q[:MAX_QUERY_LENGTH],
         expand=params.get("expand") != "0",
@@ -146,7 +205,7 @@ def search_form(request: Request) -> SearchForm:
         objectives=many("objective", OBJECTIVES),
         china_affected=params.get("china") == "true",
         sector=one("sector") or None,
-        hs=hs if hs and "error_hs" not in errors else None,
+        hs=hs if hs and BAD_HS not in errors else None,
         ics=one("ics") or None,
         date_from=day("date_from"),
         date_to=day("date_to"),
@@ -216,7 +275,7 @@ def search_page(
 def _export_rows(rows: list[ItemSummary], language: str) -> list[list]:
     return [
         [
-            translate(f"kind_{r.kind}", language),
+            label(language, "item kind", r.kind),
             r.reference,
             member_name(r.member_code, language),
             r.committee or "",
@@ -246,10 +305,10 @@ def export(
     if extension not in ("csv", "xlsx"):
         raise HTTPException(404, "export as .csv or .xlsx")
     if form.errors:
-        raise HTTPException(400, "; ".join(translate(e, request_language(request)) for e in form.errors))
+        raise HTTPException(400, "; ".join(translations(request_language(request)).gettext(e) for e in form.errors))
     language = request_language(request)
     rows, _found = _results(session, replace(form.query, page=1, page_size=EXPORT_LIMIT))
-    header = [translate(f"column_{c}", language) for c in EXPORT_COLUMNS]
+    header = [translations(language).gettext(name) for name in EXPORT_COLUMNS.values()]
     body = _export_rows(rows, language)
     filename = f"tbtwatch-search-{date.today().isoformat()}.{extension}"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -276,6 +335,12 @@ def export(
 def _spreadsheet_safe(row: list) -> list:
     """Text from sources must not run as a formula in the spreadsheet that opens it."""
     return ["'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell for cell in row]
+
+
+def wto_document_url(symbol: str) -> str:
+    """The notification's page in the WTO's documents online (docs.wto.org)."""
+    query = quote(f"(@Symbol= {symbol})", safe="")
+    return f"https://docs.wto.org/dol2fe/Pages/FE_Search/FE_S_S006.aspx?Query={query}&Language=ENGLISH&Context=FomerScriptedSearch&languageUIChanged=true"
 
 
 def visible_item(session: Session, user: User, kind: str, item_id: int):
@@ -313,13 +378,13 @@ def item_response(
     view = load_items(session, [(kind, item_id)]).get((kind, item_id))
     context = {
         "item": item,
-        "item_summary": summary_lines(view, t=translator(language), language=language, today=date.today())
-        if view
-        else [],
+        "item_summary": summary_lines(view, language=language, today=date.today()) if view else [],
         "original_title": view.title if view else None,
         "original_description": view.description if view else None,
         "summary": summaries(session, [item])[0],
         "fields": fields,
+        "field_labels": FIELD_LABELS,
+        "wto_url": wto_document_url(item.symbol) if isinstance(item, Notification) and item.symbol else None,
         "thread": thread(session, base_symbol=item.base_symbol)
         if isinstance(item, Notification) and item.base_symbol
         else [],

@@ -1,20 +1,49 @@
-"""The Jinja2 environment of the pages, with the translation function, the language, the
-signed-in user, the CSRF token of the forms and the names of codes and reasons in the language."""
+"""The Jinja2 environments of the pages, one per language (gettext of the catalogue, ``label``
+of stored codes), with the language, the signed-in user, the CSRF token of the forms and the
+names of codes and reasons in the language."""
 
 from datetime import date
 from pathlib import Path
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import FileSystemLoader
 
 from alerts import labels
 from nlp.hs_names import chapter_label
 from nlp.reasons import localise
 from service.security import can
 from service.web import deps
-from service.web.i18n import messages, request_language, translate
+from service.web.i18n import request_language
+from translations import LANGUAGES, N_, environment, translations
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+_LOADER = FileSystemLoader(Path(__file__).parent / "templates")
+TEMPLATES = {language: Jinja2Templates(env=environment(language, _LOADER, autoescape=True)) for language in LANGUAGES}
+# ?done=KEY after a form redirected back
+FLASHES = {
+    "saved": N_("Saved."),
+    "subscription_saved": N_("Subscription saved."),
+    "paused": N_("Subscription paused."),
+    "resumed": N_("Subscription resumed."),
+    "unsubscribed": N_("Unsubscribed."),
+    "test_queued": N_("Test message queued."),
+    "dismissed": N_("Dismissed."),
+    "tags_saved": N_("Sectors saved."),
+    "bulk_saved": N_("Bulk action done."),
+    "bulletin_sent": N_("Bulletin queued for sending."),
+    "bulletin_nobody": N_("Nothing was sent: no daily-digest subscriber has anything new in their subscription."),
+    "bulk_nothing": N_("Nothing changed: choose items and a status or an assignee first."),
+    "report_submitted": N_("Submitted for review."),
+    "report_published": N_("Published; subscribers will be alerted."),
+    "report_rejected": N_("Returned to its author."),
+    "crawl_started": N_("Crawl started."),
+    "user_created": N_("User added."),
+    "replayed": N_("Queued again."),
+    "bulk_partial": N_("Some items were left as they were; the workflow does not allow that change."),
+    "thread_follow": N_("You now follow this notification."),
+    "thread_mute": N_("This thread is muted."),
+    "thread_cleared": N_("Back to your subscriptions' rules."),
+}
 # Pages load nothing from elsewhere and may not be framed (no clickjacking of their forms).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -31,19 +60,18 @@ def _lang_url(request: Request, language: str) -> str:
 def _flash(request: Request, language: str) -> str | None:
     """The message of ``?done=KEY`` after a form redirected back (known keys only)."""
     done = request.query_params.get("done")
-    return translate(f"done_{done}", language) if done and f"done_{done}" in messages() else None
+    return translations(language).gettext(FLASHES[done]) if done in FLASHES else None
 
 
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
     """Render template ``name`` in the request's language (autoescaped: sources' text is untrusted)."""
     language = request_language(request)
-    page = templates.TemplateResponse(
+    page = TEMPLATES[language].TemplateResponse(
         request,
         name,
         {
             "lang": language,
             "other_lang": "en" if language == "zh" else "zh",
-            "t": lambda key: translate(key, language),
             "today": date.today(),
             "user": deps.current_user(request),
             "can": lambda permission: can(deps.current_user(request), permission),

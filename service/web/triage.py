@@ -164,6 +164,10 @@ def bulk(
     allow the change for is left as it was (each item alone)."""
     if status and status not in TRIAGE_STATUSES:
         raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}")
+    target = back if back.startswith("/triage") else "/triage"
+    separator = "&" if "?" in target else "?"
+    if not items or not (status or assignee_id):
+        return RedirectResponse(f"{target}{separator}done=bulk_nothing", 303)
     targets = []
     for value in items:
         kind, _, raw_id = value.partition(":")
@@ -181,8 +185,6 @@ def bulk(
         except TriageRefused:
             session.rollback()
             refused += 1
-    target = back if back.startswith("/triage") else "/triage"
-    separator = "&" if "?" in target else "?"
     return RedirectResponse(f"{target}{separator}done={'bulk_partial' if refused else 'bulk_saved'}", 303)
 
 
@@ -214,4 +216,4 @@ def send_bulletin(user: User = Depends(staff), session: Session = Depends(db)):
     count = enqueue_digests(default_engine(), "daily", force=True)
     audit(session, user=user, action="bulletin.send", details={"deliveries": count})
     session.commit()
-    return RedirectResponse("/bulletin?done=bulletin_sent", 303)
+    return RedirectResponse(f"/bulletin?done={'bulletin_sent' if count else 'bulletin_nobody'}", 303)

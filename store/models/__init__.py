@@ -6,6 +6,7 @@ the first flush, and no code reads an id before that, so the type says what ever
 
 from store.models.accounts import ROLES, ApiToken, AuditEntry, User, UserCreate, UserPublic
 from store.models.alerts import (
+    ALERT_REASONS,
     DELIVERY_STATUSES,
     FREQUENCIES,
     SUBSCRIPTION_PURPOSES,
@@ -51,6 +52,7 @@ from store.models.tags import (
 from store.models.triage import TRIAGE_STATUSES, Triage, TriageNote
 
 __all__ = [
+    "ALERT_REASONS",
     "CHANGE_KINDS",
     "DELIVERY_STATUSES",
     "FEEDBACK_REASONS",

@@ -12,6 +12,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # in date.weekday(
 # cancelled: its person may no longer receive alerts (account deactivated or deleted,
 # subscription ended, thread muted); never sent, never replayed
 DELIVERY_STATUSES = ("pending", "sending", "sent", "dead", "cancelled")
+ALERT_REASONS = ("match", "catch-up", "follow-up", "reminder")
 # alerts: selects items; follows: an account's followed notifications, selects nothing by itself
 SUBSCRIPTION_PURPOSES = ("alerts", "follows")
 THREAD_CHOICES = ("follow", "mute")

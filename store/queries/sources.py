@@ -161,6 +161,46 @@ def close_abandoned_runs(session: Session, *, source: str, error: str) -> int:
     return len(runs)
 
 
+@dataclass(frozen=True)
+class FirstCrawl:
+    """How far a source's first crawl has come: ``waiting`` (not started), ``running``,
+    ``done`` (it succeeded once) or ``failed`` (it has not succeeded yet; the scheduler tries again)."""
+
+    name: str
+    title: str | None
+    state: str
+    since: datetime | None  # when the latest run started (running) or ended
+    items: int  # items the latest run stored, new and updated
+    error: str | None
+
+
+def first_crawls(session: Session) -> list[FirstCrawl]:
+    """Every enabled source's first crawl while one of them has never succeeded; empty after."""
+    sources = [source for source in list_sources(session) if source.enabled]
+    if all(source.last_success_at is not None for source in sources):
+        return []
+    progress = []
+    for source in sources:
+        run = latest_run(session, source=source.name)
+        if source.last_success_at is not None:
+            state = "done"
+        elif run is None:
+            state = "waiting"
+        else:
+            state = "running" if run.status == "running" else "failed"
+        progress.append(
+            FirstCrawl(
+                name=source.name,
+                title=source.title,
+                state=state,
+                since=(run.finished_at or run.started_at) if run else None,
+                items=(run.items_new + run.items_updated) if run else 0,
+                error=source.last_error if state == "failed" else None,
+            )
+        )
+    return progress
+
+
 def latest_run(session: Session, *, source: str) -> CrawlRun | None:
     statement = (
         select(CrawlRun)

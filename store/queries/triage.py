@@ -152,14 +152,14 @@ def update_triage(
     current = row.status if row else "new"
     if status is not None and status != current:
         if status not in TRANSITIONS[current]:
-            allowed = [Term(f"status_{s}") for s in TRIAGE_STATUSES if s in TRANSITIONS[current]]
+            allowed = [Term(s, "triage status") for s in TRIAGE_STATUSES if s in TRANSITIONS[current]]
             raise TriageRefused(
                 "triage_move",
                 field="status",
                 conflict=True,
-                current=Term(f"status_{current}"),
+                current=Term(current, "triage status"),
                 allowed=allowed,
-                wanted=Term(f"status_{status}"),
+                wanted=Term(status, "triage status"),
             )
         if status == "comment_sent":
             if not (comment_text or (row and row.comment_text)):

@@ -40,7 +40,7 @@ def test_two_subscriptions_of_one_person_make_one_email_with_both_reasons(db_eng
     mine = [m for m in mailbox.messages if m["To"] == "buyer@example.com"]
     assert len(mine) == 1
     text = mine[0].get_body(("plain",)).get_content()
-    assert "订阅“电子产品”：HS 编码: 85；订阅“欧美市场”：市场: 美国 (USA)" in text
+    assert "订阅“电子产品”：HS编码: 85；订阅“欧美市场”：市场: 美国 (USA)" in text
     assert text.count("G/TBT/N/USA/2100 ·") == 1  # the item is told once
     with Session(db_engine) as session:
         [delivery] = session.exec(select(Delivery).where(Delivery.channel == "mailto:buyer@example.com")).all()

@@ -4,7 +4,6 @@ through dispatch into a real SMTP server, and on its own for each kind of measur
 from datetime import timedelta
 
 from alerts.dispatch import dispatch
-from alerts.render import translator
 from alerts.summary import measure, products_text, summary_lines
 from store.db import session_scope
 from store.models import Triage
@@ -41,7 +40,7 @@ def test_chinese_alert_opens_with_a_summary_built_from_data(db_engine, alert_set
     text = mail.get_body(("plain",)).get_content()
     deadline = date_of(50).isoformat()
     assert summary(text, "zh") == [
-        "通报成员: 欧盟",
+        "成员: 欧盟",
         "措施类型: 技术法规草案",
         "产品: 智能手机（HS 8517.13.00）",
         "目的: 保护环境；消费者信息、标签；Safety of users",
@@ -108,11 +107,10 @@ def test_products_fall_back_to_chapter_names_then_the_original_wording():
 
 
 def test_a_closed_period_and_no_deadline_say_so():
-    t = translator("zh")
-    closed = summary_lines(item(comment_deadline=TODAY - timedelta(3)), t=t, language="zh", today=TODAY)
+    closed = summary_lines(item(comment_deadline=TODAY - timedelta(3)), language="zh", today=TODAY)
     assert [line.text for line in closed if line.key in ("deadline", "action")] == [
         f"{(TODAY - timedelta(3)).isoformat()}（已截止）",
         "评议期已结束；如受影响，可联系 WTO 国家通报咨询中心",
     ]
-    none = summary_lines(item(), t=t, language="zh", today=TODAY)
+    none = summary_lines(item(), language="zh", today=TODAY)
     assert [line.key for line in none] == ["measure", "deadline"]

@@ -3,7 +3,7 @@
 import pytest
 
 from nlp import ItemText
-from nlp.hs_chapters import GUESS_CAP, GUESS_DECIDES, chapter_decisions, decided_chapters, rank_chapters
+from nlp.hs_chapters import GUESS_CAP, GUESS_DECIDES, TERM_SCORE, chapter_decisions, decided_chapters, rank_chapters
 
 
 def test_codes_come_first_in_order_then_model_guesses():
@@ -70,4 +70,6 @@ def test_a_confident_guess_counts_without_codes(classifier):
 def test_chapter_terms_in_the_products_rank_their_chapters_without_deciding_them(classifier):
     result = classifier.classify(ItemText(title="商品标签规定：服装标签", products_text="服装"))
     assert {"61", "62"} <= {c for c, _ in result.hs_chapters[:3]}
-    assert result.decided_chapters == []
+    ranked = rank_chapters([], {"85": 0.3, "61": 0.1}, named=["61", "62"])
+    assert ranked[:3] == [("61", TERM_SCORE), ("62", TERM_SCORE), ("85", 0.3)]
+    assert decided_chapters(ranked) == []

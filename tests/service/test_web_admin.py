@@ -69,6 +69,8 @@ def test_every_admin_page_renders(app, accounts, operations):
     assert "ePing latest" in texts["/admin/sources"].text and "HTTP 503" in texts["/admin/sources"].text
     assert "HTTP 503" in texts["/admin/runs"].text
     assert "SMTP refused" in texts["/admin/deliveries"].text
+    # the dead delivery's channel is named by its kind, not garbled into mailto:x@y://…
+    assert "<code>mailto</code>" in texts["/admin/deliveries"].text and "://…" not in texts["/admin/deliveries"].text
     assert "exporter2@example.org" in texts["/admin/users"].text
     assert "2003" in texts["/admin/catalogue"].text
 

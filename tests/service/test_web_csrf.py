@@ -5,7 +5,7 @@ import re
 
 from fastapi.routing import APIRoute
 
-from service import web
+from service.web import pages
 from tests.service.web_helpers import accounts, app, client_for, csrf_of  # noqa: F401
 
 
@@ -21,7 +21,7 @@ def _page_posts() -> list[str]:
             elif hasattr(route, "routes"):
                 walk(route)
 
-    walk(web.router)
+    walk(pages.router)
     return sorted(re.sub(r"\{kind\}", "notification", re.sub(r"\{(\w*id|name)\}", "1", p)) for p in paths)
 
 

@@ -3,11 +3,13 @@ dashboard, for every signed-in role."""
 
 import csv
 import io
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
+from service.web.charts import stacked_bars
 from store.db import session_scope
 from store.models import HsTag, IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
 from store.queries.notifications import upsert_notification
@@ -279,3 +281,57 @@ def test_item_page_opens_with_the_summary_in_the_readers_language(db_engine, app
     en = client.get(f"/items/notification/{item_id}?lang=en").text
     for text in ("European Union", "Draft technical regulation", "Protection of the environment", "30 days left"):
         assert text in en
+
+
+def test_sector_colours_do_not_change_between_dashboard_ranges():
+    keys = ["A", "B", "C", "D"]
+    one = stacked_bars(["2026-01"], Counter({("2026-01", "C"): 1}), ["C"], {}, colour_keys=keys)
+    both = stacked_bars(
+        ["2026-01"], Counter({("2026-01", "B"): 1, ("2026-01", "C"): 2}), ["B", "C"], {}, colour_keys=keys
+    )
+    assert {n: c for c, n in one.legend}["C"] == {n: c for c, n in both.legend}["C"]
+
+
+def test_every_page_names_its_icon(app, accounts):
+    client = client_for(app)
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").text
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_item_page_puts_triage_and_decided_tags_first_and_folds_the_fields(app, accounts, db_engine):
+    with session_scope(db_engine) as session:
+        item_id = upsert_notification(
+            session,
+            notification=NotificationCreate(symbol="G/TBT/N/KEN/1190", committee="TBT", member_name="Kenya", title="X"),
+            source="test",
+        ).row.id
+        for sector, origin, score, decided in (
+            ("BIO", "model", 0.4, False),
+            ("EPNE", "model", 0.9, True),
+            ("EI", "human", 1.0, True),
+        ):
+            session.add(
+                SectorTag(
+                    item_kind="notification",
+                    item_id=item_id,
+                    sector=sector,
+                    score=score,
+                    origin=origin,
+                    decided=decided,
+                    edition="2003",
+                    reasons=[],
+                )
+            )
+    for language, human, model in (("zh", "人工", "模型"), ("en", "Human", "Model")):
+        text = client_for(app, "staff").get(f"/items/notification/{item_id}?lang={language}").text
+        # the full fields are folded away; the staff's triage form opens the side column, above the tags
+        assert '<details class="all-fields">' in text
+        assert text.index("<aside>") < text.index('id="triage-form"') < text.index('class="tag-list"')
+        assert "https://docs.wto.org/dol2fe/" in text and "G%2FTBT%2FN%2FKEN%2F1190" in text
+        tags = text[text.index('class="tag-list"') :]
+        # decided tags first (the human one before the model's), the proposal not taken folded below
+        assert tags.index(f'origin-human">{human}') < tags.index(f'origin-model">{model} 0.90')
+        assert tags.index(f'origin-model">{model} 0.90') < tags.index('<details class="declined">')
+        assert tags.index('<details class="declined">') < tags.index(f"{model} 0.40")
+        assert 'table class="tags"' not in text

@@ -141,6 +141,11 @@ def test_bulk_actions(app, accounts, items, db_engine):
     refused = post_form(client, "/triage/bulk", {"items": chosen, "status": "closed"}, page="/triage")
     assert refused.headers["location"].endswith("done=bulk_partial")
     assert post_form(client, "/triage/bulk", {"items": ["nothing:1"], "status": "closed"}).status_code == 400
+    # nothing chosen, or nothing to do: said so, not "bulk action done"
+    for data in ({"status": "closed"}, {"items": chosen}):
+        nothing = post_form(client, "/triage/bulk", data, page="/triage")
+        assert nothing.headers["location"].endswith("done=bulk_nothing")
+        assert "请先选择" in client.get(nothing.headers["location"]).text
 
 
 def test_bulletin_groups_todays_items_by_sector_and_sends(app, accounts, items, db_engine):
@@ -148,5 +153,7 @@ def test_bulletin_groups_todays_items_by_sector_and_sends(app, accounts, items, 
     page = client.get("/bulletin")
     assert page.status_code == 200 and "电子与信息" in page.text and "Item high" in page.text
     assert "Item high" not in client.get(f"/bulletin?day={date.today() - timedelta(days=3)}").text
-    assert post_form(client, "/bulletin/send", page="/bulletin").status_code == 303
+    sent = post_form(client, "/bulletin/send", page="/bulletin")
+    # no daily-digest subscriber here: the page says nothing went out rather than "queued"
+    assert sent.status_code == 303 and sent.headers["location"].endswith("done=bulletin_nobody")
     assert _audit(db_engine) == ["bulletin.send"]
