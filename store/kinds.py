@@ -27,12 +27,15 @@ def _notification_links(row: Notification) -> list[str]:
     return links + [link for link in [row.source_url, *row.links] if link and link not in links]
 
 
+ItemRow = Notification | StandardsChange | IntelligenceReport
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of item and how to read its rows."""
 
     name: str
-    model: type[SQLModel]
+    model: type[ItemRow]
     dated: Any  # the column of the item's date (distributed, published)
     deadline: Any | None  # the column of its comment deadline, if the kind has one
     reference: Callable[[Any], str]  # what identifies it to a reader (symbol, standard, INT-n)

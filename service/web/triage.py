@@ -5,11 +5,11 @@ A change is judged as in the API: the workflow's rules are :mod:`store.queries.t
 assignee check and the audit entry :mod:`service.triage`'s."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from alerts.digests import enqueue_digests
 from alerts.labels import sector_codes
@@ -23,13 +23,21 @@ from service.web.items import item_response
 from service.web.templating import render
 from store.db import default_engine
 from store.kinds import KINDS
-from store.models import TRIAGE_STATUSES, ItemClassification, User
-from store.queries.items import get_item, summaries
+from store.models import TRIAGE_STATUSES, URGENCY_RANK, ItemClassification, User
+from store.queries.items import ItemSummary, get_item, summaries
 from store.queries.tags import set_human_tags
-from store.queries.triage import TriageRefused, first_seen_on, queue, status_counts
+from store.queries.triage import (
+    TriageRefused,
+    first_seen_on,
+    queue,
+    queue_count,
+    status_counts,
+    triage_rows,
+)
 
 router = APIRouter()
 staff = require("triage")
+QUEUE_PAGE = 100  # items on a page of the queue
 
 
 def _item_or_404(session: Session, kind: str, item_id: int):
@@ -49,17 +57,34 @@ def triage_queue(
     status: str = "new",
     sector: str | None = None,
     mine: bool = False,
+    page: str = "1",
     user: User = Depends(staff),
     session: Session = Depends(db),
 ):
     if status not in TRIAGE_STATUSES:
         raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}")
-    items = queue(session, status=status, sector=sector or None, assignee_id=user.id if mine else None)
+    filters = {"status": status, "sector": sector or None, "assignee_id": user.id if mine else None}
+    total = queue_count(session, **filters)
+    pages = max(1, -(-total // QUEUE_PAGE))
+    number = min(int(page), pages) if page.isascii() and page.isdigit() and int(page) > 0 else 1
+    rows = summaries(session, queue(session, **filters, limit=QUEUE_PAGE, offset=(number - 1) * QUEUE_PAGE))
     return render(
         request,
         "triage.html",
         {
-            "rows": summaries(session, items),
+            "rows": rows,
+            "triage_of": triage_rows(session, [(row.kind, row.id) for row in rows]),
+            "total": total,
+            "page": number,
+            "pages": pages,
+            "first": (number - 1) * QUEUE_PAGE + 1,
+            "experts": list(
+                session.exec(
+                    select(User)
+                    .where(col(User.role).in_(("staff", "admin")), col(User.active).is_(True))
+                    .order_by(col(User.name), col(User.email))
+                )
+            ),
             "status": status,
             "statuses": TRIAGE_STATUSES,
             "counts": status_counts(session),
@@ -195,18 +220,37 @@ def bulletin(request: Request, day: str = "", user: User = Depends(staff), sessi
         error = None
     except ValueError:  # the page of today, saying why
         chosen, error = date.today(), explain(TriageRefused("triage_date", value=day), request_language(request))
-    rows = summaries(session, first_seen_on(session, day=chosen))
+    rows, older = bulletin_items(summaries(session, first_seen_on(session, day=chosen)), chosen)
+    order = [*sector_codes(), ""]
     by_sector: dict[str, list] = defaultdict(list)
-    for row in rows:
-        for code in row.sectors or [""]:
-            by_sector[code].append(row)
-    ordered = [(code, by_sector[code]) for code in [*sector_codes(), ""] if code in by_sector]
+    for row in rows:  # once, under the first of its sectors; the row names all of them
+        by_sector[min(row.sectors or [""], key=lambda code: order.index(code) if code in order else len(order))].append(
+            row
+        )
+    ordered = [(code, by_sector[code]) for code in order if code in by_sector]
     return render(
         request,
         "bulletin.html",
-        {"day": chosen, "groups": ordered, "total": len(rows), "error": error, "typed_day": day},
+        {"day": chosen, "groups": ordered, "total": len(rows), "older": older, "error": error, "typed_day": day},
         status_code=400 if error else 200,
     )
+
+
+BULLETIN_DAYS = 60  # an item dated longer before its first sight is history unless still open for comment
+
+
+def bulletin_items(rows: list[ItemSummary], day: date) -> tuple[list[ItemSummary], int]:
+    """Of the items first seen on ``day``, those that are news: dated within
+    :data:`BULLETIN_DAYS` before it (or undated), or still open for comment; most urgent
+    first. Also how many older ones (a source's back catalogue, a 1995 notification) were left out."""
+    since = day - timedelta(days=BULLETIN_DAYS)
+    news = [
+        row
+        for row in rows
+        if row.date is None or row.date >= since or (row.comment_deadline is not None and row.comment_deadline >= day)
+    ]
+    news.sort(key=lambda row: (-URGENCY_RANK.get(row.urgency or "", -1), row.reference))
+    return news, len(rows) - len(news)
 
 
 @router.post("/bulletin/send", include_in_schema=False)
