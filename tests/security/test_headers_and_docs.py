@@ -2,7 +2,9 @@
 script-src has no 'unsafe-inline'; /api/docs runs Swagger UI from the package (no CDN) under that
 policy, in a real browser; the OpenAPI document describes the errors as they are answered."""
 
-from tests.service.browser.conftest import browser, live_server, screenshots  # noqa: F401 (fixtures)
+from playwright.sync_api import sync_playwright
+
+from tests.service.browser.conftest import CHROMIUM, live_server, screenshots  # noqa: F401 (fixtures)
 
 
 def test_headers_everywhere(api, users):
@@ -36,18 +38,23 @@ def test_openapi_documents_the_errors_as_answered(api, users):
     assert set(api.get("/api/v1/me").json()) == {"detail"}
 
 
-def test_swagger_ui_runs_under_the_policy(browser, live_server, screenshots):
-    page = browser.new_page()
-    violations: list[str] = []
-    page.on(
-        "console",
-        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
-    )
-    page.on(
-        "request", lambda request: violations.append(request.url) if not request.url.startswith(live_server) else None
-    )
-    page.goto(f"{live_server}/api/docs")
-    page.wait_for_selector(".opblock", timeout=60000)
-    page.screenshot(path=str(screenshots / "api-docs.png"))
+def test_swagger_ui_runs_under_the_policy(live_server, screenshots):
+    # A browser of its own, closed at the end: the suite's session-wide one would keep an event
+    # loop running in this thread for every later test.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        violations: list[str] = []
+        page.on(
+            "console",
+            lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+        page.on(
+            "request",
+            lambda request: violations.append(request.url) if not request.url.startswith(live_server) else None,
+        )
+        page.goto(f"{live_server}/api/docs")
+        page.wait_for_selector(".opblock", timeout=60000)
+        page.screenshot(path=str(screenshots / "api-docs.png"))
+        browser.close()
     assert violations == []
-    page.close()
