@@ -1,6 +1,8 @@
 """Authentication, tokens, the session cookie, and JSON errors of the API."""
 
-from fastapi import APIRouter
+import asyncio
+
+from fastapi import APIRouter, Request
 from sqlalchemy import event
 from sqlmodel import Session
 
@@ -85,3 +87,17 @@ def test_a_token_is_checked_once_then_trusted_until_its_account_changes(api, use
         set_account_active(session, session.get(User, users["exporter"].id), False)
         session.commit()
     assert api.get("/api/v1/me", headers=headers).status_code == 401  # forgotten at once
+
+
+def test_no_free_database_connection_is_a_503_to_retry():
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from service.api.errors import unexpected_error
+
+    answer = asyncio.run(
+        unexpected_error(
+            Request({"type": "http", "method": "GET", "path": "/api/v1/search", "headers": [], "query_string": b""}),
+            PoolTimeout(),
+        )
+    )
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
