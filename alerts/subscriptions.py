@@ -306,8 +306,8 @@ def dismiss_alert(session: Session, alert: Alert, *, now: datetime | None = None
         session.exec(
             update(Alert)
             .where(
-                Alert.item_kind == alert.item_kind,
-                Alert.item_id == alert.item_id,
+                col(Alert.item_kind) == alert.item_kind,
+                col(Alert.item_id) == alert.item_id,
                 col(Alert.subscription_id).in_(select(Subscription.id).where(Subscription.user_id == owner.user_id)),
                 col(Alert.dismissed_at).is_(None),
             )

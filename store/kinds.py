@@ -10,10 +10,11 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, true
-from sqlmodel import SQLModel, col
+from sqlmodel import Session, SQLModel, col
+from sqlmodel.sql.expression import SelectOfScalar
 
 from store.models import ITEM_KINDS, IntelligenceReport, Notification, StandardsChange
 from store.symbols import SymbolError, parse_symbol
@@ -100,7 +101,15 @@ KINDS: dict[str, Kind] = {
     ),
 }
 assert tuple(KINDS) == ITEM_KINDS
-MODELS: dict[str, type[SQLModel]] = {name: kind.model for name, kind in KINDS.items()}
+
+
+def item_rows(session: Session, statement: SelectOfScalar) -> list[ItemRow]:
+    """The rows of a select of one kind's table (a select over a union of tables is typed as
+    selecting any table)."""
+    return cast(list[ItemRow], list(session.exec(statement)))
+
+
+MODELS: dict[str, type[ItemRow]] = {name: kind.model for name, kind in KINDS.items()}
 
 
 def kind_of(row: SQLModel) -> Kind:

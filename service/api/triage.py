@@ -195,7 +195,7 @@ def training_data(user: User = Depends(staff), session: Session = Depends(get_se
         select(SectorTag.item_kind, SectorTag.item_id)
         .where(SectorTag.origin == "human")
         .distinct()
-        .order_by(SectorTag.item_kind, SectorTag.item_id)
+        .order_by(col(SectorTag.item_kind), col(SectorTag.item_id))
     ).all()
     audit(session, user=user, action="triage.export_training_data", details={"items": len(keys)})
     session.commit()

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from alerts.labels import sector_codes
 from alerts.subscriptions import set_account_active
 from nlp.catalogue import available_editions
+from service.accounts import change_account
 from service.jobs.crawl import run_now
 from service.refusals import explain
 from service.security import MIN_PASSWORD_LENGTH, audit, hash_password
@@ -113,6 +114,33 @@ def add_user(
     )
     session.commit()
     return RedirectResponse("/admin/users?done=user_created", 303)
+
+
+@router.post("/users/{user_id}", include_in_schema=False)
+def edit_user(
+    request: Request,
+    user_id: int,
+    role: str = Form(...),
+    password: str = Form(""),
+    user: User = Depends(admin),
+    session: Session = Depends(db),
+):
+    """A new role and/or a new password for an account (an empty password leaves it)."""
+    target = session.get(User, user_id)
+    if target is None:
+        raise HTTPException(404, "no such user")
+    changes: dict[str, str] = {"role": role} if role != target.role else {}
+    if password:
+        changes["password"] = password
+    if not changes:
+        return RedirectResponse("/admin/users?done=nothing_changed", 303)
+    try:
+        change_account(session, user, target, changes)
+    except UserError as error:
+        session.rollback()
+        return _users_page(request, session, error=error)
+    session.commit()
+    return RedirectResponse("/admin/users?done=saved", 303)
 
 
 @router.post("/users/{user_id}/active", include_in_schema=False)

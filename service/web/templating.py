@@ -22,6 +22,7 @@ TEMPLATES = {language: Jinja2Templates(env=environment(language, _LOADER, autoes
 # ?done=KEY after a form redirected back
 FLASHES = {
     "saved": N_("Saved."),
+    "nothing_changed": N_("Nothing changed."),
     "subscription_saved": N_("Subscription saved."),
     "paused": N_("Subscription paused."),
     "resumed": N_("Subscription resumed."),

@@ -63,11 +63,19 @@ def triage_queue(
 ):
     if status not in TRIAGE_STATUSES:
         raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}")
-    filters = {"status": status, "sector": sector or None, "assignee_id": user.id if mine else None}
-    total = queue_count(session, **filters)
+    assignee_id = user.id if mine else None
+    total = queue_count(session, status=status, sector=sector or None, assignee_id=assignee_id)
     pages = max(1, -(-total // QUEUE_PAGE))
     number = min(int(page), pages) if page.isascii() and page.isdigit() and int(page) > 0 else 1
-    rows = summaries(session, queue(session, **filters, limit=QUEUE_PAGE, offset=(number - 1) * QUEUE_PAGE))
+    shown = queue(
+        session,
+        status=status,
+        sector=sector or None,
+        assignee_id=assignee_id,
+        limit=QUEUE_PAGE,
+        offset=(number - 1) * QUEUE_PAGE,
+    )
+    rows = summaries(session, shown)
     return render(
         request,
         "triage.html",
