@@ -1,6 +1,7 @@
 """Authentication, tokens, the session cookie, and JSON errors of the API."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import APIRouter, Request
 from sqlalchemy import event
@@ -98,10 +99,11 @@ def test_no_free_database_connection_is_a_503_to_retry():
 
     from service.api.errors import unexpected_error
 
-    answer = asyncio.run(
-        unexpected_error(
-            Request({"type": "http", "method": "GET", "path": "/api/v1/search", "headers": [], "query_string": b""}),
-            PoolTimeout(),
-        )
+    coroutine = unexpected_error(
+        Request({"type": "http", "method": "GET", "path": "/api/v1/search", "headers": [], "query_string": b""}),
+        PoolTimeout(),
     )
+    # in a thread of its own: the browser tests' Playwright keeps an event loop running in this one
+    with ThreadPoolExecutor(1) as thread:
+        answer = thread.submit(asyncio.run, coroutine).result()
     assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
