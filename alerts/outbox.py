@@ -3,11 +3,11 @@
 Life of a delivery: ``pending`` → claimed (``sending``, an attempt opened, committed) → sent,
 or back to ``pending`` with exponential backoff (``alert_retry_base_seconds`` × 2^(attempt-1)),
 or ``dead`` after ``alert_max_attempts`` attempts or a permanent error, for an administrator to
-see (``tbtwatch alerts dead``) and replay. Claims commit before anything is sent and results
-are recorded after a batch, so a crash in between leaves rows in ``sending``: they are
-released when the claiming process is gone (same host) or its lease expired, and sent once
-more, carrying the same idempotency key (e-mail Message-ID and header, webhook header) for
-the receiver to drop the duplicate. Two dispatchers never claim the same row (see
+see (``tbtwatch alerts dead``) and replay. Claims commit before anything is sent and each
+result is committed as soon as it is known, so a crash leaves in ``sending`` only the one row
+being sent: it is released when the claiming process is gone (same host) or its lease expired,
+and sent once more, carrying the same idempotency key (e-mail Message-ID and header, webhook
+header) for the receiver to drop the duplicate. Two dispatchers never claim the same row (see
 :func:`store.queries.alerts.claim_deliveries`).
 """
 
@@ -25,8 +25,9 @@ from sqlmodel import Session
 
 from alerts import threads
 from alerts.channels import DeliveryError, Message, Senders, message_id, webhook_secret
+from alerts.confirmation import confirmation_link
 from alerts.feedback import personalise
-from alerts.render import Entry, Rendered, render_message, render_test
+from alerts.render import Entry, Rendered, render_confirmation, render_message, render_test
 from store.db import session_scope
 from store.models import Alert, Delivery, Subscription
 from store.models.types import utcnow
@@ -37,9 +38,11 @@ from store.queries.alerts import (
     insert_ignore,
     load_items,
     receiving_ids,
+    recent_tests,
     record_cancelled,
     record_failure,
     record_sent,
+    record_test_request,
     release_stale_claims,
     replay_delivery,
     subscriptions_by_id,
@@ -47,6 +50,7 @@ from store.queries.alerts import (
     worker_id,
 )
 from store.queries.threads import choices, threads_of
+from store.refusals import Refused
 from store.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,8 +59,9 @@ _UNSUBSCRIBE_STAND_IN = "https://unsubscribe.invalid/stand-in"
 
 
 def channels_of(subscription: Subscription) -> list[str]:
-    """Where a subscription's messages go: its e-mail address, then its other channels."""
-    channels = [f"mailto:{subscription.email}"] if subscription.email else []
+    """Where a subscription's messages go: its e-mail address once confirmed, then its other channels."""
+    confirmed = subscription.email and subscription.email_confirmed_at is not None
+    channels = [f"mailto:{subscription.email}"] if confirmed else []
     return channels + [c for c in subscription.channels if c not in channels]
 
 
@@ -69,9 +74,15 @@ def alert_key(alert_id: int) -> str:
 
 
 def delivery_rows(
-    subscription: Subscription, *, kind: str, alert_ids: list[int], key: str, now: datetime
+    subscription: Subscription,
+    *,
+    kind: str,
+    alert_ids: list[int],
+    key: str,
+    now: datetime,
+    channels: list[str] | None = None,
 ) -> list[dict]:
-    """The outbox rows of one message: one per channel of ``subscription``."""
+    """The outbox rows of one message: one per channel of ``subscription`` (or of ``channels``)."""
     return [
         {
             "subscription_id": subscription.id,
@@ -84,7 +95,7 @@ def delivery_rows(
             "next_attempt_at": now,
             "created_at": now,
         }
-        for channel in channels_of(subscription)
+        for channel in (channels_of(subscription) if channels is None else channels)
     ]
 
 
@@ -96,11 +107,19 @@ def enqueue(
     return sum(1 for inserted in insert_ignore(session, Delivery, rows) if inserted)
 
 
+TESTS_PER_HOUR = 3
+
+
 def enqueue_test(session: Session, *, subscription: Subscription, now: datetime | None = None) -> int:
     """Queue a test message to every channel of ``subscription`` (each request its own, under a
     fresh idempotency key), sent, retried and recorded like any delivery; the caller commits.
     How many deliveries it made: none when the subscription or its account may not receive
-    alerts."""
+    alerts. At most :data:`TESTS_PER_HOUR` requests an hour per subscription (``Refused``, 429):
+    a test is mail to someone, and must not become a way to flood them."""
+    now = now or utcnow()
+    if recent_tests(session, subscription.id, since=now - timedelta(hours=1)) >= TESTS_PER_HOUR:
+        raise Refused("test_too_often", status=429, limit=TESTS_PER_HOUR)
+    record_test_request(session, subscription, now=now)
     if subscription.id not in receiving_ids(session, [subscription.id]):
         return 0
     return enqueue(
@@ -109,8 +128,18 @@ def enqueue_test(session: Session, *, subscription: Subscription, now: datetime 
         kind="test",
         alert_ids=[],
         key=f"test:{subscription.id}:{uuid.uuid4().hex}",
-        now=now or utcnow(),
+        now=now,
     )
+
+
+def enqueue_confirmation(session: Session, subscription: Subscription, *, now: datetime) -> None:
+    """Queue the one message asking the owner of the subscription's (new) e-mail address to confirm
+    it; asking again for the same address adds nothing."""
+    channels = [f"mailto:{subscription.email}"]
+    rows = delivery_rows(
+        subscription, kind="confirm", alert_ids=[], key=f"confirm:{subscription.id}", now=now, channels=channels
+    )
+    insert_ignore(session, Delivery, rows)
 
 
 def _compose(
@@ -137,7 +166,7 @@ def _compose(
             )
             continue
         entries = _entries(delivery, alerts, items, names)
-        if not entries and delivery.kind != "test":
+        if not entries and delivery.kind not in ("test", "confirm"):
             messages[delivery.id] = DeliveryError("its items are gone", permanent=True)
             continue
         try:
@@ -183,6 +212,9 @@ def _message(
     stand-in unsubscribe link, replaced for each subscriber. A test message is the subscriber's own."""
     if delivery.kind == "test":
         shared = render_test(subscription, base_url=settings.base_url, unsubscribe_url=_UNSUBSCRIBE_STAND_IN)
+    elif delivery.kind == "confirm":
+        link = confirmation_link(settings.base_url, settings.secret_key, subscription)
+        shared = render_confirmation(subscription, base_url=settings.base_url, link=link)
     else:
         today = now.astimezone(zone_of(subscription.timezone)).date()
         period = subscription.frequency if delivery.kind == "digest" else None
@@ -287,32 +319,38 @@ def send_due(
                 break
             with session_scope(engine) as session:
                 messages = _compose(session, deliveries, settings, clock())
-            outcomes = []
-            for delivery in deliveries:
-                message = messages[delivery.id]
-                try:
-                    if isinstance(message, DeliveryError):
-                        raise message
-                    channel_senders.send(delivery.channel, message)
-                    outcomes.append((delivery, None))
-                except DeliveryError as error:
-                    outcomes.append((delivery, error))
-                except Exception as error:  # a bug or an unexpected library error: retry later
-                    log.exception("delivery %s failed", delivery.id)
-                    outcomes.append((delivery, DeliveryError(f"{type(error).__name__}: {error}")))
-            with session_scope(engine) as session:
-                now = clock()
-                record_sent(session, [d.id for d, error in outcomes if error is None], now=now)
-                counts["sent"] += sum(1 for _, error in outcomes if error is None)
-                for delivery, error in outcomes:
-                    if error is not None and error.cancelled:
+            # Each outcome is committed as soon as it is known: a dispatcher killed mid-batch leaves
+            # at most the one message it was sending to go out again.
+            with Session(engine, expire_on_commit=False) as session:
+                for delivery in deliveries:
+                    error = _send(channel_senders, delivery, messages[delivery.id])
+                    now = clock()
+                    if error is None:
+                        record_sent(session, [delivery.id], now=now)
+                        counts["sent"] += 1
+                    elif error.cancelled:
                         record_cancelled(session, delivery.id, now=now, error=str(error))
                         counts["cancelled"] += 1
-                    elif error is not None:
+                    else:
                         later = None if error.permanent else retry_at(delivery.attempts, now, settings)
                         record_failure(session, delivery.id, now=now, error=str(error), retry_at=later)
                         counts["retried" if later else "dead"] += 1
+                    session.commit()
     return counts
+
+
+def _send(senders: Senders, delivery: Delivery, message: Message | DeliveryError) -> DeliveryError | None:
+    """Send one delivery; why it failed, or None."""
+    try:
+        if isinstance(message, DeliveryError):
+            raise message
+        senders.send(delivery.channel, message)
+        return None
+    except DeliveryError as error:
+        return error
+    except Exception as error:  # a bug or an unexpected library error: retry later
+        log.exception("delivery %s failed", delivery.id)
+        return DeliveryError(f"{type(error).__name__}: {error}")
 
 
 def replay(engine: Engine, delivery_id: int, *, now: datetime | None = None) -> bool:

@@ -386,6 +386,29 @@ def render_test(subscription: Subscription, *, base_url: str, unsubscribe_url: s
     )
 
 
+def render_confirmation(subscription: Subscription, *, base_url: str, link: str) -> Rendered:
+    """The one message an unconfirmed address receives: who asked, and the link that confirms it."""
+    language = language_of(subscription.language)
+    _ = translations(language).gettext
+    name = one_line(subscription.name or f"#{subscription.id}", 100)
+    payload = {"type": "confirm", "language": language, "subscription_id": subscription.id, "items": []}
+    return _render(
+        subscription,
+        language,
+        base_url,
+        None,
+        payload,
+        intro=_(
+            "Someone asked for the alerts of tbtwatch subscription “%(name)s” to be sent to this address. "
+            "If that was you, confirm at %(link)s . If not, ignore this message: nothing more will be sent here."
+        )
+        % {"name": name, "link": link},
+        subject=one_line(_("[Please confirm] e-mail address of tbtwatch subscription “%(name)s”") % {"name": name}),
+        groups=[],
+        selectors=[],
+    )
+
+
 def _render(
     subscription: Subscription, language: str, base_url: str, unsubscribe_url: str | None, payload: dict, **context
 ) -> Rendered:

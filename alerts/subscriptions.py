@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, col, select, update
 
 from alerts.channels import channel_type, valid_channel
+from alerts.confirmation import code_matches
 from alerts.matching import SubscriptionIndex
 from alerts.outbound import channel_refusal
-from alerts.outbox import enqueue
+from alerts.outbox import enqueue, enqueue_confirmation
 from nlp.catalogue import DEFAULT_EDITION, load_edition
 from nlp.codes import normalise_ics
 from store.members import resolve_member
@@ -229,6 +230,34 @@ def create_subscription(
     )
     session.add(subscription)
     session.flush()
+    _confirm_or_ask(session, subscription, owner, now)
+    return subscription
+
+
+def _confirm_or_ask(session: Session, subscription: Subscription, owner: User | None, now: datetime) -> None:
+    """An account's own address (or any the operator gives) is confirmed at once; another one
+    receives nothing but one message asking its owner to confirm it (:func:`confirm_email`)."""
+    if not subscription.email:
+        subscription.email_confirmed_at = None
+    elif owner is None or subscription.email.casefold() == owner.email.casefold():
+        subscription.email_confirmed_at = now
+    else:
+        subscription.email_confirmed_at = None
+        enqueue_confirmation(session, subscription, now=now)
+    session.add(subscription)
+
+
+def confirm_email(
+    session: Session, subscription_id: int, code: str, *, secret_key: str, now: datetime | None = None
+) -> Subscription | None:
+    """Confirm a subscription's address from the link sent to it; None when the link is not (or no
+    longer) right, as after the address changed. Confirming twice changes nothing; the caller commits."""
+    subscription = session.get(Subscription, subscription_id)
+    if subscription is None or not subscription.email or not code_matches(secret_key, subscription, code):
+        return None
+    if subscription.email_confirmed_at is None:
+        subscription.email_confirmed_at = now or utcnow()
+        session.add(subscription)
     return subscription
 
 
@@ -241,10 +270,13 @@ def update_subscription(
     owner = session.get(User, subscription.user_id) if subscription.user_id is not None else None
     changed = current | {name: value for name, value in changes.items() if name in FIELDS}
     result = checked(changed, trusted=_trusted(owner))
+    new_address = (result.email or "").casefold() != (subscription.email or "").casefold()
     for name, value in result.model_dump().items():
         setattr(subscription, name, value)
     subscription.updated_at = now or utcnow()
     session.add(subscription)
+    if new_address:
+        _confirm_or_ask(session, subscription, owner, subscription.updated_at)
     return subscription
 
 
@@ -306,8 +338,8 @@ def dismiss_alert(session: Session, alert: Alert, *, now: datetime | None = None
         session.exec(
             update(Alert)
             .where(
-                Alert.item_kind == alert.item_kind,
-                Alert.item_id == alert.item_id,
+                col(Alert.item_kind) == alert.item_kind,
+                col(Alert.item_id) == alert.item_id,
                 col(Alert.subscription_id).in_(select(Subscription.id).where(Subscription.user_id == owner.user_id)),
                 col(Alert.dismissed_at).is_(None),
             )

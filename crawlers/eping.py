@@ -1,6 +1,6 @@
 """ePing notification rows to records, shared by the three ePing spiders.
 
-The API's item shape is the reference (FORMATS.md section 1); the latest-notifications feed
+The API's item shape is the reference (crawlers/FORMATS.md section 1); the latest-notifications feed
 and the bulk workbook rename their fields to it first. A joint ``documentSymbol`` list gives
 one record per symbol, each linked to the others through ``joint_symbols`` and carrying its own
 member, so the notification is findable under every member.

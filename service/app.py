@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from service import api
+from service import api, headers
+from service.body_limit import BodyLimit
 from service.errors import install_error_handlers
 from service.scheduler import SchedulerLock, build_scheduler
 from service.web import alert_links, pages
@@ -40,10 +41,17 @@ def create_app(settings: Settings | None = None, *, scheduler: bool | None = Non
             lock.release()
 
     app = FastAPI(
-        title="tbtwatch", version="0.1.0", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/v1/openapi.json"
+        title="tbtwatch",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
     )
     app.state.settings = settings
     app.state.scheduler = None
+    app.add_middleware(BodyLimit, settings=settings)
+    headers.install(app)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     install_error_handlers(app)
     app.include_router(api.router)

@@ -103,18 +103,30 @@ def attachment_type(filename: str, data: bytes) -> str:
     raise Refused("attachment_type", field="attachments", status=415, filename=filename)
 
 
+# Control characters and bidirectional overrides (U+202E shows "invoice\u202efdp.exe" as "invoiceexe.pdf").
+_HIDDEN = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def attachment_name(filename: str | None) -> str:
+    """The name an upload is kept under: its base name without control or bidirectional formatting
+    characters, at most 255 characters; "attachment" when nothing is left."""
+    name = _HIDDEN.sub("", (filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()[:255]
+    return name or "attachment"
+
+
 def new_attachment(filename: str | None, data: bytes) -> Attachment:
-    """An attachment checked and named (its base name, at most 255 characters), for no report yet."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:255] or "attachment"
+    """An attachment checked and named (:func:`attachment_name`), for no report yet."""
+    name = attachment_name(filename)
     return Attachment(report_id=0, filename=name, content_type=attachment_type(name, data), size=len(data), data=data)
 
 
 def download_headers(attachment: Attachment) -> dict[str, str]:
     """Headers that serve an attachment as a download under its own name (RFC 6266: an ASCII
     fallback and the UTF-8 name), never run or sniffed as anything else."""
-    fallback = re.sub(r"[^A-Za-z0-9.\-_ ]", "_", attachment.filename)
+    name = attachment_name(attachment.filename)  # names stored before were not cleaned
+    fallback = re.sub(r"[^A-Za-z0-9.\-_ ]", "_", name)
     return {
-        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(attachment.filename)}",
+        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}",
         "X-Content-Type-Options": "nosniff",
     }
 

@@ -52,11 +52,14 @@ REFUSALS: dict[str, str | None] = {
     "triage_status": N_("Unknown triage status “%(value)s”."),
     "triage_move": N_("An item that is “%(current)s” may move to: %(allowed)s; not to “%(wanted)s”."),
     "triage_comment_first": N_("Record the comment text before marking it sent."),
+    "test_too_often": N_("At most %(limit)s tests an hour per subscription; try again later."),
+    "password_weak": N_("This password is too common or too easy to guess; use a longer phrase of unrelated words."),
     "triage_assignee": N_("User %(user_id)s is not an active staff member and cannot be assigned."),
     "triage_date": N_("“%(value)s” is not a date (year-month-day, such as 2026-03-01)."),
     "user_role": N_("Unknown role “%(value)s”."),
     "user_member_required": N_("An embassy account needs the WTO member it reports on (its host country)."),
     "user_exists": N_("A user with e-mail %(email)s already exists."),
+    "user_self_demote": N_("An administrator may not demote or deactivate their own account."),
     "password_short": N_("The password has at least %(limit)s characters."),
     "preview_no_selector": N_(
         "Choose at least one selector (sector, HS code, ICS code, market, committee, kind, keyword or minimum urgency) to preview: without one you would receive everything."

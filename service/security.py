@@ -15,21 +15,31 @@ The web pages and the REST API share everything here:
 * **Roles** are ``store.models.accounts.ROLES``; :func:`can` answers from :data:`PERMISSIONS`.
 * **Audit**: :func:`audit` adds an ``AuditEntry`` to the caller's session (the caller commits,
   so the entry is stored together with the change it records).
-* **Login rate limit**: :class:`LoginLimiter`, in memory per process.
+* **Login rate limit**: :class:`LoginLimiter`, in memory per process; :func:`client_address`
+  (``TBTWATCH_TRUSTED_PROXIES``); password checks in a bounded pool (:func:`in_hash_pool`).
 """
 
+import asyncio
 import hashlib
 import secrets
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from ipaddress import IPv4Network, IPv6Network, ip_address
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from zxcvbn import zxcvbn
 
 from store.models import ROLES, AuditEntry, User
+from store.queries.users import UserError
 from store.settings import Settings, get_settings
 
 SESSION_COOKIE = "tbtwatch_session"
@@ -37,8 +47,10 @@ SESSION_MAX_AGE = 14 * 24 * 3600
 _SESSION_SALT = "tbtwatch-session"
 TOKEN_PREFIX = "tbt_"
 MIN_PASSWORD_LENGTH = 8  # as UserCreate.password
+MIN_PASSWORD_SCORE = 3
 
 _hasher = PasswordHasher()
+T = TypeVar("T")
 
 # permission -> roles that hold it. Admin holds every permission (see :func:`can`).
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -56,6 +68,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+class WeakPassword(UserError):
+    """A password refused as too short, or too common or easy to guess (``refused_password_short``,
+    ``refused_password_weak`` in the message catalogue)."""
+
+
+def new_password_hash(password: str, *, user_inputs: tuple[str, ...] = ()) -> str:
+    """The hash of a password someone chose, refused (:class:`WeakPassword`) when shorter than
+    :data:`MIN_PASSWORD_LENGTH` characters (spaces aside) or when zxcvbn rates it below 3 of 4
+    ("safely unguessable" needs 10^8 guesses): common passwords, dictionary words, keyboard
+    walks, repeats and the ``user_inputs`` (e-mail, name) given."""
+    if len(password.strip()) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword("password_short", field="password", limit=MIN_PASSWORD_LENGTH)
+    if zxcvbn(password[:100], user_inputs=[i for i in user_inputs if i])["score"] < MIN_PASSWORD_SCORE:
+        raise WeakPassword("password_weak", field="password")
+    return hash_password(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
@@ -76,7 +105,7 @@ def needs_rehash(password_hash: str) -> bool:
 def authenticate(session: Session, *, user: User | None, password: str) -> bool:
     """Check a login; on success upgrade an outdated hash (the caller commits)."""
     if user is None or not user.active:
-        _hasher.hash(password)  # same work whether or not the account exists
+        hash_password(password)  # same work whether or not the account exists
         return False
     if not verify_password(user.password_hash, password):
         return False
@@ -110,36 +139,47 @@ def _serializer(settings: Settings | None = None) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(settings.secret_key, salt=_SESSION_SALT)
 
 
-def session_cookie_value(user_id: int, settings: Settings | None = None) -> str:
-    return _serializer(settings).dumps({"uid": user_id})
+def session_cookie_value(user_id: int, settings: Settings | None = None, *, version: int = 0) -> str:
+    return _serializer(settings).dumps({"uid": user_id, "v": version})
 
 
-def session_user_id(value: str | None, settings: Settings | None = None) -> int | None:
-    """The user id a cookie value was signed for, or None if missing, forged or expired."""
+def session_user_id(value: str | None, settings: Settings | None = None) -> tuple[int, int] | None:
+    """(user id, session version) a cookie value was signed for, or None if missing, forged or
+    expired."""
     if not value:
         return None
     try:
         data = _serializer(settings).loads(value, max_age=SESSION_MAX_AGE)
     except BadSignature:
         return None
-    uid = data.get("uid") if isinstance(data, dict) else None
-    return uid if isinstance(uid, int) else None
-
-
-def user_from_session_cookie(request, session: Session) -> User | None:
-    """The active user whose signed ``tbtwatch_session`` cookie came with ``request``."""
-    uid = session_user_id(request.cookies.get(SESSION_COOKIE), _request_settings(request))
-    if uid is None:
+    if not isinstance(data, dict):
         return None
-    user = session.get(User, uid)
-    return user if user is not None and user.active else None
+    uid, version = data.get("uid"), data.get("v", 0)
+    return (uid, version) if isinstance(uid, int) and isinstance(version, int) else None
 
 
-def set_session_cookie(response, user_id: int, settings: Settings | None = None) -> None:
+def user_from_session_cookie(request: Request, session: Session) -> User | None:
+    """The active user whose signed ``tbtwatch_session`` cookie came with ``request``, unless
+    they signed out or had their password reset since (:func:`end_sessions`)."""
+    signed = session_user_id(request.cookies.get(SESSION_COOKIE), _request_settings(request))
+    if signed is None:
+        return None
+    user = session.get(User, signed[0])
+    if user is None or not user.active or user.session_version != signed[1]:
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Make every session cookie of ``user`` worthless (sign-out, password reset; caller commits)."""
+    user.session_version += 1
+
+
+def set_session_cookie(response: Response, user: User, settings: Settings | None = None) -> None:
     settings = settings or get_settings()
     response.set_cookie(
         SESSION_COOKIE,
-        session_cookie_value(user_id, settings),
+        session_cookie_value(user.id, settings, version=user.session_version),
         max_age=SESSION_MAX_AGE,
         httponly=True,
         samesite="lax",
@@ -148,11 +188,11 @@ def set_session_cookie(response, user_id: int, settings: Settings | None = None)
     )
 
 
-def clear_session_cookie(response) -> None:
+def clear_session_cookie(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
-def _request_settings(request) -> Settings:
+def _request_settings(request: Request) -> Settings:
     app = request.scope.get("app")
     return getattr(getattr(app, "state", None), "settings", None) or get_settings()
 
@@ -197,56 +237,116 @@ def audit(
 
 
 class LoginLimiter:
-    """At most ``max_failures`` failed logins per (account, client address) in a sliding
-    window of ``window_seconds``; then that pair is refused until the oldest failure ages out.
+    """Failed sign-ins slow down where they come from, counted apart per client address and per
+    account over a sliding ``window_seconds``: after ``free`` failures, each further attempt must
+    wait ``base_delay`` × 2^(failures − free) seconds since the last one, up to
+    ``max_address_delay`` for an address and ``max_account_delay`` for an account. The account's
+    cap is short, so an attacker elsewhere slows its owner down for at most that long and never
+    locks them out; the address's grows to many minutes.
 
-    Kept in memory: each web replica counts on its own (so with N replicas an attacker gets
-    at most N × ``max_failures`` tries per window) and a restart forgets. A success clears
-    the pair's failures.
+    :meth:`begin` answers and, when the attempt may go ahead, counts it as a failure at once, in
+    one step under a lock, so parallel attempts cannot all pass the check before any is counted;
+    :meth:`succeeded` takes it back and clears the account and address. Nothing is hashed for an
+    attempt refused here. Kept in memory: each web replica counts on its own, a restart forgets.
     """
 
-    def __init__(self, max_failures: int = 5, window_seconds: float = 15 * 60, clock=time.monotonic):
-        self.max_failures = max_failures
-        self.window = window_seconds
+    def __init__(
+        self,
+        *,
+        free: int = 5,
+        base_delay: float = 1.0,
+        max_address_delay: float = 15 * 60,
+        max_account_delay: float = 30,
+        window_seconds: float = 60 * 60,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.free, self.base_delay, self.window = free, base_delay, window_seconds
+        self.max_delay = {"address": max_address_delay, "account": max_account_delay}
         self._clock = clock
         self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _key(account: str, address: str | None) -> tuple[str, str]:
-        return (account.strip().casefold(), address or "")
+    def _keys(self, account: str, address: str | None) -> list[tuple[str, str]]:
+        return [("account", account.strip().casefold()), ("address", address or "")]
 
-    def _recent(self, key) -> deque[float]:
-        times = self._failures[key]
-        cutoff = self._clock() - self.window
-        while times and times[0] <= cutoff:
+    def _wait(self, key: tuple[str, str], now: float) -> float:
+        times = self._failures.get(key)
+        while times and times[0] <= now - self.window:
             times.popleft()
-        return times
+        if not times:
+            self._failures.pop(key, None)
+            return 0.0
+        if len(times) < self.free:
+            return 0.0
+        delay = min(self.base_delay * 2 ** (len(times) - self.free), self.max_delay[key[0]])
+        return max(0.0, times[-1] + delay - now)
 
-    def allowed(self, account: str, address: str | None) -> bool:
+    def begin(self, account: str, address: str | None) -> float:
+        """0 when the attempt may go ahead (it is counted as failed until :meth:`succeeded`),
+        else the seconds to wait."""
         with self._lock:
-            key = self._key(account, address)
-            allowed = len(self._recent(key)) < self.max_failures
-            if not self._failures[key]:
-                del self._failures[key]
-            return allowed
-
-    def retry_after(self, account: str, address: str | None) -> int:
-        """Seconds until the next attempt is allowed (0 if allowed now)."""
-        with self._lock:
-            times = self._recent(self._key(account, address))
-            if len(times) < self.max_failures:
-                return 0
-            return max(1, int(times[0] + self.window - self._clock()) + 1)
-
-    def failed(self, account: str, address: str | None) -> None:
-        with self._lock:
-            key = self._key(account, address)
-            self._recent(key).append(self._clock())
+            now = self._clock()
+            keys = self._keys(account, address)
+            wait = max(self._wait(key, now) for key in keys)
+            if wait == 0:
+                for key in keys:
+                    self._failures[key].append(now)
+            return wait
 
     def succeeded(self, account: str, address: str | None) -> None:
         with self._lock:
-            self._failures.pop(self._key(account, address), None)
+            for key in self._keys(account, address):
+                self._failures.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._failures.clear()
 
 
 login_limiter = LoginLimiter()
+
+
+def client_address(request: Request, settings: Settings | None = None) -> str | None:
+    """The client's address: the peer's, or, when the peer is one of ``TBTWATCH_TRUSTED_PROXIES``,
+    the nearest address in ``X-Forwarded-For`` that is not a trusted proxy (the ones further left
+    were written by the client and prove nothing)."""
+    peer = request.client.host if request.client else None
+    proxies = (settings or _request_settings(request)).trusted_proxy_networks
+    if peer is None or not _within(peer, proxies):
+        return peer
+    hops = [hop.strip() for value in request.headers.getlist("x-forwarded-for") for hop in value.split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not _within(hop, proxies):
+            return hop
+        peer = hop
+    return peer
+
+
+def _within(address: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+# Password checks run in a small pool of their own: argon2 takes ~50 ms of CPU each, and on the
+# event loop or in the shared thread pool a flood of sign-ins would stall every other request.
+HASH_WORKERS = 2
+HASH_QUEUE = 16  # sign-ins waiting beyond this are refused at once (503)
+_hash_pool = ThreadPoolExecutor(max_workers=HASH_WORKERS, thread_name_prefix="tbtwatch-hash")
+_hash_slots = threading.BoundedSemaphore(HASH_WORKERS + HASH_QUEUE)
+
+
+class HashPoolBusy(Exception):
+    """Too many password checks are waiting."""
+
+
+async def in_hash_pool(function: Callable[[], T]) -> T:
+    """Run ``function`` (a password check) in the bounded hashing pool."""
+    if not _hash_slots.acquire(blocking=False):
+        raise HashPoolBusy
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_hash_pool, function)
+    finally:
+        _hash_slots.release()

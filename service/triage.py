@@ -13,13 +13,13 @@ from typing import Literal
 
 from fastapi import HTTPException
 from pydantic import BaseModel, Field
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from service.refusals import explain
 from service.security import audit, can
 from store.models import TRIAGE_STATUSES, User
 from store.models.types import ID_MAX
-from store.queries.triage import TRANSITIONS, TriageRefused, triage_status, update_triage
+from store.queries.triage import TRANSITIONS, TriageRefused, triage_status, triageable_item, update_triage
 
 Status = Literal[TRIAGE_STATUSES]  # type: ignore[valid-type]
 
@@ -43,7 +43,9 @@ def _may_triage(session: Session, user_id: int) -> bool:
 
 def apply_change(session: Session, user: User, item_kind: str, item_id: int, change: TriageChange) -> None:
     """Make one change by the workflow's rules, with its audit entry; the caller commits.
-    :class:`TriageRefused`, with nothing changed, when the rules or the assignee forbid it."""
+    :class:`TriageRefused`, with nothing changed, when the rules or the assignee forbid it;
+    404 for an item that cannot be triaged (:func:`item_to_triage`)."""
+    item_to_triage(session, item_kind, item_id)
     previous = triage_status(session, item_kind=item_kind, item_id=item_id)
     update_triage(
         session,
@@ -66,6 +68,15 @@ def apply_change(session: Session, user: User, item_kind: str, item_id: int, cha
         target_id=item_id,
         details={**change.model_dump(exclude_unset=True, mode="json"), "from": previous},
     )
+
+
+def item_to_triage(session: Session, item_kind: str, item_id: int) -> SQLModel:
+    """The item to triage or tag, for pages and API alike; 404 when there is none, or when it is
+    an embassy's report not yet published (staff may not see or tag its drafts)."""
+    item = triageable_item(session, item_kind=item_kind, item_id=item_id)
+    if item is None:
+        raise HTTPException(404, f"no {item_kind} {item_id} to triage")
+    return item
 
 
 def allowed_statuses(current: str) -> list[str]:

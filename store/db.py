@@ -4,8 +4,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -60,3 +61,9 @@ def is_postgresql(engine: Engine) -> bool:
 def default_engine() -> Engine:
     """The engine of this process, for the URL in the settings (made on first use)."""
     return make_engine(get_settings().effective_database_url)
+
+
+def rows_affected(result: Result) -> int:
+    """How many rows an UPDATE or DELETE touched (``Session.execute`` types its result as a plain
+    :class:`~sqlalchemy.Result`; for those statements it is a cursor result)."""
+    return cast(CursorResult, result).rowcount

@@ -10,10 +10,11 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, true
-from sqlmodel import SQLModel, col
+from sqlmodel import Session, SQLModel, col
+from sqlmodel.sql.expression import SelectOfScalar
 
 from store.models import ITEM_KINDS, IntelligenceReport, Notification, StandardsChange
 from store.symbols import SymbolError, parse_symbol
@@ -27,12 +28,15 @@ def _notification_links(row: Notification) -> list[str]:
     return links + [link for link in [row.source_url, *row.links] if link and link not in links]
 
 
+ItemRow = Notification | StandardsChange | IntelligenceReport
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of item and how to read its rows."""
 
     name: str
-    model: type[SQLModel]
+    model: type[ItemRow]
     dated: Any  # the column of the item's date (distributed, published)
     deadline: Any | None  # the column of its comment deadline, if the kind has one
     reference: Callable[[Any], str]  # what identifies it to a reader (symbol, standard, INT-n)
@@ -97,7 +101,15 @@ KINDS: dict[str, Kind] = {
     ),
 }
 assert tuple(KINDS) == ITEM_KINDS
-MODELS: dict[str, type[SQLModel]] = {name: kind.model for name, kind in KINDS.items()}
+
+
+def item_rows(session: Session, statement: SelectOfScalar) -> list[ItemRow]:
+    """The rows of a select of one kind's table (a select over a union of tables is typed as
+    selecting any table)."""
+    return cast(list[ItemRow], list(session.exec(statement)))
+
+
+MODELS: dict[str, type[ItemRow]] = {name: kind.model for name, kind in KINDS.items()}
 
 
 def kind_of(row: SQLModel) -> Kind:

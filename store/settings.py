@@ -8,6 +8,7 @@ read the same object. Call :func:`get_settings`; nothing reads the environment a
 import os
 import secrets
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,8 @@ class Settings(BaseSettings):
     smtp_url: str = "smtp://127.0.0.1:25"
     mail_from: str = "tbtwatch <alerts@tbtwatch.localhost>"
     allow_private_webhooks: bool = False
+    # Reverse proxies whose X-Forwarded-For is believed: addresses or networks, comma-separated.
+    trusted_proxies: str = ""
     # Alerts: an item first seen this many days after its date is alerted only while still
     # open for comment; the outbox retries with exponential backoff, then gives up (dead).
     alert_backfill_days: int = 14
@@ -51,6 +54,11 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         """The configured URL, or an SQLite file under ``data_dir``."""
         return self.database_url or f"sqlite:///{self.data_dir / 'tbtwatch.db'}"
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """``trusted_proxies`` as networks (a single address is a network of one)."""
+        return tuple(ip_network(part.strip(), strict=False) for part in self.trusted_proxies.split(",") if part.strip())
 
 
 @lru_cache

@@ -1,6 +1,6 @@
 """WTO TBT/SPS notification symbols: parse, normalise, relate and locate.
 
-Grammar (FORMATS.md section 5): ``G/(TBT|SPS)/N/<MEMBER>/<n>`` followed by any chain of
+Grammar (crawlers/FORMATS.md section 5): ``G/(TBT|SPS)/N/<MEMBER>/<n>`` followed by any chain of
 ``/Add.<n>``, ``/Rev.<n>``, ``/Corr.<n>``, ``/Suppl.<n>``; before 2001 the TBT committee
 used ``G/TBT/Notif.<yy>.<n>`` (1995-2000), and before it, under the Tokyo Round Standards Code
 (1980-1994), GATT's ``TBT/Notif.<yy>.<n>`` (no ``G/``: ``TBT/Notif.92.27``); both are TBT.

@@ -65,5 +65,5 @@ def loads(text: str | bytes) -> Any:
     """A column's JSON value: lone surrogates stored before are read as U+FFFD. (psycopg hands
     over bytes, SQLite text.)"""
     value = json.loads(text)
-    pattern = ESCAPED_SURROGATE if isinstance(text, str) else _ESCAPED_SURROGATE_BYTES
-    return repaired(value) if pattern.search(text) else value
+    found = ESCAPED_SURROGATE.search(text) if isinstance(text, str) else _ESCAPED_SURROGATE_BYTES.search(text)
+    return repaired(value) if found else value

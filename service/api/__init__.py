@@ -6,8 +6,9 @@ from fastapi import APIRouter, Depends
 
 from service.api import admin, changes, intelligence, notifications, search, subscriptions, tokens, triage
 from service.api.deps import storable_text
+from service.api.schemas import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(storable_text)])
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(storable_text)], responses=ERROR_RESPONSES)
 for module in (search, notifications, changes, intelligence, subscriptions, triage, admin, tokens):
     router.include_router(module.router)
 

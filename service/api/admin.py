@@ -10,12 +10,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from alerts.subscriptions import set_account_active
+from service.accounts import change_account
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from service.jobs.crawl import run_now
 from service.refusals import explain
-from service.security import MIN_PASSWORD_LENGTH, audit, hash_password
-from store.members import resolve_member
+from service.security import MIN_PASSWORD_LENGTH, audit, new_password_hash
 from store.models import ROLES, AuditEntry, CatalogueEdition, CrawlRun, Delivery, Source, User, UserPublic
 from store.models.types import utcnow
 from store.queries.alerts import replay_delivery
@@ -119,15 +118,6 @@ class UserPatch(BaseModel):
     password: str | None = Field(None, min_length=MIN_PASSWORD_LENGTH, max_length=200)
 
 
-def _member_code(value: str | None) -> str | None:
-    if not value:
-        return None
-    member = resolve_member(value)
-    if member is None:
-        raise HTTPException(422, f"{value!r} is not a WTO member")
-    return member.code
-
-
 @router.get("/users", response_model=Page[UserPublic])
 def users(
     role: Role | None = Query(None),
@@ -149,7 +139,7 @@ def add_user(body: UserIn, user: User = Depends(admin), session: Session = Depen
             name=body.name,
             member_code=body.member_code,
             language=body.language,
-            password_hash=hash_password(body.password),
+            password_hash=new_password_hash(body.password, user_inputs=(body.email, body.name or "")),
         )
     except UserError as error:
         raise HTTPException(error.status, explain(error)) from None
@@ -171,32 +161,11 @@ def edit_user(user_id: RowId, body: UserPatch, user: User = Depends(admin), sess
     target = session.get(User, user_id)
     if target is None:
         raise not_found(f"user {user_id}")
-    changes = body.model_dump(exclude_unset=True)
-    if target.id == user.id and (changes.get("active") is False or changes.get("role", "admin") != "admin"):
-        raise HTTPException(409, "an administrator may not demote or deactivate themselves")
-    if "member_code" in changes:
-        changes["member_code"] = _member_code(changes["member_code"])
-    if (changes.get("role", target.role) == "embassy") and not changes.get("member_code", target.member_code):
-        raise HTTPException(422, "an embassy account needs member_code")
-    password = changes.pop("password", None)
-    for name, value in changes.items():
-        if value is None and name in ("role", "active", "language"):
-            raise HTTPException(422, f"{name} may not be null")
-        if name == "active":
-            set_account_active(session, target, value)
-        else:
-            setattr(target, name, value)
-    if password:
-        target.password_hash = hash_password(password)
-    session.add(target)
-    audit(
-        session,
-        user=user,
-        action="user.update",
-        target_kind="user",
-        target_id=target.id,
-        details={**changes, "password_changed": bool(password)},
-    )
+    try:
+        change_account(session, user, target, body.model_dump(exclude_unset=True))
+    except UserError as error:
+        session.rollback()
+        raise HTTPException(error.status, explain(error)) from None
     session.commit()
     return target
 

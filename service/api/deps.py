@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Annotated, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -57,7 +58,33 @@ def current_user(
         raise HTTPException(
             401, "sign in or send an API token (Authorization: Bearer …)", headers={"WWW-Authenticate": "Bearer"}
         )
+    if request.method not in SAFE_METHODS and not from_this_site(request):
+        raise HTTPException(
+            403,
+            "a change signed in by the session cookie must come from this site (Origin header); "
+            "scripts use an API token (Authorization: Bearer …)",
+        )
     return user
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def from_this_site(request: Request) -> bool:
+    """Whether the browser says the request comes from a page of this site: its ``Origin`` (or,
+    lacking one, its ``Referer``) is the origin of ``TBTWATCH_BASE_URL`` or of the request itself.
+    Browsers send Origin on every cross-site POST, PATCH and DELETE, and a page cannot forge it."""
+    sent = request.headers.get("origin") or request.headers.get("referer")
+    if not sent or sent == "null":
+        return False
+    parts = urlsplit(sent)
+    origins = {_origin(request.app.state.settings.base_url), f"{request.url.scheme}://{request.url.netloc}"}
+    return f"{parts.scheme}://{parts.netloc}".lower() in origins
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def require(permission: str):

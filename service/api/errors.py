@@ -8,6 +8,7 @@ import logging
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.refusals import api_response
@@ -36,5 +37,10 @@ async def refused(request: Request, error: Refused) -> JSONResponse:
 
 
 async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
+    if isinstance(error, PoolTimeout):  # every database connection busy for 30 s: overload, not a fault
+        log.warning("no database connection free for %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"detail": "the service is busy; try again in a few seconds"}, status_code=503, headers={"Retry-After": "5"}
+        )
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)

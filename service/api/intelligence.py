@@ -186,7 +186,13 @@ def reject_report(
 
 def _attachments(session: Session, report_id: int) -> list[dict]:
     rows = session.exec(
-        select(Attachment.id, Attachment.report_id, Attachment.filename, Attachment.content_type, Attachment.size)
+        select(
+            col(Attachment.id),
+            col(Attachment.report_id),
+            col(Attachment.filename),
+            col(Attachment.content_type),
+            col(Attachment.size),
+        )
         .where(Attachment.report_id == report_id)
         .order_by(Attachment.id)
     )

@@ -1,9 +1,11 @@
-"""Response shapes shared by several resources: tags, classification, search hits."""
+"""Response shapes shared by several resources: tags, classification, search hits, and the errors
+every route may answer (:data:`ERROR_RESPONSES`, as :mod:`service.api.errors` writes them)."""
 
 import datetime as dt
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from nlp.hs_names import chapter_name
@@ -79,3 +81,31 @@ class SearchHit(BaseModel):
     date: dt.date | None
     comment_deadline: dt.date | None
     score: float
+
+
+class ErrorOut(BaseModel):
+    """Every error of the API."""
+
+    detail: str = Field(description="What went wrong, in a sentence.")
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class ValidationErrorOut(ErrorOut):
+    """A request the API cannot take (422): ``errors`` names each field at fault."""
+
+    errors: list[FieldProblem] = []
+
+
+# The errors every route of the API may answer, as documented in its OpenAPI document.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No valid API token or session."},
+    403: {"model": ErrorOut, "description": "Not allowed for this role, or a cookie-signed change from elsewhere."},
+    404: {"model": ErrorOut, "description": "No such record (or not yours)."},
+    409: {"model": ErrorOut, "description": "The record's state does not allow this."},
+    413: {"model": ErrorOut, "description": "The request body is too large."},
+    422: {"model": ValidationErrorOut, "description": "The request is not valid."},
+}

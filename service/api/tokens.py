@@ -3,12 +3,13 @@ is returned once, when made; only its hash is kept)."""
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from service.api.deps import RowId, current_user, get_session, not_found
+from service.api.deps import RowId, bearer, current_user, get_session, not_found
 from service.security import new_token
 from store.models import User, UserPublic
 from store.queries.users import add_token, list_tokens, revoke_token
@@ -43,7 +44,18 @@ def tokens(user: User = Depends(current_user), session: Session = Depends(get_se
 
 
 @router.post("/tokens", response_model=TokenMade, status_code=201)
-def make_token(body: TokenIn, user: User = Depends(current_user), session: Session = Depends(get_session)):
+def make_token(
+    body: TokenIn,
+    user: User = Depends(current_user),
+    session: Session = Depends(get_session),
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+):
+    """Make a token; signed in (session cookie), not with a token: a stolen token must not be able
+    to make others that outlive its revocation."""
+    if credentials is not None:
+        raise HTTPException(
+            403, "API tokens are made while signed in (or with `tbtwatch users token`), not with a token"
+        )
     plain, digest = new_token()
     token = add_token(session, user=user, name=body.name, token_hash=digest)
     session.commit()

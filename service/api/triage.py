@@ -21,9 +21,9 @@ from sqlmodel import Session, col, select
 
 from alerts.labels import sector_codes
 from nlp.catalogue import DEFAULT_EDITION
-from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
+from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, page_params, paged, require
 from service.security import audit
-from service.triage import Status, TriageChange, apply_change, http_error
+from service.triage import Status, TriageChange, apply_change, http_error, item_to_triage
 from store.interchange import record_from_notification
 from store.kinds import KINDS, kind_of
 from store.models import (
@@ -35,7 +35,7 @@ from store.models import (
     TriageNote,
     User,
 )
-from store.queries.items import get_item, get_items, summaries
+from store.queries.items import get_items, summaries
 from store.queries.tags import effective_sectors, set_human_tags, tags_by_item
 from store.queries.triage import TRANSITIONS, TriageRefused, queue
 
@@ -106,13 +106,6 @@ class BulkResult(BaseModel):
     id: int
     ok: bool
     detail: str | None = None
-
-
-def _item(session: Session, kind: str, item_id: int):
-    item = get_item(session, item_kind=kind, item_id=item_id)
-    if item is None or not KINDS[kind].counted(item):
-        raise not_found(f"{kind} {item_id}")
-    return item
 
 
 def _triage_out(session: Session, kind: str, item_id: int) -> dict:
@@ -195,7 +188,7 @@ def training_data(user: User = Depends(staff), session: Session = Depends(get_se
         select(SectorTag.item_kind, SectorTag.item_id)
         .where(SectorTag.origin == "human")
         .distinct()
-        .order_by(SectorTag.item_kind, SectorTag.item_id)
+        .order_by(col(SectorTag.item_kind), col(SectorTag.item_id))
     ).all()
     audit(session, user=user, action="triage.export_training_data", details={"items": len(keys)})
     session.commit()
@@ -238,7 +231,6 @@ def bulk_change(body: BulkChange, user: User = Depends(staff), session: Session 
     results = []
     for ref in body.items:
         try:
-            _item(session, ref.kind, ref.id)
             _apply(session, user, ref.kind, ref.id, change)
             session.commit()
             results.append({"kind": ref.kind, "id": ref.id, "ok": True})
@@ -250,7 +242,7 @@ def bulk_change(body: BulkChange, user: User = Depends(staff), session: Session 
 
 @router.get("/{kind}/{item_id}", response_model=TriageOut)
 def get_triage(kind: Kind, item_id: RowId, _: User = Depends(staff), session: Session = Depends(get_session)):
-    _item(session, kind, item_id)
+    item_to_triage(session, kind, item_id)
     return _triage_out(session, kind, item_id)
 
 
@@ -259,7 +251,7 @@ def change_triage(
     kind: Kind, item_id: RowId, body: TriageChange, user: User = Depends(staff), session: Session = Depends(get_session)
 ):
     """Move the status, assign, record the comment and the date sent, add a note."""
-    _item(session, kind, item_id)
+    item_to_triage(session, kind, item_id)
     _apply(session, user, kind, item_id, body)
     session.commit()
     return _triage_out(session, kind, item_id)
@@ -269,7 +261,7 @@ def change_triage(
 def add_note(
     kind: Kind, item_id: RowId, body: NoteIn, user: User = Depends(staff), session: Session = Depends(get_session)
 ):
-    _item(session, kind, item_id)
+    item_to_triage(session, kind, item_id)
     session.add(TriageNote(item_kind=kind, item_id=item_id, author_id=user.id, text=body.text.strip()))
     audit(session, user=user, action="triage.note", target_kind=kind, target_id=item_id)
     session.commit()
@@ -281,7 +273,7 @@ def set_tags(
     kind: Kind, item_id: RowId, body: TagsIn, user: User = Depends(staff), session: Session = Depends(get_session)
 ):
     """Confirm or correct the item's sectors; returns its effective sectors."""
-    _item(session, kind, item_id)
+    item_to_triage(session, kind, item_id)
     classification = session.get(ItemClassification, (kind, item_id))
     edition = classification.edition if classification else DEFAULT_EDITION
     try:

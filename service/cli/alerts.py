@@ -1,6 +1,8 @@
 """`tbtwatch subscriptions` (add, list, remove) and `tbtwatch alerts` (dispatch, digest,
 remind, dead, replay)."""
 
+from typing import NoReturn
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -17,7 +19,7 @@ alerts_app = typer.Typer(help="Matching items to subscriptions and delivering al
 console = Console(stderr=True)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     console.print(f"[red]error:[/red] {message}")
     raise typer.Exit(2)
 

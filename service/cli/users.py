@@ -38,7 +38,7 @@ def add(
 ) -> None:
     """Create an account; the password comes from a prompt, or stdin when not a terminal."""
     from service.refusals import explain
-    from service.security import MIN_PASSWORD_LENGTH, hash_password  # password hashing: only here
+    from service.security import new_password_hash  # password hashing: only here
 
     member_code = None
     if member:
@@ -49,9 +49,8 @@ def add(
     if role not in ROLES:
         _fail(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     password = _read_password()
-    if len(password) < MIN_PASSWORD_LENGTH:
-        _fail(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     try:
+        password_hash = new_password_hash(password, user_inputs=(email, name or ""))  # a UserError when weak
         with session_scope(default_engine()) as session:
             user = create_user(
                 session,
@@ -60,7 +59,7 @@ def add(
                 name=name,
                 member_code=member_code,
                 language=language,
-                password_hash=hash_password(password),
+                password_hash=password_hash,
             )
             typer.echo(f"user {user.id} {user.email} ({user.role}) created")
     except UserError as error:

@@ -9,9 +9,10 @@ from sqlmodel import Session, col, select
 from alerts.labels import sector_codes
 from alerts.subscriptions import set_account_active
 from nlp.catalogue import available_editions
+from service.accounts import change_account
 from service.jobs.crawl import run_now
 from service.refusals import explain
-from service.security import MIN_PASSWORD_LENGTH, audit, hash_password
+from service.security import audit, new_password_hash
 from service.web.deps import db, require
 from service.web.i18n import request_language
 from service.web.templating import render
@@ -90,13 +91,11 @@ def add_user(
 ):
     typed = {"email": email, "role": role, "name": name, "member_code": member_code}
     try:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise UserError("password_short", field="password", limit=MIN_PASSWORD_LENGTH)
         created = create_user(
             session,
             email=email,
             role=role,
-            password_hash=hash_password(password),
+            password_hash=new_password_hash(password, user_inputs=(email, name)),
             name=name.strip() or None,
             member_code=member_code.strip() or None,
         )
@@ -113,6 +112,33 @@ def add_user(
     )
     session.commit()
     return RedirectResponse("/admin/users?done=user_created", 303)
+
+
+@router.post("/users/{user_id}", include_in_schema=False)
+def edit_user(
+    request: Request,
+    user_id: int,
+    role: str = Form(...),
+    password: str = Form(""),
+    user: User = Depends(admin),
+    session: Session = Depends(db),
+):
+    """A new role and/or a new password for an account (an empty password leaves it)."""
+    target = session.get(User, user_id)
+    if target is None:
+        raise HTTPException(404, "no such user")
+    changes: dict[str, str] = {"role": role} if role != target.role else {}
+    if password:
+        changes["password"] = password
+    if not changes:
+        return RedirectResponse("/admin/users?done=nothing_changed", 303)
+    try:
+        change_account(session, user, target, changes)
+    except UserError as error:
+        session.rollback()
+        return _users_page(request, session, error=error)
+    session.commit()
+    return RedirectResponse("/admin/users?done=saved", 303)
 
 
 @router.post("/users/{user_id}/active", include_in_schema=False)

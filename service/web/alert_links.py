@@ -15,12 +15,14 @@ from fastapi import APIRouter, Request, Response
 from sqlmodel import Session
 
 from alerts import threads
+from alerts.confirmation import code_matches
 from alerts.feedback import FeedbackLink, FeedbackLinkError, add_reason, read_token, record_judgement
 from alerts.feeds import ATOM_TYPE, ICS_TYPE, atom_feed, ics_calendar
-from alerts.subscriptions import unsubscribe
+from alerts.subscriptions import confirm_email, unsubscribe
 from service.web.templating import render
 from store.db import default_engine, session_scope
 from store.models import FEEDBACK_REASONS, Subscription
+from store.models.types import ID_MAX
 from store.queries.alerts import load_items, subscription_by_token
 from store.queries.feedback import link_used
 from store.settings import Settings
@@ -56,6 +58,38 @@ def calendar(request: Request, token: str) -> Response:
         return ics_calendar(session, subscription, base_url=settings.base_url)
 
     return _feed(request, token, build, ICS_TYPE)
+
+
+def _confirmation_page(request: Request, state: str, subscription: Subscription | None = None, code: str = ""):
+    page = render(
+        request,
+        "confirm_email.html",
+        {"state": state, "subscription": subscription, "code": code},
+        status_code=404 if state == "unknown" else 200,
+    )
+    page.headers["X-Robots-Tag"] = "noindex"
+    page.headers["Referrer-Policy"] = "no-referrer"
+    return page
+
+
+@router.get("/confirm-email/{subscription_id}/{code}")
+def ask_to_confirm_email(request: Request, subscription_id: int, code: str):
+    """The link of a confirmation message: a page with the button that confirms (a link scanner's
+    fetch confirms nothing)."""
+    with Session(default_engine()) as session:
+        subscription = session.get(Subscription, subscription_id) if 0 < subscription_id <= ID_MAX else None
+        if subscription is None or not code_matches(request.app.state.settings.secret_key, subscription, code):
+            return _confirmation_page(request, "unknown")
+    return _confirmation_page(request, "done" if subscription.email_confirmed_at else "ask", subscription, code)
+
+
+@router.post("/confirm-email/{subscription_id}/{code}")
+def confirm_subscription_email(request: Request, subscription_id: int, code: str):
+    with session_scope(default_engine()) as session:
+        confirmed = 0 < subscription_id <= ID_MAX and confirm_email(
+            session, subscription_id, code, secret_key=request.app.state.settings.secret_key
+        )
+    return _confirmation_page(request, "done" if confirmed else "unknown")
 
 
 def _page(request: Request, token: str, state: str, subscription=None):

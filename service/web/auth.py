@@ -1,12 +1,17 @@
 """Signing in and out of the pages (the same signed session cookie as the API's)."""
 
+import math
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from service import security
+from service.security import user_from_session_cookie
 from service.web.deps import current_user, db
 from service.web.templating import render
+from store.db import default_engine, session_scope
+from store.models import User
 from store.models.types import utcnow
 from store.queries.users import get_user_by_email, normalise_email
 from translations import N_
@@ -29,39 +34,57 @@ def login_page(request: Request, next: str | None = None):
 
 
 @router.post("/login", include_in_schema=False)
-def login(
+async def login(  # async: the password check goes to the bounded hashing pool, not a shared thread
     request: Request,
     email: str = Form(...),
     password: str = Form(...),
     next: str | None = Form(None),
-    session: Session = Depends(db),
 ):
     email = normalise_email(email)
-    address = request.client.host if request.client else None
+    address = security.client_address(request)
     context = {"next": _safe_next(next), "email": email}
     limiter = security.login_limiter
-    if not limiter.allowed(email, address):
-        return render(
-            request,
-            "login.html",
-            {**context, "error": N_("Too many failed sign-ins; try again in fifteen minutes.")},
-            429,
-        )
-    user = get_user_by_email(session, email=email)
-    if not security.authenticate(session, user=user, password=password) or user is None:
-        limiter.failed(email, address)
+    wait = limiter.begin(email, address)
+    if wait:
+        error = N_("Too many failed sign-ins; wait a little and try again (the wait grows with each failure).")
+        page = render(request, "login.html", {**context, "error": error}, 429)
+        page.headers["Retry-After"] = str(math.ceil(wait))
+        return page
+    try:
+        user = await security.in_hash_pool(lambda: _signed_in(email, password))
+    except security.HashPoolBusy:
+        limiter.succeeded(email, address)  # not the client's failure: forget the attempt
+        busy = N_("Too many sign-ins at once; try again in a few seconds.")
+        page = render(request, "login.html", {**context, "error": busy}, 503)
+        page.headers["Retry-After"] = "5"
+        return page
+    if user is None:
         return render(request, "login.html", {**context, "error": N_("Wrong e-mail or password.")}, 400)
     limiter.succeeded(email, address)
-    user.last_login_at = utcnow()
-    session.add(user)
-    session.commit()
     response = RedirectResponse(_safe_next(next), 303)
-    security.set_session_cookie(response, user.id, request.app.state.settings)
+    security.set_session_cookie(response, user, request.app.state.settings)
     return response
 
 
+def _signed_in(email: str, password: str) -> User | None:
+    """The user whose password this is (their last sign-in recorded), or None."""
+    with session_scope(default_engine()) as session:
+        user = get_user_by_email(session, email=email)
+        if not security.authenticate(session, user=user, password=password) or user is None:
+            return None
+        user.last_login_at = utcnow()
+        session.add(user)
+        return user
+
+
 @router.post("/logout", include_in_schema=False)
-def logout():
+def logout(request: Request, session: Session = Depends(db)):
+    """Sign out: this browser's cookie goes, and every session cookie of the account stops working."""
+    user = user_from_session_cookie(request, session)
+    if user is not None:
+        security.end_sessions(user)
+        session.add(user)
+        session.commit()
     response = RedirectResponse("/login", 303)
     security.clear_session_cookie(response)
     return response

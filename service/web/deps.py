@@ -20,6 +20,7 @@ from sqlmodel import Session
 from service.security import SESSION_COOKIE, can, user_from_session_cookie
 from store.db import default_engine
 from store.models import User
+from store.models.types import ID_MAX
 
 CSRF_COOKIE = "tbtwatch_csrf"
 CSRF_FIELD = "csrf_token"
@@ -72,6 +73,24 @@ def csrf_token(request: Request) -> str:
     message = f"{csrf_seed(request)}|{request.cookies.get(SESSION_COOKIE, '')}".encode()
     key = request.app.state.settings.secret_key.encode() or _PROCESS_KEY
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+async def sane_request(request: Request) -> None:
+    """Refuse, as a page, what no page can use: an id that is not a plain number of the
+    database's range (huge, or digits such as "²"), and NUL characters in the path or a form,
+    which no text column can store."""
+    for name, value in request.path_params.items():
+        if name.endswith("_id") and not (value.isascii() and value.isdigit() and 0 < int(value) <= ID_MAX):
+            raise HTTPException(404)
+    if "\x00" in request.url.path:  # a NUL in the query: each page says what it cannot read
+        raise HTTPException(400, "")
+    if request.method == "POST" and request.headers.get("content-type", "").startswith(FORM_TYPES):
+        form = await request.form()
+        if any(isinstance(value, str) and "\x00" in value for value in form.values()):
+            raise HTTPException(400, "")
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 async def verify_csrf(request: Request) -> None:

@@ -25,6 +25,7 @@ TITLES = {
     403: N_("Not allowed"),
     404: N_("Not found"),
     409: N_("Cannot change it now"),
+    413: N_("Too large"),
     500: N_("Something went wrong"),
     501: N_("Not available"),
 }
@@ -34,6 +35,7 @@ DETAILS = {
     404: N_("This page or record does not exist, or was removed."),
     405: N_("This address does not take this kind of request."),
     409: N_("The record's current state does not allow this."),
+    413: N_("Forms take up to 1 MB, attachments up to 10 MB each."),
     500: N_("An unexpected error occurred and was logged; please try again later."),
     501: N_("This is not available in this deployment."),
 }

@@ -426,7 +426,8 @@ def item_response(
             triage_error=triage_error,
             notes=list(
                 session.exec(
-                    select(TriageNote)
+                    select(TriageNote, User)
+                    .join(User, col(User.id) == col(TriageNote.author_id), isouter=True)
                     .where(TriageNote.item_kind == kind, TriageNote.item_id == item_id)
                     .order_by(col(TriageNote.created_at))
                 )

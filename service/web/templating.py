@@ -22,6 +22,7 @@ TEMPLATES = {language: Jinja2Templates(env=environment(language, _LOADER, autoes
 # ?done=KEY after a form redirected back
 FLASHES = {
     "saved": N_("Saved."),
+    "nothing_changed": N_("Nothing changed."),
     "subscription_saved": N_("Subscription saved."),
     "paused": N_("Subscription paused."),
     "resumed": N_("Subscription resumed."),
@@ -44,11 +45,6 @@ FLASHES = {
     "thread_mute": N_("This thread is muted."),
     "thread_cleared": N_("Back to your subscriptions' rules."),
 }
-# Pages load nothing from elsewhere and may not be framed (no clickjacking of their forms).
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-)
 
 
 def _lang_url(request: Request, language: str) -> str:
@@ -97,7 +93,4 @@ def render(request: Request, name: str, context: dict | None = None, status_code
             samesite="lax",
             secure=request.app.state.settings.base_url.startswith("https://"),
         )
-    page.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    page.headers["X-Frame-Options"] = "DENY"
-    page.headers["Referrer-Policy"] = "same-origin"
-    return page
+    return page  # security headers: service.headers

@@ -5,38 +5,39 @@ A change is judged as in the API: the workflow's rules are :mod:`store.queries.t
 assignee check and the audit entry :mod:`service.triage`'s."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from alerts.digests import enqueue_digests
 from alerts.labels import sector_codes
 from nlp.catalogue import DEFAULT_EDITION
 from service.refusals import explain
 from service.security import audit
-from service.triage import TriageChange, apply_change
+from service.triage import TriageChange, apply_change, item_to_triage
 from service.web.deps import db, require
 from service.web.i18n import request_language
 from service.web.items import item_response
 from service.web.templating import render
 from store.db import default_engine
 from store.kinds import KINDS
-from store.models import TRIAGE_STATUSES, ItemClassification, User
-from store.queries.items import get_item, summaries
+from store.models import TRIAGE_STATUSES, URGENCY_RANK, ItemClassification, User
+from store.queries.items import ItemSummary, summaries
 from store.queries.tags import set_human_tags
-from store.queries.triage import TriageRefused, first_seen_on, queue, status_counts
+from store.queries.triage import (
+    TriageRefused,
+    first_seen_on,
+    queue,
+    queue_count,
+    status_counts,
+    triage_rows,
+)
 
 router = APIRouter()
 staff = require("triage")
-
-
-def _item_or_404(session: Session, kind: str, item_id: int):
-    item = get_item(session, item_kind=kind, item_id=item_id)
-    if item is None:
-        raise HTTPException(404, "no such item")
-    return item
+QUEUE_PAGE = 100  # items on a page of the queue
 
 
 def _optional_int(value: str | None) -> int | None:
@@ -49,17 +50,42 @@ def triage_queue(
     status: str = "new",
     sector: str | None = None,
     mine: bool = False,
+    page: str = "1",
     user: User = Depends(staff),
     session: Session = Depends(db),
 ):
     if status not in TRIAGE_STATUSES:
         raise HTTPException(400, f"status must be one of {', '.join(TRIAGE_STATUSES)}")
-    items = queue(session, status=status, sector=sector or None, assignee_id=user.id if mine else None)
+    assignee_id = user.id if mine else None
+    total = queue_count(session, status=status, sector=sector or None, assignee_id=assignee_id)
+    pages = max(1, -(-total // QUEUE_PAGE))
+    number = min(int(page), pages) if page.isascii() and page.isdigit() and int(page) > 0 else 1
+    shown = queue(
+        session,
+        status=status,
+        sector=sector or None,
+        assignee_id=assignee_id,
+        limit=QUEUE_PAGE,
+        offset=(number - 1) * QUEUE_PAGE,
+    )
+    rows = summaries(session, shown)
     return render(
         request,
         "triage.html",
         {
-            "rows": summaries(session, items),
+            "rows": rows,
+            "triage_of": triage_rows(session, [(row.kind, row.id) for row in rows]),
+            "total": total,
+            "page": number,
+            "pages": pages,
+            "first": (number - 1) * QUEUE_PAGE + 1,
+            "experts": list(
+                session.exec(
+                    select(User)
+                    .where(col(User.role).in_(("staff", "admin")), col(User.active).is_(True))
+                    .order_by(col(User.name), col(User.email))
+                )
+            ),
             "status": status,
             "statuses": TRIAGE_STATUSES,
             "counts": status_counts(session),
@@ -99,7 +125,7 @@ async def triage_item(
 ):
     """A change from the item page; refused, the page comes back with the form as typed and
     the reason in the reader's language."""
-    _item_or_404(session, kind, item_id)
+    item_to_triage(session, kind, item_id)
     form = await request.form()
     typed = {name: str(form.get(name) or "") for name in _TRIAGE_FIELDS}
     try:
@@ -123,7 +149,7 @@ def confirm_tags(
     user: User = Depends(staff),
     session: Session = Depends(db),
 ):
-    _item_or_404(session, kind, item_id)
+    item_to_triage(session, kind, item_id)
     classification = session.get(ItemClassification, (kind, item_id))
     edition = classification.edition if classification else None
     codes = sector_codes(edition) if edition else sector_codes()
@@ -178,7 +204,7 @@ def bulk(
     change = TriageChange(status=status or None, assignee_id=assignee, set_assignee=assignee is not None)
     refused = 0
     for kind, item_id in targets:
-        _item_or_404(session, kind, item_id)
+        item_to_triage(session, kind, item_id)
         try:
             apply_change(session, user, kind, item_id, change)
             session.commit()
@@ -195,18 +221,37 @@ def bulletin(request: Request, day: str = "", user: User = Depends(staff), sessi
         error = None
     except ValueError:  # the page of today, saying why
         chosen, error = date.today(), explain(TriageRefused("triage_date", value=day), request_language(request))
-    rows = summaries(session, first_seen_on(session, day=chosen))
+    rows, older = bulletin_items(summaries(session, first_seen_on(session, day=chosen)), chosen)
+    order = [*sector_codes(), ""]
     by_sector: dict[str, list] = defaultdict(list)
-    for row in rows:
-        for code in row.sectors or [""]:
-            by_sector[code].append(row)
-    ordered = [(code, by_sector[code]) for code in [*sector_codes(), ""] if code in by_sector]
+    for row in rows:  # once, under the first of its sectors; the row names all of them
+        by_sector[min(row.sectors or [""], key=lambda code: order.index(code) if code in order else len(order))].append(
+            row
+        )
+    ordered = [(code, by_sector[code]) for code in order if code in by_sector]
     return render(
         request,
         "bulletin.html",
-        {"day": chosen, "groups": ordered, "total": len(rows), "error": error, "typed_day": day},
+        {"day": chosen, "groups": ordered, "total": len(rows), "older": older, "error": error, "typed_day": day},
         status_code=400 if error else 200,
     )
+
+
+BULLETIN_DAYS = 60  # an item dated longer before its first sight is history unless still open for comment
+
+
+def bulletin_items(rows: list[ItemSummary], day: date) -> tuple[list[ItemSummary], int]:
+    """Of the items first seen on ``day``, those that are news: dated within
+    :data:`BULLETIN_DAYS` before it (or undated), or still open for comment; most urgent
+    first. Also how many older ones (a source's back catalogue, a 1995 notification) were left out."""
+    since = day - timedelta(days=BULLETIN_DAYS)
+    news = [
+        row
+        for row in rows
+        if row.date is None or row.date >= since or (row.comment_deadline is not None and row.comment_deadline >= day)
+    ]
+    news.sort(key=lambda row: (-URGENCY_RANK.get(row.urgency or "", -1), row.reference))
+    return news, len(rows) - len(news)
 
 
 @router.post("/bulletin/send", include_in_schema=False)

@@ -25,6 +25,7 @@ class User(UserBase, table=True):
     active: bool = True
     created_at: datetime = timestamp()
     last_login_at: datetime | None = optional_timestamp()
+    session_version: int = 0  # bumped to end every session cookie (sign-out, password reset)
 
 
 class UserCreate(UserBase):

@@ -53,6 +53,9 @@ class Subscription(SubscriptionBase, table=True):
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
     last_digest_at: datetime | None = optional_timestamp()
+    # when the owner of ``email`` confirmed it (None: no mail goes there); an account's own
+    # address and the operator's subscriptions count as confirmed when made
+    email_confirmed_at: datetime | None = optional_timestamp()
 
 
 class SubscriptionCreate(SubscriptionBase):

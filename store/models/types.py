@@ -1,8 +1,9 @@
 """Column types that behave the same on SQLite and PostgreSQL, and the largest id they hold."""
 
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import JSON, DateTime, TypeDecorator
+from sqlalchemy import JSON, DateTime, Table, TypeDecorator, inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -63,3 +64,8 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table of a table model (SQLModel sets ``__table__`` at run time, unseen by a type checker)."""
+    return cast(Table, inspect(model).local_table)

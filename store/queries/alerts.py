@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import UniqueConstraint, and_, exists, insert, or_, text, update
+from sqlalchemy import UniqueConstraint, and_, exists, func, insert, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, SQLModel, col, select
 
+from store.db import rows_affected
 from store.kinds import KINDS, kind_of
 from store.models import (
     Alert,
+    AuditEntry,
     Delivery,
     DeliveryAttempt,
     IntelligenceReport,
@@ -34,6 +36,7 @@ from store.models import (
     Triage,
     User,
 )
+from store.models.types import table_of
 from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item
 from store.queries.tags import classifications, effective_sectors, tags_by_item
 
@@ -130,7 +133,8 @@ def load_items(session: Session, keys: Iterable[ItemKey]) -> dict[ItemKey, Alert
     for kind, id_set in by_kind.items():
         model, ids = KINDS[kind].model, sorted(id_set)
         for row in session.exec(select(model).where(col(model.id).in_(ids), KINDS[kind].counts())):
-            items[(kind, row.id)] = alert_item(row)
+            loaded = alert_item(row)
+            items[loaded.key] = loaded
         for item_id, row in classifications(session, item_kind=kind, item_ids=ids).items():
             if item := items.get((kind, item_id)):
                 item.classified, item.edition, item.urgency = True, row.edition, row.urgency
@@ -166,7 +170,7 @@ def insert_ignore(session: Session, model: type[SQLModel], rows: list[dict]) -> 
     """
     if not rows:
         return []
-    table = model.__table__
+    table = table_of(model)
     key = _unique_key(table)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).on_conflict_do_nothing().returning(table.c.id, *(table.c[k] for k in key))
@@ -201,9 +205,9 @@ def unmatched_items(session: Session, *, limit: int) -> list[ItemKey]:
         select(ItemClassification.item_kind, ItemClassification.item_id)
         .where(
             col(ItemClassification.matched_at).is_(None),
-            ~and_(ItemClassification.item_kind == "intelligence", exists(unpublished)),
+            ~and_(col(ItemClassification.item_kind) == "intelligence", exists(unpublished)),
         )
-        .order_by(ItemClassification.classified_at)
+        .order_by(col(ItemClassification.classified_at))
         .limit(limit)
     )
     return [tuple(row) for row in session.exec(_skip_locked(session, statement))]
@@ -213,7 +217,7 @@ def mark_matched(session: Session, keys: Iterable[ItemKey], now: datetime) -> No
     for kind, item_id in keys:
         session.execute(
             update(ItemClassification)
-            .where(ItemClassification.item_kind == kind, ItemClassification.item_id == item_id)
+            .where(col(ItemClassification.item_kind) == kind, col(ItemClassification.item_id) == item_id)
             .values(matched_at=now)
         )
 
@@ -232,16 +236,17 @@ def active_subscriptions(session: Session) -> list[Subscription]:
 def cancel_pending(session: Session, *, subscription_ids: Iterable[int] = (), user_id: int | None = None) -> int:
     """Cancel the deliveries not yet claimed of these subscriptions (or of every subscription of
     the account ``user_id``): their person may no longer receive them. How many."""
-    condition = col(Delivery.subscription_id).in_(sorted(set(subscription_ids)))
+    condition: ColumnElement[bool] = col(Delivery.subscription_id).in_(sorted(set(subscription_ids)))
     if user_id is not None:
-        condition = or_(
-            condition, col(Delivery.subscription_id).in_(select(Subscription.id).where(Subscription.user_id == user_id))
+        of_account = select(col(Subscription.id)).where(col(Subscription.user_id) == user_id)
+        condition = or_(condition, col(Delivery.subscription_id).in_(of_account))
+    return rows_affected(
+        session.execute(
+            update(Delivery)
+            .where(condition, col(Delivery.status) == "pending")
+            .values(status="cancelled", last_error="cancelled: the recipient may no longer receive alerts")
         )
-    return session.execute(
-        update(Delivery)
-        .where(condition, Delivery.status == "pending")
-        .values(status="cancelled", last_error="cancelled: the recipient may no longer receive alerts")
-    ).rowcount
+    )
 
 
 def thread_alerts(session: Session, item: AlertItem) -> dict[int, Alert]:
@@ -251,13 +256,13 @@ def thread_alerts(session: Session, item: AlertItem) -> dict[int, Alert]:
         return {}
     statement = (
         select(Alert)
-        .join(Notification, and_(Alert.item_kind == "notification", Alert.item_id == Notification.id))
+        .join(Notification, and_(col(Alert.item_kind) == "notification", col(Alert.item_id) == col(Notification.id)))
         .where(
             Notification.base_symbol == item.base_symbol,
             Notification.id != item.id,
             col(Alert.reason).in_(FIRST_REASONS),
         )
-        .order_by(Alert.id)
+        .order_by(col(Alert.id))
     )
     first: dict[int, Alert] = {}
     for alert in session.exec(statement):
@@ -303,17 +308,19 @@ def revisions_since(session: Session, since: datetime) -> list[ItemRevision]:
 
 def open_first_alerts(session: Session, today: date) -> list[tuple[Alert, date]]:
     """Undismissed first alerts whose item's comment deadline is today or later, with it."""
-    found = []
+    found: list[tuple[Alert, date]] = []
     for model in (Notification, StandardsChange):
         kind = "notification" if model is Notification else "change"
         statement = (
-            select(Alert, model.comment_deadline)
-            .join(model, and_(Alert.item_kind == kind, Alert.item_id == model.id))
+            select(Alert, col(model.comment_deadline))
+            .join(model, and_(col(Alert.item_kind) == kind, col(Alert.item_id) == col(model.id)))
             .where(
-                col(Alert.reason).in_(FIRST_REASONS), col(Alert.dismissed_at).is_(None), model.comment_deadline >= today
+                col(Alert.reason).in_(FIRST_REASONS),
+                col(Alert.dismissed_at).is_(None),
+                col(model.comment_deadline) >= today,
             )
         )
-        found.extend(tuple(row) for row in session.exec(statement))
+        found.extend((alert, deadline) for alert, deadline in session.exec(statement) if deadline is not None)
     return found
 
 
@@ -328,7 +335,7 @@ def alerts_between(session: Session, subscription_id: int, since: datetime, unti
                 Alert.created_at < until,
                 col(Alert.reason).not_like("reminder%"),
             )
-            .order_by(Alert.id)
+            .order_by(col(Alert.id))
         )
     )
 
@@ -354,12 +361,12 @@ def sibling_alerts(
     subscriptions (same account or same address), reminders aside."""
     if not keys:
         return []
-    same_person = [Subscription.email == subscription.email] if subscription.email else []
+    same_person = [col(Subscription.email) == subscription.email] if subscription.email else []
     if subscription.user_id is not None:
-        same_person.append(Subscription.user_id == subscription.user_id)
+        same_person.append(col(Subscription.user_id) == subscription.user_id)
     if not same_person:
         return []
-    others = select(Subscription.id).where(Subscription.id != subscription.id, or_(*same_person))
+    others = select(col(Subscription.id)).where(col(Subscription.id) != subscription.id, or_(*same_person))
     statement = select(Alert).where(
         col(Alert.subscription_id).in_(others),
         Alert.created_at >= since,
@@ -416,11 +423,17 @@ def release_stale_claims(session: Session, *, now: datetime, lease: timedelta) -
     for delivery in session.exec(select(Delivery).where(Delivery.status == "sending")):
         if delivery.claimed_at and delivery.claimed_at > now - lease and not _claimer_dead(delivery.claimed_by):
             continue
-        released += session.execute(
-            update(Delivery)
-            .where(Delivery.id == delivery.id, Delivery.status == "sending", Delivery.claimed_by == delivery.claimed_by)
-            .values(status="pending", last_error="released after its dispatcher stopped")
-        ).rowcount
+        released += rows_affected(
+            session.execute(
+                update(Delivery)
+                .where(
+                    col(Delivery.id) == delivery.id,
+                    col(Delivery.status) == "sending",
+                    col(Delivery.claimed_by) == delivery.claimed_by,
+                )
+                .values(status="pending", last_error="released after its dispatcher stopped")
+            )
+        )
     return released
 
 
@@ -433,22 +446,22 @@ def claim_deliveries(session: Session, *, worker: str, now: datetime, limit: int
     writer at a time, and the status guard keeps a row from being claimed twice.
     """
     due = (
-        select(Delivery.id)
-        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
-        .order_by(Delivery.next_attempt_at, Delivery.id)
+        select(col(Delivery.id))
+        .where(col(Delivery.status) == "pending", col(Delivery.next_attempt_at) <= now)
+        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
         .limit(limit)
     )
     statement = (
         update(Delivery)
-        .where(col(Delivery.id).in_(_skip_locked(session, due).scalar_subquery()), Delivery.status == "pending")
+        .where(col(Delivery.id).in_(_skip_locked(session, due).scalar_subquery()), col(Delivery.status) == "pending")
         .values(status="sending", claimed_by=worker, claimed_at=now, attempts=Delivery.attempts + 1)
-        .returning(Delivery.id)
+        .returning(col(Delivery.id))
     )
     ids = list(session.execute(statement).scalars())
     if not ids:
         return []
     session.expire_all()
-    deliveries = list(session.exec(select(Delivery).where(col(Delivery.id).in_(ids)).order_by(Delivery.id)))
+    deliveries = list(session.exec(select(Delivery).where(col(Delivery.id).in_(ids)).order_by(col(Delivery.id))))
     session.execute(insert(DeliveryAttempt), [{"delivery_id": i, "started_at": now, "ok": False} for i in ids])
     return deliveries
 
@@ -467,13 +480,15 @@ def record_sent(session: Session, delivery_ids: list[int], *, now: datetime) -> 
 def record_failure(session: Session, delivery_id: int, *, now: datetime, error: str, retry_at: datetime | None) -> None:
     """A failed attempt: the delivery is retried at ``retry_at``, or dead without one."""
     values = {"status": "pending", "next_attempt_at": retry_at} if retry_at else {"status": "dead"}
-    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(last_error=error, **values))
+    session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(last_error=error, **values))
     _close_attempts(session, [delivery_id], now=now, error=error)
 
 
 def record_cancelled(session: Session, delivery_id: int, *, now: datetime, error: str) -> None:
     """A claimed delivery not sent on purpose: its recipient may no longer receive alerts."""
-    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(status="cancelled", last_error=error))
+    session.execute(
+        update(Delivery).where(col(Delivery.id) == delivery_id).values(status="cancelled", last_error=error)
+    )
     _close_attempts(session, [delivery_id], now=now, error=error)
 
 
@@ -494,7 +509,7 @@ def _close_attempts(session: Session, delivery_ids: list[int], *, now: datetime,
 
 
 def dead_deliveries(session: Session) -> list[Delivery]:
-    return list(session.exec(select(Delivery).where(Delivery.status == "dead").order_by(Delivery.id)))
+    return list(session.exec(select(Delivery).where(col(Delivery.status) == "dead").order_by(col(Delivery.id))))
 
 
 def replay_delivery(session: Session, delivery_id: int, *, now: datetime) -> bool:
@@ -502,11 +517,13 @@ def replay_delivery(session: Session, delivery_id: int, *, now: datetime) -> boo
     subscription may no longer receive alerts."""
     may_receive = select(Subscription.id).where(Subscription.id == Delivery.subscription_id, receiving())
     return bool(
-        session.execute(
-            update(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.status == "dead", exists(may_receive))
-            .values(status="pending", attempts=0, next_attempt_at=now, claimed_by=None, claimed_at=None)
-        ).rowcount
+        rows_affected(
+            session.execute(
+                update(Delivery)
+                .where(col(Delivery.id) == delivery_id, col(Delivery.status) == "dead", exists(may_receive))
+                .values(status="pending", attempts=0, next_attempt_at=now, claimed_by=None, claimed_at=None)
+            )
+        )
     )
 
 
@@ -529,6 +546,33 @@ def subscriptions_by_id(session: Session, ids: Iterable[int]) -> dict[int, Subsc
     return {s.id: s for s in session.exec(select(Subscription).where(col(Subscription.id).in_(ids)))}
 
 
+TEST_ACTION = "subscription.test"
+
+
+def record_test_request(session: Session, subscription: Subscription, *, now: datetime) -> None:
+    """Note a request for a test message (in the audit log), whether or not any channel took it."""
+    session.add(
+        AuditEntry(
+            at=now,
+            user_id=subscription.user_id,
+            action=TEST_ACTION,
+            target_kind="subscription",
+            target_id=str(subscription.id),
+        )
+    )
+
+
+def recent_tests(session: Session, subscription_id: int, *, since: datetime) -> int:
+    """How many tests were asked for a subscription since ``since``."""
+    query = select(func.count()).where(
+        col(AuditEntry.action) == TEST_ACTION,
+        col(AuditEntry.target_kind) == "subscription",
+        col(AuditEntry.target_id) == str(subscription_id),
+        col(AuditEntry.at) >= since,
+    )
+    return session.exec(query).one()
+
+
 def trusted_subscriptions(session: Session, ids: Iterable[int]) -> set[int]:
     """Of the subscriptions ``ids``, those of the operator (no owner) or of an administrator: they
     may use any channel (``alerts.outbound``)."""
@@ -538,7 +582,7 @@ def trusted_subscriptions(session: Session, ids: Iterable[int]) -> set[int]:
     query = (
         select(Subscription.id)
         .outerjoin(User, col(User.id) == Subscription.user_id)
-        .where(col(Subscription.id).in_(ids), or_(col(Subscription.user_id).is_(None), User.role == "admin"))
+        .where(col(Subscription.id).in_(ids), or_(col(Subscription.user_id).is_(None), col(User.role) == "admin"))
     )
     return set(session.exec(query))
 
@@ -547,7 +591,10 @@ def open_items(session: Session, today: date) -> list[ItemKey]:
     """Notifications and standards changes still open for comment (for a catch-up digest)."""
     keys: list[ItemKey] = []
     for kind, model in (("notification", Notification), ("change", StandardsChange)):
-        keys += [(kind, item_id) for item_id in session.exec(select(model.id).where(model.comment_deadline >= today))]
+        keys += [
+            (kind, item_id)
+            for item_id in session.exec(select(col(model.id)).where(col(model.comment_deadline) >= today))
+        ]
     return keys
 
 

@@ -5,9 +5,9 @@ time it was matched to subscriptions (a re-tagging never re-alerts by itself).
 """
 
 from sqlalchemy import insert
-from sqlmodel import Session, SQLModel, col, delete, select
+from sqlmodel import Session, col, delete, select
 
-from store.kinds import KINDS
+from store.kinds import KINDS, ItemRow, item_rows
 from store.models import (
     CatalogueEdition,
     ItemClassification,
@@ -25,7 +25,7 @@ def items_to_classify(
     everything: bool = False,
     after_id: int = 0,
     limit: int = 500,
-) -> list[SQLModel]:
+) -> list[ItemRow]:
     """Items of one kind, by id, after ``after_id``: all of them, or only those never
     classified or classified with another edition. Only published intelligence counts."""
     model = KINDS[item_kind].model
@@ -36,7 +36,7 @@ def items_to_classify(
             ItemClassification.item_kind == item_kind, ItemClassification.edition == edition
         )
         statement = statement.where(col(model.id).not_in(classified))
-    return list(session.exec(statement))
+    return item_rows(session, statement)
 
 
 def save_classifications(session: Session, *, item_kind: str, results: list[dict]) -> None:

@@ -44,11 +44,15 @@ def items_per_month_by_sector(session: Session, *, since: date) -> Counter:
     counts: Counter = Counter()
     for kind, model, dated in _DATED:
         month = _month(dated, dialect)
-        has_human = exists().where(human.item_kind == kind, human.item_id == SectorTag.item_id, human.origin == "human")
+        has_human = exists().where(
+            col(human.item_kind) == kind, col(human.item_id) == col(SectorTag.item_id), col(human.origin) == "human"
+        )
         statement = (
             select(month, SectorTag.sector, func.count(func.distinct(SectorTag.item_id)))
-            .join(SectorTag, and_(SectorTag.item_kind == kind, SectorTag.item_id == model.id))
-            .where(_since(dated, since), col(SectorTag.decided).is_(True), (SectorTag.origin == "human") | ~has_human)
+            .join(SectorTag, and_(col(SectorTag.item_kind) == kind, col(SectorTag.item_id) == col(model.id)))
+            .where(
+                _since(dated, since), col(SectorTag.decided).is_(True), (col(SectorTag.origin) == "human") | ~has_human
+            )
             .group_by(month, SectorTag.sector)
         )
         statement = statement.where(KINDS[kind].counts())
@@ -66,7 +70,7 @@ def items_per_month_by_member(session: Session, *, since: date) -> Counter:
         statement = (
             select(month, model.member_code, func.count())
             .where(_since(dated, since), col(model.member_code).is_not(None))
-            .group_by(month, model.member_code)
+            .group_by(month, col(model.member_code))
         )
         statement = statement.where(KINDS[kind].counts())
         for month_value, member, count in session.exec(statement):
@@ -82,7 +86,7 @@ def closing_soon(session: Session, *, within_days: int = 30, limit: int = 20, to
     for model in (Notification, StandardsChange):
         items += session.exec(
             select(model)
-            .where(model.comment_deadline >= today, model.comment_deadline <= until)
+            .where(col(model.comment_deadline) >= today, col(model.comment_deadline) <= until)
             .order_by(col(model.comment_deadline))
             .limit(limit)
         )

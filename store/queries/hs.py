@@ -63,7 +63,7 @@ def save_hs_tags(session: Session, *, item_kind: str, tags: dict[int, list[dict]
     origin), in two statements for the whole batch."""
     if not tags:
         return
-    session.exec(delete(HsTag).where(HsTag.item_kind == item_kind, col(HsTag.item_id).in_(list(tags))))
+    session.exec(delete(HsTag).where(col(HsTag.item_kind) == item_kind, col(HsTag.item_id).in_(list(tags))))
     now = utcnow()
     rows = [
         {"item_kind": item_kind, "item_id": item_id, "created_at": now, **tag}

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlmodel import Session, SQLModel, col, select
 
-from store.kinds import MODELS, kind_of
+from store.kinds import MODELS, ItemRow, item_rows, kind_of
 from store.models import HsTag, ItemClassification
 from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item, undecided_hs
 from store.queries.tags import classifications, effective_sectors, tags_by_item
@@ -20,15 +20,15 @@ def get_item(session: Session, *, item_kind: str, item_id: int) -> SQLModel | No
     return session.get(model, item_id) if model else None
 
 
-def get_items(session: Session, keys: list[tuple[str, int]]) -> list[SQLModel]:
+def get_items(session: Session, keys: list[tuple[str, int]]) -> list[ItemRow]:
     """The items of ``(kind, id)`` keys in the order given (missing ones left out)."""
-    found: dict[tuple[str, int], SQLModel] = {}
+    found: dict[tuple[str, int], ItemRow] = {}
     ids_by_kind: dict[str, list[int]] = defaultdict(list)
     for kind, item_id in keys:
         ids_by_kind[kind].append(item_id)
     for kind, ids in ids_by_kind.items():
         model = MODELS[kind]
-        for item in session.exec(select(model).where(col(model.id).in_(ids))):
+        for item in item_rows(session, select(model).where(col(model.id).in_(ids))):
             found[(kind, item.id)] = item
     return [found[key] for key in keys if key in found]
 

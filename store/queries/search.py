@@ -310,7 +310,8 @@ def _statements(shape: _Shape) -> tuple[Select, Select]:
     ``count_limit`` in each row, and the count alone for a page past the end."""
     specs = [spec for spec in _SPECS if spec.kind in shape.kinds]
     selects = [_kind_select(spec, shape, spec.model.__table__) for spec in specs]
-    hits = _union([_first(spec, kind_select, shape) for spec, kind_select in zip(specs, selects, strict=True)])
+    walks = [_kind_select(spec, shape, spec.model.__table__, walk=True) for spec in specs]
+    hits = _union([_first(spec, kind_select, shape) for spec, kind_select in zip(specs, walks, strict=True)])
     matches = _union(
         [s.with_only_columns(literal(1).label("one")).limit(bindparam("count_limit")).subquery() for s in selects]
     )
@@ -434,8 +435,11 @@ _SPECS = (
 )
 
 
-def _kind_select(spec: _Spec, shape: _Shape, source) -> Select:
-    """The hits of one kind read from ``source``: its table, or a subquery of it under its name."""
+def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Select:
+    """The hits of one kind read from ``source``: its table, or a subquery of it under its name.
+    ``walk``: on SQLite, to be read in the page's order, the full-text matches are a list that
+    each row in that order is looked up in (``+id``: not the list driving the query, which
+    would fetch and sort every match of a common word)."""
     c = source.c
     day = c[spec.date]
     if spec.kind == "intelligence":
@@ -447,6 +451,9 @@ def _kind_select(spec: _Spec, shape: _Shape, source) -> Select:
         vector = literal_column(f"{spec.table}.{SEARCH_VECTOR}")
         conditions.append(vector.op("@@")(tsquery))
         score = func.ts_rank(vector, tsquery)
+    elif shape.text and walk and not shape.ranked:
+        fts_name = fts_table(spec.table)
+        conditions.append(text(f"+{spec.table}.id IN (SELECT rowid FROM {fts_name} WHERE {fts_name} MATCH :match)"))
     elif shape.text:
         fts = table_clause(fts_table(spec.table))
         source = source.join(fts, literal_column(f"{fts.name}.rowid") == c.id)

@@ -81,6 +81,7 @@ def follow_subscription(session: Session, user: User) -> Subscription:
             user_id=user.id,
             purpose="follows",
             email=user.email,
+            email_confirmed_at=now,  # the account's own address
             language=user.language if user.language in ("zh", "en") else "zh",
             token=secrets.token_urlsafe(32),
             created_at=now,

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, exists, func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from store.kinds import KINDS
 from store.models import (
@@ -30,6 +30,7 @@ from store.models import (
     StandardsChange,
     Triage,
     TriageNote,
+    User,
 )
 from store.models.types import utcnow
 from store.refusals import Refused, Term
@@ -53,6 +54,33 @@ class TriageRefused(Refused):
     incomplete or invalid. The message (``refused_triage_*``) exists in Chinese and English."""
 
 
+def _queue_statement(kind: str, columns: tuple, *, status: str, sector: str | None, assignee_id: int | None):
+    """The items of ``kind`` in the queue's filter, selecting ``columns``."""
+    model = KINDS[kind].model
+    statement = (
+        select(*columns)
+        .select_from(model)
+        .outerjoin(Triage, and_(Triage.item_kind == kind, Triage.item_id == model.id))
+        .outerjoin(
+            ItemClassification, and_(ItemClassification.item_kind == kind, ItemClassification.item_id == model.id)
+        )
+        .where(func.coalesce(Triage.status, "new") == status)
+        .where(KINDS[kind].counts())
+    )
+    if assignee_id is not None:
+        statement = statement.where(Triage.assignee_id == assignee_id)
+    if sector:
+        statement = statement.where(
+            exists().where(
+                SectorTag.item_kind == kind,
+                SectorTag.item_id == model.id,
+                SectorTag.sector == sector,
+                col(SectorTag.decided).is_(True),
+            )
+        )
+    return statement
+
+
 def queue(
     session: Session,
     *,
@@ -61,9 +89,11 @@ def queue(
     assignee_id: int | None = None,
     kinds: tuple[str, ...] = tuple(KINDS),
     limit: int = 100,
+    offset: int = 0,
 ) -> list:
     """Items in ``status`` (an item never triaged is new), most urgent first, then those
-    still open for comment by the soonest deadline, then the newest."""
+    still open for comment by the soonest deadline, then the newest; ``limit`` of them from
+    ``offset`` on (:func:`queue_count` says how many there are in all)."""
     if status not in TRIAGE_STATUSES:
         raise ValueError(f"status must be one of {TRIAGE_STATUSES}")
     today = date.today()
@@ -75,32 +105,15 @@ def queue(
     ranked = []
     for kind in kinds:
         model, dated, deadline = KINDS[kind].model, KINDS[kind].dated, KINDS[kind].deadline
-        statement = (
-            select(model, urgency_rank.label("rank"))
-            .outerjoin(Triage, and_(Triage.item_kind == kind, Triage.item_id == model.id))
-            .outerjoin(
-                ItemClassification, and_(ItemClassification.item_kind == kind, ItemClassification.item_id == model.id)
-            )
-            .where(func.coalesce(Triage.status, "new") == status)
+        statement = _queue_statement(
+            kind, (model, urgency_rank.label("rank")), status=status, sector=sector, assignee_id=assignee_id
         )
-        statement = statement.where(KINDS[kind].counts())
-        if assignee_id is not None:
-            statement = statement.where(Triage.assignee_id == assignee_id)
-        if sector:
-            statement = statement.where(
-                exists().where(
-                    SectorTag.item_kind == kind,
-                    SectorTag.item_id == model.id,
-                    SectorTag.sector == sector,
-                    col(SectorTag.decided).is_(True),
-                )
-            )
         order = [urgency_rank]
         if deadline is not None:
             open_deadline = case((deadline >= today, deadline), else_=None)
             order.append(open_deadline.asc().nulls_last())
         order += [col(dated).desc().nulls_last(), col(model.id).desc()]
-        for item, rank in session.exec(statement.order_by(*order).limit(limit)):
+        for item, rank in session.exec(statement.order_by(*order).limit(offset + limit)):
             deadline_value = getattr(item, deadline.key) if deadline is not None else None
             if deadline_value is None or deadline_value < today:
                 deadline_value = date.max
@@ -109,13 +122,53 @@ def queue(
                 dated_value = dated_value.date()
             ranked.append(((rank, deadline_value, -(dated_value or date.min).toordinal()), item))
     ranked.sort(key=lambda pair: pair[0])
-    return [item for _, item in ranked[:limit]]
+    return [item for _, item in ranked[offset : offset + limit]]
+
+
+def queue_count(
+    session: Session,
+    *,
+    status: str = "new",
+    sector: str | None = None,
+    assignee_id: int | None = None,
+    kinds: tuple[str, ...] = tuple(KINDS),
+) -> int:
+    """How many items :func:`queue` has with these filters, over every page."""
+    return sum(
+        session.exec(
+            _queue_statement(kind, (func.count(),), status=status, sector=sector, assignee_id=assignee_id)
+        ).one()
+        for kind in kinds
+    )
+
+
+def triage_rows(session: Session, items: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[str, User | None]]:
+    """Each item's triage status and assignee (an item never triaged is new, unassigned)."""
+    found: dict[tuple[str, int], tuple[str, User | None]] = dict.fromkeys(items, ("new", None))
+    for kind in {kind for kind, _ in items}:
+        ids = [item_id for k, item_id in items if k == kind]
+        statement = (
+            select(Triage, User)
+            .outerjoin(User, col(User.id) == col(Triage.assignee_id))
+            .where(Triage.item_kind == kind, col(Triage.item_id).in_(ids))
+        )
+        for triage, user in session.exec(statement):
+            found[(kind, triage.item_id)] = (triage.status, user)
+    return found
 
 
 def status_counts(session: Session) -> dict[str, int]:
     """How many items have a triage row in each status (new counts only explicit rows)."""
     rows = session.exec(select(Triage.status, func.count()).group_by(Triage.status))
     return dict(rows.all())
+
+
+def triageable_item(session: Session, *, item_kind: str, item_id: int) -> SQLModel | None:
+    """The item that may be triaged and tagged, or None: it exists and counts (an embassy's report
+    only once published: its drafts and submissions are for its author and reviewers alone)."""
+    kind = KINDS.get(item_kind)
+    item = session.get(kind.model, item_id) if kind is not None else None
+    return item if item is not None and kind is not None and kind.counted(item) else None
 
 
 def triage_status(session: Session, *, item_kind: str, item_id: int) -> str:

@@ -79,6 +79,9 @@ def upsert_item(
     for field, value in {**content, **(extra or {})}.items():
         setattr(row, field, value)
     row.content_hash = digest
+    if not changes:  # the same values hashed anew (a field added to the model, still empty): no revision
+        session.add(row)
+        return Upserted("unchanged", row)
     row.last_changed_at = utcnow()
     session.add(row)
     session.flush()

@@ -23,7 +23,7 @@ STORED_AND_CHINESE = [
     (reasons.CODE(system="HS", code="85171300", line="851713", strength="core"), "产品：智能手机（HS 8517.13.00）"),
     (
         reasons.CODE(system="ICS", code="33.100", line="33.100", strength="partial"),
-        "标准领域（部分属于目录）：Electromagnetic compatibility (EMC)（ICS 33.100）",
+        "标准领域（部分属于目录）：电磁兼容性（EMC）（ICS 33.100）",
     ),
     (reasons.PHRASE(phrase="technologie de l'information"), "关键词：technologie de l'information"),
     (reasons.MODEL(score="0.85"), "文本模型评分 0.85"),

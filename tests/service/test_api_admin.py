@@ -66,18 +66,22 @@ def test_users_create_list_update(api, users):
     headers = users["admin"].headers
     made = api.post(
         "/api/v1/users",
-        json={"email": "New@Example.org", "role": "embassy", "password": "long-enough", "member_code": "Germany"},
+        json={"email": "New@Example.org", "role": "embassy", "password": "a-long-password", "member_code": "Germany"},
         headers=headers,
     )
     assert made.status_code == 201 and made.json()["member_code"] == "DEU" and made.json()["email"] == "new@example.org"
     assert "password_hash" not in made.json()
     again = api.post(
-        "/api/v1/users", json={"email": "new@example.org", "role": "staff", "password": "long-enough"}, headers=headers
+        "/api/v1/users",
+        json={"email": "new@example.org", "role": "staff", "password": "a-long-password"},
+        headers=headers,
     )
     assert again.status_code == 409
     assert (
         api.post(
-            "/api/v1/users", json={"email": "e@x.org", "role": "embassy", "password": "long-enough"}, headers=headers
+            "/api/v1/users",
+            json={"email": "e@x.org", "role": "embassy", "password": "a-long-password"},
+            headers=headers,
         ).status_code
         == 422
     )

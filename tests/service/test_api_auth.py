@@ -1,6 +1,9 @@
 """Authentication, tokens, the session cookie, and JSON errors of the API."""
 
-from fastapi import APIRouter
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from fastapi import APIRouter, Request
 from sqlalchemy import event
 from sqlmodel import Session
 
@@ -31,9 +34,12 @@ def test_token_and_session_cookie_both_authenticate(api, users, settings):
     assert api.get("/api/v1/me").status_code == 401
 
 
-def test_own_tokens_made_listed_and_revoked(api, users):
+def test_own_tokens_made_listed_and_revoked(api, users, settings):
     headers = users["exporter"].headers
-    made = api.post("/api/v1/tokens", json={"name": "script"}, headers=headers)
+    assert api.post("/api/v1/tokens", json={"name": "script"}, headers=headers).status_code == 403  # not by a token
+    api.cookies.set(SESSION_COOKIE, session_cookie_value(users["exporter"].id, settings))
+    made = api.post("/api/v1/tokens", json={"name": "script"}, headers={"Origin": "http://testserver"})
+    api.cookies.clear()
     assert made.status_code == 201
     token = made.json()["token"]
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
@@ -43,7 +49,8 @@ def test_own_tokens_made_listed_and_revoked(api, users):
     assert api.delete(f"/api/v1/tokens/{other[0]['id']}", headers=headers).status_code == 404
     assert api.delete(f"/api/v1/tokens/{made.json()['id']}", headers=headers).status_code == 204
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
-    assert api.post("/api/v1/tokens", json={"name": ""}, headers=headers).status_code == 422
+    api.cookies.set(SESSION_COOKIE, session_cookie_value(users["exporter"].id, settings))
+    assert api.post("/api/v1/tokens", json={"name": ""}, headers={"Origin": "http://testserver"}).status_code == 422
 
 
 def test_errors_are_json(api, users):
@@ -85,3 +92,18 @@ def test_a_token_is_checked_once_then_trusted_until_its_account_changes(api, use
         set_account_active(session, session.get(User, users["exporter"].id), False)
         session.commit()
     assert api.get("/api/v1/me", headers=headers).status_code == 401  # forgotten at once
+
+
+def test_no_free_database_connection_is_a_503_to_retry():
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from service.api.errors import unexpected_error
+
+    coroutine = unexpected_error(
+        Request({"type": "http", "method": "GET", "path": "/api/v1/search", "headers": [], "query_string": b""}),
+        PoolTimeout(),
+    )
+    # in a thread of its own: the browser tests' Playwright keeps an event loop running in this one
+    with ThreadPoolExecutor(1) as thread:
+        answer = thread.submit(asyncio.run, coroutine).result()
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "5"

@@ -59,7 +59,7 @@ def test_session_cookie_round_trip(settings, session):
     user = create_user(session, email="c@example.org", role="exporter", password_hash="")
     session.commit()
     value = session_cookie_value(user.id, settings)
-    assert session_user_id(value, settings) == user.id
+    assert session_user_id(value, settings) == (user.id, 0)
     assert session_user_id(value[:-2] + "xx", settings) is None
     request = SimpleNamespace(cookies={SESSION_COOKIE: value}, scope={})
     assert user_from_session_cookie(request, session).id == user.id
@@ -93,20 +93,19 @@ def test_audit_records_actions(session):
     )
 
 
-def test_login_limiter_blocks_then_forgets():
+def test_login_limiter_slows_down_then_forgets():
     now = [0.0]
-    limiter = LoginLimiter(max_failures=3, window_seconds=60, clock=lambda: now[0])
+    limiter = LoginLimiter(free=3, base_delay=1, max_account_delay=4, window_seconds=600, clock=lambda: now[0])
     for _ in range(3):
-        assert limiter.allowed("A@x.org", "1.2.3.4")
-        limiter.failed("a@x.org", "1.2.3.4")
-    assert not limiter.allowed("a@x.org", "1.2.3.4")
-    assert limiter.retry_after("a@x.org", "1.2.3.4") > 0
-    assert limiter.allowed("a@x.org", "5.6.7.8")  # another address is not blocked
-    now[0] = 61
-    assert limiter.allowed("a@x.org", "1.2.3.4")
-    limiter.failed("a@x.org", "1.2.3.4")
+        assert limiter.begin("A@x.org", "1.2.3.4") == 0  # counted as a failure until it succeeds
+    assert limiter.begin("a@x.org", "1.2.3.4") == 1  # the fourth waits a second
+    assert limiter.begin("a@x.org", "5.6.7.8") == 1  # the account waits wherever it comes from
+    now[0] = 1
+    assert limiter.begin("a@x.org", "5.6.7.8") == 0
+    now[0] = 601
+    assert limiter.begin("a@x.org", "1.2.3.4") == 0
     limiter.succeeded("a@x.org", "1.2.3.4")
-    assert limiter.retry_after("a@x.org", "1.2.3.4") == 0
+    assert limiter.begin("a@x.org", "1.2.3.4") == 0
 
 
 def test_users_commands(settings):

@@ -186,3 +186,33 @@ def test_feedback_page_shows_judgements_per_sector_and_the_last_retraining(db_en
         record_training_run(session, output="nlp/model", staff_labels=3, feedback_labels=4)
     page = client.get("/admin/feedback?lang=en").text
     assert "Human labels: <strong>7</strong>" in page and "Electronics and information" in page
+
+
+def test_change_role_and_reset_password_through_the_page(app, accounts, db_engine):
+    """The page calls the API's one function (service.accounts.change_account): a role and a
+    new password change, audited; a short password and an administrator demoting themselves
+    are refused in the reader's language, nothing changed."""
+    client = client_for(app, "admin")
+    exporter = accounts["exporter"]
+    done = post_form(
+        client, f"/admin/users/{exporter}", {"role": "staff", "password": "a-new-long-one"}, page="/admin/users"
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith("done=saved")
+    with Session(db_engine) as session:
+        changed = session.get(User, exporter)
+        assert changed is not None and changed.role == "staff"
+        assert [e.action for e in session.exec(select(AuditEntry))][-1] == "user.update"
+    assert client_for(app).post("/login", data={"email": "exporter@example.org", "password": "a-new-long-one"})
+    short = post_form(
+        client, f"/admin/users/{exporter}?lang=en", {"role": "staff", "password": "abc"}, page="/admin/users"
+    )
+    assert short.status_code == 400 and "at least" in short.text
+    short_zh = post_form(
+        client, f"/admin/users/{exporter}?lang=zh", {"role": "staff", "password": "abc"}, page="/admin/users"
+    )
+    assert short_zh.status_code == 400 and "password" not in short_zh.text.split('role="alert"')[1][:200]
+    myself = post_form(client, f"/admin/users/{accounts['admin']}?lang=en", {"role": "staff"}, page="/admin/users")
+    assert myself.status_code == 409 and "may not demote" in myself.text
+    with Session(db_engine) as session:
+        admin = session.get(User, accounts["admin"])
+        assert admin is not None and admin.role == "admin"

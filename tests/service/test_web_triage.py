@@ -1,6 +1,7 @@
 """Staff triage: the queue most urgent first, confirming tags as human tags, the status
 workflow with notes and comments, bulk actions, the daily bulletin; all audited."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -157,3 +158,78 @@ def test_bulletin_groups_todays_items_by_sector_and_sends(app, accounts, items, 
     # no daily-digest subscriber here: the page says nothing went out rather than "queued"
     assert sent.status_code == 303 and sent.headers["location"].endswith("done=bulletin_nobody")
     assert _audit(db_engine) == ["bulletin.send"]
+
+
+def test_queue_pages_past_100_with_counts_status_and_assignee(app, accounts, db_engine):
+    """105 new items: two pages of the queue with the count; each row says its status and
+    expert; a bulk assignment goes to another member of staff; notes name their author."""
+    with session_scope(db_engine) as session:
+        ids = [
+            upsert_notification(
+                session,
+                notification=NotificationCreate(
+                    symbol=f"G/TBT/N/KOR/{2000 + n}", committee="TBT", member_name="Korea", title=f"Paged {n}"
+                ),
+                source="test",
+            ).row.id
+            for n in range(105)
+        ]
+    client = client_for(app, "staff")
+    first = client.get("/triage?status=new&lang=en")
+    assert first.status_code == 200
+    assert first.text.count('name="items"') == 100
+    assert "Items 1–100 of 105" in first.text and "Page 1 of 2" in first.text
+    assert 'class="assignee">—' in first.text
+    second = client.get("/triage?status=new&page=2&lang=zh")
+    assert second.text.count('name="items"') == 5
+    assert "第 101–105 项，共 105 项" in second.text
+    assert client.get("/triage?status=new&page=abc").status_code == 200  # an unreadable page is the first
+    # anyone on the staff, not only oneself, can be given items in bulk
+    assert f'<option value="{accounts["admin"]}">' in first.text
+    chosen = [f"notification:{ids[0]}", f"notification:{ids[1]}"]
+    done = post_form(client, "/triage/bulk", {"items": chosen, "assignee_id": str(accounts["admin"])}, page="/triage")
+    assert done.headers["location"].endswith("done=bulk_saved")
+    with Session(db_engine) as session:
+        assert {t.assignee_id for t in session.exec(select(Triage))} == {accounts["admin"]}
+        session.add(TriageNote(item_kind="notification", item_id=ids[0], author_id=accounts["admin"], text="看过了"))
+        session.commit()
+    page = client.get(f"/items/notification/{ids[0]}?lang=en").text
+    assert "看过了" in page, page[page.find("<main") :][:3000]
+    assert re.search(r"class=\"note-author\">[^<]*admin", page, re.I)
+
+
+def test_bulletin_lists_news_once_and_leaves_history_out(app, accounts, items, db_engine):
+    """First seen today: a 1995 notification (a back catalogue, left out and counted) and a
+    notification of two sectors (listed once)."""
+    with session_scope(db_engine) as session:
+        old = upsert_notification(
+            session,
+            notification=NotificationCreate(
+                symbol="G/TBT/N/USA/1",
+                committee="TBT",
+                member_name="United States",
+                title="Old 1995",
+                distribution_date=date(1995, 3, 1),
+            ),
+            source="test",
+        ).row.id
+        both = upsert_notification(
+            session,
+            notification=NotificationCreate(
+                symbol="G/TBT/N/JPN/900",
+                committee="TBT",
+                member_name="Japan",
+                title="Two sectors",
+                distribution_date=date.today(),
+            ),
+            source="test",
+        ).row.id
+        for item_id, code in ((old, "EI"), (both, "EI"), (both, "NM")):
+            session.add(
+                SectorTag(item_kind="notification", item_id=item_id, sector=code, origin="model", edition="2003")
+            )
+    client = client_for(app, "staff")
+    page = client.get("/bulletin?lang=en").text
+    assert "Old 1995" not in page and "1 older items first seen that day" in page
+    assert page.count("Two sectors") == 1 and "Item high" in page
+    assert "1 条旧信息" in client.get("/bulletin?lang=zh").text

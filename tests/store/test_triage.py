@@ -28,9 +28,11 @@ def test_a_status_not_allowed_from_the_current_one_is_a_conflict(session):
     with pytest.raises(TriageRefused, match="triage_move") as refused:
         update_triage(session, **ITEM, user_id=None, status="closed", note="skip ahead")
     assert refused.value.conflict
-    # the statuses are codes of the "triage status" enumeration, so each reader sees their names
-    assert refused.value.values == {"current": "new", "allowed": ["triaged", "no_action"], "wanted": "closed"}
-    assert refused.value.values["current"].enumeration == "triage status"
+    # the statuses are terms of the catalogue's "triage status" enumeration, so each reader sees
+    # them in their language
+    values = refused.value.values
+    assert values == {"current": "new", "allowed": ["triaged", "no_action"], "wanted": "closed"}
+    assert {term.enumeration for term in [values["current"], values["wanted"], *values["allowed"]]} == {"triage status"}
     assert session.get(Triage, ("notification", 7)) is None and not session.new
     with pytest.raises(TriageRefused, match="triage_status") as unknown:
         update_triage(session, **ITEM, user_id=None, status="bogus")

@@ -6,7 +6,7 @@ Revises: 0009_search_stems
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0010_change_series"

@@ -1,0 +1,60 @@
+""" "Also": every response carries X-Content-Type-Options and a Content-Security-Policy whose
+script-src has no 'unsafe-inline'; /api/docs runs Swagger UI from the package (no CDN) under that
+policy, in a real browser; the OpenAPI document describes the errors as they are answered."""
+
+from playwright.sync_api import sync_playwright
+
+from tests.service.browser.conftest import CHROMIUM, live_server, screenshots  # noqa: F401 (fixtures)
+
+
+def test_headers_everywhere(api, users):
+    for path, headers in (
+        ("/", {}),
+        ("/login", {}),
+        ("/api/v1/me", users["exporter"].headers),
+        ("/api/v1/me", {}),
+        ("/api/docs", {}),
+        ("/api/docs/assets/swagger-ui-bundle.js", {}),
+        ("/static/pages.js", {}),
+    ):
+        response = api.get(path, headers=headers)
+        assert response.status_code in (200, 401), path
+        assert response.headers["x-content-type-options"] == "nosniff", path
+        policy = response.headers["content-security-policy"]
+        script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+        assert "unsafe-inline" not in script_src and "http" not in policy, path
+    assert "cdn" not in api.get("/api/docs").text.lower()
+
+
+def test_openapi_documents_the_errors_as_answered(api, users):
+    document = api.get("/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/subscriptions"]["post"]
+    for status in ("401", "403", "404", "409", "422"):
+        assert status in operation["responses"], status
+    schemas = document["components"]["schemas"]
+    assert schemas["ValidationErrorOut"]["properties"]["detail"]["type"] == "string"
+    answered = api.post("/api/v1/subscriptions", json={"language": "xx"}, headers=users["exporter"].headers).json()
+    assert isinstance(answered["detail"], str) and {"field", "message"} <= set(answered["errors"][0])
+    assert set(api.get("/api/v1/me").json()) == {"detail"}
+
+
+def test_swagger_ui_runs_under_the_policy(live_server, screenshots):
+    # A browser of its own, closed at the end: the suite's session-wide one would keep an event
+    # loop running in this thread for every later test.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        violations: list[str] = []
+        page.on(
+            "console",
+            lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+        page.on(
+            "request",
+            lambda request: violations.append(request.url) if not request.url.startswith(live_server) else None,
+        )
+        page.goto(f"{live_server}/api/docs")
+        page.wait_for_selector(".opblock", timeout=60000)
+        page.screenshot(path=str(screenshots / "api-docs.png"))
+        browser.close()
+    assert violations == []
