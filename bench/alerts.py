@@ -241,6 +241,8 @@ def prepare_outbox(engine, mails: int) -> None:
                     "language": "en" if n % 2 else "zh",
                     "reminder_days": [14, 3],
                     "active": True,
+                    # operator subscriptions, as `tbtwatch subscriptions add` makes them: confirmed at once
+                    "email_confirmed_at": now - timedelta(days=1),
                     "token": f"token{n:08d}{'b' if index >= mails else ''}",
                     "created_at": now - timedelta(days=1),
                     "updated_at": now,
