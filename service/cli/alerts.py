@@ -1,13 +1,12 @@
 """`tbtwatch subscriptions` (add, list, remove) and `tbtwatch alerts` (dispatch, digest,
 remind, dead, replay)."""
 
-from typing import NoReturn
-
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlmodel import col, select
 
+from service.cli.failure import fail
 from store.db import default_engine, session_scope
 from store.models import Subscription
 from store.settings import get_settings
@@ -16,12 +15,6 @@ from store.settings import get_settings
 
 subscriptions_app = typer.Typer(help="Exporters' subscriptions to alerts.", no_args_is_help=True)
 alerts_app = typer.Typer(help="Matching items to subscriptions and delivering alerts.", no_args_is_help=True)
-console = Console(stderr=True)
-
-
-def _fail(message: str) -> NoReturn:
-    console.print(f"[red]error:[/red] {message}")
-    raise typer.Exit(2)
 
 
 @subscriptions_app.command("add")
@@ -78,7 +71,7 @@ def add(
             subscription = create_subscription(session, fields)
             caught_up = catch_up(session, subscription) if catch_up_now else None
     except Refused as error:
-        _fail(explain(error))
+        fail(explain(error))
     base = settings.base_url.rstrip("/")
     typer.echo(f"subscription {subscription.id} created")
     typer.echo(f"atom feed:   {base}/feeds/{subscription.token}.atom")
@@ -129,7 +122,7 @@ def remove(subscription_id: int = typer.Argument(..., help="The subscription's i
     with session_scope(default_engine()) as session:
         subscription = session.get(Subscription, subscription_id)
         if subscription is None:
-            _fail(f"no subscription {subscription_id}")
+            fail(f"no subscription {subscription_id}")
         delete_subscription(session, subscription)
     typer.echo(f"subscription {subscription_id} removed")
 
@@ -156,7 +149,7 @@ def digest(
     from alerts.outbox import send_due
 
     if period not in ("daily", "weekly"):
-        _fail("period is daily or weekly")
+        fail("period is daily or weekly")
     enqueued = enqueue_digests(default_engine(), period, force=now)
     counts = send_due(default_engine(), get_settings())
     counts["digests"] = enqueued
@@ -203,7 +196,7 @@ def replay_command(delivery_id: int = typer.Argument(..., help="A dead delivery'
     from alerts.outbox import replay, send_due
 
     if not replay(default_engine(), delivery_id):
-        _fail(f"delivery {delivery_id} is not dead (or does not exist)")
+        fail(f"delivery {delivery_id} is not dead (or does not exist)")
     _report(send_due(default_engine(), get_settings()))
 
 

@@ -1,19 +1,18 @@
 """`tbtwatch users`: accounts and API tokens from the command line."""
 
 import sys
-from typing import NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from service.cli.failure import fail
 from store.db import default_engine, session_scope
 from store.members import resolve_member
 from store.models import ROLES
 from store.queries.users import UserError, add_token, create_user, get_user_by_email, list_users
 
 app = typer.Typer(help="Accounts and API tokens.", no_args_is_help=True)
-console = Console(stderr=True)
 
 
 def _read_password() -> str:
@@ -21,11 +20,6 @@ def _read_password() -> str:
     if sys.stdin.isatty():
         return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     return sys.stdin.readline().rstrip("\r\n")
-
-
-def _fail(message: str) -> NoReturn:
-    console.print(f"[red]error:[/red] {message}")
-    raise typer.Exit(2)
 
 
 @app.command("add")
@@ -44,10 +38,10 @@ def add(
     if member:
         found = resolve_member(member)
         if found is None:
-            _fail(f"{member!r} is not a known WTO member")
+            fail(f"{member!r} is not a known WTO member")
         member_code = found.code
     if role not in ROLES:
-        _fail(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        fail(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     password = _read_password()
     try:
         password_hash = new_password_hash(password, user_inputs=(email, name or ""))  # a UserError when weak
@@ -63,7 +57,7 @@ def add(
             )
             typer.echo(f"user {user.id} {user.email} ({user.role}) created")
     except UserError as error:
-        _fail(explain(error))
+        fail(explain(error))
 
 
 @app.command("list")
@@ -97,7 +91,7 @@ def token(
     with session_scope(default_engine()) as session:
         user = get_user_by_email(session, email=email)
         if user is None:
-            _fail(f"no user with e-mail {email}")
+            fail(f"no user with e-mail {email}")
         add_token(session, user=user, name=name, token_hash=digest)
     typer.echo(plain)
 
