@@ -3,8 +3,12 @@ loopback; helpers that store items, classifications and subscriptions."""
 
 import email
 import json
+import os
 import socket
 import ssl
+import subprocess
+import sys
+import textwrap
 import threading
 from datetime import UTC, date, datetime, timedelta
 from email.policy import default as default_policy
@@ -206,3 +210,30 @@ def clock(moment=NOW):
 
 def date_of(days: int) -> date:
     return TODAY + timedelta(days=days)
+
+
+_KILLED_DISPATCHER = textwrap.dedent("""
+    import os, signal, sys
+    from alerts import channels
+    from alerts.dispatch import dispatch
+    from store.db import default_engine
+    from store.settings import get_settings
+
+    send, sent = channels.EmailSender.send, []
+    def send_then_die(self, address, message):
+        send(self, address, message)
+        sent.append(address)
+        if len(sent) == int(sys.argv[1]):
+            os.kill(os.getpid(), signal.SIGKILL)  # sent, not yet recorded
+    channels.EmailSender.send = send_then_die
+    dispatch(default_engine(), get_settings())
+""")
+
+
+def dispatch_killed_after(sends: int) -> subprocess.CompletedProcess:
+    """Run a dispatcher in a process of its own, on the settings' database, killed (SIGKILL)
+    right after it has sent its ``sends``-th e-mail."""
+    env = {key: value for key, value in os.environ.items() if key.startswith("TBTWATCH_")}
+    return subprocess.run(
+        [sys.executable, "-c", _KILLED_DISPATCHER, str(sends)], env=env, cwd=".", timeout=120, check=False
+    )

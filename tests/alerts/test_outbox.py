@@ -1,9 +1,5 @@
 """The outbox never loses or repeats an alert: retries, dead letters, crashes, two dispatchers."""
 
-import os
-import subprocess
-import sys
-import textwrap
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -15,7 +11,7 @@ from alerts.dispatch import dispatch, match_new_items
 from alerts.outbox import replay, send_due
 from store.models import Alert, Delivery, DeliveryAttempt
 from store.queries.alerts import insert_ignore
-from tests.alerts.conftest import NOW, add_notification, clock, subscribe
+from tests.alerts.conftest import NOW, add_notification, clock, dispatch_killed_after, subscribe
 
 
 def deliveries(engine) -> list[Delivery]:
@@ -67,29 +63,12 @@ def test_a_permanent_refusal_is_dead_at_once(db_engine, alert_settings, mailbox)
     assert "non-public address" in deliveries(db_engine)[0].last_error
 
 
-KILLER = textwrap.dedent("""
-    import os, signal, sys
-    from alerts import channels
-    from alerts.dispatch import dispatch
-    from store.db import default_engine
-    from store.settings import get_settings
-
-    send = channels.EmailSender.send
-    def send_then_die(self, address, message):
-        send(self, address, message)
-        os.kill(os.getpid(), signal.SIGKILL)  # sent, not yet recorded
-    channels.EmailSender.send = send_then_die
-    dispatch(default_engine(), get_settings())
-""")
-
-
 def test_a_dispatcher_killed_after_sending_loses_nothing(db_engine, alert_settings, mailbox):
     for n in range(3):
         subscribe(db_engine, email=f"buyer{n}@example.com")
     add_notification(db_engine)
     match_new_items(db_engine, alert_settings)
-    env = {key: value for key, value in os.environ.items() if key.startswith("TBTWATCH_")}
-    killed = subprocess.run([sys.executable, "-c", KILLER], env=env, cwd=".", timeout=60, check=False)
+    killed = dispatch_killed_after(1)
     assert killed.returncode == -9
     assert len(mailbox.messages) == 1
     assert {d.status for d in deliveries(db_engine)} == {"sending"}
