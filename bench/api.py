@@ -61,6 +61,7 @@ from service.security import new_token  # noqa: E402
 from store.db import make_engine  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from store.models import Notification  # noqa: E402
+from store.models.types import table_of  # noqa: E402
 from store.queries.users import add_token, create_user, get_user_by_email  # noqa: E402
 
 CPU_TARGET_MS = 8.0  # CPU a search may cost, server and database together (open loop)
@@ -184,7 +185,7 @@ def load_sqlite(engine, count: int) -> None:
     upgrade(engine)
     started = time.perf_counter()
     rows = notification_rows(count, random.Random(7))
-    table = Notification.__table__
+    table = table_of(Notification)
     with engine.begin() as connection:
         while batch := list(islice(rows, 5000)):
             connection.execute(table.insert(), batch)

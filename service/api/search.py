@@ -42,7 +42,7 @@ class SearchResults(Page[SearchHit]):
 Kind = Literal[ITEM_KINDS]  # type: ignore[valid-type]
 Sort = Literal[SORTS]  # type: ignore[valid-type]
 NotificationType = Literal[NOTIFICATION_TYPES]  # type: ignore[valid-type]
-Objective = Literal[tuple(OBJECTIVES)]  # type: ignore[valid-type,misc]
+Objective = Literal[tuple(OBJECTIVES)]  # type: ignore[valid-type]
 
 
 async def search_query(  # async: no I/O, so no hop to a worker thread
