@@ -80,7 +80,7 @@ def _own(session: Session, user: User, report_id: int) -> IntelligenceReport:
 
 @router.get("", response_model=Page[ReportPublic])
 def list_reports(
-    status: Literal[REPORT_STATUSES] | None = Query(None),  # type: ignore[valid-type]
+    status: Literal[REPORT_STATUSES] | None = Query(None),  # type: ignore[valid-type]  # a Literal of a tuple of codes, read at run time
     mine: bool = Query(False, description="Only reports I wrote."),
     member: str | None = Query(None, max_length=8),
     params: PageParams = Depends(page_params),

@@ -42,7 +42,7 @@ from store.queries.triage import TRANSITIONS, TriageRefused, queue
 
 router = APIRouter(prefix="/triage", tags=["triage"])
 staff = require("triage")
-Kind = Literal[ITEM_KINDS]  # type: ignore[valid-type]
+Kind = Literal[ITEM_KINDS]  # type: ignore[valid-type]  # a Literal of a tuple of codes, read at run time
 QUEUE_LIMIT = 5000
 
 
