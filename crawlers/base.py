@@ -13,6 +13,7 @@ A spider subclass sets ``name`` (the ``tbtwatch crawl`` argument), a docstring, 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -21,6 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from sqlmodel import Session
 from twisted.python.failure import Failure
 
+from crawlers.addresses import refusal
 from crawlers.items import Record, Rejected
 from store.db import default_engine, session_scope
 from store.models import Source
@@ -80,7 +82,8 @@ class BaseSpider(scrapy.Spider):
             response = failure.value.response
             self.fail(f"{response.url}: HTTP {response.status}")
         else:
-            self.fail(f"{failure.request.url}: {failure.getErrorMessage() or failure.type.__name__}")
+            refused = refusal(urlsplit(failure.request.url).hostname)
+            self.fail(f"{failure.request.url}: {refused or failure.getErrorMessage() or failure.type.__name__}")
 
     def _callback_failed(self, failure: Failure, response: Response, spider) -> None:
         if spider is self:
