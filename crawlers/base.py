@@ -13,6 +13,7 @@ A spider subclass sets ``name`` (the ``tbtwatch crawl`` argument), a docstring, 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -21,6 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from sqlmodel import Session
 from twisted.python.failure import Failure
 
+from crawlers.addresses import refusal
 from crawlers.items import Record, Rejected
 from store.db import default_engine, session_scope
 from store.models import Source
@@ -84,7 +86,8 @@ class BaseSpider(scrapy.Spider):
         else:
             request = getattr(failure, "request", None)  # Scrapy sets it on the failure of a download
             where = request.url if request is not None else self.source_name
-            self.fail(f"{where}: {failure.getErrorMessage() or type(error).__name__}")
+            refused = refusal(urlsplit(request.url).hostname) if request is not None else None
+            self.fail(f"{where}: {refused or failure.getErrorMessage() or type(error).__name__}")
 
     def _callback_failed(self, failure: Failure, response: Response, spider) -> None:
         if spider is self:
