@@ -232,6 +232,7 @@ class EmailSender:
         if self._smtp is None:
             server = self.server
             context = ssl.create_default_context()
+            smtp: smtplib.SMTP
             if server.ssl:
                 smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=self.timeout, context=context)
             else:

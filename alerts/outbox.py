@@ -195,7 +195,9 @@ def _entries(
             entries[item.key].also.append((name, alert))
             continue
         first = alerts.get(alert.follows_alert_id) if alert.follows_alert_id else None
-        entries[item.key] = Entry(alert, item, first and items.get((first.item_kind, first.item_id)), name=name)
+        entries[item.key] = Entry(
+            alert, item, items.get((first.item_kind, first.item_id)) if first else None, name=name
+        )
     return list(entries.values())
 
 
@@ -380,7 +382,7 @@ def people(subscriptions: Iterable[Subscription]) -> dict[int, int]:
     for subscription in sorted(subscriptions, key=lambda s: s.id or 0):
         sid = subscription.id or 0
         parent.setdefault(sid, sid)
-        marks = [("channel", channel_key(c)) for c in channels_of(subscription)]
+        marks: list[tuple[str, object]] = [("channel", channel_key(c)) for c in channels_of(subscription)]
         marks += [("user", subscription.user_id)] if subscription.user_id is not None else []
         for mark in marks:
             other = owner.setdefault(mark, sid)
