@@ -260,9 +260,12 @@ class EmailSender:
     def build(self, address: str, message: Message) -> bytes:
         """The message as sent: multipart/alternative, text then HTML, each UTF-8 in base64.
 
-        Written out directly rather than through :mod:`email`'s generator, which takes
-        milliseconds a message (over half the cost of a delivery at 10,000 mails a run). The
-        boundary holds ``=_``, which base64 lines cannot contain, so it never collides.
+        Written out directly rather than through :class:`email.message.EmailMessage`: building
+        and flattening bench/alerts.py's sample message (zh, 7 kB) there takes 2.4 ms of CPU
+        against 41 µs here (measured December 2026 at load 7), so 24 s against 0.4 s for the
+        bench's 10,000 mails, where the whole delivery is held within 2x a bare smtplib loop.
+        tests/alerts/test_render.py parses what this writes with :mod:`email` (the contract).
+        The boundary holds ``=_``, which base64 lines cannot contain, so it never collides.
         """
         boundary = f"=_tbtwatch_{hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:24]}"
         headers = {

@@ -201,8 +201,9 @@ def _entries(
             entries[item.key].also.append((name, alert))
             continue
         first = alerts.get(alert.follows_alert_id) if alert.follows_alert_id else None
-        original = items.get((first.item_kind, first.item_id)) if first else None
-        entries[item.key] = Entry(alert, item, original, name=name)
+        entries[item.key] = Entry(
+            alert, item, items.get((first.item_kind, first.item_id)) if first else None, name=name
+        )
     return list(entries.values())
 
 

@@ -27,7 +27,6 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import TypeVar
 
 from argon2 import PasswordHasher
@@ -38,6 +37,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from zxcvbn import zxcvbn
 
+from store.addresses import within
 from store.models import ROLES, AuditEntry, User
 from store.queries.users import UserError
 from store.settings import Settings, get_settings
@@ -312,22 +312,14 @@ def client_address(request: Request, settings: Settings | None = None) -> str | 
     were written by the client and prove nothing)."""
     peer = request.client.host if request.client else None
     proxies = (settings or _request_settings(request)).trusted_proxy_networks
-    if peer is None or not _within(peer, proxies):
+    if peer is None or not within(peer, proxies):
         return peer
     hops = [hop.strip() for value in request.headers.getlist("x-forwarded-for") for hop in value.split(",")]
     for hop in reversed([hop for hop in hops if hop]):
-        if not _within(hop, proxies):
+        if not within(hop, proxies):
             return hop
         peer = hop
     return peer
-
-
-def _within(address: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
-    try:
-        ip = ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
 
 
 # Password checks run in a small pool of their own: argon2 takes ~50 ms of CPU each, and on the

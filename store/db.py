@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -103,3 +103,12 @@ def rows_affected(result: Result) -> int:
     """How many rows an UPDATE or DELETE touched (``Session.execute`` types its result as a plain
     :class:`~sqlalchemy.Result`; for those statements it is a cursor result)."""
     return cast(CursorResult, result).rowcount
+
+
+def driver_connection(connection: Connection) -> Any:
+    """The driver's own connection under ``connection`` (sqlite3's or psycopg's), for what
+    SQLAlchemy does not offer: psycopg's COPY and prepare threshold, sqlite3's limits."""
+    driver = connection.connection.driver_connection
+    if driver is None:  # only once the connection is invalidated
+        raise RuntimeError("the database connection was invalidated")
+    return driver
