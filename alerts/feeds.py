@@ -2,12 +2,13 @@
 comment deadlines of the items alerted.
 
 Entry and event ids do not contain the token, so a feed reader sharing ids learns nothing;
-all text from outside is escaped for XML (autoescape) or iCalendar (``\\``, ``;``, ``,`` and
-newlines), and iCalendar lines are folded at 75 octets.
+all text from outside is escaped for XML (autoescape) or by icalendar (which also folds lines
+at 75 octets).
 """
 
 from datetime import datetime
 
+from icalendar import Calendar, Event
 from sqlmodel import Session
 
 from alerts.feedback import personalise
@@ -79,44 +80,15 @@ def atom_feed(
     )
 
 
-def ics_text(value: str) -> str:
-    """An iCalendar TEXT value."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    out, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode())
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
 def ics_calendar(session: Session, subscription: Subscription, *, base_url: str, now: datetime | None = None) -> str:
     now = now or utcnow()
     _ = translations(subscription.language).gettext
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//tbtwatch//comment deadlines//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-CALNAME:" + ics_text(_("tbtwatch subscription %(id)s") % {"id": subscription.id}),
-    ]
+    calendar = Calendar()
+    calendar.add("prodid", "-//tbtwatch//comment deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", _("tbtwatch subscription %(id)s") % {"id": subscription.id})
     seen = set()
     for entry in _entries(session, subscription):
         item = entry.item
@@ -124,20 +96,17 @@ def ics_calendar(session: Session, subscription: Subscription, *, base_url: str,
             continue
         seen.add(item.key)
         view = entry_view(entry, language=subscription.language, today=now.date(), base_url=base_url)
-        summary = _("Comment deadline: %(label)s")
-        description = "\n".join(
-            part for part in (view["member"], view["title"], view["products"], view["item_url"]) if part
+        summary = _("Comment deadline: %(label)s") % {"label": view["label"]}
+        event = Event()
+        event.add("uid", f"{item.kind}-{item.id}-s{subscription.id}@tbtwatch")
+        event.add("dtstamp", now)
+        event.add("dtstart", item.comment_deadline)
+        event.add("summary", one_line(summary + " " + view["title"], 250))
+        event.add(
+            "description",
+            "\n".join(part for part in (view["member"], view["title"], view["products"], view["item_url"]) if part),
         )
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{item.kind}-{item.id}-s{subscription.id}@tbtwatch",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{item.comment_deadline.strftime('%Y%m%d')}",
-            "SUMMARY:" + ics_text(one_line(summary % {"label": view["label"]} + " " + view["title"], 250)),
-            f"DESCRIPTION:{ics_text(description)}",
-            f"URL:{view['item_url']}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        event.add("url", view["item_url"])
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical().decode()

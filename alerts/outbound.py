@@ -15,7 +15,6 @@ hosts; redirects included), every address it resolves to must be public (unless 
 targets are allowed), and the socket goes to one of those very addresses.
 """
 
-import ipaddress
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ import apprise
 import urllib3.util.connection
 
 from alerts.errors import DeliveryError
+from store.addresses import is_public
 
 
 @dataclass(frozen=True)
@@ -116,13 +116,6 @@ def channel_refusal(url: str, *, trusted: bool) -> ChannelRefused | None:
     if plugin is not None and names_host and not service.allows_host(host):
         return ChannelRefused(HOST_REFUSAL, scheme=scheme, hosts=service.host_list, host=host)
     return None
-
-
-def is_public(address: str) -> bool:
-    """Whether an IP address is one of the public internet's."""
-    ip = ipaddress.ip_address(address.split("%")[0])
-    ip = getattr(ip, "ipv4_mapped", None) or ip
-    return ip.is_global and not ip.is_multicast
 
 
 def resolve_public(host: str, port: int, *, allow_private: bool) -> list[str]:

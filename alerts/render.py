@@ -19,10 +19,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from alerts import labels
 from alerts.feedback import stand_in
+from alerts.reasons import localise
 from alerts.summary import summary_lines
 from alerts.threads import stand_in as thread_link
 from nlp.hs_names import chapter_label
-from nlp.reasons import localise
 from store.models import URGENCY_RANK, Alert, Subscription
 from store.queries.alerts import AlertItem
 from translations import LANGUAGES, N_, environment, label, language_of, translations

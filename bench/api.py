@@ -51,20 +51,22 @@ from itertools import islice
 from pathlib import Path
 from urllib.parse import urlencode
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from nlp.samples import sample_records
+from service.security import new_token
+from store.db import make_engine
+from store.migrate import upgrade
+from store.models import Notification
+from store.models.types import table_of
+from store.queries.users import add_token, create_user, get_user_by_email
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import httpx  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlmodel import Session  # noqa: E402
-
-from nlp.samples import sample_records  # noqa: E402
-from service.security import new_token  # noqa: E402
-from store.db import make_engine  # noqa: E402
-from store.migrate import upgrade  # noqa: E402
-from store.models import Notification  # noqa: E402
-from store.queries.users import add_token, create_user, get_user_by_email  # noqa: E402
 
 CPU_TARGET_MS = 8.0  # CPU a search may cost, server and database together (open loop)
 MEMBERS = ["CHN", "USA", "EU", "JPN", "KOR", "IND", "BRA", "KEN", "UGA", "SAU", "VNM", "THA", "GBR", "CAN"]
@@ -187,7 +189,7 @@ def load_sqlite(engine, count: int) -> None:
     upgrade(engine)
     started = time.perf_counter()
     rows = notification_rows(count, random.Random(7))
-    table = Notification.__table__
+    table = table_of(Notification)
     with engine.begin() as connection:
         while batch := list(islice(rows, 5000)):
             connection.execute(table.insert(), batch)

@@ -3,7 +3,8 @@
 HTTP 429 and 503 with ``Retry-After`` wait what the server asks (capped by
 ``RETRY_AFTER_MAX`` seconds); other retryable statuses (5xx, 408, 429 without the header) and
 timeouts or dropped connections wait an exponential backoff with jitter
-(``RETRY_BACKOFF_BASE`` × 2^attempt, at most ``RETRY_BACKOFF_MAX``). Waiting happens while
+(``RETRY_BACKOFF_BASE`` × 2^attempt, at most ``RETRY_BACKOFF_MAX``); a host whose address
+:mod:`crawlers.addresses` refused is not retried. Waiting happens while
 the request still holds its download slot, so the source gets no other request meanwhile.
 
 A successful status with an empty body (EUR-Lex's firewall answers automated clients with a
@@ -14,6 +15,7 @@ records as a source error in plain words instead of parsing nothing.
 import random
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -23,6 +25,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
+
+from crawlers.addresses import refusal
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -51,7 +55,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
         self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 300.0)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy awaits coroutine middleware methods (2.13+) and no longer passes the spider; the
+    # synchronous base cannot wait without blocking the reactor.
+    async def process_response(  # type: ignore[override]  # a coroutine where the base returns at once
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         retry = self._retry(request, response_status_message(response.status))
@@ -61,8 +69,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await self._wait(min(asked, self.retry_after_max) if asked is not None else self.backoff(request))
         return retry
 
-    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
+    async def process_exception(  # type: ignore[override]  # a coroutine, as process_response
+        self, request: Request, exception: Exception
+    ) -> Request | None:
         if request.meta.get("dont_retry", False) or not isinstance(exception, self.exceptions_to_retry):
+            return None
+        if refusal(urlsplit(request.url).hostname):  # a refused address stays refused
             return None
         retry = self._retry(request, exception)
         if retry is None:

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterable
 from contextlib import suppress
 from datetime import date, datetime, timedelta
-from html.parser import HTMLParser
+
+from dateutil import parser as dateutil_parser
+from w3lib.html import remove_tags, remove_tags_with_content, replace_entities, replace_tags
 
 from store.unicode import LONE_SURROGATE, repaired
 
-_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 _BLOCKS = {
     "p",
     "div",
@@ -34,7 +34,7 @@ _BLOCKS = {
     "dt",
     "hr",
 }
-_SKIPPED = {"script", "style", "head", "title"}
+_SKIPPED = ("script", "style", "head", "title")
 _HS_CODE = re.compile(r"(?:ex\s*)?(\d{2}(?:[.\s]?\d){0,8})(?![\d.]*\d)(?![^\W\d])", re.IGNORECASE)
 _ICS_CODE = re.compile(r"(\d{2}(?:\.\d{3}(?:\.\d{2})?)?)(?![\d.]*\d)(?![^\W\d])")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -46,49 +46,12 @@ _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel counts a 29 F
 _EXCEL_SERIALS = range(2, 2_958_466)  # 1900-01-01 .. 9999-12-31
 # A label before a code in a cell ("HS 8507", "ICS: 43.120", "HS code 8507.60"): the kind it names.
 _CODE_LABEL = re.compile(r"^(?P<kind>HS|H\.S\.|ICS|CN|CCCN)\b\.?\s*(?:codes?)?\s*[:\-]?\s*", re.IGNORECASE)
-_DATE_FORMATS = (
-    "%d/%m/%Y",
-    "%d.%m.%Y",
-    "%d-%m-%Y",
-    "%Y/%m/%d",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%a, %d %b %Y %H:%M:%S %z",
-    "%a, %d %b %Y %H:%M:%S %Z",
-)
-
-
-class _TextExtractor(HTMLParser):
-    """Collects the text of an HTML fragment, a line break at each block boundary."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _SKIPPED:
-            self._skipping += 1
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in _SKIPPED:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self._skipping:
-            self.parts.append(data)
+# Two defaults for the fields a text leaves out: a date parsed the same under both names its day.
+_PROBE_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
 
 
 def plain_text(value) -> str | None:
-    """Plain text of a published field: tags removed (block ends become line breaks),
+    """Plain text of a published field through w3lib: tags removed (block ends become line breaks),
     entities decoded (twice-escaped ones too), spaces collapsed, NUL characters dropped and lone
     surrogates (half a UTF-16 pair, from a JSON escape) replaced by U+FFFD; None when nothing is left."""
     if value is None:
@@ -96,15 +59,14 @@ def plain_text(value) -> str | None:
     text = str(value)
     if not _needs_cleaning(text):
         return text.strip() or None
-    if _TAG.search(text):
-        extractor = _TextExtractor()
-        extractor.feed(text)
-        extractor.close()
-        text = "".join(extractor.parts)
-    for _ in range(3):
-        if not _ENTITY.search(text):
+    if "<" in text:
+        text = remove_tags_with_content(text, which_ones=_SKIPPED)
+        text = replace_tags(remove_tags(text, keep=_BLOCKS), "\n")
+    for _ in range(3):  # twice-escaped entities too (&amp;amp;); unknown ones (AT&T;) stay as written
+        decoded = replace_entities(text, remove_illegal=False)
+        if decoded == text:
             break
-        text = html.unescape(text)
+        text = decoded
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").replace("\u200b", "")
     text = repaired(text).replace("\x00", "")  # what no text column can store
     lines = (re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n"))
@@ -142,7 +104,8 @@ def first_text(item: dict, *fields: str) -> str | None:
 
 def parse_date(value) -> date | None:
     """A date from an ISO date or date-time, ``dd/mm/yyyy`` (``mm/dd/yyyy`` when the first
-    number cannot be a day's month: ``9/15/2026``), an RFC 822 date or a spreadsheet cell (a
+    number cannot be a day's month: ``9/15/2026``), an RFC 822 date, any other format that names
+    day, month and year (``14 Oct. 2024``, ``14.10.2024``), or a spreadsheet cell (a
     date, or a date's serial number such as ``46280`` when the cell is not formatted as a date);
     None for empty values and placeholder years (``0001-01-01T00:00:00``).
     Raises ValueError for text that is no date."""
@@ -171,6 +134,9 @@ def _excel_serial(value: float) -> date:
 
 
 def _parse_date_text(text: str) -> date:
+    """ISO and ``dd/mm/yyyy`` (nearly every date published) are read here, other formats by
+    dateutil: its parser takes 17 to 26 µs a date where these paths take 1 to 2 µs (at load 4),
+    and the bulk workbook's 105,000 rows hold three or four dates each."""
     if day_first := _DAY_FIRST.fullmatch(text):  # the bulk workbook's dd/mm/yyyy, without strptime
         day, month, year = map(int, day_first.groups())
         with suppress(ValueError):
@@ -185,12 +151,13 @@ def _parse_date_text(text: str) -> date:
         pass
     if re.match(r"^\d{4}-\d{2}-\d{2}", text):
         return date.fromisoformat(text[:10])
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"not a date: {text!r}")
+    try:
+        first, second = (dateutil_parser.parse(text, dayfirst=True, default=d).date() for d in _PROBE_DEFAULTS)
+    except (ValueError, OverflowError) as error:
+        raise ValueError(f"not a date: {text!r}") from error
+    if first != second:  # "May", "October 2026": no day
+        raise ValueError(f"not a date: {text!r}")
+    return first
 
 
 def _code_texts(value) -> Iterable[str]:
@@ -258,7 +225,7 @@ def names(value, separators: str = r"[;\n]+") -> list[str]:
 def links(*values) -> list[str]:
     """The http(s) URLs in text fields that hold one or more, separated by newlines, commas or
     spaces, in order, without duplicates."""
-    found = []
+    found: list[str] = []
     for value in values:
         if value:
             text = html.unescape(str(value))

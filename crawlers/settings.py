@@ -39,5 +39,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {"crawlers.pipelines.StorePipeline": 300}
 
+# Every connection goes to an address checked against TBTWATCH_SOURCE_PRIVATE_NETWORKS.
+TWISTED_DNS_RESOLVER = "crawlers.addresses.CheckedResolver"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

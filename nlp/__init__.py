@@ -15,7 +15,8 @@ Public API::
     result.urgency(item, today)                      # = nlp.urgency.assess(item, sectors, today)
     clf.classify_many(items)                         # batch API (spaCy nlp.pipe)
 
-Reasons are stored in English; ``nlp.reasons.localise(reason, "zh", edition)`` gives one in Chinese.
+Reasons are stored in English; ``nlp.reasons.read(reason)`` gives their kind and values, which
+``alerts.reasons`` words for readers.
 Catalogue editions: ``nlp.catalogue.load_edition("2003")``, ``Catalogue.from_file(path)``.
 Training: ``nlp.training.train(output_dir, seed=0, extra=[LabelledRecord(…)])``. Evaluation: ``nlp.evaluate.evaluate``.
 """

@@ -1,13 +1,13 @@
-"""The reasons classification gives, each shape defined once in English and Chinese.
+"""The reasons classification gives: one English template per kind, the stored form.
 
 Reasons are stored in English (``ALL_PARTNERS()``, ``DAYS_LEFT(days=9, deadline="2026-12-07")``),
-so stored rows and the API keep one stable wording. Readers get them in their language, in plain
-words, through :func:`localise`, which matches a stored text back to its template, with a pattern
-built from the same English template, and fills the reader's template (``zh``, or ``shown`` for
-English when the stored form is terse) with the values it read. A sector tag's code reason is
-stored as "code HS 851713 ~ 851713 (core)" and read as "产品：智能手机（HS 8517.13）" /
-"product: Telephone sets; smartphones … (HS 8517.13)", named from the catalogue line it matched
-(``nlp.hs_names``). Text that fits no template (human notes, older wordings) comes back unchanged.
+so stored rows and the API keep one stable wording. :func:`read` takes a stored text back to its
+kind and values (a pattern built from the same template): ``"code HS 851713 ~ 851713 (core)"``
+reads as kind ``product`` with ``system``, ``code`` (as shown: ``8517.13``) and ``line`` (the
+catalogue line matched, which :func:`nlp.hs_names.line_name` names). Wording them for a reader
+("产品：智能手机（HS 8517.13）", "keyword: lithium-ion battery") is the message catalogue's job, where
+they are shown (``alerts.reasons``); this package says no word to a reader. Text that fits no
+template (human notes, older wordings) reads as None.
 
 Templates take ``str.format`` fields without format specs; the code that makes a reason formats
 numbers itself. ``FIELDS`` says what each field's value looks like in the English text.
@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
-from nlp.catalogue import DEFAULT_EDITION, load_edition
-from nlp.hs_names import code_display, line_name
+from nlp.hs_names import code_display
 
 FIELDS = {
     "days": r"\d+",
@@ -38,9 +37,8 @@ FIELDS = {
 
 @dataclass(frozen=True)
 class Reason:
+    kind: str  # what it says: the key of its wording where it is shown
     en: str  # stored form
-    zh: str  # shown to Chinese readers
-    shown: str = ""  # shown to English readers, when the stored form is not plain words
 
     def __call__(self, **values) -> str:
         """The reason as stored: the English template filled with ``values``."""
@@ -49,84 +47,62 @@ class Reason:
     @cached_property
     def pattern(self) -> re.Pattern:
         parts = []
-        for literal, field, spec, _ in string.Formatter().parse(self.en):
+        for literal, name, spec, _ in string.Formatter().parse(self.en):
             if spec:
                 raise ValueError(f"format spec in reason template {self.en!r}: format the value instead")
             parts.append(re.escape(literal))
-            if field is not None:
-                parts.append(f"(?P<{field}>{FIELDS[field]})")
+            if name is not None:
+                parts.append(f"(?P<{name}>{FIELDS[name]})")
         return re.compile("".join(parts))
 
 
+@dataclass(frozen=True)
+class ReadReason:
+    """A stored reason taken apart: its kind and the values it holds."""
+
+    kind: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
 # Urgency (nlp.urgency)
-WITHDRAWN = Reason("measure withdrawn", "措施已撤回")
-ADOPTED = Reason("measure adopted or in force: compliance needed", "措施已通过或已生效，须满足其要求")
-DRAFT = Reason("draft measure", "措施草案")
-COMMENT_PERIOD_CHANGED = Reason("comment period changed", "评议期变更")
-EMERGENCY = Reason("emergency measure, already applied", "紧急措施，已实施")
-NO_DEADLINE = Reason("no comment deadline given", "未列明评议截止日期")
-DEADLINE_PASSED = Reason("comment deadline passed {days} days ago", "评议截止日期已过 {days} 天")
-DAYS_LEFT = Reason("{days} days left to comment (deadline {deadline})", "距评议截止还有 {days} 天（{deadline}）")
-CHINA_NOT_AFFECTED = Reason("China is not among the affected countries", "中国不在受影响国家之列")
-ALL_PARTNERS = Reason("all trading partners affected", "影响所有贸易伙伴")
-NO_SECTOR = Reason("no catalogue sector affected", "未涉及目录领域")
-SECTORS = Reason("sectors: {sectors}", "涉及领域：{sectors}")
-# Sector tags (nlp.classifier); {product} and {code} are filled in when read (see localise)
-CODE = Reason(
-    "code {system} {code} ~ {line} ({strength})",
-    "{kind}：{product}（{system} {code}）",
-    "{kind}: {product} ({system} {code})",
-)
-PHRASE = Reason("phrase '{phrase}'", "关键词：{phrase}", "keyword: {phrase}")
-MODEL = Reason("model {score}", "文本模型评分 {score}", "text model score {score}")
-KINDS = {
-    ("HS", "core", "en"): "product",
-    ("HS", "core", "zh"): "产品",
-    ("HS", "partial", "en"): "product partly in the catalogue",
-    ("HS", "partial", "zh"): "产品（部分属于目录）",
-    ("ICS", "core", "en"): "standards field",
-    ("ICS", "core", "zh"): "标准领域",
-    ("ICS", "partial", "en"): "standards field partly in the catalogue",
-    ("ICS", "partial", "zh"): "标准领域（部分属于目录）",
+WITHDRAWN = Reason("withdrawn", "measure withdrawn")
+ADOPTED = Reason("adopted", "measure adopted or in force: compliance needed")
+DRAFT = Reason("draft", "draft measure")
+COMMENT_PERIOD_CHANGED = Reason("comment_period_changed", "comment period changed")
+EMERGENCY = Reason("emergency", "emergency measure, already applied")
+NO_DEADLINE = Reason("no_deadline", "no comment deadline given")
+DEADLINE_PASSED = Reason("deadline_passed", "comment deadline passed {days} days ago")
+DAYS_LEFT = Reason("days_left", "{days} days left to comment (deadline {deadline})")
+CHINA_NOT_AFFECTED = Reason("china_not_affected", "China is not among the affected countries")
+ALL_PARTNERS = Reason("all_partners", "all trading partners affected")
+NO_SECTOR = Reason("no_sector", "no catalogue sector affected")
+SECTORS = Reason("sectors", "sectors: {sectors}")
+# Sector tags (nlp.classifier): a code reads as one of CODE_KINDS, by system and strength
+CODE = Reason("code", "code {system} {code} ~ {line} ({strength})")
+PHRASE = Reason("keyword", "phrase '{phrase}'")
+MODEL = Reason("model", "model {score}")
+CODE_KINDS = {
+    ("HS", "core"): "product",
+    ("HS", "partial"): "product_partly",
+    ("ICS", "core"): "standards_field",
+    ("ICS", "partial"): "standards_field_partly",
 }
 
 TEMPLATES = tuple(value for value in tuple(globals().values()) if isinstance(value, Reason))
+KINDS = tuple(r.kind for r in TEMPLATES if r is not CODE) + tuple(CODE_KINDS.values())
 
 
-def localise(text: str, language: str, edition: str | None = None) -> str:
-    """``text``, a stored reason, in plain words of ``language`` ("zh" or "en"); sector codes and
-    catalogue lines in it are named after ``edition`` of the catalogue (else the default one)."""
-    zh = language == "zh"
+def read(text: str) -> ReadReason | None:
+    """The kind and values of ``text``, a stored reason; None for text that fits no template.
+    A code reason's ``code`` is the code as shown, or the line it touched where that is
+    narrower (chapter 85 against line 8517 shows as 8517)."""
     for reason in TEMPLATES:
         match = reason.pattern.fullmatch(text)
         if match:
             values = match.groupdict()
-            if "line" in values:
+            if reason is CODE:
                 system, line = values["system"], values["line"]
-                values["kind"] = KINDS[(system, values["strength"], "zh" if zh else "en")]
-                values["product"] = _short(line_name(system, line, language, edition or DEFAULT_EDITION) or line)
-                # a code broader than the line (chapter 85 against 8517) is shown as the line it touched
                 values["code"] = code_display(system, max(values["code"], line, key=len))
-            if "sectors" in values and zh:
-                values["sectors"] = "、".join(_sector_name_zh(code, edition) for code in values["sectors"].split(", "))
-            if zh:
-                return reason.zh.format(**values)
-            return reason.shown.format(**values) if reason.shown else text
-    return text
-
-
-def _short(name: str, limit: int = 60) -> str:
-    """A long nomenclature label cut at a clause boundary ("Telephone sets; smartphones …")."""
-    if len(name) <= limit:
-        return name
-    cut = max(name.rfind(sep, 0, limit) for sep in ("; ", ", ", "，", "；", " "))
-    return name[: cut if cut > 0 else limit].rstrip(" ,;，；") + "…"
-
-
-def _sector_name_zh(code: str, edition: str | None) -> str:
-    for name in (edition or DEFAULT_EDITION, DEFAULT_EDITION):
-        try:
-            return load_edition(name).sector(code).name_zh
-        except KeyError:
-            continue
-    return code
+                return ReadReason(CODE_KINDS[(system, values.pop("strength"))], values)
+            return ReadReason(reason.kind, values)
+    return None

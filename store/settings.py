@@ -8,10 +8,11 @@ read the same object. Call :func:`get_settings`; nothing reads the environment a
 import os
 import secrets
 from functools import lru_cache
-from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from store.addresses import Networks, networks
 
 
 class Settings(BaseSettings):
@@ -30,6 +31,10 @@ class Settings(BaseSettings):
     smtp_url: str = "smtp://127.0.0.1:25"
     mail_from: str = "tbtwatch <alerts@tbtwatch.localhost>"
     allow_private_webhooks: bool = False
+    # Non-public networks that crawls may download from (addresses or networks, comma-separated),
+    # for a mirror on the local network or the tests' loopback server; by default every source,
+    # registered feeds included, must resolve to public addresses only.
+    source_private_networks: str = ""
     # Reverse proxies whose X-Forwarded-For is believed: addresses or networks, comma-separated.
     trusted_proxies: str = ""
     # Alerts: an item first seen this many days after its date is alerted only while still
@@ -56,9 +61,12 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.data_dir / 'tbtwatch.db'}"
 
     @property
-    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
-        """``trusted_proxies`` as networks (a single address is a network of one)."""
-        return tuple(ip_network(part.strip(), strict=False) for part in self.trusted_proxies.split(",") if part.strip())
+    def trusted_proxy_networks(self) -> Networks:
+        return networks(self.trusted_proxies)
+
+    @property
+    def source_private_network_list(self) -> Networks:
+        return networks(self.source_private_networks)
 
 
 @lru_cache

@@ -10,8 +10,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import FileSystemLoader
 
 from alerts import labels
+from alerts.reasons import localise
 from nlp.hs_names import chapter_label
-from nlp.reasons import localise
 from service.security import can
 from service.web import deps
 from service.web.i18n import request_language

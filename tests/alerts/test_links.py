@@ -5,10 +5,10 @@ from datetime import timedelta
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
+from icalendar import Calendar
 from sqlmodel import Session
 
 from alerts.dispatch import match_new_items
-from alerts.feeds import fold, ics_text
 from service.app import create_app
 from store.models import Subscription
 from tests.alerts.conftest import NOW, add_notification, date_of, subscribe
@@ -63,11 +63,16 @@ def test_ics_feed_of_comment_deadlines(client, subscribed):
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
 
 
-def test_ics_escaping_and_folding():
-    assert ics_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    folded = fold("SUMMARY:" + "锂电池" * 40)
-    assert all(len(line.encode()) <= 75 for line in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == "SUMMARY:" + "锂电池" * 40
+def test_ics_escaping_and_folding(client, db_engine, alert_settings):
+    sub_id = subscribe(db_engine, language="zh")
+    title = "锂电池" * 40 + "; a,b\\c\nd"
+    add_notification(db_engine, symbol="G/TBT/N/CHN/9", title=title, comment_deadline=date_of(10))
+    match_new_items(db_engine, alert_settings, now=NOW)
+    body = client.get(f"/feeds/{token_of(db_engine, sub_id)}.ics").content
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    [event] = Calendar.from_ical(body).walk("VEVENT")
+    assert title.replace("\n", " ") in str(event["SUMMARY"])
+    assert event.decoded("DTSTART") == date_of(10)
 
 
 def test_unknown_tokens(client, db_engine):

@@ -33,7 +33,15 @@ def server():
 
 
 @pytest.fixture
-def source_env(settings, server, monkeypatch):
+def loopback_sources(settings, monkeypatch):
+    """Crawls may reach the tests' servers on 127.0.0.1, which, as any non-public address, they
+    may not by default."""
+    monkeypatch.setenv("TBTWATCH_SOURCE_PRIVATE_NETWORKS", "127.0.0.1")
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def source_env(settings, server, monkeypatch, loopback_sources):
     """Every source URL pointed at the local server; returns a function that sets more env."""
     urls = {
         "TBTWATCH_EPING_API_URL": f"{server.url}/eping",

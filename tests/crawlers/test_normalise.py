@@ -19,6 +19,8 @@ from crawlers.normalise import first_text, hs_codes, ics_codes, links, names, pa
         ("<p>化学品散装存储(CBS)。</p>", "化学品散装存储(CBS)。"),
         ("<style>p {color: red}</style><p>Kept</p>", "Kept"),
         ("PM < 2.5 and x<y", "PM < 2.5 and x<y"),
+        ("AT&T; R&amp;D &unknown;", "AT&T; R&D &unknown;"),
+        ("<ul><li>One</li><li>Two</li></ul><script>alert(1)</script>", "One\nTwo"),
         ("<p> </p>", None),
         (None, None),
     ],
@@ -41,6 +43,10 @@ def test_first_text_prefers_plain_and_falls_back_to_html():
         ("2025-11-26", date(2025, 11, 26)),
         ("26/11/2025", date(2025, 11, 26)),
         ("Mon, 14 Oct 2024 00:00:00 +0200", date(2024, 10, 14)),
+        ("9/15/2026", date(2026, 9, 15)),
+        ("14.10.2024", date(2024, 10, 14)),
+        ("14 Oct. 2024", date(2024, 10, 14)),
+        ("2024/10/14", date(2024, 10, 14)),
         (datetime(2024, 1, 2, 3, 4), date(2024, 1, 2)),
         ("0001-01-01T00:00:00", None),
         ("", None),
@@ -51,9 +57,10 @@ def test_parse_date(published, expected):
     assert parse_date(published) == expected
 
 
-def test_parse_date_rejects_text_that_is_no_date():
+@pytest.mark.parametrize("text", ["soon", "May", "October 2026", "30"])
+def test_parse_date_rejects_text_that_is_no_date(text):
     with pytest.raises(ValueError):
-        parse_date("soon")
+        parse_date(text)
 
 
 @pytest.mark.parametrize(

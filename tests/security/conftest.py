@@ -1,10 +1,12 @@
 """Fixtures of the security suite: a loopback listener that records every TCP connection and
-UDP datagram it receives, and (re-exported) the app, accounts and mailbox of the other suites."""
+UDP datagram it receives, a redirector to it, and (re-exported) the app, accounts and mailbox of the other suites."""
 
 import contextlib
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -58,3 +60,35 @@ def listener() -> Iterator[Listener]:
     server = Listener()
     yield server
     server.close()
+
+
+@dataclass
+class Redirector:
+    port: int
+    asked: list[str] = field(default_factory=list)  # the paths requested
+
+
+@pytest.fixture
+def redirector(listener: Listener) -> Iterator[Redirector]:
+    """An HTTP server on 127.0.0.2 answering every GET and POST with a redirect to the listener."""
+    redirects: list[Redirector] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            redirects[0].asked.append(self.path)
+            self.send_response(307)
+            self.send_header("Location", f"http://127.0.0.1:{listener.port}/inside")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.2", 0), Handler)
+    redirects.append(Redirector(server.server_port))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield redirects[0]
+    server.shutdown()
+    server.server_close()

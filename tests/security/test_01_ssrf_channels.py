@@ -6,8 +6,6 @@ API and the pages (in the reader's language), and when sending; a documented ser
 host resolves to loopback, and a redirect from a checked host to loopback, are refused too."""
 
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -85,30 +83,9 @@ def test_a_documented_service_reaches_only_its_public_host(settings, monkeypatch
         senders.send(f"ntfys://127.0.0.1:{listener.port}/topic", message(trusted=False))
 
 
-@pytest.fixture
-def redirector(listener):
-    """An HTTP server on 127.0.0.2 answering every POST with a redirect to the listener."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.send_response(307)
-            self.send_header("Location", f"http://127.0.0.1:{listener.port}/inside")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.2", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_port
-    server.shutdown()
-    server.server_close()
-
-
 def test_redirects_are_checked_too(settings, monkeypatch, listener, redirector):
     checked = outbound.is_public
     monkeypatch.setattr(outbound, "is_public", lambda address: address == "127.0.0.2" or checked(address))
     with Senders(settings) as senders, pytest.raises(DeliveryError, match=r"non-public address 127\.0\.0\.1") as error:
-        senders.send(f"json://127.0.0.2:{redirector}/hook", message(trusted=True))
+        senders.send(f"json://127.0.0.2:{redirector.port}/hook", message(trusted=True))
     assert error.value.permanent and listener.hits == []

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from service.cli import app
 from store.models import Delivery, Subscription
-from tests.alerts.conftest import add_notification, configure, mailbox  # noqa: F401  (fixture)
+from tests.alerts.conftest import add_notification, configure, mailbox  # noqa: F401 (fixture)
 
 
 def add_fresh(engine, **fields):

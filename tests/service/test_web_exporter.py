@@ -4,7 +4,7 @@ from sqlmodel import Session, select
 
 from store.db import session_scope
 from store.models import Alert, Subscription
-from tests.service.web_helpers import accounts, app, client_for, post_form, seed_notifications  # noqa: F401
+from tests.service.web_helpers import accounts, app, client_for, post_form, seed_notifications  # noqa: F401 (fixtures)
 
 FORM = {
     "name": "EU batteries",

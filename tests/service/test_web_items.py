@@ -13,7 +13,7 @@ from service.web.charts import stacked_bars
 from store.db import session_scope
 from store.models import HsTag, IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
 from store.queries.notifications import upsert_notification
-from tests.service.web_helpers import accounts, app, client_for, seed_notifications  # noqa: F401
+from tests.service.web_helpers import accounts, app, client_for, seed_notifications  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from store.db import session_scope
 from store.models import Delivery, HsTag, ItemClassification, NotificationCreate, SectorTag, Source, Subscription
 from store.queries.notifications import upsert_notification
-from tests.service.web_helpers import PASSWORD, accounts, seed_notifications  # noqa: F401
+from tests.service.web_helpers import PASSWORD, accounts, seed_notifications  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

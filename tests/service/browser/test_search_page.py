@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.service.browser.test_role_flows import sign_in
-from tests.service.web_helpers import accounts, seed_notifications  # noqa: F401
+from tests.service.web_helpers import accounts, seed_notifications  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

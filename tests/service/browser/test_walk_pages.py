@@ -8,7 +8,7 @@ from store.db import session_scope
 from store.models import NotificationCreate, SectorTag
 from store.queries.notifications import upsert_notification
 from tests.service.browser.test_role_flows import sign_in
-from tests.service.web_helpers import accounts, seed_notifications  # noqa: F401
+from tests.service.web_helpers import accounts, seed_notifications  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 WIDTH = 1366
