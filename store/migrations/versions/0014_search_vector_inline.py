@@ -8,14 +8,14 @@ check costs a small fraction of that; descriptions and raw records go out of lin
 Existing rows are rewritten so that their vectors move in (about a minute per 100,000
 notifications). SQLite is unchanged.
 
-Revision ID: 0013_search_vector_inline
-Revises: 0012_email_confirmation
+Revision ID: 0014_search_vector_inline
+Revises: 0013_login_failures
 """
 
 from alembic import op
 
-revision = "0013_search_vector_inline"
-down_revision = "0012_email_confirmation"
+revision = "0014_search_vector_inline"
+down_revision = "0013_login_failures"
 branch_labels = None
 depends_on = None
 
