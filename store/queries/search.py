@@ -60,6 +60,7 @@ from store.models.types import table_of
 from store.queries.hs import hs_filter_sql
 from store.search_index import SEARCH_KEYS, SEARCH_VECTOR, WEIGHTS, filter_keys, fts_table
 from store.search_syntax import Clause, parse
+from store.search_text import FUNCTION_WORDS
 
 SORTS = ("date", "relevance", "deadline", "oldest")
 MAX_QUERY_LENGTH = 200  # characters of a query searched; the rest is cut off
@@ -268,12 +269,23 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
 
 def _alternatives(clause: Clause) -> list[tuple[tuple[str, ...], bool]]:
     """Each token sequence the clause matches, and whether as a phrase (else its words
-    anywhere: :meth:`Clause.as_phrase`)."""
-    out: dict[tuple[str, ...], bool] = {}
+    anywhere: :meth:`Clause.as_phrase`), without what cannot change the matches but costs the
+    database: function words of words matched anywhere ("batería de litio" is "bat liti"), and
+    an alternative that implies another (``lithium ion batteri`` beside ``lithium batteri``; a
+    phrase of words that also match anywhere). An index lists nearly every item under
+    ``de`` or ``au``, so one such word made a search read most of the index."""
+    out: dict[object, tuple[tuple[str, ...], bool]] = {}
     for term in clause.terms:
-        for form in clause.forms(term):
-            out.setdefault(form, clause.as_phrase(term))
-    return list(out.items())
+        for tokens in clause.forms(term):
+            phrase = clause.as_phrase(term) and len(tokens) > 1
+            form = tokens if phrase else tuple(dict.fromkeys(t for t in tokens if t not in FUNCTION_WORDS)) or tokens
+            out.setdefault((form, True) if phrase else frozenset(form), (form, phrase))
+    anywhere = [set(form) for form, phrase in out.values() if not phrase]
+    return [
+        (form, phrase)
+        for form, phrase in out.values()
+        if not any(words < set(form) or (phrase and words <= set(form)) for words in anywhere)
+    ]
 
 
 def _fts5_text(found: list[Clause]) -> str:
