@@ -24,7 +24,6 @@ from store.models import (
     URGENCY_LEVELS,
     VERDICTS,
     WEEKDAYS,
-    Alert,
     Subscription,
     SubscriptionCreate,
     User,
@@ -197,22 +196,26 @@ def inbox(request: Request, user: User = Depends(subscriber), session: Session =
     return render(
         request,
         "inbox.html",
-        {"entries": entries, "feedback": _inbox_feedback(request, session, [entry.alert for entry in found])},
+        {"entries": entries, "feedback": _inbox_feedback(request, session, found)},
     )
 
 
-def _inbox_feedback(request: Request, session: Session, alerts: list[Alert]) -> dict[int, dict]:
-    """Per alert: the judgement given, and the signed links that give one (the same as the e-mail's)."""
+def _inbox_feedback(request: Request, session: Session, entries: list[use_case.InboxEntry]) -> dict[int, dict]:
+    """Per entry (its newest alert's id): the judgement given, and the signed links that give
+    one (as the e-mail's: for every subscription that alerted the item)."""
     settings = request.app.state.settings
-    verdicts = verdicts_of(session, sorted({a.subscription_id for a in alerts}))
+    verdicts = verdicts_of(session, sorted({a.subscription_id for e in entries for a, _ in e.alerts}))
     found = {}
-    for alert in alerts:
+    for entry in entries:
+        alert = entry.alert
+        owners = list(dict.fromkeys(a.subscription_id for a, _ in entry.alerts))
         useful, not_relevant = personalise(
             [stand_in(verdict, alert.item_kind, alert.item_id) for verdict in VERDICTS],
             subscription_id=alert.subscription_id,
             nonce=f"inbox:{alert.id}",
             base_url="",
             secret=settings.secret_key,
+            subscription_of={(alert.item_kind, alert.item_id): owners},
         )
         verdict = verdicts.get((alert.subscription_id, alert.item_kind, alert.item_id))
         found[alert.id] = {"verdict": verdict, "useful": useful, "not_relevant": not_relevant}
