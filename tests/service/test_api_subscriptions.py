@@ -124,7 +124,7 @@ def test_alerts_inbox_and_dismiss(api, users, db_engine):
 def test_preview_counts_without_saving(api, users, db_engine):
     from datetime import timedelta
 
-    from tests.alerts.conftest import add_notification
+    from tests.factories import add_notification
 
     for number in range(2):
         add_notification(
