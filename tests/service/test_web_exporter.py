@@ -132,7 +132,7 @@ def test_the_form_previews_its_selectors_before_saving(app, accounts, db_engine)
 
     for number in range(3):
         add_notification(
-            db_engine, symbol=f"G/TBT/N/EU/{number}", member="EU", distribution_date=date.today() - timedelta(days=5)
+            db_engine, symbol=f"G/TBT/N/EU/{number + 1}", member="EU", distribution_date=date.today() - timedelta(days=5)
         )
     mine = client_for(app, "exporter")
     form = mine.get("/subscriptions/new").text
