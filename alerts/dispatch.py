@@ -17,6 +17,7 @@ send what is due.
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -64,7 +65,7 @@ def alert_item(
         session,
         {(a.item_kind, a.item_id) for a in thread.values()} | {("notification", n) for n in followed.values() if n},
     )
-    follow_ups = [
+    follow_ups: list[dict[str, Any]] = [
         {
             "subscription_id": sid,
             "item_kind": item.kind,
@@ -85,7 +86,7 @@ def alert_item(
         }
         for sid, notification_id in followed.items()
     ]
-    matches = [
+    matches: list[dict[str, Any]] = [
         {"subscription_id": sid, "item_kind": item.kind, "item_id": item.id, "reason": "match", "why": why}
         for sid, why in index.match(item).items()
         if sid not in thread and (item.first_seen_at is None or subscriptions[sid].created_at <= item.first_seen_at)
@@ -157,7 +158,7 @@ def follow_revisions(engine: Engine, *, now: datetime) -> int:
         ]
         subscriptions = {s.id: s for s in active_subscriptions(session)} if revisions else {}
         for revision, changes in revisions:
-            rows = [
+            rows: list[dict[str, Any]] = [
                 {
                     "subscription_id": first.subscription_id,
                     "item_kind": first.item_kind,

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlmodel import Session
@@ -31,7 +32,7 @@ SALT = "tbtwatch.alert-feedback.v1"
 LINK_MAX_AGE = timedelta(days=90)
 PURPOSE = "feedback"
 _STAND_IN = "https://feedback.invalid"
-_STAND_INS = re.compile(re.escape(_STAND_IN) + r"/(useful|not_relevant)/(notification|change|intelligence)/(\d+)")
+STAND_INS = re.compile(re.escape(_STAND_IN) + r"/(useful|not_relevant)/(notification|change|intelligence)/(\d+)")
 
 
 class FeedbackLinkError(ValueError):
@@ -52,6 +53,7 @@ class FeedbackLink:
     nonce: str
 
 
+@lru_cache(maxsize=4)  # one a secret: made once, not for each of many links a dispatch run signs
 def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt=SALT)
 
@@ -119,7 +121,7 @@ def personalise(
             made[match.group(0)] = feedback_url(base_url, secret, own)
         return made[match.group(0)]
 
-    return [_STAND_INS.sub(link, text) for text in texts]
+    return [STAND_INS.sub(link, text) for text in texts]
 
 
 def record_judgement(session: Session, link: FeedbackLink, *, now: datetime | None = None) -> str:

@@ -5,30 +5,34 @@ or back to ``pending`` with exponential backoff (``alert_retry_base_seconds`` ×
 or ``dead`` after ``alert_max_attempts`` attempts or a permanent error, for an administrator to
 see (``tbtwatch alerts dead``) and replay. Claims commit before anything is sent and each
 result is committed as soon as it is known, so a crash leaves in ``sending`` only the one row
-being sent: it is released when the claiming process is gone (same host) or its lease expired,
-and sent once more, carrying the same idempotency key (e-mail Message-ID and header, webhook
-header) for the receiver to drop the duplicate. Two dispatchers never claim the same row (see
+being sent (results go through :func:`store.db.quick_commits`: a killed process cannot undo
+them, and they cost little beside a send): it is released when the claiming process is gone
+(same host) or its lease expired, and sent once more, carrying the same idempotency key (e-mail
+Message-ID and header, webhook header) for the receiver to drop the duplicate. Two dispatchers never claim the same row (see
 :func:`store.queries.alerts.claim_deliveries`).
 """
 
 import hashlib
 import json
 import logging
+import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from itertools import cycle
 from zoneinfo import ZoneInfo
 
+import markupsafe
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from alerts import threads
+from alerts import feedback, threads
 from alerts.channels import DeliveryError, Message, Senders, message_id, webhook_secret
 from alerts.confirmation import confirmation_link
-from alerts.feedback import personalise
-from alerts.render import Entry, Rendered, render_confirmation, render_message, render_test
-from store.db import session_scope
+from alerts.render import Entry, Rendered, one_line, render_confirmation, render_message, render_test
+from store.db import quick_commits, session_scope
 from store.models import Alert, Delivery, Subscription
 from store.models.types import utcnow
 from store.queries.alerts import (
@@ -55,7 +59,9 @@ from store.settings import Settings
 
 log = logging.getLogger(__name__)
 BATCH = 200
+RENDERINGS_KEPT = 1000  # a few tens of kilobytes each
 _UNSUBSCRIBE_STAND_IN = "https://unsubscribe.invalid/stand-in"
+_NAME_STAND_IN = "https://subscription-name.invalid/"
 
 
 def channels_of(subscription: Subscription) -> list[str]:
@@ -143,21 +149,21 @@ def enqueue_confirmation(session: Session, subscription: Subscription, *, now: d
 
 
 def _compose(
-    session: Session, deliveries: list[Delivery], settings: Settings, now: datetime
+    session: Session, deliveries: list[Delivery], settings: Settings, now: datetime, rendered: dict[tuple, "_Shared"]
 ) -> dict[int, Message | DeliveryError]:
-    """The message of each delivery, or why there is none."""
+    """The message of each delivery, or why there is none. ``rendered`` keeps shared renderings
+    from one batch to the next (up to :data:`RENDERINGS_KEPT`)."""
+    if len(rendered) > RENDERINGS_KEPT:
+        rendered.clear()
     alerts = alerts_by_id(session, (i for d in deliveries for i in d.alert_ids))
     alerts |= alerts_by_id(session, (a.follows_alert_id for a in alerts.values() if a.follows_alert_id))
     items = load_items(session, {(a.item_kind, a.item_id) for a in alerts.values()})
     subscriptions = subscriptions_by_id(session, (d.subscription_id for d in deliveries))
-    names = {
-        s.id: s.name or f"#{s.id}"
-        for s in subscriptions_by_id(session, (a.subscription_id for a in alerts.values())).values()
-    }
+    others = subscriptions_by_id(session, {a.subscription_id for a in alerts.values()} - subscriptions.keys())
+    names = {s.id: s.name or f"#{s.id}" for s in [*subscriptions.values(), *others.values()]}
     trusted = trusted_subscriptions(session, subscriptions)
     may_receive = receiving_ids(session, subscriptions)
     messages: dict[int, Message | DeliveryError] = {}
-    rendered: dict[tuple, Rendered] = {}
     for delivery in deliveries:
         subscription = subscriptions.get(delivery.subscription_id)
         if subscription is None or subscription.id not in may_receive:
@@ -195,8 +201,73 @@ def _entries(
             entries[item.key].also.append((name, alert))
             continue
         first = alerts.get(alert.follows_alert_id) if alert.follows_alert_id else None
-        entries[item.key] = Entry(alert, item, first and items.get((first.item_kind, first.item_id)), name=name)
+        entries[item.key] = Entry(
+            alert, item, items.get((first.item_kind, first.item_id)) if first else None, name=name
+        )
     return list(entries.values())
+
+
+@dataclass
+class _Shared:
+    """A rendering shared by many subscribers, its texts (text, HTML, payload JSON) cut once
+    at their stand-ins (literal, stand-in, literal, …): each subscriber's message is then a
+    join of its own links, not a scan of every text for each."""
+
+    subject: str
+    parts: list[list[str]]
+    stand_ins: list[str]
+
+    @classmethod
+    def of(cls, rendered: Rendered) -> "_Shared":
+        texts = [rendered.text, rendered.html, json.dumps(rendered.payload, ensure_ascii=False)]
+        parts = [_cut(text) for text in texts]
+        return cls(rendered.subject, parts, sorted({p for cut in parts for p in cut[1::2]}))
+
+    def texts(self, links: dict[str, str], names: list[str]) -> list[str]:
+        """The texts with ``links`` in place of their stand-ins, and the subscription names
+        ``names`` in place of theirs, each written as its text needs (as is, HTML-escaped,
+        inside a JSON string)."""
+        texts = []
+        for cut, write in zip(self.parts, _WRITERS, strict=True):
+            own = links | {f"{_NAME_STAND_IN}{n}": write(one_line(name, 60)) for n, name in enumerate(names)}
+            texts.append("".join(own[p] if odd else p for odd, p in zip(cycle((False, True)), cut)))
+        return texts
+
+
+# how a name goes into the text, the HTML and the payload JSON of a message
+_WRITERS: tuple[Callable[[str], str], ...] = (
+    str,
+    lambda name: str(markupsafe.escape(name)),
+    lambda name: json.dumps(name, ensure_ascii=False)[1:-1],
+)
+
+
+# every stand-in a shared rendering may hold
+_STAND_INS = re.compile(
+    "|".join(
+        f"(?:{p})"
+        for p in (
+            feedback.STAND_INS.pattern,
+            threads.STAND_INS.pattern,
+            re.escape(_UNSUBSCRIBE_STAND_IN),
+            re.escape(_NAME_STAND_IN) + r"\d+",
+        )
+    )
+)
+
+
+def _cut(text: str) -> list[str]:
+    """``text`` as literal, stand-in, literal, …, literal."""
+    parts, at = [], 0
+    for match in _STAND_INS.finditer(text):
+        parts += [text[at : match.start()], match.group(0)]
+        at = match.end()
+    return [*parts, text[at:]]
+
+
+def _name_stand_in(names: list[str], name: str | None) -> str:
+    names.append(name or "")
+    return f"{_NAME_STAND_IN}{len(names) - 1}"
 
 
 def _message(
@@ -205,17 +276,29 @@ def _message(
     entries: list[Entry],
     settings: Settings,
     now: datetime,
-    rendered: dict[tuple, Rendered],
+    rendered: dict[tuple, _Shared],
 ) -> Message:
     """The message of one delivery. One item usually goes to many subscribers for the same
-    reasons: such messages are rendered once (``rendered`` holds them for a batch) with a
-    stand-in unsubscribe link, replaced for each subscriber. A test message is the subscriber's own."""
+    reasons: such messages are rendered once (``rendered`` holds them for a batch) with
+    stand-in links (unsubscribe, feedback, thread), replaced for each subscriber. A test
+    message is the subscriber's own."""
+    names: list[str] = []
     if delivery.kind == "test":
-        shared = render_test(subscription, base_url=settings.base_url, unsubscribe_url=_UNSUBSCRIBE_STAND_IN)
+        shared = _Shared.of(
+            render_test(subscription, base_url=settings.base_url, unsubscribe_url=_UNSUBSCRIBE_STAND_IN)
+        )
     elif delivery.kind == "confirm":
         link = confirmation_link(settings.base_url, settings.secret_key, subscription)
-        shared = render_confirmation(subscription, base_url=settings.base_url, link=link)
+        shared = _Shared.of(render_confirmation(subscription, base_url=settings.base_url, link=link))
     else:
+        # The names of the person's subscriptions that a merged message gives its reasons
+        # under are the person's own: rendered as stand-ins too, the message is shared.
+        entries = [
+            replace(e, name=_name_stand_in(names, e.name), also=[(_name_stand_in(names, n), a) for n, a in e.also])
+            if e.also
+            else e
+            for e in entries
+        ]
         today = now.astimezone(zone_of(subscription.timezone)).date()
         period = subscription.frequency if delivery.kind == "digest" else None
         content = (
@@ -230,42 +313,44 @@ def _message(
                     e.alert.reason,
                     json.dumps(e.alert.why, sort_keys=True),
                     e.original.key if e.original else None,
-                    e.name if e.also else None,
-                    tuple((name, json.dumps(alert.why, sort_keys=True)) for name, alert in e.also),
+                    tuple((alert.reason, json.dumps(alert.why, sort_keys=True)) for _, alert in e.also),
                 )
                 for e in entries
             ),
         )
         if content not in rendered:
-            rendered[content] = render_message(
-                delivery.kind,
-                subscription,
-                entries,
-                today=today,
-                base_url=settings.base_url,
-                period=period,
-                unsubscribe_url=_UNSUBSCRIBE_STAND_IN,
+            rendered[content] = _Shared.of(
+                render_message(
+                    delivery.kind,
+                    subscription,
+                    entries,
+                    today=today,
+                    base_url=settings.base_url,
+                    period=period,
+                    unsubscribe_url=_UNSUBSCRIBE_STAND_IN,
+                )
             )
         shared = rendered[content]
     unsubscribe_url = f"{settings.base_url.rstrip('/')}/unsubscribe/{subscription.token}"
     replied = entries[0].alert.follows_alert_id if delivery.kind in ("follow-up", "reminder") else None
-    text, html, payload = personalise(
-        threads.personalise(
-            [
-                shared.text.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
-                shared.html.replace(_UNSUBSCRIBE_STAND_IN, unsubscribe_url),
-                json.dumps(shared.payload, ensure_ascii=False),
-            ],
-            subscription=subscription,
-            base_url=settings.base_url,
-            secret=settings.secret_key,
-        ),
-        subscription_id=subscription.id,
-        nonce=delivery.idempotency_key,
-        base_url=settings.base_url,
-        secret=settings.secret_key,
-        subscription_of={entry.item.key: entry.alert.subscription_id for entry in entries},
+    own = [s for s in shared.stand_ins if s != _UNSUBSCRIBE_STAND_IN and not s.startswith(_NAME_STAND_IN)]
+    links = dict(
+        zip(
+            own,
+            feedback.personalise(
+                threads.personalise(
+                    own, subscription=subscription, base_url=settings.base_url, secret=settings.secret_key
+                ),
+                subscription_id=subscription.id,
+                nonce=delivery.idempotency_key,
+                base_url=settings.base_url,
+                secret=settings.secret_key,
+                subscription_of={entry.item.key: entry.alert.subscription_id for entry in entries},
+            ),
+            strict=True,
+        )
     )
+    text, html, payload = shared.texts(links | {_UNSUBSCRIBE_STAND_IN: unsubscribe_url}, names)
     return Message(
         subject=shared.subject,
         text=text,
@@ -311,6 +396,7 @@ def send_due(
         counts["released"] = release_stale_claims(
             session, now=clock(), lease=timedelta(seconds=settings.alert_claim_lease_seconds)
         )
+    rendered: dict[tuple, _Shared] = {}
     with senders or Senders(settings) as channel_senders:
         while True:
             with session_scope(engine) as session:
@@ -318,24 +404,24 @@ def send_due(
             if not deliveries:
                 break
             with session_scope(engine) as session:
-                messages = _compose(session, deliveries, settings, clock())
+                messages = _compose(session, deliveries, settings, clock(), rendered)
             # Each outcome is committed as soon as it is known: a dispatcher killed mid-batch leaves
-            # at most the one message it was sending to go out again.
-            with Session(engine, expire_on_commit=False) as session:
+            # at most the one message it was sending to go out again. Quick commits: see there.
+            with quick_commits(engine) as connection:
                 for delivery in deliveries:
                     error = _send(channel_senders, delivery, messages[delivery.id])
                     now = clock()
                     if error is None:
-                        record_sent(session, [delivery.id], now=now)
+                        record_sent(connection, delivery.id, now=now)
                         counts["sent"] += 1
                     elif error.cancelled:
-                        record_cancelled(session, delivery.id, now=now, error=str(error))
+                        record_cancelled(connection, delivery.id, now=now, error=str(error))
                         counts["cancelled"] += 1
                     else:
                         later = None if error.permanent else retry_at(delivery.attempts, now, settings)
-                        record_failure(session, delivery.id, now=now, error=str(error), retry_at=later)
+                        record_failure(connection, delivery.id, now=now, error=str(error), retry_at=later)
                         counts["retried" if later else "dead"] += 1
-                    session.commit()
+                    connection.commit()
     return counts
 
 
@@ -380,7 +466,7 @@ def people(subscriptions: Iterable[Subscription]) -> dict[int, int]:
     for subscription in sorted(subscriptions, key=lambda s: s.id or 0):
         sid = subscription.id or 0
         parent.setdefault(sid, sid)
-        marks = [("channel", channel_key(c)) for c in channels_of(subscription)]
+        marks: list[tuple[str, object]] = [("channel", channel_key(c)) for c in channels_of(subscription)]
         marks += [("user", subscription.user_id)] if subscription.user_id is not None else []
         for mark in marks:
             other = owner.setdefault(mark, sid)

@@ -18,6 +18,7 @@ it expires after :data:`LINK_MAX_AGE`, and applying it twice changes nothing mor
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlmodel import Session, col, select
@@ -29,7 +30,7 @@ from store.queries.threads import choice_of, follow_subscription, set_choice
 SALT = "tbtwatch.thread-choice.v1"
 LINK_MAX_AGE = timedelta(days=180)
 _STAND_IN = "https://thread.invalid"
-_STAND_INS = re.compile(re.escape(_STAND_IN) + r"/(follow|mute)/(\d+)")
+STAND_INS = re.compile(re.escape(_STAND_IN) + r"/(follow|mute)/(\d+)")
 
 
 class ThreadError(ValueError):
@@ -99,6 +100,7 @@ def _cancel_thread(session: Session, user_id: int, thread: str) -> None:
 # --- signed links in e-mails ---------------------------------------------------------------
 
 
+@lru_cache(maxsize=4)  # one a secret: made once, not for each of many links a dispatch run signs
 def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt=SALT)
 
@@ -150,4 +152,4 @@ def personalise(texts: list[str], *, subscription: Subscription, base_url: str, 
         token = make_token(secret, ThreadLink(subscription.id, notification_id, choice))
         return f"{base}/threads/{token}"
 
-    return [_STAND_INS.sub(link, text) for text in texts]
+    return [STAND_INS.sub(link, text) for text in texts]

@@ -5,7 +5,7 @@ costs (target, open loop at 50 searches a second: p99 < 100 ms, no errors, at mo
 CPU a search in the server and the database together).
 
     .venv/bin/python bench/api.py [--items 100000] [--clients 50] [--seconds 60] [--workers 2]
-                                  [--rate R ...] [--keep | --database NAME | --database sqlite]
+                                  [--rate R ...] [--no-closed-loop] [--keep | --database NAME | --database sqlite]
 
 ``--database sqlite`` measures the embedded database instead: the notifications are written
 to a new SQLite file under ``var/bench`` (indexed by its triggers as the service's writes are).
@@ -26,8 +26,10 @@ latency is the number of clients over the throughput. ``--rate R`` (repeatable) 
 open loop as well: searches arrive at R a second on average (Poisson), are sent over the same
 50 connections, and each one's latency runs from when it was due, so waiting for a free
 connection counts. Beside the latencies it prints the CPU time one search costs, in the
-server processes and in the database's backends: the figure that says how many searches a
-second a machine can answer.
+server processes and in the database's backends (PostgreSQL's processes serving the
+benchmark's database, read from ``/proc`` when the server runs on this machine), the figure
+that says how many searches a second a machine can answer, and what the rest of the machine
+spent meanwhile (other people's load). ``--no-closed-loop`` measures only the open loops.
 """
 
 import argparse
@@ -40,6 +42,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -48,20 +51,22 @@ from itertools import islice
 from pathlib import Path
 from urllib.parse import urlencode
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from nlp.samples import sample_records
+from service.security import new_token
+from store.db import make_engine
+from store.migrate import upgrade
+from store.models import Notification
+from store.models.types import table_of
+from store.queries.users import add_token, create_user, get_user_by_email
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import httpx  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlmodel import Session  # noqa: E402
-
-from nlp.samples import sample_records  # noqa: E402
-from service.security import new_token  # noqa: E402
-from store.db import make_engine  # noqa: E402
-from store.migrate import upgrade  # noqa: E402
-from store.models import Notification  # noqa: E402
-from store.queries.users import add_token, create_user, get_user_by_email  # noqa: E402
 
 CPU_TARGET_MS = 8.0  # CPU a search may cost, server and database together (open loop)
 MEMBERS = ["CHN", "USA", "EU", "JPN", "KOR", "IND", "BRA", "KEN", "UGA", "SAU", "VNM", "THA", "GBR", "CAN"]
@@ -184,7 +189,7 @@ def load_sqlite(engine, count: int) -> None:
     upgrade(engine)
     started = time.perf_counter()
     rows = notification_rows(count, random.Random(7))
-    table = Notification.__table__
+    table = table_of(Notification)
     with engine.begin() as connection:
         while batch := list(islice(rows, 5000)):
             connection.execute(table.insert(), batch)
@@ -374,20 +379,50 @@ def busy_cpu_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_split(server: list[int], run) -> tuple[tuple, tuple[float, float]]:
-    """``run()``'s result, and the CPU seconds it took in the server processes and in the rest
-    of the machine but this process (the database, mostly, on an otherwise quiet machine)."""
+def cpu_split(server: list[int], database_pids, run) -> tuple[tuple, tuple[float, float, float]]:
+    """``run()``'s result, and the CPU seconds it took in the server processes, in the
+    database's backends and in the rest of the machine but this process (other load).
+    ``database_pids()`` lists the processes serving the benchmark's database (none for
+    SQLite, which runs in the server); they are read every 0.2 s while ``run()`` runs, so a
+    connection that the server's pool closes is counted up to its last reading."""
     mine, before = sum(os.times()[:2]), (cpu_seconds(server), busy_cpu_seconds())
-    result = run()
+    first: dict[int, float] = {pid: cpu_seconds([pid]) for pid in database_pids()}
+    last = dict(first)
+    done = threading.Event()
+
+    def read() -> None:
+        for pid in database_pids():
+            last[pid] = max(last.get(pid, 0.0), cpu_seconds([pid]))  # 0 once gone
+
+    def watch() -> None:
+        while not done.wait(0.2):
+            read()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        result = run()
+    finally:
+        done.set()
+        watcher.join()
+    read()
     in_server = cpu_seconds(server) - before[0]
-    return result, (in_server, busy_cpu_seconds() - before[1] - in_server - (sum(os.times()[:2]) - mine))
+    in_database = sum(seconds - first.get(pid, 0.0) for pid, seconds in last.items())
+    busy = busy_cpu_seconds() - before[1] - (sum(os.times()[:2]) - mine)
+    return result, (in_server, in_database, busy - in_server - in_database)
 
 
 def report(
-    label: str, latencies: list[float], errors: list, elapsed: float, cpu: tuple[float, float], open_loop: bool
+    label: str,
+    latencies: list[float],
+    errors: list,
+    elapsed: float,
+    cpu: tuple[float, float, float],
+    open_loop: bool,
+    database: str | None,
 ) -> None:
     """The figures of one run; an open loop's against the targets (p99 < 100 ms, no errors,
-    CPU <= 8 ms a search in the server and elsewhere together), a closed loop's without."""
+    CPU <= 8 ms a search in the server and the database together), a closed loop's without."""
     ms = [v * 1000 for v in latencies]
     p99 = percentile(ms, 99)
     per_search = 1000 * (cpu[0] + cpu[1]) / len(ms)
@@ -397,9 +432,10 @@ def report(
         f"  latency   p50 {percentile(ms, 50):.1f} ms   p90 {percentile(ms, 90):.1f} ms   "
         f"p99 {p99:.1f} ms   max {max(ms):.1f} ms   mean {statistics.fmean(ms):.1f} ms"
     )
+    in_database = f" + {1000 * cpu[1] / len(ms):.1f} ms in {database}" if database else " (database included)"
     print(
-        f"  CPU       {1000 * cpu[0] / len(ms):.1f} ms a search in the server, "
-        f"{1000 * cpu[1] / len(ms):.1f} ms elsewhere (the database, and any other load): {per_search:.1f} ms"
+        f"  CPU       {1000 * cpu[0] / len(ms):.1f} ms a search in the server{in_database} = {per_search:.1f} ms; "
+        f"the rest of the machine {1000 * cpu[2] / len(ms):.1f} ms a search (other load)"
     )
     print(f"  errors    {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     if open_loop:
@@ -442,6 +478,7 @@ def main() -> None:
         default=[],
         help="Also measure an open loop of this many searches a second (repeatable).",
     )
+    parser.add_argument("--no-closed-loop", action="store_true", help="Measure only the open loops (--rate).")
     parser.add_argument("--keep", action="store_true", help="Keep the database and print its name.")
     parser.add_argument(
         "--database",
@@ -472,7 +509,15 @@ def measure_postgresql(args: argparse.Namespace) -> None:
             upgrade(engine)
         else:
             load(engine, args.items)
-        measure(args, engine, database_url, "PostgreSQL")
+
+        def backends() -> list[int]:
+            """The PostgreSQL server processes serving the benchmark's database (on this machine)."""
+            with admin.connect() as connection:
+                query = "SELECT pid FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
+                return list(connection.execute(text(query), {"name": name}).scalars())
+
+        local = server.host in (None, "", "localhost", "127.0.0.1", "::1")
+        measure(args, engine, database_url, "PostgreSQL", backends if local else None)
     finally:
         if args.keep or args.database:
             print(f"database kept: {name}")
@@ -488,7 +533,7 @@ def measure_sqlite(args: argparse.Namespace) -> None:
     try:
         engine = make_engine(database_url)
         load_sqlite(engine, args.items)
-        measure(args, engine, database_url, "SQLite")
+        measure(args, engine, database_url, "SQLite", None)
     finally:
         if args.keep:
             print(f"database kept: {path}")
@@ -497,8 +542,10 @@ def measure_sqlite(args: argparse.Namespace) -> None:
                 leftover.unlink()
 
 
-def measure(args: argparse.Namespace, engine, database_url: str, database: str) -> None:
-    """Start the server on ``database_url`` and run the closed loop and each open loop."""
+def measure(args: argparse.Namespace, engine, database_url: str, database: str, backends) -> None:
+    """Start the server on ``database_url`` and run the closed loop and each open loop;
+    ``backends()`` lists the database server's processes serving it (None: the database runs
+    in the server, as SQLite does, or its CPU cannot be read from this machine)."""
     token = bench_token(engine)
     with engine.connect() as connection:
         items = connection.execute(text("SELECT count(*) FROM notification")).scalar_one()
@@ -513,13 +560,19 @@ def measure(args: argparse.Namespace, engine, database_url: str, database: str) 
             f"search API on {database}: {items:,} notifications, {args.workers} uvicorn workers, {os.cpu_count()} CPUs"
         )
         runs = [
-            (f"closed loop: {args.clients} clients, each searching again at once", None),
+            *(
+                []
+                if args.no_closed_loop
+                else [(f"closed loop: {args.clients} clients, each searching again at once", None)]
+            ),
             *((f"open loop: {rate:g} searches a second over {args.clients} connections", rate) for rate in args.rate),
         ]
         for label, rate in runs:
             load_before = os.getloadavg()[0]
             clients = run_clients(port, token, args.clients, args.seconds, rate)
-            (latencies, errors, elapsed), cpu = cpu_split(server_pids(process), lambda c=clients: asyncio.run(c))
+            (latencies, errors, elapsed), cpu = cpu_split(
+                server_pids(process), backends or list, lambda c=clients: asyncio.run(c)
+            )
             report(
                 f"{label}, {elapsed:.0f} s, load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after",
                 latencies,
@@ -527,6 +580,7 @@ def measure(args: argparse.Namespace, engine, database_url: str, database: str) 
                 elapsed,
                 cpu,
                 open_loop=rate is not None,
+                database=database if backends else None,
             )
     finally:
         process.terminate()

@@ -22,18 +22,18 @@ import time
 import uuid
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bench.workbook import write_workbook
+from nlp.samples import sample_records
+from store.db import make_engine
+from store.migrate import upgrade
+from store.symbols import Symbol, SymbolError, parse_symbols
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from bench.workbook import write_workbook  # noqa: E402
-from nlp.samples import sample_records  # noqa: E402
-from store.db import make_engine  # noqa: E402
-from store.migrate import upgrade  # noqa: E402
-from store.symbols import Symbol, SymbolError, parse_symbols  # noqa: E402
-
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BARE_READ = """
 import sys, openpyxl

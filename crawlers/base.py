@@ -12,7 +12,7 @@ A spider subclass sets ``name`` (the ``tbtwatch crawl`` argument), a docstring, 
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from typing import ClassVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -30,6 +30,7 @@ from store.queries.sources import save_validators
 from store.settings import Settings, get_settings
 
 NOT_MODIFIED = 304
+Built = TypeVar("Built", bound=Record)
 
 
 class BaseSpider(scrapy.Spider):
@@ -37,7 +38,6 @@ class BaseSpider(scrapy.Spider):
 
     url_setting: str | None = None
     conditional: bool = False
-    custom_settings: ClassVar[dict] = {}
 
     def __init__(self, *args, since: str | None = None, until: str | None = None, source: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,6 +64,8 @@ class BaseSpider(scrapy.Spider):
 
     @property
     def base_url(self) -> str:
+        if self.url_setting is None:
+            raise TypeError(f"{type(self).__name__} sets no url_setting")
         return getattr(self.app_settings, self.url_setting).rstrip("/")
 
     def source_row(self) -> Source | None:
@@ -78,16 +80,18 @@ class BaseSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         """Errback of every request: a download that failed after its retries."""
-        if failure.check(HttpError):
-            response = failure.value.response
-            self.fail(f"{response.url}: HTTP {response.status}")
+        error = failure.value
+        if isinstance(error, HttpError):
+            self.fail(f"{error.response.url}: HTTP {error.response.status}")
         else:
-            refused = refusal(urlsplit(failure.request.url).hostname)
-            self.fail(f"{failure.request.url}: {refused or failure.getErrorMessage() or failure.type.__name__}")
+            request = getattr(failure, "request", None)  # Scrapy sets it on the failure of a download
+            where = request.url if request is not None else self.source_name
+            refused = refusal(urlsplit(request.url).hostname) if request is not None else None
+            self.fail(f"{where}: {refused or failure.getErrorMessage() or type(error).__name__}")
 
     def _callback_failed(self, failure: Failure, response: Response, spider) -> None:
         if spider is self:
-            self.fail(f"{response.url}: {failure.type.__name__}: {failure.getErrorMessage()}")
+            self.fail(f"{response.url}: {type(failure.value).__name__}: {failure.getErrorMessage()}")
 
     # requests
 
@@ -130,8 +134,8 @@ class BaseSpider(scrapy.Spider):
     # rows to records
 
     def build(
-        self, builder: Callable[..., Iterable[Record]], row, location: str, **kwargs
-    ) -> Iterator[Record | Rejected]:
+        self, builder: Callable[..., Iterable[Built]], row, location: str, **kwargs
+    ) -> Iterator[Built | Rejected]:
         """The records ``builder(row, location, **kwargs)`` makes, or one rejection saying why it could not."""
         try:
             records = list(builder(row, location, **kwargs))

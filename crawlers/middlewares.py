@@ -55,7 +55,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
         self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 300.0)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy awaits coroutine middleware methods (2.13+) and no longer passes the spider; the
+    # synchronous base cannot wait without blocking the reactor.
+    async def process_response(  # type: ignore[override]  # a coroutine where the base returns at once
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         retry = self._retry(request, response_status_message(response.status))
@@ -65,7 +69,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await self._wait(min(asked, self.retry_after_max) if asked is not None else self.backoff(request))
         return retry
 
-    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
+    async def process_exception(  # type: ignore[override]  # a coroutine, as process_response
+        self, request: Request, exception: Exception
+    ) -> Request | None:
         if request.meta.get("dont_retry", False) or not isinstance(exception, self.exceptions_to_retry):
             return None
         if refusal(urlsplit(request.url).hostname):  # a refused address stays refused

@@ -225,7 +225,7 @@ def names(value, separators: str = r"[;\n]+") -> list[str]:
 def links(*values) -> list[str]:
     """The http(s) URLs in text fields that hold one or more, separated by newlines, commas or
     spaces, in order, without duplicates."""
-    found = []
+    found: list[str] = []
     for value in values:
         if value:
             text = html.unescape(str(value))

@@ -81,10 +81,12 @@ def rank_chapters(
     return list(ranked.items())
 
 
-def chapter_decisions(ranked: Iterable[Sequence[object]], threshold: float = GUESS_DECIDES) -> list[ChapterDecision]:
+def chapter_decisions(
+    ranked: Iterable[Sequence[str | float]], threshold: float = GUESS_DECIDES
+) -> list[ChapterDecision]:
     """Each ranked chapter (``[(chapter, score), …]`` or the stored ``[[chapter, score], …]``) with
     its origin and decision, in ranking order."""
-    pairs = [(str(pair[0]), float(pair[1])) for pair in ranked]  # type: ignore[arg-type]
+    pairs = [(str(pair[0]), float(pair[1])) for pair in ranked]
     has_codes = any(score >= CODE_SCORE for _, score in pairs)
     decisions = []
     for chapter, score in pairs:
@@ -94,6 +96,6 @@ def chapter_decisions(ranked: Iterable[Sequence[object]], threshold: float = GUE
     return decisions
 
 
-def decided_chapters(ranked: Iterable[Sequence[object]], threshold: float = GUESS_DECIDES) -> list[str]:
+def decided_chapters(ranked: Iterable[Sequence[str | float]], threshold: float = GUESS_DECIDES) -> list[str]:
     """The chapters that count, in ranking order: given/quoted ones, else guesses from ``threshold``."""
     return [d.chapter for d in chapter_decisions(ranked, threshold) if d.decided]

@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, *, scheduler: bool | None = Non
     )
     app.state.settings = settings
     app.state.scheduler = None
-    app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(BodyLimit)
     headers.install(app)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     install_error_handlers(app)

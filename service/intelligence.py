@@ -49,7 +49,7 @@ def _text(value: object) -> str:
 
 
 def _list(value: object) -> list[str]:
-    items = [value] if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
+    items = list(value) if isinstance(value, Iterable) and not isinstance(value, str) else [value]
     return [entry for entry in (_text(v) for v in items) if entry]
 
 

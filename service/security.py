@@ -15,7 +15,7 @@ The web pages and the REST API share everything here:
 * **Roles** are ``store.models.accounts.ROLES``; :func:`can` answers from :data:`PERMISSIONS`.
 * **Audit**: :func:`audit` adds an ``AuditEntry`` to the caller's session (the caller commits,
   so the entry is stored together with the change it records).
-* **Login rate limit**: :class:`LoginLimiter`, in memory per process; :func:`client_address`
+* **Login rate limit**: :class:`LoginLimiter`, counted in the database for every process; :func:`client_address`
   (``TBTWATCH_TRUSTED_PROXIES``); password checks in a bounded pool (:func:`in_hash_pool`).
 """
 
@@ -24,7 +24,6 @@ import hashlib
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -32,13 +31,16 @@ from typing import TypeVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from zxcvbn import zxcvbn
 
 from store.addresses import within
+from store.db import default_engine, session_scope
 from store.models import ROLES, AuditEntry, User
+from store.queries.login_failures import count_failure, forget_failures, lock_failures
 from store.queries.users import UserError
 from store.settings import Settings, get_settings
 
@@ -238,16 +240,17 @@ def audit(
 
 class LoginLimiter:
     """Failed sign-ins slow down where they come from, counted apart per client address and per
-    account over a sliding ``window_seconds``: after ``free`` failures, each further attempt must
-    wait ``base_delay`` × 2^(failures − free) seconds since the last one, up to
-    ``max_address_delay`` for an address and ``max_account_delay`` for an account. The account's
-    cap is short, so an attacker elsewhere slows its owner down for at most that long and never
-    locks them out; the address's grows to many minutes.
+    account: after ``free`` failures, each further attempt must wait ``base_delay`` ×
+    2^(failures − free) seconds since the last one, up to ``max_address_delay`` for an address
+    and ``max_account_delay`` for an account; a count is forgotten ``window_seconds`` after its
+    last failure. The account's cap is short, so an attacker elsewhere slows its owner down for
+    at most that long and never locks them out; the address's grows to many minutes.
 
     :meth:`begin` answers and, when the attempt may go ahead, counts it as a failure at once, in
-    one step under a lock, so parallel attempts cannot all pass the check before any is counted;
-    :meth:`succeeded` takes it back and clears the account and address. Nothing is hashed for an
-    attempt refused here. Kept in memory: each web replica counts on its own, a restart forgets.
+    one transaction that holds the counts' rows (:mod:`store.queries.login_failures`), so that
+    parallel attempts, in any process of the service, cannot all pass the check before any is
+    counted; :meth:`succeeded` clears the account and the address. Nothing is hashed for an
+    attempt refused here. ``clock`` gives Unix seconds (the processes share the counts).
     """
 
     def __init__(
@@ -258,49 +261,46 @@ class LoginLimiter:
         max_address_delay: float = 15 * 60,
         max_account_delay: float = 30,
         window_seconds: float = 60 * 60,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
+        engine: Engine | None = None,
     ):
         self.free, self.base_delay, self.window = free, base_delay, window_seconds
         self.max_delay = {"address": max_address_delay, "account": max_account_delay}
         self._clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+        self._engine = engine
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine or default_engine()
 
     def _keys(self, account: str, address: str | None) -> list[tuple[str, str]]:
-        return [("account", account.strip().casefold()), ("address", address or "")]
+        return [("account", account.strip().casefold()[:320]), ("address", address or "")]
 
-    def _wait(self, key: tuple[str, str], now: float) -> float:
-        times = self._failures.get(key)
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        if not times:
-            self._failures.pop(key, None)
+    def _wait(self, scope: str, failures: int, last_at: float, now: float) -> float:
+        if failures < self.free:
             return 0.0
-        if len(times) < self.free:
-            return 0.0
-        delay = min(self.base_delay * 2 ** (len(times) - self.free), self.max_delay[key[0]])
-        return max(0.0, times[-1] + delay - now)
+        delay = min(self.base_delay * 2 ** (failures - self.free), self.max_delay[scope])
+        return max(0.0, last_at + delay - now)
 
     def begin(self, account: str, address: str | None) -> float:
         """0 when the attempt may go ahead (it is counted as failed until :meth:`succeeded`),
         else the seconds to wait."""
-        with self._lock:
+        keys = self._keys(account, address)
+        with session_scope(self.engine) as session:
             now = self._clock()
-            keys = self._keys(account, address)
-            wait = max(self._wait(key, now) for key in keys)
+            counts = lock_failures(session, keys, now=now, window=self.window)
+            wait = max(self._wait(scope, *counts[(scope, key)], now) for scope, key in keys)
             if wait == 0:
-                for key in keys:
-                    self._failures[key].append(now)
-            return wait
+                count_failure(session, keys, now=now)
+        return wait
 
     def succeeded(self, account: str, address: str | None) -> None:
-        with self._lock:
-            for key in self._keys(account, address):
-                self._failures.pop(key, None)
+        with session_scope(self.engine) as session:
+            forget_failures(session, self._keys(account, address))
 
     def clear(self) -> None:
-        with self._lock:
-            self._failures.clear()
+        with session_scope(self.engine) as session:
+            forget_failures(session)
 
 
 login_limiter = LoginLimiter()

@@ -21,7 +21,7 @@ from store.models import TRIAGE_STATUSES, User
 from store.models.types import ID_MAX
 from store.queries.triage import TRANSITIONS, TriageRefused, triage_status, triageable_item, update_triage
 
-Status = Literal[TRIAGE_STATUSES]  # type: ignore[valid-type]
+Status = Literal[TRIAGE_STATUSES]  # type: ignore[valid-type]  # a Literal of a tuple of codes, read at run time
 
 
 class TriageChange(BaseModel):

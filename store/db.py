@@ -4,9 +4,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -53,6 +53,42 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def quick_commits(engine: Engine) -> Iterator[Connection]:
+    """A connection whose commits survive this process being killed, but not the machine
+    losing power or the database server crashing: for records written one at a time, many a
+    second, whose loss on such a crash costs little (the outbox's sends: at worst a few
+    messages go out once more, under the same idempotency key).
+
+    Why not the default: a commit normally waits for the disk (fsync), which costs more than
+    sending an e-mail. In SQLite's WAL mode ``synchronous=NORMAL`` writes each commit to the
+    WAL file without that wait; the operating system keeps what was written when a process
+    dies, so only a power loss or an OS crash can lose the last commits. PostgreSQL's
+    ``synchronous_commit=off`` answers a commit before the WAL is flushed: the server has
+    the transaction whatever happens to the client, and only a server crash can lose the
+    last fraction of a second of commits. Both are reset when the block ends.
+
+    On PostgreSQL the connection also commits each statement by itself (autocommit: no
+    BEGIN and COMMIT round trips), so a record that must be whole is one statement there."""
+    with engine.connect() as connection:
+        if is_postgresql(engine):
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.execute(text("SET synchronous_commit TO off"))
+            reset = "RESET synchronous_commit"
+        else:
+            previous = connection.execute(text("PRAGMA synchronous")).scalar_one()
+            connection.execute(text("PRAGMA synchronous=NORMAL"))
+            reset = f"PRAGMA synchronous={int(previous)}"
+        connection.commit()
+        try:
+            yield connection
+            connection.commit()
+        finally:
+            connection.rollback()
+            connection.execute(text(reset))
+            connection.commit()
+
+
 def is_postgresql(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
@@ -67,3 +103,12 @@ def rows_affected(result: Result) -> int:
     """How many rows an UPDATE or DELETE touched (``Session.execute`` types its result as a plain
     :class:`~sqlalchemy.Result`; for those statements it is a cursor result)."""
     return cast(CursorResult, result).rowcount
+
+
+def driver_connection(connection: Connection) -> Any:
+    """The driver's own connection under ``connection`` (sqlite3's or psycopg's), for what
+    SQLAlchemy does not offer: psycopg's COPY and prepare threshold, sqlite3's limits."""
+    driver = connection.connection.driver_connection
+    if driver is None:  # only once the connection is invalidated
+        raise RuntimeError("the database connection was invalidated")
+    return driver

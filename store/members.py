@@ -12,6 +12,7 @@ order, so ``Korea, Republic of``, ``REPUBLIC OF KOREA`` and ``Republic of Korea`
 """
 
 import csv
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -82,14 +83,14 @@ def _register() -> tuple[dict[str, Member], tuple[Member, ...]]:
     """Lookup by key, and all members; a key claimed by two members is a data error."""
     by_key: dict[str, Member] = {}
     members = []
-    with files("store").joinpath("data", "members.csv").open(encoding="utf-8", newline="") as stream:
-        for row in csv.DictReader(stream):
-            aliases = tuple(alias for alias in row["aliases"].split("|") if alias)
-            eu_member = row["eu_member"] == "1"
-            member = Member(row["code"], row["eping_id"], row["name_en"], row["name_zh"], eu_member, aliases)
-            members.append(member)
-            for spelling in (member.code, member.eping_id, member.name_en, member.name_zh, *aliases):
-                claimed = by_key.setdefault(_key(spelling), member)
-                if claimed is not member:
-                    raise ValueError(f"members.csv: {spelling!r} names both {claimed.code} and {member.code}")
+    text = files("store").joinpath("data", "members.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(io.StringIO(text)):
+        aliases = tuple(alias for alias in row["aliases"].split("|") if alias)
+        eu_member = row["eu_member"] == "1"
+        member = Member(row["code"], row["eping_id"], row["name_en"], row["name_zh"], eu_member, aliases)
+        members.append(member)
+        for spelling in (member.code, member.eping_id, member.name_en, member.name_zh, *aliases):
+            claimed = by_key.setdefault(_key(spelling), member)
+            if claimed is not member:
+                raise ValueError(f"members.csv: {spelling!r} names both {claimed.code} and {member.code}")
     return by_key, tuple(members)

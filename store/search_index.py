@@ -15,7 +15,8 @@ the end (so that a one-character query such as ``茶`` finds ``绿茶``).
   text as above and the text search configuration of the row's language
   (:data:`POSTGRESQL_CONFIG`: Snowball dictionaries without stop words) stems it. The
   database's ctype must be a UTF-8 one (``C.UTF-8`` or ``xx_XX.UTF-8``) so that CJK
-  characters and accented letters count as letters.
+  characters and accented letters count as letters. The vector stays in its row (storage
+  ``MAIN``, migration ``0014_search_vector_inline``): a search checks it row by row.
 
 On PostgreSQL, migration ``0003_search_filters`` adds two things so that a search reads only
 the rows it shows:

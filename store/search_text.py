@@ -30,6 +30,15 @@ _RUN = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
 _IS_CJK = re.compile(rf"[{CJK}]")
 STEMMERS = {"en": "english", "fr": "french", "es": "spanish"}
 QUERY_LANGUAGES = tuple(STEMMERS)
+# the commonest function words of the query languages (as indexed): a search leaves them out
+# of words that may stand anywhere (store.queries.search), where they narrow nothing
+FUNCTION_WORDS = frozenset(
+    {
+        *("a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"),  # en
+        *("au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "par", "pour", "sur", "un", "une"),
+        *("al", "con", "del", "el", "las", "los", "para", "por", "y"),  # es
+    }
+)
 
 
 def is_cjk(word: str) -> bool:

@@ -81,7 +81,7 @@ class Symbol:
     # several times per notification).
     @cached_property
     def _text(self) -> str:
-        if self.legacy:
+        if self.year is not None:  # legacy
             head = f"{self.series}/TBT/Notif.{self.year % 100:02d}.{self.number}".lstrip("/")
         else:
             head = f"G/{self.committee}/N/{self.member}/{self.number}"
@@ -118,7 +118,7 @@ class Symbol:
         same rule with their dots dropped, ``G/TBT/Notif.96.285`` → ``G/TBT/Notif96285.pdf``
         (UNVERIFIED: no legacy link was seen; the server is case-insensitive).
         """
-        head = f"Notif{self.year % 100:02d}{self.number}" if self.legacy else f"N{self.member}{self.number}"
+        head = f"Notif{self.year % 100:02d}{self.number}" if self.year is not None else f"N{self.member}{self.number}"
         tail = "".join(f"{name[0]}{n}" for name, n in self.suffixes)
         return f"{self.series}/{self.committee}/{head}{tail}.pdf".lstrip("/")
 
@@ -145,18 +145,19 @@ def _parsed(text: str) -> Symbol:
     if not head or head["committee"] not in ("TBT", "SPS"):
         raise SymbolError(f"{text!r} is not a notification symbol: it must start with G/TBT/ or G/SPS/")
     committee, rest = head["committee"], cleaned[head.end() :]
+    member: str | None = None
+    year: int | None = None
     if modern := _MODERN.match(rest):
-        symbol_args = {"member": modern["member"], "number": int(modern["number"])}
-        position = modern.end()
+        member, number, position = modern["member"], int(modern["number"]), modern.end()
     elif committee == "TBT" and (legacy := _LEGACY.match(rest)):
-        year = int(legacy["year"])
-        symbol_args = {"member": None, "number": int(legacy["number"]), "year": year + (1900 if year >= 50 else 2000)}
-        position = legacy.end()
+        two_digits = int(legacy["year"])
+        year = two_digits + (1900 if two_digits >= 50 else 2000)
+        number, position = int(legacy["number"]), legacy.end()
     else:
         raise SymbolError(_explain_head(text, committee, rest))
     suffixes = _parse_suffixes(text, rest, position)
     try:
-        return Symbol(committee, suffixes=suffixes, **symbol_args)
+        return Symbol(committee, member, number, suffixes, year)
     except SymbolError as error:
         raise SymbolError(f"{text!r}: {error}") from None
 

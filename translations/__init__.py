@@ -51,10 +51,10 @@ def load(directory: Path, language: str) -> _gettext.GNUTranslations:
             return _gettext.GNUTranslations(compiled)
     with po.open("rb") as source:
         catalogue = read_po(source, locale=language)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalogue)
-    compiled.seek(0)
-    return _gettext.GNUTranslations(compiled)
+    in_memory = io.BytesIO()
+    write_mo(in_memory, catalogue)
+    in_memory.seek(0)
+    return _gettext.GNUTranslations(in_memory)
 
 
 def label(language: str | None, enumeration: str, code: str) -> str:

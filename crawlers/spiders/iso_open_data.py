@@ -138,6 +138,7 @@ class IsoOpenDataSpider(BaseSpider):
                     f"{response.url} line {number}",
                     today=today,
                     current=snapshot,
+                    previous=self.previous,
                 )
         self.on_success.append(lambda _session: self.save_snapshot(snapshot))
         if self.previous is None:
@@ -145,10 +146,12 @@ class IsoOpenDataSpider(BaseSpider):
                 "first snapshot of %d deliverables taken; changes are recorded from the next run", len(snapshot)
             )
 
-    def change_records(self, row: dict, location: str, today: date, current: dict[str, list]) -> list[ChangeRecord]:
+    def change_records(
+        self, row: dict, location: str, today: date, current: dict[str, list], previous: dict[str, list]
+    ) -> list[ChangeRecord]:
         scope = plain_text((row.get("scope") or {}).get("en"))
         records = []
-        for kind, note in changes_between(self.previous, row, current):
+        for kind, note in changes_between(previous, row, current):
             published = parse_date(row.get("publicationDate")) if kind in ("new", "revised") else None
             change = StandardsChangeBase(
                 source=self.source_name,

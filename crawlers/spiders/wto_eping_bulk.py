@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from functools import partial
 from io import BytesIO
-from typing import ClassVar
 
 import openpyxl
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -16,7 +15,7 @@ from scrapy.http import Response
 
 from crawlers.base import BaseSpider
 from crawlers.eping import notification_records
-from crawlers.items import Batch
+from crawlers.items import Batch, ChangeRecord, NotificationRecord, Rejected
 
 # Workbook headers (lower case, spaces collapsed; several ePing exports seen) → the API's names.
 HEADERS = {
@@ -103,10 +102,14 @@ class EpingBulkSpider(BaseSpider):
     name = "wto_eping_bulk"
     url_setting = "eping_bulk_url"
     conditional = True
+
     # Two batches in the pipeline at a time: the next rows are read while the database stores
     # the last batch (crawlers.pipelines), and no more, as Scrapy would otherwise read ahead up
     # to 100 batches (100,000 records) of the workbook into memory.
-    custom_settings: ClassVar[dict] = {"CONCURRENT_ITEMS": 2}
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        settings.set("CONCURRENT_ITEMS", 2, priority="spider")
 
     async def start(self):
         yield self.conditional_request(self.base_url, self.parse)
@@ -138,7 +141,7 @@ class EpingBulkSpider(BaseSpider):
             return
         # Every mapped column is stored in its field; the raw payload keeps only the others.
         unmapped = [(i, header) for i, header in enumerate(headers) if header and i not in columns]
-        batch = []
+        batch: list[NotificationRecord | ChangeRecord | Rejected] = []
         with progress_bar(sheet.max_row, "ePing bulk workbook") as advance:
             for number, values in enumerate(rows, start=number + 1):  # noqa: B020 (continues the header's count)
                 advance()

@@ -22,7 +22,7 @@ from store.queries.users import UserError, create_user, list_users
 
 router = APIRouter(tags=["admin"])
 admin = require("admin")
-Role = Literal[ROLES]  # type: ignore[valid-type]
+Role = Literal[ROLES]  # type: ignore[valid-type]  # a Literal of a tuple of codes, read at run time
 
 
 class SourceOut(BaseModel):

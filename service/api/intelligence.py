@@ -13,12 +13,14 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from service import intelligence as use_case
 from service.api.deps import Page, PageParams, RowId, current_user, get_session, not_found, page_params, paged, require
 from service.api.schemas import Classified, classified
 from store.models import REPORT_STATUSES, Attachment, IntelligenceReport, IntelligenceReportPublic, User
+from store.models.types import table_of
 
 router = APIRouter(prefix="/intelligence", tags=["intelligence"])
 
@@ -78,7 +80,7 @@ def _own(session: Session, user: User, report_id: int) -> IntelligenceReport:
 
 @router.get("", response_model=Page[ReportPublic])
 def list_reports(
-    status: Literal[REPORT_STATUSES] | None = Query(None),  # type: ignore[valid-type]
+    status: Literal[REPORT_STATUSES] | None = Query(None),  # type: ignore[valid-type]  # a Literal of a tuple of codes, read at run time
     mine: bool = Query(False, description="Only reports I wrote."),
     member: str | None = Query(None, max_length=8),
     params: PageParams = Depends(page_params),
@@ -185,18 +187,13 @@ def reject_report(
 
 
 def _attachments(session: Session, report_id: int) -> list[dict]:
-    rows = session.exec(
-        select(
-            col(Attachment.id),
-            col(Attachment.report_id),
-            col(Attachment.filename),
-            col(Attachment.content_type),
-            col(Attachment.size),
-        )
-        .where(Attachment.report_id == report_id)
-        .order_by(Attachment.id)
+    table = table_of(Attachment)
+    statement = (
+        sa_select(*(table.c[name] for name in AttachmentPublic.model_fields))  # the content stays unread
+        .where(table.c.report_id == report_id)
+        .order_by(table.c.id)
     )
-    return [row._asdict() for row in rows]
+    return [dict(row) for row in session.execute(statement).mappings()]
 
 
 @router.get("/{report_id}/attachments", response_model=list[AttachmentPublic], tags=["attachments"])

@@ -39,10 +39,10 @@ class SearchResults(Page[SearchHit]):
     )
 
 
-Kind = Literal[ITEM_KINDS]  # type: ignore[valid-type]
-Sort = Literal[SORTS]  # type: ignore[valid-type]
-NotificationType = Literal[NOTIFICATION_TYPES]  # type: ignore[valid-type]
-Objective = Literal[tuple(OBJECTIVES)]  # type: ignore[valid-type,misc]
+Kind = Literal[ITEM_KINDS]  # type: ignore[valid-type]  # a Literal of a tuple of codes, read at run time
+Sort = Literal[SORTS]  # type: ignore[valid-type]  # a Literal of a tuple of codes, read at run time
+NotificationType = Literal[NOTIFICATION_TYPES]  # type: ignore[valid-type]  # a Literal of a tuple of codes, read at run time
+Objective = Literal[tuple(OBJECTIVES)]  # type: ignore[valid-type]  # a Literal of a tuple of codes, read at run time
 
 
 async def search_query(  # async: no I/O, so no hop to a worker thread
@@ -59,7 +59,7 @@ async def search_query(  # async: no I/O, so no hop to a worker thread
         [], max_length=50, description="WTO member codes, any of them (repeat); joint notifications match each member."
     ),
     type: list[NotificationType] = Query([], description="Notification types, any of them (repeat)."),
-    objective: list[Objective] = Query([], description="Stated objectives, any of them (repeat)."),  # type: ignore[valid-type]
+    objective: list[Objective] = Query([], description="Stated objectives, any of them (repeat)."),  # type: ignore[valid-type]  # Objective, as above
     china_affected: bool = Query(False, description="Only notifications naming China among the countries affected."),
     sector: str | None = Query(None, max_length=16, description="Catalogue sector code (effective tags)."),
     hs: str | None = Query(None, max_length=20, description="HS code prefix, e.g. 85 or 8507."),

@@ -10,6 +10,7 @@ is not active staff). Staff confirm or correct sector tags, which are stored as 
 to the audit log.
 """
 
+import datetime as dt
 import json
 from datetime import date, datetime
 from typing import Literal
@@ -41,7 +42,7 @@ from store.queries.triage import TRANSITIONS, TriageRefused, queue
 
 router = APIRouter(prefix="/triage", tags=["triage"])
 staff = require("triage")
-Kind = Literal[ITEM_KINDS]  # type: ignore[valid-type]
+Kind = Literal[ITEM_KINDS]  # type: ignore[valid-type]  # a Literal of a tuple of codes, read at run time
 QUEUE_LIMIT = 5000
 
 
@@ -52,8 +53,8 @@ class QueueEntry(BaseModel):
     member_code: str | None
     committee: str | None
     title: str
-    date: date | None
-    comment_deadline: date | None
+    date: dt.date | None  # the field's name hides the type within the class
+    comment_deadline: dt.date | None
     sectors: list[str]
     urgency: str | None
     status: str
@@ -185,7 +186,7 @@ def training_data(user: User = Depends(staff), session: Session = Depends(get_se
     """One record per item a person tagged, in the dev-set schema ``nlp.training`` reads:
     the item's text fields and ``sectors`` = the sectors confirmed."""
     keys = session.exec(
-        select(SectorTag.item_kind, SectorTag.item_id)
+        select(col(SectorTag.item_kind), col(SectorTag.item_id))
         .where(SectorTag.origin == "human")
         .distinct()
         .order_by(col(SectorTag.item_kind), col(SectorTag.item_id))
@@ -195,7 +196,7 @@ def training_data(user: User = Depends(staff), session: Session = Depends(get_se
 
     def lines():
         for start in range(0, len(keys), 200):
-            chunk = [tuple(k) for k in keys[start : start + 200]]
+            chunk = [(kind, item_id) for kind, item_id in keys[start : start + 200]]
             for item in get_items(session, chunk):
                 kind = kind_of(item).name
                 tags = tags_by_item(session, item_kind=kind, item_ids=[item.id]).get(item.id, [])

@@ -9,8 +9,8 @@ checks that the table says what the modules do.
 import importlib
 from dataclasses import dataclass
 
-import click
 import typer
+from typer import _click  # Typer's own click (since 0.26), whose types its group's methods take and return
 from typer.core import TyperCommand, TyperGroup
 
 
@@ -42,7 +42,7 @@ _loaded = typer.Typer()
 _registered: set[str] = set()
 
 
-def loaded_command(name: str) -> click.Command:
+def loaded_command(name: str) -> _click.Command:
     """The real command ``name``, its modules imported (once) and registered."""
     for module in COMMANDS[name].modules:
         if module not in _registered:
@@ -55,16 +55,16 @@ def loaded_command(name: str) -> click.Command:
 class LazyGroup(TyperGroup):
     """Lists the commands of :data:`COMMANDS` as they are described there; loads one only to run it."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: _click.Context) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
         entry = COMMANDS.get(cmd_name)
         return TyperCommand(cmd_name, help=entry.help) if entry else None
 
     def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
+        self, ctx: _click.Context, args: list[str]
+    ) -> tuple[str | None, _click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
         return name, loaded_command(name) if name in COMMANDS else command, rest
 

@@ -4,7 +4,7 @@ Surrogate primary keys are typed ``id: int`` with ``default=None``: the database
 the first flush, and no code reads an id before that, so the type says what every reader sees.
 """
 
-from store.models.accounts import ROLES, ApiToken, AuditEntry, User, UserCreate, UserPublic
+from store.models.accounts import ROLES, ApiToken, AuditEntry, LoginFailure, User, UserCreate, UserPublic
 from store.models.alerts import (
     ALERT_REASONS,
     DELIVERY_STATUSES,
@@ -86,6 +86,7 @@ __all__ = [
     "IntelligenceReportPublic",
     "ItemClassification",
     "ItemRevision",
+    "LoginFailure",
     "Member",
     "MemberSpelling",
     "Notification",

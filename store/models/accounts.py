@@ -64,3 +64,15 @@ class AuditEntry(SQLModel, table=True):
     target_kind: str | None = Field(default=None, max_length=40)
     target_id: str | None = Field(default=None, max_length=80)
     details: dict = json_dict()
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed sign-ins counted for one account (its normalised e-mail) or one client address,
+    shared by every web process: the count, and when the last one happened (Unix seconds)."""
+
+    __tablename__ = "login_failure"
+
+    scope: str = Field(primary_key=True, max_length=8)  # "account" or "address"
+    key: str = Field(primary_key=True, max_length=320)
+    failures: int = 0
+    last_at: float = 0.0

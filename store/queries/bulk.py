@@ -30,8 +30,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
+from store.db import driver_connection
 from store.models import Notification, NotificationCreate
-from store.models.types import utcnow
+from store.models.types import table_of, utcnow
 from store.queries.notifications import notification_key_and_content, remember_member_spelling
 from store.queries.upsert import Outcome, content_hash, upsert_item
 from store.search_index import fts_table, sqlite_index_rows, sqlite_triggers
@@ -86,7 +87,7 @@ def prepare_notifications(inputs: Sequence[NotificationInput], *, source: str, d
     digests = [content_hash(content) for content in contents]
     fields = list(contents[0]) if contents else []
     columns = ["symbol", *fields, "source", "external_id", "raw", "content_hash", "first_seen_at", "last_changed_at"]
-    table, now = Notification.__table__, utcnow()
+    table, now = table_of(Notification), utcnow()
     processors = [
         _json_text if isinstance(table.c[name].type, JSON) else table.c[name].type._cached_bind_processor(dialect)
         for name in columns
@@ -150,15 +151,19 @@ def upsert_prepared(session: Session, batch: PreparedBatch) -> list[Outcome]:
         for index in new:
             outcomes[index] = "new"
 
+    done: list[Outcome] = []
     for index, outcome in enumerate(outcomes):
-        if outcome is None:  # a repeated symbol in this batch, or a record without a symbol
-            item, key, content = batch.inputs[index], batch.keys[index], batch.contents[index]
-            if item.partial and key.get("symbol") is not None:
-                content = _merge(
-                    content, _stored_content(session, symbols=[key["symbol"]], fields=list(content))[key["symbol"]]
-                )
-            outcomes[index] = _upsert_one(session, item, key, content, batch.source)
-    return outcomes
+        if outcome is not None:
+            done.append(outcome)
+            continue
+        # a repeated symbol in this batch, or a record without a symbol
+        item, key, content = batch.inputs[index], batch.keys[index], batch.contents[index]
+        if item.partial and key.get("symbol") is not None:
+            content = _merge(
+                content, _stored_content(session, symbols=[key["symbol"]], fields=list(content))[key["symbol"]]
+            )
+        done.append(_upsert_one(session, item, key, content, batch.source))
+    return done
 
 
 def _insert(session: Session, columns: list[str], rows: list[tuple]) -> None:
@@ -182,12 +187,12 @@ def _insert(session: Session, columns: list[str], rows: list[tuple]) -> None:
     if bulk_index:
         last_id = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one()
         connection.exec_driver_sql(f"DROP TRIGGER {trigger}")
-    row = f"({', '.join('?' * len(columns))})"
-    per_statement = connection.connection.driver_connection.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)
+    placeholders = f"({', '.join('?' * len(columns))})"
+    per_statement = driver_connection(connection).getlimit(SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
         connection.exec_driver_sql(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(chunk))}",
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([placeholders] * len(chunk))}",
             tuple(chain.from_iterable(chunk)),
         )
     if bulk_index:
@@ -212,7 +217,7 @@ def _copy(session: Session, columns: list[str]) -> Iterator:
     SQLAlchemy's, as a statement's would be."""
     dialect = session.get_bind().dialect
     statement = f"COPY {Notification.__tablename__} ({', '.join(columns)}) FROM STDIN"
-    cursor = session.connection().connection.driver_connection.cursor()
+    cursor = driver_connection(session.connection()).cursor()
     try:
         with cursor, cursor.copy(statement) as copy:
             yield copy
@@ -236,7 +241,7 @@ def _stored_content(session: Session, *, symbols: list[str], fields: list[str]) 
     """The stored content fields and hash of the rows of ``symbols`` (the raw payloads stay unread)."""
     if not symbols:
         return {}
-    table = Notification.__table__
+    table = table_of(Notification)
     columns = [table.c[name] for name in dict.fromkeys(["symbol", "content_hash", *fields])]
     if session.get_bind().dialect.name == "postgresql":
         # one array parameter: binding an IN list of a thousand costs more than the query

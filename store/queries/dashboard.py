@@ -3,6 +3,7 @@ closing soon."""
 
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from sqlalchemy import and_, exists, func
 from sqlalchemy.orm import aliased
@@ -22,7 +23,7 @@ def _month(column, dialect: str):
 
 
 def _since(column, since: date):
-    if column is IntelligenceReport.published_at:
+    if column is col(IntelligenceReport.published_at):
         return column >= datetime.combine(since, time.min, tzinfo=UTC)
     return column >= since
 
@@ -82,12 +83,15 @@ def closing_soon(session: Session, *, within_days: int = 30, limit: int = 20, to
     """Notifications and changes whose comment period ends within ``within_days``, soonest first."""
     today = today or date.today()
     until = today + timedelta(days=within_days)
-    items = []
-    for model in (Notification, StandardsChange):
-        items += session.exec(
-            select(model)
-            .where(col(model.comment_deadline) >= today, col(model.comment_deadline) <= until)
-            .order_by(col(model.comment_deadline))
-            .limit(limit)
-        )
-    return sorted(items, key=lambda item: item.comment_deadline)[:limit]
+    items = _closing(session, Notification, today, until, limit) + _closing(
+        session, StandardsChange, today, until, limit
+    )
+    return sorted(items, key=lambda item: item.comment_deadline or date.max)[:limit]  # never empty here
+
+
+_WithDeadline = TypeVar("_WithDeadline", Notification, StandardsChange)
+
+
+def _closing(session: Session, model: type[_WithDeadline], start: date, end: date, limit: int) -> list[_WithDeadline]:
+    deadline = col(model.comment_deadline)
+    return list(session.exec(select(model).where(deadline >= start, deadline <= end).order_by(deadline).limit(limit)))

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import insert
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import TextClause
 from sqlmodel import Session, col, delete, select, text
 
 from store.models import HsTag
@@ -74,7 +74,7 @@ def save_hs_tags(session: Session, *, item_kind: str, tags: dict[int, list[dict]
         session.execute(insert(HsTag), rows)
 
 
-def hs_filter_sql(item_kind: str, table: str, dialect: str) -> ColumnElement:
+def hs_filter_sql(item_kind: str, table: str, dialect: str) -> TextClause:
     """SQL true when the item of ``table`` (of ``item_kind``) has a decided HS code related
     to the parameter ``hs`` (digits) the way matching relates codes: either is a prefix of the
     other. ``hs_pattern`` is ``hs`` followed by ``%``. (Before an item is classified, the

@@ -6,8 +6,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from store.kinds import MODELS, ItemRow, item_rows, kind_of
 from store.models import HsTag, ItemClassification
@@ -15,9 +16,10 @@ from store.queries.hs import chapters_of, decided_hs, hs_tags_by_item, undecided
 from store.queries.tags import classifications, effective_sectors, tags_by_item
 
 
-def get_item(session: Session, *, item_kind: str, item_id: int) -> SQLModel | None:
+def get_item(session: Session, *, item_kind: str, item_id: int) -> ItemRow | None:
     model = MODELS.get(item_kind)
-    return session.get(model, item_id) if model else None
+    # a get from one of several tables is typed as getting any table
+    return cast(ItemRow | None, session.get(model, item_id)) if model else None
 
 
 def get_items(session: Session, keys: list[tuple[str, int]]) -> list[ItemRow]:
@@ -68,26 +70,26 @@ class ItemSummary:
         return (self.comment_deadline - (today or date.today())).days
 
 
-def summary(item: SQLModel) -> ItemSummary:
+def summary(item: ItemRow) -> ItemSummary:
     """The list shape of one item (without tags; see :func:`summaries`)."""
     kind = kind_of(item)
     links = kind.links(item)
     return ItemSummary(
         kind.name,
-        item.id,  # type: ignore[attr-defined]  # every item table has an id
+        item.id,
         kind.reference(item),
-        item.member_code or getattr(item, "member_name", None),  # type: ignore[attr-defined]
+        item.member_code or getattr(item, "member_name", None),
         kind.committee(item),
         kind.title(item) or kind.products(item) or kind.description(item) or "",
         kind.date_of(item),
         kind.deadline_of(item),
-        list(item.hs_codes),  # type: ignore[attr-defined]
+        list(item.hs_codes),
         kind.ics_codes(item),
         getattr(item, "source_url", None) or (links[0] if links else None),
     )
 
 
-def summaries(session: Session, items: Sequence[SQLModel]) -> list[ItemSummary]:
+def summaries(session: Session, items: Sequence[ItemRow]) -> list[ItemSummary]:
     """Summaries of ``items`` in their order, with effective sectors and classification."""
     rows = [summary(item) for item in items]
     ids_by_kind: dict[str, list[int]] = defaultdict(list)

@@ -49,13 +49,18 @@ from sqlalchemy import table as table_clause
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.engine import Row
 from sqlalchemy.sql import ColumnElement, Select, TextClause
+from sqlalchemy.sql.elements import Label
 from sqlmodel import Session
 
+from store.db import driver_connection
 from store.glossary import glossary
+from store.kinds import ItemRow
 from store.models import IntelligenceReport, Notification, StandardsChange
+from store.models.types import table_of
 from store.queries.hs import hs_filter_sql
 from store.search_index import SEARCH_KEYS, SEARCH_VECTOR, WEIGHTS, filter_keys, fts_table
 from store.search_syntax import Clause, parse
+from store.search_text import FUNCTION_WORDS
 
 SORTS = ("date", "relevance", "deadline", "oldest")
 MAX_QUERY_LENGTH = 200  # characters of a query searched; the rest is cut off
@@ -185,7 +190,7 @@ def _run(
     if not shape.kinds or (query.hs and not _hs_prefix(query)):  # an HS code has digits
         return [], 0, False
     if dialect == "postgresql":
-        session.connection().connection.dbapi_connection.prepare_threshold = None
+        driver_connection(session.connection()).prepare_threshold = None
     params = {**_values(query, found, dialect), "count_limit": COUNT_LIMIT + 1, "offset": offset}
     page_statement, count_statement = _statements(shape)
     rows: Sequence[Row] = []
@@ -264,12 +269,23 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
 
 def _alternatives(clause: Clause) -> list[tuple[tuple[str, ...], bool]]:
     """Each token sequence the clause matches, and whether as a phrase (else its words
-    anywhere: :meth:`Clause.as_phrase`)."""
-    out: dict[tuple[str, ...], bool] = {}
+    anywhere: :meth:`Clause.as_phrase`), without what cannot change the matches but costs the
+    database: function words of words matched anywhere ("batería de litio" is "bat liti"), and
+    an alternative that implies another (``lithium ion batteri`` beside ``lithium batteri``; a
+    phrase of words that also match anywhere). An index lists nearly every item under
+    ``de`` or ``au``, so one such word made a search read most of the index."""
+    out: dict[object, tuple[tuple[str, ...], bool]] = {}
     for term in clause.terms:
-        for form in clause.forms(term):
-            out.setdefault(form, clause.as_phrase(term))
-    return list(out.items())
+        for tokens in clause.forms(term):
+            phrase = clause.as_phrase(term) and len(tokens) > 1
+            form = tokens if phrase else tuple(dict.fromkeys(t for t in tokens if t not in FUNCTION_WORDS)) or tokens
+            out.setdefault((form, True) if phrase else frozenset(form), (form, phrase))
+    anywhere = [set(form) for form, phrase in out.values() if not phrase]
+    return [
+        (form, phrase)
+        for form, phrase in out.values()
+        if not any(words < set(form) or (phrase and words <= set(form)) for words in anywhere)
+    ]
 
 
 def _fts5_text(found: list[Clause]) -> str:
@@ -309,8 +325,8 @@ def _statements(shape: _Shape) -> tuple[Select, Select]:
     """The page statement of a search of this shape, with the count of matches up to
     ``count_limit`` in each row, and the count alone for a page past the end."""
     specs = [spec for spec in _SPECS if spec.kind in shape.kinds]
-    selects = [_kind_select(spec, shape, spec.model.__table__) for spec in specs]
-    walks = [_kind_select(spec, shape, spec.model.__table__, walk=True) for spec in specs]
+    selects = [_kind_select(spec, shape, table_of(spec.model)) for spec in specs]
+    walks = [_kind_select(spec, shape, table_of(spec.model), walk=True) for spec in specs]
     hits = _union([_first(spec, kind_select, shape) for spec, kind_select in zip(specs, walks, strict=True)])
     matches = _union(
         [s.with_only_columns(literal(1).label("one")).limit(bindparam("count_limit")).subquery() for s in selects]
@@ -354,8 +370,8 @@ def _in_order(kind_select: Select, shape: _Shape) -> Select:
 def _probe_rows(spec: "_Spec", shape: _Shape):
     """The first ``probe`` rows of the kind's table in the page's order, under the table's name
     (open for comment ones only, for the soonest deadlines)."""
-    table = spec.model.__table__
-    extra = [literal_column(f"{table.name}.{c}").label(c) for c in (SEARCH_VECTOR, SEARCH_KEYS)]
+    table = table_of(spec.model)
+    extra: list[Label] = [literal_column(f"{table.name}.{c}").label(c) for c in (SEARCH_VECTOR, SEARCH_KEYS)]
     day = cast(table.c.published_at, Date) if spec.kind == "intelligence" else table.c[spec.date]
     deadline = table.c.comment_deadline if spec.deadline else literal(None)
     keys = _order(
@@ -407,7 +423,7 @@ class _Spec:
     """How one kind of item answers the common columns and filters."""
 
     kind: str
-    model: type
+    model: type[ItemRow]
     label: str | None
     date: str
     committee: str | None
@@ -416,7 +432,7 @@ class _Spec:
 
     @property
     def table(self) -> str:
-        return self.model.__tablename__
+        return table_of(self.model).name
 
     def applies(self, query: SearchQuery) -> bool:
         notification_only = query.types or query.objectives or query.china_affected
@@ -444,11 +460,11 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
     day = c[spec.date]
     if spec.kind == "intelligence":
         day = func.date(day) if shape.dialect == "sqlite" else cast(day, Date)
-    conditions: list[ColumnElement] = []
+    conditions: list[ColumnElement | TextClause] = []
     score: ColumnElement = literal(0.0)
     if shape.text and shape.dialect == "postgresql":
         tsquery = cast(bindparam("tsquery", type_=Text), TSQUERY)
-        vector = literal_column(f"{spec.table}.{SEARCH_VECTOR}")
+        vector: ColumnElement = literal_column(f"{spec.table}.{SEARCH_VECTOR}")
         conditions.append(vector.op("@@")(tsquery))
         score = func.ts_rank(vector, tsquery)
     elif shape.text and walk and not shape.ranked:
@@ -492,7 +508,7 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement]:
         column = literal_column(f"{table}.{SEARCH_KEYS}", ARRAY(Text))
         conditions.append(or_(func.cardinality(keys) == 0, column.contains(keys)))
         conditions.append(or_(func.cardinality(members) == 0, column.overlap(members)))
-        given = column.contains(bindparam("hs_keys", type_=ARRAY(Text)))
+        given: ColumnElement | TextClause = column.contains(bindparam("hs_keys", type_=ARRAY(Text)))
     else:
         if spec.committee:
             conditions.append(_unless_null("committee", func.upper(c[spec.committee]) == bindparam("committee")))

@@ -15,8 +15,9 @@ of the assignee and writes every change to the audit log.
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, exists, func
+from sqlalchemy import ColumnElement, and_, case, exists, func
 from sqlmodel import Session, SQLModel, col, select
 
 from store.kinds import KINDS
@@ -60,9 +61,10 @@ def _queue_statement(kind: str, columns: tuple, *, status: str, sector: str | No
     statement = (
         select(*columns)
         .select_from(model)
-        .outerjoin(Triage, and_(Triage.item_kind == kind, Triage.item_id == model.id))
+        .outerjoin(Triage, and_(col(Triage.item_kind) == kind, col(Triage.item_id) == model.id))
         .outerjoin(
-            ItemClassification, and_(ItemClassification.item_kind == kind, ItemClassification.item_id == model.id)
+            ItemClassification,
+            and_(col(ItemClassification.item_kind) == kind, col(ItemClassification.item_id) == model.id),
         )
         .where(func.coalesce(Triage.status, "new") == status)
         .where(KINDS[kind].counts())
@@ -72,9 +74,9 @@ def _queue_statement(kind: str, columns: tuple, *, status: str, sector: str | No
     if sector:
         statement = statement.where(
             exists().where(
-                SectorTag.item_kind == kind,
-                SectorTag.item_id == model.id,
-                SectorTag.sector == sector,
+                col(SectorTag.item_kind) == kind,
+                col(SectorTag.item_id) == model.id,
+                col(SectorTag.sector) == sector,
                 col(SectorTag.decided).is_(True),
             )
         )
@@ -99,7 +101,7 @@ def queue(
     today = date.today()
     # most urgent first, unclassified last
     urgency_rank = case(
-        *((ItemClassification.urgency == level, -rank) for level, rank in URGENCY_RANK.items()),
+        *((col(ItemClassification.urgency) == level, -rank) for level, rank in URGENCY_RANK.items()),
         else_=1,
     )
     ranked = []
@@ -108,7 +110,7 @@ def queue(
         statement = _queue_statement(
             kind, (model, urgency_rank.label("rank")), status=status, sector=sector, assignee_id=assignee_id
         )
-        order = [urgency_rank]
+        order: list[ColumnElement[Any]] = [urgency_rank]
         if deadline is not None:
             open_deadline = case((deadline >= today, deadline), else_=None)
             order.append(open_deadline.asc().nulls_last())
@@ -244,9 +246,9 @@ def first_seen_on(session: Session, *, day: date) -> list:
     end = start + timedelta(days=1)
     items: list = []
     for model, column in (
-        (Notification, Notification.first_seen_at),
-        (StandardsChange, StandardsChange.first_seen_at),
-        (IntelligenceReport, IntelligenceReport.published_at),
+        (Notification, col(Notification.first_seen_at)),
+        (StandardsChange, col(StandardsChange.first_seen_at)),
+        (IntelligenceReport, col(IntelligenceReport.published_at)),
     ):
         items += session.exec(select(model).where(column >= start, column < end).order_by(col(model.id)))
     return items

@@ -10,20 +10,21 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from store.models import ItemRevision
+from store.models import ItemRevision, Notification, StandardsChange
 from store.models.types import utcnow
 
 Outcome = Literal["new", "updated", "unchanged"]
+Collected = TypeVar("Collected", Notification, StandardsChange)  # the kinds collected from sources
 
 
 @dataclass(frozen=True)
-class Upserted:
+class Upserted(Generic[Collected]):
     outcome: Outcome
-    row: SQLModel
+    row: Collected
 
 
 def _jsonable(value):
@@ -45,13 +46,13 @@ def content_hash(values: dict) -> str:
 def upsert_item(
     session: Session,
     *,
-    model: type[SQLModel],
+    model: type[Collected],
     item_kind: str,
     key: dict,
     content: dict,
     extra: dict | None = None,
     source: str,
-) -> Upserted:
+) -> Upserted[Collected]:
     """Store ``content`` (the published fields) for the row identified by ``key``.
 
     ``extra`` holds fields that are kept but do not count as a change of content (the raw

@@ -6,6 +6,7 @@ Real SMTP on loopback, both databases."""
 
 from datetime import timedelta
 
+import markupsafe
 from sqlmodel import Session, select
 
 from alerts.digests import enqueue_digests
@@ -16,6 +17,7 @@ from alerts.subscriptions import set_account_active, unsubscribe
 from store.db import session_scope
 from store.models import Alert, Delivery, Subscription, User
 from store.queries.users import create_user
+from tests.alerts.servers import configure
 from tests.factories import NOW, add_notification, clock, subscribe
 
 
@@ -55,6 +57,28 @@ def test_one_address_without_an_account_is_one_person_too(db_engine, alert_setti
     assert len(mailbox.messages) == 1
     text = mailbox.messages[0].get_body(("plain",)).get_content()
     assert "subscription “a”: " in text and "subscription “b”: " in text
+
+
+def test_merged_messages_each_name_their_own_subscriptions(db_engine, settings, monkeypatch, mailbox, receiver):
+    """Merged messages are rendered once for many people, each person's subscription names
+    written in afterwards: as is in the text, escaped in the HTML, inside JSON strings."""
+    alert_settings = configure(monkeypatch, mailbox, allow_private_webhooks="true")
+    names = {"a@example.com": ('Tom & "Jerry" <1>', "\\tabs\\"), "b@example.com": ("电子产品", "欧美市场")}
+    for address, (first, second) in names.items():
+        hook = f"{receiver.url}?for={address}"
+        subscribe(db_engine, name=first, email=address, language="en", hs_prefixes=["85"], channels=[hook])
+        subscribe(db_engine, name=second, email=address, language="en", members=["USA"])
+    add_notification(db_engine)
+    assert dispatch(db_engine, alert_settings, clock=clock())["sent"] == 4
+    for message in mailbox.messages:
+        first, second = names[message["To"]]
+        text = message.get_body(("plain",)).get_content()
+        assert f"subscription “{first}”: " in text and f"subscription “{second}”: " in text
+        html = message.get_body(("html",)).get_content()
+        assert f"subscription “{markupsafe.escape(first)}”: " in html
+    why = {tuple(payload["items"][0]["why"]) for payload in receiver.payloads()}
+    assert {len(lines) for lines in why} == {2} and len(why) == 2
+    assert any('subscription “Tom & "Jerry" <1>”' in line for lines in why for line in lines)
 
 
 def test_follow_ups_and_digests_tell_a_person_once(db_engine, alert_settings, mailbox):

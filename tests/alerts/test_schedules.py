@@ -29,7 +29,10 @@ def test_reminders_at_14_and_3_days_once_each_unless_dismissed(db_engine, alert_
     dispatch(db_engine, alert_settings, clock=clock())
     with session_scope(db_engine) as session:
         session.exec(select(Alert).where(Alert.subscription_id == 2)).one().dismissed_at = NOW
-    days = lambda n: NOW + timedelta(days=n)  # noqa: E731
+
+    def days(n: int) -> datetime:
+        return NOW + timedelta(days=n)
+
     for day, made in ((10, 0), (16, 1), (17, 0), (27, 1), (28, 0)):  # 14 days left on day 16, 3 on day 27
         assert send_reminders(db_engine, now=days(day)) == made
         send_due(db_engine, alert_settings, clock=clock(days(day)))

@@ -13,7 +13,7 @@ from alerts.reminders import send_reminders
 from store.db import session_scope
 from store.models import ItemRevision, Subscription
 from tests.factories import NOW, add_notification, clock, date_of, subscribe
-from tests.service.web_helpers import ROLE_EMAILS, accounts, app, client_for, post_form  # noqa: F401
+from tests.service.web_helpers import ROLE_EMAILS, accounts, app, client_for, post_form  # noqa: F401 (fixtures)
 
 
 def test_a_follower_without_a_matching_subscription_gets_the_follow_ups(

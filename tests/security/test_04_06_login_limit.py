@@ -1,7 +1,9 @@
-"""Items 4, 5 and 6: the sign-in limit counts parallel attempts, behind a trusted proxy tells
-clients apart, slows an attacker without locking the owner out, and refuses by address before
-any password is hashed, in a bounded pool off the event loop."""
+"""Items 4, 5 and 6: the sign-in limit counts parallel attempts, in every process of the service
+alike, behind a trusted proxy tells clients apart, slows an attacker without locking the owner
+out, and refuses by address before any password is hashed, in a bounded pool off the event loop."""
 
+import subprocess
+import sys
 import threading
 
 from fastapi.testclient import TestClient
@@ -36,6 +38,26 @@ def test_04_parallel_wrong_passwords_are_counted_atomically(app, accounts, monke
     assert sorted(statuses) == [400] * 5 + [429] * 15
 
 
+SECOND_INSTANCE = """
+from fastapi.testclient import TestClient
+from service.app import create_app
+from tests.service.web_helpers import csrf_of
+client = TestClient(create_app(scheduler=False), follow_redirects=False)
+form = {"email": "exporter@example.org", "password": "wrong password", "csrf_token": csrf_of(client, "/login")}
+print(" ".join(str(client.post("/login", data=form).status_code) for _ in range(3)))
+"""
+
+
+def test_04_the_count_holds_across_processes(app, accounts, monkeypatch):
+    """Another process of the service (as uvicorn's second worker) on the same database."""
+    monkeypatch.setattr(security, "login_limiter", LoginLimiter(base_delay=600))  # no wait runs out here
+    other = subprocess.run([sys.executable, "-c", SECOND_INSTANCE], capture_output=True, text=True, check=True)
+    assert other.stdout.split() == ["400"] * 3
+    client, token = _form_client(app)
+    form = {"email": "exporter@example.org", "password": "wrong password", "csrf_token": token}
+    assert [client.post("/login", data=form).status_code for _ in range(3)] == [400, 400, 429]
+
+
 def _request(peer: str, forwarded: str | None = None) -> Request:
     headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
     return Request({"type": "http", "client": (peer, 5000), "headers": headers, "app": None})
@@ -48,9 +70,9 @@ def test_05_forwarded_for_only_from_trusted_proxies(settings, monkeypatch):
     assert client_address(_request("10.0.0.5", "203.0.113.7"), settings) == "10.0.0.5"  # none trusted
 
 
-def test_05_an_attacker_slows_the_owner_down_but_never_locks_them_out():
+def test_05_an_attacker_slows_the_owner_down_but_never_locks_them_out(db_engine):
     now = [0.0]
-    limiter = LoginLimiter(clock=lambda: now[0])
+    limiter = LoginLimiter(clock=lambda: now[0], engine=db_engine)
     for _ in range(40):  # an attacker behind one address tries again as soon as allowed
         now[0] += limiter.begin("owner@example.org", "203.0.113.66") + 0.01
     assert limiter.begin("owner@example.org", "203.0.113.66") == 0  # the 41st try, counted

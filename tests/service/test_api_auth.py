@@ -81,7 +81,10 @@ def test_a_token_is_checked_once_then_trusted_until_its_account_changes(api, use
     headers = users["exporter"].headers
     assert api.get("/api/v1/me", headers=headers).status_code == 200
     statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
+
+    def listener(*args):
+        statements.append(args[2])
+
     event.listen(db_engine, "before_cursor_execute", listener)
     try:
         assert api.get("/api/v1/me", headers=headers).status_code == 200

@@ -128,7 +128,10 @@ def test_preview_counts_without_saving(api, users, db_engine):
 
     for number in range(2):
         add_notification(
-            db_engine, symbol=f"G/TBT/N/EU/{number + 1}", member="EU", distribution_date=date.today() - timedelta(days=1)
+            db_engine,
+            symbol=f"G/TBT/N/EU/{number + 1}",
+            member="EU",
+            distribution_date=date.today() - timedelta(days=1),
         )
     mine = users["exporter"].headers
     found = api.post("/api/v1/subscriptions/preview", json={"members": ["欧盟"], "hs_prefixes": ["8507"]}, headers=mine)

@@ -18,7 +18,7 @@ from store.db import session_scope
 from store.models import CrawlRun, Source
 from store.models.types import utcnow
 from store.queries.sources import seed_sources
-from tests.service.web_helpers import accounts, app, client_for  # noqa: F401
+from tests.service.web_helpers import accounts, app, client_for  # noqa: F401 (fixtures)
 
 
 def free_port() -> int:

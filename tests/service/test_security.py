@@ -93,9 +93,11 @@ def test_audit_records_actions(session):
     )
 
 
-def test_login_limiter_slows_down_then_forgets():
+def test_login_limiter_slows_down_then_forgets(db_engine):
     now = [0.0]
-    limiter = LoginLimiter(free=3, base_delay=1, max_account_delay=4, window_seconds=600, clock=lambda: now[0])
+    limiter = LoginLimiter(
+        free=3, base_delay=1, max_account_delay=4, window_seconds=600, clock=lambda: now[0], engine=db_engine
+    )
     for _ in range(3):
         assert limiter.begin("A@x.org", "1.2.3.4") == 0  # counted as a failure until it succeeds
     assert limiter.begin("a@x.org", "1.2.3.4") == 1  # the fourth waits a second

@@ -9,7 +9,7 @@ from service.jobs import crawl as crawl_jobs
 from store.db import session_scope
 from store.models import Alert, AuditEntry, CrawlRun, Delivery, Source, Subscription, User
 from store.models.types import utcnow
-from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401
+from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401 (fixtures)
 
 PAGES = (
     "/admin/sources",

@@ -6,7 +6,7 @@ import pytest
 
 from service import security
 from service.security import LoginLimiter
-from tests.service.web_helpers import PASSWORD, accounts, app, client_for, csrf_of, login  # noqa: F401
+from tests.service.web_helpers import PASSWORD, accounts, app, client_for, csrf_of, login  # noqa: F401 (fixtures)
 
 
 def test_login_sets_session_and_logout_clears_it(app, accounts):

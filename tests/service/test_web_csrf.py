@@ -6,7 +6,7 @@ import re
 from fastapi.routing import APIRoute
 
 from service.web import pages
-from tests.service.web_helpers import accounts, app, client_for, csrf_of  # noqa: F401
+from tests.service.web_helpers import accounts, app, client_for, csrf_of  # noqa: F401 (fixtures)
 
 
 def _page_posts() -> list[str]:

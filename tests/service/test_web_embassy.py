@@ -6,7 +6,7 @@ import io
 from sqlmodel import Session, select
 
 from store.models import Attachment, AuditEntry, IntelligenceReport
-from tests.service.web_helpers import accounts, app, client_for, csrf_of  # noqa: F401
+from tests.service.web_helpers import accounts, app, client_for, csrf_of  # noqa: F401 (fixtures)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 REPORT = {

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from store.db import session_scope
 from store.models import Alert, Subscription
 from tests.factories import seed_notifications
-from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401
+from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401 (fixtures)
 
 FORM = {
     "name": "EU batteries",
@@ -132,7 +132,10 @@ def test_the_form_previews_its_selectors_before_saving(app, accounts, db_engine)
 
     for number in range(3):
         add_notification(
-            db_engine, symbol=f"G/TBT/N/EU/{number + 1}", member="EU", distribution_date=date.today() - timedelta(days=5)
+            db_engine,
+            symbol=f"G/TBT/N/EU/{number + 1}",
+            member="EU",
+            distribution_date=date.today() - timedelta(days=5),
         )
     mine = client_for(app, "exporter")
     form = mine.get("/subscriptions/new").text

@@ -14,7 +14,7 @@ from store.db import session_scope
 from store.models import HsTag, IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
 from store.queries.notifications import upsert_notification
 from tests.factories import seed_notifications
-from tests.service.web_helpers import accounts, app, client_for  # noqa: F401
+from tests.service.web_helpers import accounts, app, client_for  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

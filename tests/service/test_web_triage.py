@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from store.db import session_scope
 from store.models import AuditEntry, ItemClassification, NotificationCreate, SectorTag, Triage, TriageNote
 from store.queries.notifications import upsert_notification
-from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401
+from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def password_hash() -> str:
 
 @pytest.fixture
 def app(settings):
-    login_limiter._failures.clear()
+    login_limiter.clear()
     return create_app(settings, scheduler=False)
 
 

@@ -13,7 +13,7 @@ from store.settings import get_settings
 from tests.alerts.test_hs_decided import store_and_classify
 from tests.factories import NOW, subscribe
 from tests.service.browser.test_role_flows import sign_in
-from tests.service.web_helpers import ROLE_EMAILS, accounts  # noqa: F401
+from tests.service.web_helpers import ROLE_EMAILS, accounts  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

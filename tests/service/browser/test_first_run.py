@@ -11,7 +11,7 @@ from store.models.types import utcnow
 from store.queries.sources import seed_sources
 from tests.factories import seed_notifications
 from tests.service.browser.test_role_flows import sign_in
-from tests.service.web_helpers import accounts  # noqa: F401
+from tests.service.web_helpers import accounts  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from store.db import session_scope
 from store.models import Alert, AlertFeedback, Triage
 from tests.factories import add_notification, subscribe
 from tests.service.browser.test_role_flows import sign_in
-from tests.service.web_helpers import accounts  # noqa: F401
+from tests.service.web_helpers import accounts  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

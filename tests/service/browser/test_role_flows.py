@@ -11,7 +11,7 @@ from store.db import session_scope
 from store.models import Delivery, HsTag, ItemClassification, NotificationCreate, SectorTag, Source, Subscription
 from store.queries.notifications import upsert_notification
 from tests.factories import seed_notifications
-from tests.service.web_helpers import PASSWORD, accounts  # noqa: F401
+from tests.service.web_helpers import PASSWORD, accounts  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.factories import seed_notifications
 from tests.service.browser.test_role_flows import sign_in
-from tests.service.web_helpers import accounts  # noqa: F401
+from tests.service.web_helpers import accounts  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,48 @@
+"""Counts of failed sign-ins per account and per client address, shared by every process.
+
+:func:`lock_failures` reads the counts with an UPSERT, which also locks the rows (on SQLite,
+the database) until the transaction ends, so that a check and the count that follows it are
+one step for every process and thread: parallel attempts cannot all pass before any is
+counted. Keys are locked in one order, so two attempts never wait for each other in a cycle.
+"""
+
+from sqlalchemy import case, delete, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from store.models import LoginFailure
+
+Key = tuple[str, str]  # (scope, key)
+
+
+def lock_failures(session: Session, keys: list[Key], *, now: float, window: float) -> dict[Key, tuple[int, float]]:
+    """(failures, time of the last) for each key, locked until the transaction ends; a count
+    whose last failure is older than ``window`` seconds starts again from nothing."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = LoginFailure.__table__  # type: ignore[attr-defined]
+    found = {}
+    for scope, key in sorted(keys):
+        statement = dialect.insert(table).values(scope=scope, key=key, failures=0, last_at=0.0)
+        statement = statement.on_conflict_do_update(
+            index_elements=["scope", "key"],
+            set_={"failures": case((table.c.last_at <= now - window, 0), else_=table.c.failures)},
+        ).returning(table.c.failures, table.c.last_at)
+        failures, last_at = session.execute(statement).one()
+        found[(scope, key)] = (failures, last_at)
+    return found
+
+
+def count_failure(session: Session, keys: list[Key], *, now: float) -> None:
+    session.execute(
+        update(LoginFailure)
+        .where(tuple_(col(LoginFailure.scope), col(LoginFailure.key)).in_(keys))
+        .values(failures=col(LoginFailure.failures) + 1, last_at=now)
+    )
+
+
+def forget_failures(session: Session, keys: list[Key] | None = None) -> None:
+    """Clear the counts of ``keys`` (all of them when None)."""
+    statement = delete(LoginFailure)
+    if keys is not None:
+        statement = statement.where(tuple_(col(LoginFailure.scope), col(LoginFailure.key)).in_(keys))
+    session.execute(statement)
