@@ -39,6 +39,8 @@ FLASHES = {
     "report_rejected": N_("Returned to its author."),
     "crawl_started": N_("Crawl started."),
     "user_created": N_("User added."),
+    "user_deleted": N_("Account deleted."),
+    "account_deleted": N_("Your account has been deleted."),
     "replayed": N_("Queued again."),
     "bulk_partial": N_("Some items were left as they were; the workflow does not allow that change."),
     "thread_follow": N_("You now follow this notification."),
