@@ -52,6 +52,8 @@ test: $(VENV)/.installed-test messages
 	@echo "=== ruff (lint and format) ==="
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@echo "=== mypy (the packages in pyproject.toml's [tool.mypy] files) ==="
+	$(BIN)/mypy
 	@echo "=== tbtwatch tests on SQLite ==="
 	env -u TBTWATCH_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$TBTWATCH_TEST_DATABASE_URL" ]; then \

@@ -3,7 +3,8 @@ documentation page, served with Swagger UI's own files from the ``swagger-ui-py`
 (no CDN), so the one Content-Security-Policy holds there too.
 
 Pages load nothing from elsewhere, run no inline script (their behaviour is in
-``/static/*.js``) and may not be framed (no clickjacking of their forms). HSTS belongs to the
+``/static/*.js``), carry no inline style (``/static/style.css``; charts colour by SVG
+attributes) and may not be framed (no clickjacking of their forms). HSTS belongs to the
 TLS-terminating proxy; ``docs/deploy.md`` says how.
 """
 
@@ -17,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
     "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 HEADERS = (
