@@ -16,7 +16,7 @@ from alerts.labels import member_choices, sector_codes
 from alerts.preview import Preview, preview
 from service.refusals import explain
 from service.web.deps import db, require
-from service.web.i18n import request_language
+from service.web.i18n import request_language, request_zone
 from service.web.templating import render
 from store.models import (
     FREQUENCIES,
@@ -111,7 +111,7 @@ def subscriptions(request: Request, user: User = Depends(subscriber), session: S
 
 @router.get("/subscriptions/new", include_in_schema=False)
 def new_subscription(request: Request, user: User = Depends(subscriber)):
-    blank = SubscriptionCreate(email=user.email, language=user.language)
+    blank = SubscriptionCreate(email=user.email, language=user.language, timezone=request_zone(request).key)
     return _form_page(request, _typed(blank))
 
 

@@ -14,7 +14,7 @@ from service.app import create_app
 from store.db import session_scope
 from store.models import AlertFeedback, SectorTag
 from store.queries.feedback import HumanLabel, sector_figures, training_labels
-from tests.alerts.conftest import NOW, add_notification, clock, subscribe
+from tests.factories import NOW, add_notification, clock, subscribe
 
 LINK = re.compile(r"https://tbtwatch\.test(/feedback/[\w.-]+)\?lang=(zh|en)")
 

@@ -23,7 +23,8 @@ from store.models import (
     TriageNote,
     User,
 )
-from tests.alerts.conftest import add_notification, alert_settings, mailbox, subscribe  # noqa: F401 (fixtures)
+from tests.alerts.servers import alert_settings, mailbox  # noqa: F401 (fixtures)
+from tests.factories import add_notification, subscribe
 from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 from tests.service.web_helpers import PASSWORD, accounts, app, client_for, csrf_of  # noqa: F401 (fixtures)
 

@@ -124,18 +124,21 @@ def test_alerts_inbox_and_dismiss(api, users, db_engine):
 def test_preview_counts_without_saving(api, users, db_engine):
     from datetime import timedelta
 
-    from tests.alerts.conftest import add_notification
+    from tests.factories import add_notification
 
     for number in range(2):
         add_notification(
-            db_engine, symbol=f"G/TBT/N/EU/{number}", member="EU", distribution_date=date.today() - timedelta(days=1)
+            db_engine,
+            symbol=f"G/TBT/N/EU/{number + 1}",
+            member="EU",
+            distribution_date=date.today() - timedelta(days=1),
         )
     mine = users["exporter"].headers
     found = api.post("/api/v1/subscriptions/preview", json={"members": ["欧盟"], "hs_prefixes": ["8507"]}, headers=mine)
     assert found.status_code == 200, found.text
     body = found.json()
     assert (body["days"], body["count"], body["too_many"]) == (90, 2, False)
-    assert [e["label"] for e in body["examples"]] == ["G/TBT/N/EU/1", "G/TBT/N/EU/0"]
+    assert [e["label"] for e in body["examples"]] == ["G/TBT/N/EU/2", "G/TBT/N/EU/1"]
     assert body["examples"][0]["url"].endswith(f"/items/notification/{body['examples'][0]['id']}")
     refused = api.post("/api/v1/subscriptions/preview", json={"name": "all"}, headers=mine)
     assert refused.status_code == 422 and "Choose at least one selector" in refused.json()["detail"]
@@ -144,7 +147,7 @@ def test_preview_counts_without_saving(api, users, db_engine):
 
 def test_an_item_two_subscriptions_matched_is_one_entry_with_both_reasons(api, users, db_engine, settings):
     from alerts.dispatch import match_new_items
-    from tests.alerts.conftest import add_notification
+    from tests.factories import add_notification
 
     mine = users["exporter"].headers
     batteries = {"name": "电池", "email": "buyer@example.org", "hs_prefixes": ["85"], "frequency": "immediate"}
