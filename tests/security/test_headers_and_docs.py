@@ -5,7 +5,7 @@ policy, in a real browser; the OpenAPI document describes the errors as they are
 
 from playwright.sync_api import sync_playwright
 
-from tests.service.browser.conftest import CHROMIUM, browser, live_server, page, screenshots  # noqa: F401 (fixtures)
+from tests.service.browser.chromium import CHROMIUM, browser, live_server, page, screenshots  # noqa: F401 (fixtures)
 from tests.service.browser.test_role_flows import notifications, sign_in  # noqa: F401 (fixture)
 from tests.service.web_helpers import accounts  # noqa: F401 (fixture)
 
