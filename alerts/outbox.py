@@ -345,7 +345,9 @@ def _message(
                 nonce=delivery.idempotency_key,
                 base_url=settings.base_url,
                 secret=settings.secret_key,
-                subscription_of={entry.item.key: entry.alert.subscription_id for entry in entries},
+                subscription_of={
+                    e.item.key: [e.alert.subscription_id, *(a.subscription_id for _, a in e.also)] for e in entries
+                },
             ),
             strict=True,
         )

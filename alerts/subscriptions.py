@@ -14,8 +14,9 @@ and, through :func:`alerts.channels.webhook_secret`, the key its webhooks are si
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select, update
@@ -39,7 +40,16 @@ from store.models import (
     User,
 )
 from store.models.types import utcnow
-from store.queries.alerts import cancel_pending, insert_ignore, load_items, open_items, subscription_by_token
+from store.queries.alerts import (
+    InboxQuery,
+    account_alerts,
+    cancel_pending,
+    inbox_items,
+    insert_ignore,
+    load_items,
+    open_items,
+    subscription_by_token,
+)
 from store.refusals import Refused, Term
 
 LANGUAGES = ("zh", "en")
@@ -325,6 +335,47 @@ def own_alert(session: Session, user_id: int | None, alert_id: int) -> Alert | N
     alert = session.get(Alert, alert_id)
     owner = session.get(Subscription, alert.subscription_id) if alert is not None else None
     return alert if owner is not None and owner.user_id == user_id else None
+
+
+@dataclass
+class InboxEntry:
+    """One item in an account's inbox: every alert of the account's subscriptions on it (with
+    the subscription's name), newest first. Several subscriptions matching one item make one
+    entry with the reasons of each, as the person got one message."""
+
+    alerts: list[tuple[Alert, str | None]]
+
+    @property
+    def alert(self) -> Alert:
+        """The newest alert: the entry's id, time and what dismissing it takes."""
+        return self.alerts[0][0]
+
+    @property
+    def names(self) -> list[str]:
+        """The names of the subscriptions that alerted the item, each once."""
+        return list(dict.fromkeys(name for _, name in self.alerts if name))
+
+    @property
+    def dismissed_at(self) -> datetime | None:
+        """When the item was dismissed; None while one of its alerts is not."""
+        moments = [alert.dismissed_at for alert, _ in self.alerts]
+        return None if None in moments else max(m for m in moments if m is not None)
+
+
+def inbox(session: Session, user_id: int, **query: Unpack[InboxQuery]) -> tuple[list[InboxEntry], int]:
+    """An account's inbox, one entry per item, newest first, and how many entries there are
+    before paging (filters: :func:`store.queries.alerts.inbox_items`): the inbox page and
+    ``GET /api/v1/alerts`` alike."""
+    keys, total = inbox_items(session, user_id, **query)
+    return inbox_entries(session, user_id, keys), total
+
+
+def inbox_entries(session: Session, user_id: int, keys: list[tuple[str, int]]) -> list[InboxEntry]:
+    """The inbox entries of the items ``keys`` (each alerted to the account), in that order."""
+    alerts: dict[tuple[str, int], list[tuple[Alert, str | None]]] = {key: [] for key in keys}
+    for alert, name in account_alerts(session, user_id, keys):
+        alerts[(alert.item_kind, alert.item_id)].append((alert, name))
+    return [InboxEntry(told) for told in alerts.values() if told]
 
 
 def dismiss_alert(session: Session, alert: Alert, *, now: datetime | None = None) -> Alert:

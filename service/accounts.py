@@ -1,6 +1,6 @@
-"""Changing an account (role, activity, name, member, language, password): one function that
-the administrators' page and the API both call, with one set of rules whose refusals
-(:class:`store.queries.users.UserError`) are worded in Chinese and English by
+"""Changing an account (role, activity, name, member, language, password) and deleting one:
+a function for each that the pages, the API and the command line call, with one set of rules
+whose refusals (:class:`store.queries.users.UserError`) are worded in Chinese and English by
 :mod:`service.refusals`, and one audit record."""
 
 from typing import Any
@@ -11,7 +11,8 @@ from alerts.subscriptions import set_account_active
 from service.security import audit, end_sessions, new_password_hash
 from store.members import resolve_member
 from store.models import ROLES, User
-from store.queries.users import UserError
+from store.queries.alerts import cancel_pending
+from store.queries.users import UserError, delete_user
 
 _NOT_NULL = ("role", "active", "language")
 
@@ -55,3 +56,33 @@ def change_account(session: Session, actor: User, target: User, changes: dict[st
         target_id=target.id,
         details={**changes, "password_changed": bool(password)},
     )
+
+
+def delete_account(session: Session, actor: User | None, target: User) -> int:
+    """Delete ``target``'s account for good, asked by its owner (``actor`` is ``target``: the
+    account page, ``DELETE /api/v1/me``), by an administrator (the users page,
+    ``DELETE /api/v1/users/{id}``) or from the command line (``actor`` None); the caller
+    commits. How many of its deliveries were pending.
+
+    Its pending deliveries are cancelled at once and nothing reaches it afterwards: its
+    subscriptions go, and with them its inbox (their alerts), its deliveries and its feedback
+    judgements, which are the person's; so do its thread choices and API tokens (see
+    :func:`store.queries.users.delete_user`). Kept: the audit log and staff work (no longer
+    naming the account), and this deletion's audit record, which holds the account's id and
+    role and the number of deliveries cancelled, not its address or name. An administrator
+    may not delete their own account (someone must remain to administer)."""
+    if actor is not None and actor.id == target.id and target.role == "admin":
+        raise UserError("user_self_delete", conflict=True)
+    cancelled = cancel_pending(session, user_id=target.id)
+    target_id, role = target.id, target.role
+    delete_user(session, target)
+    by_owner = actor is not None and actor.id == target_id
+    audit(
+        session,
+        user=None if by_owner else actor,  # an owner's own row is gone
+        action="user.delete",
+        target_kind="user",
+        target_id=target_id,
+        details={"role": role, "by": "owner" if by_owner else "administrator", "deliveries_cancelled": cancelled},
+    )
+    return cancelled

@@ -60,6 +60,7 @@ REFUSALS: dict[str, str | None] = {
     "user_member_required": N_("An embassy account needs the WTO member it reports on (its host country)."),
     "user_exists": N_("A user with e-mail %(email)s already exists."),
     "user_self_demote": N_("An administrator may not demote or deactivate their own account."),
+    "user_self_delete": N_("An administrator may not delete their own account; another administrator can."),
     "password_short": N_("The password has at least %(limit)s characters."),
     "preview_no_selector": N_(
         "Choose at least one selector (sector, HS code, ICS code, market, committee, kind, keyword or minimum urgency) to preview: without one you would receive everything."

@@ -36,10 +36,13 @@ Because the database maintains the index, every writer (the store's upsert, the 
 SQL) keeps it current. These objects are not SQLModel tables: :func:`include_object` keeps
 them out of Alembic's model comparison (``store/migrations/env.py``, the migrations test).
 
-A migration that makes SQLite recreate one of the three tables (batch ``alter_column``,
-``drop_column``) drops its triggers: call :func:`sqlite_triggers` for that table again in
-the same migration and index its rows again (``DELETE FROM x_fts`` then
-:func:`sqlite_index_rows`).
+Migrations never import this module: each carries a copy of the statements it ran, so that
+editing this module cannot rewrite history. ``tests/store/test_migrations.py`` checks that
+what the migrations built is what this module describes (the bulk insert recreates a trigger
+from it): a change here needs a migration that makes it so. A migration that makes SQLite
+recreate one of the three tables (batch ``alter_column``, ``drop_column``) drops its
+triggers: it creates them again (its copy of :func:`sqlite_triggers`) and indexes the rows
+again (``DELETE FROM x_fts`` then its copy of :func:`sqlite_index_rows`).
 """
 
 # item table -> its indexed text columns with their weight class (A counts most, then B, C).

@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from service.accounts import change_account
+from service.accounts import change_account, delete_account
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
 from service.jobs.crawl import run_now
 from service.refusals import explain
@@ -168,6 +169,22 @@ def edit_user(user_id: RowId, body: UserPatch, user: User = Depends(admin), sess
         raise HTTPException(error.status, explain(error)) from None
     session.commit()
     return target
+
+
+@router.delete("/users/{user_id}", status_code=204)
+def delete_user(user_id: RowId, user: User = Depends(admin), session: Session = Depends(get_session)):
+    """Delete an account for good: its pending deliveries are cancelled, its subscriptions, inbox,
+    feedback, thread choices and API tokens deleted; the audit log stays."""
+    target = session.get(User, user_id)
+    if target is None:
+        raise not_found(f"user {user_id}")
+    try:
+        delete_account(session, user, target)
+    except UserError as error:
+        session.rollback()
+        raise HTTPException(error.status, explain(error)) from None
+    session.commit()
+    return Response(status_code=204)
 
 
 class EditionOut(BaseModel):

@@ -8,14 +8,13 @@ from datetime import datetime
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from alerts import subscriptions as use_case
 from alerts.outbox import enqueue_test
 from alerts.preview import EXAMPLES, TOO_MANY_PER_WEEK, preview
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, not_found, page_params, paged, require
-from store.models import Alert, Subscription, SubscriptionPublic, User
+from store.models import Subscription, SubscriptionPublic, User
 from store.queries.items import get_item, summary
 
 router = APIRouter(tags=["subscriptions"])
@@ -211,7 +210,23 @@ def send_test(subscription_id: RowId, user: User = Depends(subscriber), session:
     return {"detail": "test message queued"}
 
 
+class AlertReason(BaseModel):
+    """One of my subscriptions' alerts on an item: which subscription, and why it matched."""
+
+    alert_id: int
+    subscription_id: int
+    subscription_name: str | None
+    reason: str = Field(description="match, catch-up, follow-up, revision:N, …")
+    why: dict = Field(description="What of the subscription matched (selector → values), or what changed.")
+    created_at: datetime
+
+
 class AlertOut(BaseModel):
+    """One item of my inbox, once however many of my subscriptions matched it (as I got one
+    message): ``reasons`` holds each of their alerts, newest first. ``id``, ``subscription_id``,
+    ``reason``, ``why`` and ``created_at`` are the newest alert's; dismissing ``id`` dismisses
+    the item."""
+
     id: int
     subscription_id: int
     item_kind: str
@@ -222,47 +237,60 @@ class AlertOut(BaseModel):
     dismissed_at: datetime | None
     reference: str | None = None
     title: str | None = None
+    reasons: list[AlertReason]
+
+
+def _alert_out(session: Session, entry: use_case.InboxEntry) -> dict:
+    alert = entry.alert
+    item = get_item(session, item_kind=alert.item_kind, item_id=alert.item_id)
+    shown = summary(item) if item is not None else None
+    return {
+        **alert.model_dump(),
+        "dismissed_at": entry.dismissed_at,
+        "reference": shown and shown.reference,
+        "title": shown and shown.title,
+        "reasons": [
+            {
+                "alert_id": told.id,
+                "subscription_id": told.subscription_id,
+                "subscription_name": name,
+                "reason": told.reason,
+                "why": told.why,
+                "created_at": told.created_at,
+            }
+            for told, name in entry.alerts
+        ],
+    }
 
 
 @router.get("/alerts", response_model=Page[AlertOut], tags=["alerts"])
 def list_alerts(
-    dismissed: bool | None = Query(None, description="Only dismissed (true) or not (false)."),
-    subscription_id: int | None = Query(None, ge=1, le=ID_MAX),
+    dismissed: bool | None = Query(None, description="Only dismissed items (true) or not (false)."),
+    subscription_id: int | None = Query(None, ge=1, le=ID_MAX, description="Only items this subscription matched."),
     params: PageParams = Depends(page_params),
     user: User = Depends(subscriber),
     session: Session = Depends(get_session),
 ):
-    """Alerts of my subscriptions, newest first."""
-    statement = (
-        select(Alert)
-        .join(Subscription, col(Subscription.id) == col(Alert.subscription_id))
-        .where(Subscription.user_id == user.id)
+    """My inbox: each item once, newest first, with the reasons of every subscription of mine
+    that matched it."""
+    entries, total = use_case.inbox(
+        session,
+        user.id,
+        dismissed=dismissed,
+        subscription_id=subscription_id,
+        offset=params.offset,
+        limit=params.page_size,
     )
-    if dismissed is not None:
-        statement = statement.where(
-            col(Alert.dismissed_at).is_not(None) if dismissed else col(Alert.dismissed_at).is_(None)
-        )
-    if subscription_id is not None:
-        statement = statement.where(Alert.subscription_id == subscription_id)
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(
-        statement.order_by(col(Alert.created_at).desc(), col(Alert.id).desc())
-        .offset(params.offset)
-        .limit(params.page_size)
-    )
-    items = []
-    for alert in rows:
-        item = get_item(session, item_kind=alert.item_kind, item_id=alert.item_id)
-        shown = summary(item) if item is not None else None
-        items.append({**alert.model_dump(), "reference": shown and shown.reference, "title": shown and shown.title})
-    return paged(items, total, params)
+    return paged([_alert_out(session, entry) for entry in entries], total, params)
 
 
 @router.post("/alerts/{alert_id}/dismiss", response_model=AlertOut, tags=["alerts"])
 def dismiss_alert(alert_id: RowId, user: User = Depends(subscriber), session: Session = Depends(get_session)):
+    """Dismiss an item of my inbox (given any of its alerts)."""
     alert = use_case.own_alert(session, user.id, alert_id)
     if alert is None:
         raise not_found(f"alert {alert_id}")
     use_case.dismiss_alert(session, alert)
     session.commit()
-    return alert
+    [entry] = use_case.inbox_entries(session, user.id, [(alert.item_kind, alert.item_id)])
+    return _alert_out(session, entry)

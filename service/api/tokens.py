@@ -1,5 +1,5 @@
-"""``/me`` and ``/tokens``: the caller's account and their own API tokens (the plain token
-is returned once, when made; only its hash is kept)."""
+"""``/me`` and ``/tokens``: the caller's account (reading it, deleting it) and their own API
+tokens (the plain token is returned once, when made; only its hash is kept)."""
 
 from datetime import datetime
 
@@ -9,10 +9,12 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from service.accounts import delete_account
 from service.api.deps import RowId, bearer, current_user, get_session, not_found
+from service.refusals import explain
 from service.security import new_token
 from store.models import User, UserPublic
-from store.queries.users import add_token, list_tokens, revoke_token
+from store.queries.users import UserError, add_token, list_tokens, revoke_token
 
 router = APIRouter(tags=["tokens"])
 
@@ -36,6 +38,20 @@ class TokenIn(BaseModel):
 @router.get("/me", response_model=UserPublic, tags=["account"])
 def me(user: User = Depends(current_user)):
     return user
+
+
+@router.delete("/me", status_code=204, tags=["account"])
+def delete_me(user: User = Depends(current_user), session: Session = Depends(get_session)):
+    """Delete the caller's own account for good: pending deliveries cancelled; subscriptions,
+    inbox, feedback, thread choices and API tokens deleted. An administrator's own account is
+    deleted by another administrator (409)."""
+    try:
+        delete_account(session, user, user)
+    except UserError as error:
+        session.rollback()
+        raise HTTPException(error.status, explain(error)) from None
+    session.commit()
+    return Response(status_code=204)
 
 
 @router.get("/tokens", response_model=list[TokenOut])

@@ -63,6 +63,25 @@ def add(
         fail(explain(error))
 
 
+@app.command("delete")
+def delete(
+    email: str = typer.Argument(..., help="The account's e-mail address."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Delete an account for good: its pending deliveries are cancelled; its subscriptions,
+    inbox, feedback, thread choices and API tokens deleted; the audit log stays."""
+    from service.accounts import delete_account
+
+    with session_scope(default_engine()) as session:
+        user = get_user_by_email(session, email=email)
+        if user is None:
+            fail(f"no account with e-mail {email}")
+        if not yes:
+            typer.confirm(f"Delete the account {user.email} ({user.role}) and everything in it?", abort=True)
+        cancelled = delete_account(session, None, user)
+        typer.echo(f"user {user.id} {email} deleted; {cancelled} pending deliveries cancelled")
+
+
 @app.command("list")
 def list_command(role: str = typer.Option(None, help="Only this role.")) -> None:
     """Every account, by e-mail."""

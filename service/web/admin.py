@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from alerts.labels import sector_codes
 from alerts.subscriptions import set_account_active
 from nlp.catalogue import available_editions
-from service.accounts import change_account
+from service.accounts import change_account, delete_account
 from service.jobs.crawl import run_now
 from service.refusals import explain
 from service.security import audit, new_password_hash
@@ -158,6 +158,20 @@ def toggle_active(user_id: int, user: User = Depends(admin), session: Session = 
     )
     session.commit()
     return RedirectResponse("/admin/users?done=saved", 303)
+
+
+@router.post("/users/{user_id}/delete", include_in_schema=False)
+def delete_user(request: Request, user_id: int, user: User = Depends(admin), session: Session = Depends(db)):
+    target = session.get(User, user_id)
+    if target is None:
+        raise HTTPException(404, "no such user")
+    try:
+        delete_account(session, user, target)
+    except UserError as error:
+        session.rollback()
+        return _users_page(request, session, error=error)
+    session.commit()
+    return RedirectResponse("/admin/users?done=user_deleted", 303)
 
 
 @router.get("/catalogue", include_in_schema=False)

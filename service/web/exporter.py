@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from alerts import outbox
 from alerts import subscriptions as use_case
@@ -16,7 +16,7 @@ from alerts.labels import member_choices, sector_codes
 from alerts.preview import Preview, preview
 from service.refusals import explain
 from service.web.deps import db, require
-from service.web.i18n import request_language
+from service.web.i18n import request_language, request_zone
 from service.web.templating import render
 from store.models import (
     FREQUENCIES,
@@ -24,7 +24,6 @@ from store.models import (
     URGENCY_LEVELS,
     VERDICTS,
     WEEKDAYS,
-    Alert,
     Subscription,
     SubscriptionCreate,
     User,
@@ -112,7 +111,7 @@ def subscriptions(request: Request, user: User = Depends(subscriber), session: S
 
 @router.get("/subscriptions/new", include_in_schema=False)
 def new_subscription(request: Request, user: User = Depends(subscriber)):
-    blank = SubscriptionCreate(email=user.email, language=user.language)
+    blank = SubscriptionCreate(email=user.email, language=user.language, timezone=request_zone(request).key)
     return _form_page(request, _typed(blank))
 
 
@@ -188,46 +187,35 @@ def send_test(subscription_id: int, user: User = Depends(subscriber), session: S
 
 @router.get("/inbox", include_in_schema=False)
 def inbox(request: Request, user: User = Depends(subscriber), session: Session = Depends(db)):
-    rows = session.exec(
-        select(Alert, Subscription.name)
-        .join(Subscription, col(Subscription.id) == col(Alert.subscription_id))
-        .where(Subscription.user_id == user.id)
-        .order_by(col(Alert.created_at).desc())
-        .limit(200)
-    ).all()
-    # each item once (its newest alert), with the names of every subscription that alerted it
-    names: dict[tuple[str, int], list[str]] = {}
-    newest: dict[tuple[str, int], Alert] = {}
-    for alert, subscription_name in rows:
-        key = (alert.item_kind, alert.item_id)
-        newest.setdefault(key, alert)
-        shown = names.setdefault(key, [])
-        if subscription_name and subscription_name not in shown:
-            shown.append(subscription_name)
+    found, _ = use_case.inbox(session, user.id, limit=200)
     entries = []
-    for key, alert in newest.items():
-        item = get_item(session, item_kind=key[0], item_id=key[1])
+    for entry in found:
+        item = get_item(session, item_kind=entry.alert.item_kind, item_id=entry.alert.item_id)
         if item is not None:
-            entries.append((alert, " / ".join(names[key]), summary(item)))
+            entries.append((entry, " / ".join(entry.names), summary(item)))
     return render(
         request,
         "inbox.html",
-        {"entries": entries, "feedback": _inbox_feedback(request, session, list(newest.values()))},
+        {"entries": entries, "feedback": _inbox_feedback(request, session, found)},
     )
 
 
-def _inbox_feedback(request: Request, session: Session, alerts: list[Alert]) -> dict[int, dict]:
-    """Per alert: the judgement given, and the signed links that give one (the same as the e-mail's)."""
+def _inbox_feedback(request: Request, session: Session, entries: list[use_case.InboxEntry]) -> dict[int, dict]:
+    """Per entry (its newest alert's id): the judgement given, and the signed links that give
+    one (as the e-mail's: for every subscription that alerted the item)."""
     settings = request.app.state.settings
-    verdicts = verdicts_of(session, sorted({a.subscription_id for a in alerts}))
+    verdicts = verdicts_of(session, sorted({a.subscription_id for e in entries for a, _ in e.alerts}))
     found = {}
-    for alert in alerts:
+    for entry in entries:
+        alert = entry.alert
+        owners = list(dict.fromkeys(a.subscription_id for a, _ in entry.alerts))
         useful, not_relevant = personalise(
             [stand_in(verdict, alert.item_kind, alert.item_id) for verdict in VERDICTS],
             subscription_id=alert.subscription_id,
             nonce=f"inbox:{alert.id}",
             base_url="",
             secret=settings.secret_key,
+            subscription_of={(alert.item_kind, alert.item_id): owners},
         )
         verdict = verdicts.get((alert.subscription_id, alert.item_kind, alert.item_id))
         found[alert.id] = {"verdict": verdict, "useful": useful, "not_relevant": not_relevant}

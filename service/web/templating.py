@@ -1,8 +1,8 @@
 """The Jinja2 environments of the pages, one per language (gettext of the catalogue, ``label``
 of stored codes), with the language, the signed-in user, the CSRF token of the forms and the
-names of codes and reasons in the language."""
+names of codes and reasons in the language, and times on the reader's clock (``when``)."""
 
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import Request
@@ -14,7 +14,7 @@ from alerts.reasons import localise
 from nlp.hs_names import chapter_label
 from service.security import can
 from service.web import deps
-from service.web.i18n import request_language
+from service.web.i18n import local_time, request_language, request_zone, zone_label
 from translations import LANGUAGES, N_, environment, translations
 
 _LOADER = FileSystemLoader(Path(__file__).parent / "templates")
@@ -39,6 +39,8 @@ FLASHES = {
     "report_rejected": N_("Returned to its author."),
     "crawl_started": N_("Crawl started."),
     "user_created": N_("User added."),
+    "user_deleted": N_("Account deleted."),
+    "account_deleted": N_("Your account has been deleted."),
     "replayed": N_("Queued again."),
     "bulk_partial": N_("Some items were left as they were; the workflow does not allow that change."),
     "thread_follow": N_("You now follow this notification."),
@@ -62,13 +64,16 @@ def _flash(request: Request, language: str) -> str | None:
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
     """Render template ``name`` in the request's language (autoescaped: sources' text is untrusted)."""
     language = request_language(request)
+    zone = request_zone(request)
     page = TEMPLATES[language].TemplateResponse(
         request,
         name,
         {
             "lang": language,
             "other_lang": "en" if language == "zh" else "zh",
-            "today": date.today(),
+            "today": datetime.now(zone).date(),
+            "when": lambda moment, seconds=False: local_time(moment, zone, seconds=seconds),
+            "zone_name": zone_label(zone),
             "user": deps.current_user(request),
             "can": lambda permission: can(deps.current_user(request), permission),
             "csrf_token": deps.csrf_token(request),

@@ -8,10 +8,7 @@ Create Date: ${create_date}
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
-
-import store.models.types
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

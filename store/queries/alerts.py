@@ -12,9 +12,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
-from sqlalchemy import Connection, UniqueConstraint, Update, and_, bindparam, exists, func, insert, or_, text, update
+from sqlalchemy import (
+    Connection,
+    UniqueConstraint,
+    Update,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    or_,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, SQLModel, col, select
@@ -387,6 +400,56 @@ def subscription_alerts(session: Session, subscription_id: int, *, limit: int = 
             .limit(limit)
         )
     )
+
+
+class InboxQuery(TypedDict, total=False):
+    """Which part of an inbox: see :func:`inbox_items`."""
+
+    dismissed: bool | None
+    subscription_id: int | None
+    offset: int
+    limit: int | None
+
+
+def inbox_items(session: Session, user_id: int, **query: Unpack[InboxQuery]) -> tuple[list[ItemKey], int]:
+    """The items the account's subscriptions were alerted about, each once, newest alert
+    first, with how many there are before paging. ``dismissed``: only items whose every
+    alert is dismissed (True) or that have one not dismissed (False); ``subscription_id``:
+    only items that subscription was alerted about; ``offset`` and ``limit``: a page."""
+    dismissed, subscription_id = query.get("dismissed"), query.get("subscription_id")
+    offset, limit = query.get("offset", 0), query.get("limit")
+    newest = func.max(col(Alert.created_at))
+    statement = (
+        select(col(Alert.item_kind), col(Alert.item_id))
+        .join(Subscription, col(Subscription.id) == col(Alert.subscription_id))
+        .where(col(Subscription.user_id) == user_id)
+        .group_by(col(Alert.item_kind), col(Alert.item_id))
+    )
+    if dismissed is not None:
+        undismissed = func.count() - func.count(col(Alert.dismissed_at))  # count(column) skips nulls
+        statement = statement.having(undismissed == 0 if dismissed else undismissed > 0)
+    if subscription_id is not None:
+        statement = statement.having(func.max(case((col(Alert.subscription_id) == subscription_id, 1), else_=0)) == 1)
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    statement = statement.order_by(newest.desc(), func.max(col(Alert.id)).desc()).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [(kind, item_id) for kind, item_id in session.exec(statement)], total
+
+
+def account_alerts(session: Session, user_id: int, keys: Iterable[ItemKey]) -> list[tuple[Alert, str | None]]:
+    """The alerts of the account's subscriptions on the items ``keys``, newest first, each with
+    its subscription's name."""
+    keys = set(keys)
+    if not keys:
+        return []
+    rows = session.exec(
+        select(Alert, Subscription.name)
+        .join(Subscription, col(Subscription.id) == col(Alert.subscription_id))
+        .where(col(Subscription.user_id) == user_id, col(Alert.item_id).in_({item_id for _, item_id in keys}))
+        .order_by(col(Alert.created_at).desc(), col(Alert.id).desc())
+    )
+    return [(alert, name) for alert, name in rows if (alert.item_kind, alert.item_id) in keys]
 
 
 def subscription_by_token(session: Session, token: str) -> Subscription | None:

@@ -112,7 +112,8 @@ def training_labels(session: Session) -> list[HumanLabel]:
     """Human sector labels, one per item. Staff's confirmations and corrections of tags win.
     Else judgements: "useful" confirms the item's sectors a subscription asked for (all of its
     sectors when it asked for none); "not relevant" for a wrong sector or product rejects the
-    sectors the subscription asked for; per sector, the majority of judgements holds."""
+    sectors the subscription asked for; per sector, the majority of judgements holds, the
+    judgements one link made for several subscriptions counting as one."""
     staff: dict[tuple[str, int], HumanLabel] = {}
     for tag in session.exec(select(SectorTag).where(SectorTag.origin == "human").order_by(col(SectorTag.id))):
         label = staff.setdefault(
@@ -120,16 +121,21 @@ def training_labels(session: Session) -> list[HumanLabel]:
         )
         if tag.decided and tag.sector not in label.confirmed:
             label.confirmed.append(tag.sector)
-    votes: dict[tuple[str, int], Counter] = defaultdict(Counter)
+    # one click judges an item for every subscription its message told (a row each, one link
+    # nonce): it is one person's vote, each sector counted once
+    clicks: dict[tuple[str, int, str], dict[str, int]] = defaultdict(dict)
     for judged in session.exec(select(AlertFeedback).order_by(col(AlertFeedback.id))):
         key = (judged.item_kind, judged.item_id)
         if key in staff:
             continue
         asked = [s for s in judged.sectors if s in judged.subscribed_sectors]
         if judged.verdict == "useful":
-            votes[key].update(dict.fromkeys(asked or judged.sectors, 1))
+            clicks[(*key, judged.link_nonce)].update(dict.fromkeys(asked or judged.sectors, 1))
         elif judged.reason in LABEL_REASONS:
-            votes[key].update(dict.fromkeys(asked, -1))
+            clicks[(*key, judged.link_nonce)].update(dict.fromkeys(asked, -1))
+    votes: dict[tuple[str, int], Counter] = defaultdict(Counter)
+    for (kind, item_id, _), vote in clicks.items():
+        votes[(kind, item_id)].update(vote)
     people = []
     for (kind, item_id), counter in votes.items():
         label = HumanLabel(kind, item_id)

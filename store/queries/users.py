@@ -5,13 +5,23 @@ import threading
 import time
 from datetime import timedelta
 
-from sqlalchemy import event
+from sqlalchemy import delete, event, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, func, select
 
 from store.members import resolve_member
-from store.models import ROLES, ApiToken, User
+from store.models import (
+    ROLES,
+    ApiToken,
+    AuditEntry,
+    IntelligenceReport,
+    SectorTag,
+    Subscription,
+    Triage,
+    TriageNote,
+    User,
+)
 from store.models.types import utcnow
 from store.refusals import Refused
 
@@ -87,6 +97,31 @@ def list_users(
     if limit is not None:
         statement = statement.limit(limit)
     return list(session.exec(statement)), total
+
+
+# Where other rows name an account without belonging to it (staff work, the audit log): kept,
+# no longer naming it, when the account is deleted.
+_NAMED_BY = [
+    (AuditEntry, "user_id"),
+    (Triage, "assignee_id"),
+    (Triage, "updated_by"),
+    (TriageNote, "author_id"),
+    (SectorTag, "author_id"),
+    (IntelligenceReport, "author_id"),
+]
+
+
+def delete_user(session: Session, user: User) -> None:
+    """Delete an account and what is its person's: its subscriptions (and with them, by the
+    database's cascades, their alerts, that is the inbox, their deliveries and their
+    feedback judgements), its thread choices and API tokens. The audit log and staff work
+    (triage, notes, tags, intelligence reports) stay, no longer naming the account. The
+    caller commits."""
+    session.execute(delete(Subscription).where(col(Subscription.user_id) == user.id))
+    for model, column in _NAMED_BY:
+        session.execute(update(model).where(getattr(model, column) == user.id).values({column: None}))
+    session.delete(user)  # through the session: its token cache forgets it (below)
+    session.flush()
 
 
 def add_token(session: Session, *, user: User, name: str, token_hash: str) -> ApiToken:

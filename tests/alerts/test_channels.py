@@ -29,7 +29,8 @@ from alerts.channels import (
 )
 from alerts.dispatch import dispatch
 from alerts.subscriptions import SubscriptionError
-from tests.alerts.conftest import Receiver, add_notification, clock, configure, subscribe
+from tests.alerts.servers import Receiver, configure
+from tests.factories import add_notification, clock, subscribe
 
 
 def message(**fields) -> Message:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from alerts.digests import enqueue_digests, last_slot
 from alerts.dispatch import match_new_items
 from store.models import Delivery, Subscription
-from tests.alerts.conftest import NOW, add_notification, subscribe
+from tests.factories import NOW, add_notification, subscribe
 
 
 def utc(*parts: int) -> datetime:

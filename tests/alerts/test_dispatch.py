@@ -17,7 +17,7 @@ from store.models import (
     Notification,
     Subscription,
 )
-from tests.alerts.conftest import NOW, TODAY, add_notification, classify, clock, date_of, subscribe
+from tests.factories import NOW, TODAY, add_notification, classify, clock, date_of, subscribe
 
 
 def alerts(engine) -> list[Alert]:

@@ -14,7 +14,7 @@ from service.app import create_app
 from store.db import session_scope
 from store.models import AlertFeedback, SectorTag
 from store.queries.feedback import HumanLabel, sector_figures, training_labels
-from tests.alerts.conftest import NOW, add_notification, clock, subscribe
+from tests.factories import NOW, add_notification, clock, subscribe
 
 LINK = re.compile(r"https://tbtwatch\.test(/feedback/[\w.-]+)\?lang=(zh|en)")
 
@@ -162,6 +162,39 @@ def test_feed_entries_carry_the_subscribers_links(db_engine, alert_settings, mai
     assert (judged.item_id, judged.verdict) == (item_id, "not_relevant")
 
 
+def test_a_merged_message_judges_its_item_for_every_subscription_that_matched(
+    db_engine, alert_settings, mailbox, client
+):
+    """One person, two subscriptions matching one item: one e-mail whose link records the
+    judgement for both (the figures count alerts per subscription), one vote for training."""
+    electronics = subscribe(db_engine, name="电子", sectors=["EI"])
+    usa = subscribe(db_engine, name="美国", members=["USA"])
+    item_id = add_notification(db_engine, sectors={"EI": ["HS 8507"], "EPNE": ["HS 8507"]})
+    dispatch(db_engine, alert_settings, clock=clock())
+    path = links(mailbox)["useful"]
+    assert client.post(path).status_code == 200
+    judged = sorted(judgements(db_engine), key=lambda j: j.subscription_id)
+    assert [(j.subscription_id, j.verdict, j.subscribed_sectors) for j in judged] == [
+        (electronics, "useful", ["EI"]),
+        (usa, "useful", []),
+    ]
+    assert client.post(path + "/reason", data={"reason": "already_known"}).status_code == 200
+    assert {j.reason for j in judgements(db_engine)} == {"already_known"}
+    with Session(db_engine) as session:
+        [label] = training_labels(session)
+        figures = sector_figures(session)
+    assert label == HumanLabel("notification", item_id, confirmed=["EI", "EPNE"], rejected=[])
+    assert (figures["EI"].alerts, figures["EI"].useful) == (2, 2)
+
+
+def test_a_link_of_another_shape_is_refused(alert_settings):
+    secret = alert_settings.secret_key
+    for data in ([1, "notification", 7, "useful", "n", 2], [1, "notification", 7, "useful", "n", ["2"]]):
+        token = feedback._serializer(secret).dumps(data)
+        with pytest.raises(feedback.FeedbackLinkError):
+            feedback.read_token(secret, token)
+
+
 def test_a_link_judges_its_item_for_the_subscription_whose_alert_it_was(alert_settings):
     text = f"{feedback.stand_in('useful', 'notification', 7)} {feedback.stand_in('useful', 'notification', 8)}"
     [made] = feedback.personalise(
@@ -170,8 +203,8 @@ def test_a_link_judges_its_item_for_the_subscription_whose_alert_it_was(alert_se
         nonce="delivery",
         base_url="https://tbtwatch.test",
         secret=alert_settings.secret_key,
-        subscription_of={("notification", 8): 2},
+        subscription_of={("notification", 8): [2, 3]},
     )
     first, second = (feedback.read_token(alert_settings.secret_key, url.rsplit("/", 1)[1]) for url in made.split())
-    assert (first.subscription_id, first.item_id, second.subscription_id, second.item_id) == (1, 7, 2, 8)
+    assert (first.subscription_ids, first.item_id, second.subscription_ids, second.item_id) == ((1,), 7, (2, 3), 8)
     assert first.nonce != second.nonce

@@ -15,7 +15,7 @@ from store.models import NotificationCreate
 from store.queries.hs import decided_hs, hs_tags_by_item
 from store.queries.notifications import upsert_notification
 from store.queries.search import SearchQuery, search
-from tests.alerts.conftest import NOW, TODAY, clock, subscribe
+from tests.factories import NOW, TODAY, clock, subscribe
 from tests.service.web_helpers import accounts, app, client_for  # noqa: F401 (fixtures)
 
 SOYBEANS = {

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from service.jobs import alerts as alert_jobs
-from tests.alerts.conftest import add_notification, subscribe
+from tests.factories import add_notification, subscribe
 
 
 def test_jobs_are_scheduled(settings):

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from alerts.dispatch import match_new_items
 from service.app import create_app
 from store.models import Subscription
-from tests.alerts.conftest import NOW, add_notification, date_of, subscribe
+from tests.factories import NOW, add_notification, date_of, subscribe
 
 
 @pytest.fixture

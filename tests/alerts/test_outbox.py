@@ -11,7 +11,8 @@ from alerts.dispatch import dispatch, match_new_items
 from alerts.outbox import replay, send_due
 from store.models import Alert, Delivery, DeliveryAttempt
 from store.queries.alerts import insert_ignore
-from tests.alerts.conftest import NOW, add_notification, clock, dispatch_killed_after, subscribe
+from tests.alerts.servers import dispatch_killed_after
+from tests.factories import NOW, add_notification, clock, subscribe
 
 
 def deliveries(engine) -> list[Delivery]:

@@ -17,7 +17,8 @@ from alerts.subscriptions import set_account_active, unsubscribe
 from store.db import session_scope
 from store.models import Alert, Delivery, Subscription, User
 from store.queries.users import create_user
-from tests.alerts.conftest import NOW, add_notification, clock, configure, subscribe
+from tests.alerts.servers import configure
+from tests.factories import NOW, add_notification, clock, subscribe
 
 
 def account(engine, email="buyer@example.com", language="zh") -> int:

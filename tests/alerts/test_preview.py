@@ -8,7 +8,7 @@ import pytest
 from alerts.preview import PREVIEW_DAYS, preview
 from alerts.subscriptions import SubscriptionError
 from store.db import session_scope
-from tests.alerts.conftest import TODAY, add_notification
+from tests.factories import TODAY, add_notification
 
 
 def add(engine, number: int, days_ago: int, **fields) -> int:

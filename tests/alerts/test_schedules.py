@@ -10,7 +10,7 @@ from alerts.outbox import send_due
 from alerts.reminders import due_reminder, send_reminders
 from store.db import session_scope
 from store.models import Alert, Subscription
-from tests.alerts.conftest import NOW, add_notification, clock, date_of, subscribe
+from tests.factories import NOW, add_notification, clock, date_of, subscribe
 
 
 def test_which_reminder_is_due():

@@ -12,7 +12,8 @@ from alerts.subscriptions import create_subscription
 from service.app import create_app
 from store.db import session_scope
 from store.models import Delivery, Subscription, SubscriptionCreate
-from tests.alerts.conftest import configure, subscribe
+from tests.alerts.servers import configure
+from tests.factories import subscribe
 from tests.service.api_fixtures import users  # noqa: F401 (fixture)
 from tests.service.web_helpers import accounts, client_for, post_form  # noqa: F401 (fixture)
 

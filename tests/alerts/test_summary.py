@@ -8,7 +8,7 @@ from alerts.summary import measure, products_text, summary_lines
 from store.db import session_scope
 from store.models import Triage
 from store.queries.alerts import AlertItem
-from tests.alerts.conftest import TODAY, add_notification, clock, date_of, subscribe
+from tests.factories import TODAY, add_notification, clock, date_of, subscribe
 
 SMARTPHONES = {
     "symbol": "G/TBT/N/EU/1042",

@@ -12,7 +12,7 @@ from alerts.dispatch import dispatch
 from alerts.reminders import send_reminders
 from store.db import session_scope
 from store.models import ItemRevision, Subscription
-from tests.alerts.conftest import NOW, add_notification, clock, date_of, subscribe
+from tests.factories import NOW, add_notification, clock, date_of, subscribe
 from tests.service.web_helpers import ROLE_EMAILS, accounts, app, client_for, post_form  # noqa: F401 (fixtures)
 
 

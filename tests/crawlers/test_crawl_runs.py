@@ -17,7 +17,7 @@ from bench.workbook import write_workbook
 from crawlers.spiders.iso_open_data import IsoOpenDataSpider, snapshot_entry
 from service.cli import app
 from store.models import CrawlRun, Source, StandardsChange
-from tests.crawlers.conftest import FAST, expected_api_records, fixture_bytes, serve_api_pages
+from tests.crawlers.helpers import FAST, expected_api_records, fixture_bytes, serve_api_pages
 from tests.crawlers.server import Reply
 
 SEARCH = "/eping/notifications/search"

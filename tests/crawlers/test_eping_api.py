@@ -8,7 +8,7 @@ import scrapy
 
 from crawlers.items import NotificationRecord, Rejected
 from crawlers.spiders.wto_eping_api import EpingApiSpider
-from tests.crawlers.conftest import expected_api_records, fixture_bytes, response
+from tests.crawlers.helpers import expected_api_records, fixture_bytes, response
 
 URL = "http://127.0.0.1:9/eping/notifications/search?page={}"
 

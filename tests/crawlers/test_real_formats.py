@@ -18,7 +18,7 @@ from crawlers.spiders.us_federal_register import MAX_RESULTS, FederalRegisterSpi
 from crawlers.spiders.us_federal_register_inspection import FederalRegisterInspectionSpider
 from crawlers.spiders.wto_eping_bulk import EpingBulkSpider
 from store.models import CrawlRun
-from tests.crawlers.conftest import FIXTURES, fixture_bytes, response
+from tests.crawlers.helpers import FIXTURES, fixture_bytes, response
 from tests.crawlers.server import Reply
 
 

@@ -17,7 +17,7 @@ from crawlers.spiders.us_federal_register import FederalRegisterSpider
 from crawlers.spiders.wto_eping_bulk import EpingBulkSpider
 from crawlers.spiders.wto_eping_latest import EpingLatestSpider
 from store.models import Source
-from tests.crawlers.conftest import fixture_bytes, response
+from tests.crawlers.helpers import fixture_bytes, response
 
 
 def kinds(outputs, kind):

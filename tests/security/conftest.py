@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.alerts.conftest import alert_settings, mailbox  # noqa: F401 (fixtures)
+from tests.alerts.servers import alert_settings, mailbox  # noqa: F401 (fixtures)
 from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 from tests.service.web_helpers import accounts, app  # noqa: F401 (fixtures)
 

@@ -6,7 +6,7 @@ from service.jobs.crawl import run_crawl
 from store.db import default_engine, session_scope
 from store.queries.sources import add_feed
 from store.settings import get_settings
-from tests.crawlers.conftest import FAST
+from tests.crawlers.helpers import FAST
 
 
 def register(url: str) -> None:

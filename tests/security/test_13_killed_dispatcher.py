@@ -5,7 +5,8 @@ from collections import Counter
 
 from alerts.dispatch import match_new_items
 from alerts.outbox import send_due
-from tests.alerts.conftest import add_notification, dispatch_killed_after, subscribe
+from tests.alerts.servers import dispatch_killed_after
+from tests.factories import add_notification, subscribe
 
 
 def test_at_most_one_duplicate_per_killed_dispatcher(db_engine, alert_settings, mailbox):

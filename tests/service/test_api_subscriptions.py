@@ -1,6 +1,6 @@
 """Subscriptions and the alerts inbox: each exporter sees and changes only their own."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -124,19 +124,54 @@ def test_alerts_inbox_and_dismiss(api, users, db_engine):
 def test_preview_counts_without_saving(api, users, db_engine):
     from datetime import timedelta
 
-    from tests.alerts.conftest import add_notification
+    from tests.factories import add_notification
 
     for number in range(2):
         add_notification(
-            db_engine, symbol=f"G/TBT/N/EU/{number}", member="EU", distribution_date=date.today() - timedelta(days=1)
+            db_engine,
+            symbol=f"G/TBT/N/EU/{number + 1}",
+            member="EU",
+            distribution_date=date.today() - timedelta(days=1),
         )
     mine = users["exporter"].headers
     found = api.post("/api/v1/subscriptions/preview", json={"members": ["欧盟"], "hs_prefixes": ["8507"]}, headers=mine)
     assert found.status_code == 200, found.text
     body = found.json()
     assert (body["days"], body["count"], body["too_many"]) == (90, 2, False)
-    assert [e["label"] for e in body["examples"]] == ["G/TBT/N/EU/1", "G/TBT/N/EU/0"]
+    assert [e["label"] for e in body["examples"]] == ["G/TBT/N/EU/2", "G/TBT/N/EU/1"]
     assert body["examples"][0]["url"].endswith(f"/items/notification/{body['examples'][0]['id']}")
     refused = api.post("/api/v1/subscriptions/preview", json={"name": "all"}, headers=mine)
     assert refused.status_code == 422 and "Choose at least one selector" in refused.json()["detail"]
     assert api.get("/api/v1/subscriptions", headers=mine).json()["total"] == 0
+
+
+def test_an_item_two_subscriptions_matched_is_one_entry_with_both_reasons(api, users, db_engine, settings):
+    from alerts.dispatch import match_new_items
+    from tests.factories import add_notification
+
+    mine = users["exporter"].headers
+    batteries = {"name": "电池", "email": "buyer@example.org", "hs_prefixes": ["85"], "frequency": "immediate"}
+    usa = {"name": "美国", "email": "buyer@example.org", "members": ["USA"], "frequency": "immediate"}
+    first, second = (api.post("/api/v1/subscriptions", json=b, headers=mine).json()["id"] for b in (batteries, usa))
+    now = datetime.now(UTC)  # the subscriptions were made now: they hear of items from now on
+    fresh = {"first_seen": now, "distribution_date": now.date(), "comment_deadline": now.date() + timedelta(days=60)}
+    add_notification(db_engine, **fresh)
+    add_notification(db_engine, symbol="G/TBT/N/USA/2200", hs_chapters=("30",), hs_codes=["300490"], **fresh)
+    match_new_items(db_engine, settings, now=now)
+    inbox = api.get("/api/v1/alerts", headers=mine).json()
+    assert inbox["total"] == 2
+    both = next(entry for entry in inbox["items"] if entry["reference"] == "G/TBT/N/USA/2100")
+    assert {(r["subscription_id"], r["subscription_name"]) for r in both["reasons"]} == {
+        (first, "电池"),
+        (second, "美国"),
+    }
+    assert {r["alert_id"] for r in both["reasons"]} >= {both["id"]}
+    assert all(r["reason"] == "match" and r["why"] for r in both["reasons"])
+    only_first = api.get("/api/v1/alerts", params={"subscription_id": first}, headers=mine).json()
+    assert [e["reference"] for e in only_first["items"]] == ["G/TBT/N/USA/2100"]
+    assert len(only_first["items"][0]["reasons"]) == 2  # the item, with every reason
+    other = next(r["alert_id"] for r in both["reasons"] if r["alert_id"] != both["id"])
+    dismissed = api.post(f"/api/v1/alerts/{other}/dismiss", headers=mine).json()
+    assert dismissed["dismissed_at"] and dismissed["id"] == both["id"] and len(dismissed["reasons"]) == 2
+    assert api.get("/api/v1/alerts", params={"dismissed": False}, headers=mine).json()["total"] == 1
+    assert api.get("/api/v1/alerts", params={"dismissed": True}, headers=mine).json()["total"] == 1

@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 
 from service.cli import app
 from store.models import Delivery, Subscription
-from tests.alerts.conftest import add_notification, configure, mailbox  # noqa: F401 (fixture)
+from tests.alerts.servers import configure, mailbox  # noqa: F401 (fixture)
+from tests.factories import add_notification
 
 
 def add_fresh(engine, **fields):

@@ -10,7 +10,7 @@ from service.jobs import crawl as crawl_jobs
 from store.models import Source
 from store.queries.sources import BUILTIN_SOURCES
 from store.settings import get_settings
-from tests.crawlers.conftest import fixture_bytes, loopback_sources  # noqa: F401 (fixture)
+from tests.crawlers.helpers import fixture_bytes, loopback_sources  # noqa: F401 (fixture)
 from tests.crawlers.server import FixtureServer, Reply
 
 LATEST = "/api/v1/notifications/getLatestNotifications"

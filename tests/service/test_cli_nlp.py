@@ -55,7 +55,7 @@ def test_train_learns_from_human_labels_unless_told_not_to(tmp_path, monkeypatch
 
     from store.db import session_scope
     from store.models import AlertFeedback, SectorTag, TrainingRun
-    from tests.alerts.conftest import add_notification, subscribe
+    from tests.factories import add_notification, subscribe
 
     subscription = subscribe(db_engine, sectors=["EI"])
     judged = add_notification(db_engine, symbol="G/TBT/N/USA/1", sectors={"EI": [], "EPNE": []})

@@ -5,7 +5,8 @@ import io
 
 import pytest
 
-from tests.service.web_helpers import accounts, app, client_for, csrf_of, seed_notifications  # noqa: F401 (fixtures)
+from tests.factories import seed_notifications
+from tests.service.web_helpers import accounts, app, client_for, csrf_of  # noqa: F401 (fixtures)
 
 PDF_NAME = "说明.exe"
 

@@ -162,7 +162,7 @@ def test_run_now_is_one_use_case_for_the_page_and_the_api(
 def test_feedback_page_shows_judgements_per_sector_and_the_last_retraining(db_engine, app, accounts):
     from store.models import AlertFeedback
     from store.queries.feedback import record_training_run
-    from tests.alerts.conftest import add_notification, subscribe
+    from tests.factories import add_notification, subscribe
 
     subscription = subscribe(db_engine, sectors=["EI"])
     item_id = add_notification(db_engine)

@@ -1,10 +1,13 @@
 """An exporter's subscriptions and inbox: only their own, never another's."""
 
+import re
+
 from sqlmodel import Session, select
 
 from store.db import session_scope
 from store.models import Alert, Subscription
-from tests.service.web_helpers import accounts, app, client_for, post_form, seed_notifications  # noqa: F401 (fixtures)
+from tests.factories import seed_notifications
+from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401 (fixtures)
 
 FORM = {
     "name": "EU batteries",
@@ -125,11 +128,14 @@ def test_inbox_rows_carry_feedback_links_and_show_the_judgement(app, accounts, d
 def test_the_form_previews_its_selectors_before_saving(app, accounts, db_engine):
     from datetime import date, timedelta
 
-    from tests.alerts.conftest import add_notification
+    from tests.factories import add_notification
 
     for number in range(3):
         add_notification(
-            db_engine, symbol=f"G/TBT/N/EU/{number}", member="EU", distribution_date=date.today() - timedelta(days=5)
+            db_engine,
+            symbol=f"G/TBT/N/EU/{number + 1}",
+            member="EU",
+            distribution_date=date.today() - timedelta(days=5),
         )
     mine = client_for(app, "exporter")
     form = mine.get("/subscriptions/new").text
@@ -152,3 +158,38 @@ def test_the_form_previews_its_selectors_before_saving(app, accounts, db_engine)
     refused = post_form(mine, "/subscriptions/preview?lang=en", bare, page="/subscriptions/new")
     assert "Choose at least one selector" in refused.text
     assert _subscriptions(db_engine) == []  # nothing saved
+
+
+def test_inbox_times_are_on_the_readers_clock(app, accounts, db_engine, dev_records):
+    """The browser's zone (tz cookie) when it names one, else Asia/Shanghai in Chinese and UTC
+    in English; each time names its zone."""
+    from datetime import UTC, datetime
+
+    [item_id] = seed_notifications(db_engine, dev_records, 1)
+    client = client_for(app, "exporter")
+    post_form(client, "/subscriptions", FORM)
+    [subscription] = _subscriptions(db_engine)
+    with session_scope(db_engine) as session:
+        session.add(
+            Alert(
+                subscription_id=subscription.id,
+                item_kind="notification",
+                item_id=item_id,
+                reason="match",
+                created_at=datetime(2027, 1, 25, 23, 30, tzinfo=UTC),
+            )
+        )
+    page = client.get("/inbox?lang=zh").text
+    assert ">2027-01-26 07:30</time>" in page and "Asia/Shanghai (UTC+08:00)" in page and " UTC</td>" not in page
+    assert ">2027-01-25 23:30</time>" in client.get("/inbox?lang=en").text
+    client.cookies.set("tz", "Europe/Zurich")
+    page = client.get("/inbox?lang=zh").text
+    assert ">2027-01-26 00:30</time>" in page and "Europe/Zurich (UTC+01:00)" in page
+    client.cookies.set("tz", "../../etc/passwd")
+    assert ">2027-01-26 07:30</time>" in client.get("/inbox?lang=zh").text
+
+
+def test_a_new_subscription_takes_the_browsers_zone(app, accounts):
+    client = client_for(app, "exporter")
+    client.cookies.set("tz", "America/Sao_Paulo")
+    assert re.search(r'name="timezone"[^>]*value="America/Sao_Paulo"', client.get("/subscriptions/new").text)

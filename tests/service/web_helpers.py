@@ -11,8 +11,6 @@ from sqlmodel import Session
 from service.app import create_app
 from service.security import SESSION_COOKIE, hash_password, login_limiter, session_cookie_value
 from store.db import default_engine, session_scope
-from store.interchange import notification_from_record
-from store.queries.notifications import upsert_notification
 from store.queries.users import create_user, get_user_by_email
 
 PASSWORD = "correct horse battery"
@@ -81,14 +79,3 @@ def login(client: TestClient, email: str, password: str = PASSWORD):
 def post_form(client: TestClient, path: str, data: dict | None = None, *, page: str = "/dashboard", **kwargs):
     """POST ``data`` to ``path`` with the CSRF token read from ``page``."""
     return client.post(path, data={**(data or {}), "csrf_token": csrf_of(client, page)}, **kwargs)
-
-
-def seed_notifications(engine, records: list[dict], count: int | None = None) -> list[int]:
-    """Store dev-set records as notifications, as ``tbtwatch import`` does; their ids."""
-    ids = []
-    with session_scope(engine) as session:
-        for record in records[:count]:
-            notification, _sectors = notification_from_record(record)
-            stored = upsert_notification(session, notification=notification, source="test", external_id=record["id"])
-            ids.append(stored.row.id)
-    return ids

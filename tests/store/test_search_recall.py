@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from store.queries.search import SearchQuery, search
-from tests.service.web_helpers import seed_notifications
+from tests.factories import seed_notifications
 
 JUDGED = Path(__file__).parent / "data" / "judged_queries.yaml"
 MIN_RECALL = 0.9

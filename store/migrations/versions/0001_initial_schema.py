@@ -8,11 +8,8 @@ Create Date: 2026-11-27 22:59:00.904604
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes
 from alembic import op
 from sqlalchemy.dialects import postgresql
-
-import store.models.types
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -23,16 +20,16 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "app_user",
-        sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
-        sa.Column("member_code", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("member_code", sa.String(length=8), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("password_hash", sa.String(length=300), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_login_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_app_user")),
     )
     with op.batch_alter_table("app_user", schema=None) as batch_op:
@@ -40,30 +37,30 @@ def upgrade() -> None:
 
     op.create_table(
         "catalogue_edition",
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("name", sa.String(length=40), nullable=False),
         sa.Column(
             "content", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("installed_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("installed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_catalogue_edition")),
     )
     op.create_table(
         "item_classification",
-        sa.Column("item_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("item_kind", sa.String(length=16), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("edition", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("edition", sa.String(length=40), nullable=False),
         sa.Column(
             "hs_chapters", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
-        sa.Column("urgency", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("urgency", sa.String(length=8), nullable=False),
         sa.Column(
             "urgency_reasons",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
-        sa.Column("classified_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("matched_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("classified_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("matched_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("item_kind", "item_id", name=op.f("pk_item_classification")),
     )
     with op.batch_alter_table("item_classification", schema=None) as batch_op:
@@ -73,10 +70,10 @@ def upgrade() -> None:
     op.create_table(
         "item_revision",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("item_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("item_kind", sa.String(length=16), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-        sa.Column("changed_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("source", sa.String(length=60), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column(
             "changes", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
@@ -88,10 +85,10 @@ def upgrade() -> None:
 
     op.create_table(
         "member",
-        sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
-        sa.Column("eping_id", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
-        sa.Column("name_en", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("name_zh", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("code", sa.String(length=8), nullable=False),
+        sa.Column("eping_id", sa.String(length=8), nullable=True),
+        sa.Column("name_en", sa.String(length=200), nullable=False),
+        sa.Column("name_zh", sa.String(length=100), nullable=False),
         sa.Column("eu_member", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_member")),
     )
@@ -100,19 +97,19 @@ def upgrade() -> None:
 
     op.create_table(
         "notification",
-        sa.Column("symbol", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
-        sa.Column("base_symbol", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
-        sa.Column("symbol_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("committee", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=True),
-        sa.Column("member_code", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
-        sa.Column("member_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column("notification_type", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+        sa.Column("symbol", sa.String(length=80), nullable=True),
+        sa.Column("base_symbol", sa.String(length=80), nullable=True),
+        sa.Column("symbol_kind", sa.String(length=16), nullable=False),
+        sa.Column("committee", sa.String(length=3), nullable=True),
+        sa.Column("member_code", sa.String(length=8), nullable=True),
+        sa.Column("member_name", sa.String(length=200), nullable=True),
+        sa.Column("notification_type", sa.String(length=120), nullable=True),
         sa.Column("distribution_date", sa.Date(), nullable=True),
         sa.Column("comment_deadline", sa.Date(), nullable=True),
         sa.Column("proposed_adoption_date", sa.Date(), nullable=True),
-        sa.Column("proposed_adoption_text", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("proposed_adoption_text", sa.String(length=500), nullable=True),
         sa.Column("entry_into_force_date", sa.Date(), nullable=True),
-        sa.Column("entry_into_force_text", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("entry_into_force_text", sa.String(length=500), nullable=True),
         sa.Column("title", sa.Text(), nullable=True),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("products_text", sa.Text(), nullable=True),
@@ -139,18 +136,18 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
-        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+        sa.Column("language", sa.String(length=8), nullable=True),
         sa.Column(
             "links", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
-        sa.Column("source_url", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+        sa.Column("source_url", sa.String(length=2000), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-        sa.Column("external_id", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+        sa.Column("source", sa.String(length=60), nullable=False),
+        sa.Column("external_id", sa.String(length=60), nullable=True),
         sa.Column("raw", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False),
-        sa.Column("content_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("first_seen_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_changed_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
     )
     with op.batch_alter_table("notification", schema=None) as batch_op:
@@ -166,38 +163,38 @@ def upgrade() -> None:
 
     op.create_table(
         "source",
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-        sa.Column("spider", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
-        sa.Column("url", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
-        sa.Column("body", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column("spider", sa.String(length=60), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=True),
+        sa.Column("url", sa.String(length=2000), nullable=True),
+        sa.Column("body", sa.String(length=120), nullable=True),
         sa.Column(
             "options", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("interval_minutes", sa.Integer(), nullable=False),
-        sa.Column("etag", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
-        sa.Column("last_modified", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+        sa.Column("etag", sa.String(length=300), nullable=True),
+        sa.Column("last_modified", sa.String(length=100), nullable=True),
         sa.Column("consecutive_failures", sa.Integer(), nullable=False),
-        sa.Column("last_success_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_error_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_success_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("next_run_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_run_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_source")),
     )
     op.create_table(
         "standards_change",
-        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-        sa.Column("external_id", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("body", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-        sa.Column("reference", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("source", sa.String(length=60), nullable=False),
+        sa.Column("external_id", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("body", sa.String(length=120), nullable=False),
+        sa.Column("reference", sa.String(length=300), nullable=False),
         sa.Column("title", sa.Text(), nullable=True),
         sa.Column("summary", sa.Text(), nullable=True),
-        sa.Column("member_code", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
-        sa.Column("committee", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
-        sa.Column("stage", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+        sa.Column("member_code", sa.String(length=8), nullable=True),
+        sa.Column("committee", sa.String(length=120), nullable=True),
+        sa.Column("stage", sa.String(length=20), nullable=True),
         sa.Column(
             "ics_codes", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
@@ -210,13 +207,13 @@ def upgrade() -> None:
         sa.Column("published_date", sa.Date(), nullable=True),
         sa.Column("comment_deadline", sa.Date(), nullable=True),
         sa.Column("effective_date", sa.Date(), nullable=True),
-        sa.Column("url", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
-        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+        sa.Column("url", sa.String(length=2000), nullable=True),
+        sa.Column("language", sa.String(length=8), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("raw", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False),
-        sa.Column("content_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("first_seen_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_changed_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_standards_change")),
         sa.UniqueConstraint("source", "external_id", "kind", name=op.f("uq_standards_change_source_external_id_kind")),
     )
@@ -233,10 +230,10 @@ def upgrade() -> None:
         "api_token",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("token_hash", sa.String(length=128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["app_user.id"], name=op.f("fk_api_token_user_id_app_user"), ondelete="CASCADE"
@@ -250,11 +247,11 @@ def upgrade() -> None:
     op.create_table(
         "audit_entry",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-        sa.Column("target_kind", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
-        sa.Column("target_id", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
+        sa.Column("action", sa.String(length=80), nullable=False),
+        sa.Column("target_kind", sa.String(length=40), nullable=True),
+        sa.Column("target_id", sa.String(length=80), nullable=True),
         sa.Column(
             "details", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
@@ -268,10 +265,10 @@ def upgrade() -> None:
     op.create_table(
         "crawl_run",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column("started_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("source", sa.String(length=60), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "args", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
@@ -292,8 +289,8 @@ def upgrade() -> None:
 
     op.create_table(
         "intelligence_report",
-        sa.Column("member_code", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
-        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("member_code", sa.String(length=8), nullable=False),
+        sa.Column("title", sa.String(length=500), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("products_text", sa.Text(), nullable=True),
         sa.Column(
@@ -302,15 +299,15 @@ def upgrade() -> None:
         sa.Column(
             "links", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
-        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("review_note", sa.Text(), nullable=True),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("submitted_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("published_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["author_id"], ["app_user.id"], name=op.f("fk_intelligence_report_author_id_app_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_intelligence_report")),
     )
@@ -322,8 +319,8 @@ def upgrade() -> None:
 
     op.create_table(
         "member_spelling",
-        sa.Column("spelling", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("member_code", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("spelling", sa.String(length=200), nullable=False),
+        sa.Column("member_code", sa.String(), nullable=False),
         sa.ForeignKeyConstraint(["member_code"], ["member.code"], name=op.f("fk_member_spelling_member_code_member")),
         sa.PrimaryKeyConstraint("spelling", name=op.f("pk_member_spelling")),
     )
@@ -333,18 +330,18 @@ def upgrade() -> None:
     op.create_table(
         "sector_tag",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("item_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("item_kind", sa.String(length=16), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("sector", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("sector", sa.String(length=16), nullable=False),
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("decided", sa.Boolean(), nullable=False),
-        sa.Column("origin", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
-        sa.Column("edition", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("origin", sa.String(length=8), nullable=False),
+        sa.Column("edition", sa.String(length=40), nullable=False),
         sa.Column(
             "reasons", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("author_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["author_id"], ["app_user.id"], name=op.f("fk_sector_tag_author_id_app_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sector_tag")),
         sa.UniqueConstraint(
@@ -362,8 +359,8 @@ def upgrade() -> None:
 
     op.create_table(
         "subscription",
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=True),
+        sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("email", sa.String(length=320), nullable=True),
         sa.Column(
             "channels", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
@@ -390,11 +387,11 @@ def upgrade() -> None:
         sa.Column(
             "keywords", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
-        sa.Column("min_urgency", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
-        sa.Column("frequency", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column("deliver_at", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
-        sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("min_urgency", sa.String(length=8), nullable=False),
+        sa.Column("frequency", sa.String(length=10), nullable=False),
+        sa.Column("deliver_at", sa.String(length=5), nullable=False),
+        sa.Column("timezone", sa.String(length=60), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column(
             "reminder_days",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
@@ -403,10 +400,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_digest_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_digest_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], name=op.f("fk_subscription_user_id_app_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subscription")),
         sa.UniqueConstraint("token", name=op.f("uq_subscription_token")),
@@ -416,13 +413,13 @@ def upgrade() -> None:
 
     op.create_table(
         "triage",
-        sa.Column("item_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("item_kind", sa.String(length=16), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("assignee_id", sa.Integer(), nullable=True),
         sa.Column("comment_text", sa.Text(), nullable=True),
         sa.Column("comment_sent_on", sa.Date(), nullable=True),
-        sa.Column("updated_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["assignee_id"], ["app_user.id"], name=op.f("fk_triage_assignee_id_app_user")),
         sa.ForeignKeyConstraint(["updated_by"], ["app_user.id"], name=op.f("fk_triage_updated_by_app_user")),
@@ -435,11 +432,11 @@ def upgrade() -> None:
     op.create_table(
         "triage_note",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("item_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("item_kind", sa.String(length=16), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["author_id"], ["app_user.id"], name=op.f("fk_triage_note_author_id_app_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_triage_note")),
     )
@@ -450,13 +447,13 @@ def upgrade() -> None:
         "alert",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("subscription_id", sa.Integer(), nullable=False),
-        sa.Column("item_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("item_kind", sa.String(length=16), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("reason", sa.String(length=40), nullable=False),
         sa.Column("follows_alert_id", sa.Integer(), nullable=True),
         sa.Column("why", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("dismissed_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("dismissed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["follows_alert_id"], ["alert.id"], name=op.f("fk_alert_follows_alert_id_alert")),
         sa.ForeignKeyConstraint(
             ["subscription_id"],
@@ -482,11 +479,11 @@ def upgrade() -> None:
         "attachment",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("report_id", sa.Integer(), nullable=False),
-        sa.Column("filename", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("content_type", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("content_type", sa.String(length=120), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["report_id"],
             ["intelligence_report.id"],
@@ -503,19 +500,19 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("subscription_id", sa.Integer(), nullable=False),
         sa.Column("channel", sa.Text(), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column(
             "alert_ids", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
-        sa.Column("idempotency_key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("claimed_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("claimed_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("claimed_by", sa.String(length=100), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("sent_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["subscription_id"],
             ["subscription.id"],
@@ -534,8 +531,8 @@ def upgrade() -> None:
         "delivery_attempt",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("delivery_id", sa.Integer(), nullable=False),
-        sa.Column("started_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", store.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ok", sa.Boolean(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(

@@ -7,12 +7,25 @@ Revises: 0001
 
 from alembic import op
 
-from store.search_index import INDEXED_COLUMNS, SEARCH_VECTOR, fts_table
-
 revision = "0002_search"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
+
+# What this revision indexed, as store/search_index.py said when it was written (a migration
+# never reads live code: changing the index takes a migration of its own).
+# item table -> its indexed text columns with their weight class (A counts most, then B, C)
+INDEXED_COLUMNS: dict[str, dict[str, str]] = {
+    "notification": {"symbol": "A", "title": "A", "products_text": "B", "keywords": "B", "description": "C"},
+    "standards_change": {"reference": "A", "title": "A", "body": "B", "summary": "C"},
+    "intelligence_report": {"title": "A", "products_text": "B", "text": "C"},
+}
+SEARCH_VECTOR = "search_vector"
+
+
+def fts_table(table: str) -> str:
+    return f"{table}_fts"
+
 
 CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+"
 

@@ -9,18 +9,30 @@ Revises: 0002_search
 
 from alembic import op
 
-from store.search_index import (
-    KEYED_COLUMNS,
-    NEWEST_FIRST,
-    SEARCH_KEYS,
-    newest_first_index,
-    postgresql_keys_expression,
-)
-
 revision = "0003_search_filters"
 down_revision = "0002_search"
 branch_labels = None
 depends_on = None
+
+# As store/search_index.py said when this revision was written (a migration never reads live code).
+SEARCH_KEYS = "search_keys"
+# item table -> the columns tbtwatch_search_keys() reads: member, committee, HS, ICS, joint symbols
+KEYED_COLUMNS: dict[str, tuple[str | None, ...]] = {
+    "notification": ("member_code", "committee", "hs_codes", "ics_codes", "joint_symbols"),
+    "standards_change": ("member_code", "committee", "hs_codes", "ics_codes", None),
+    "intelligence_report": ("member_code", None, "hs_codes", None, None),
+}
+# item table -> its date column, indexed newest first (ix_<table>_search_newest)
+NEWEST_FIRST = {"notification": "distribution_date", "standards_change": "published_date"}
+
+
+def newest_first_index(table: str) -> str:
+    return f"CREATE INDEX ix_{table}_search_newest ON {table} ({NEWEST_FIRST[table]} DESC NULLS LAST, id DESC)"
+
+
+def postgresql_keys_expression(table: str) -> str:
+    return "tbtwatch_search_keys(" + ", ".join(c or "NULL" for c in KEYED_COLUMNS[table]) + ")"
+
 
 # member, committee (upper case), every prefix of each HS and ICS code (the empty one for ICS:
 # "has any"), and the member of each joint symbol (G/TBT/N/UGA/200 -> m:UGA)

@@ -6,7 +6,6 @@ Revises: 0003_search_filters
 """
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0004_digest_weekday"
@@ -18,7 +17,7 @@ depends_on = None
 def upgrade() -> None:
     op.add_column(
         "subscription",
-        sa.Column("weekday", sqlmodel.sql.sqltypes.AutoString(length=3), server_default="mon", nullable=False),
+        sa.Column("weekday", sa.String(length=3), server_default="mon", nullable=False),
     )
 
 

@@ -6,11 +6,8 @@ Revises: 0005_search_text_regex
 """
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes
 from alembic import op
 from sqlalchemy.dialects import postgresql
-
-import store.models.types
 
 revision = "0006_alert_feedback"
 down_revision = "0005_search_text_regex"
@@ -25,15 +22,15 @@ def upgrade() -> None:
         "alert_feedback",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("subscription_id", sa.Integer(), nullable=False),
-        sa.Column("item_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("item_kind", sa.String(length=16), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("verdict", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+        sa.Column("verdict", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=20), nullable=True),
         sa.Column("sectors", _JSON, nullable=False),
         sa.Column("subscribed_sectors", _JSON, nullable=False),
-        sa.Column("link_nonce", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("link_nonce", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["subscription_id"],
             ["subscription.id"],
@@ -50,16 +47,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_alert_feedback_subscription_id"), ["subscription_id"], unique=False)
     op.create_table(
         "used_link",
-        sa.Column("nonce", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("purpose", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("used_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("nonce", sa.String(length=64), nullable=False),
+        sa.Column("purpose", sa.String(length=20), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("nonce", name=op.f("pk_used_link")),
     )
     op.create_table(
         "training_run",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("trained_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("output", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("trained_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("output", sa.String(length=500), nullable=False),
         sa.Column("staff_labels", sa.Integer(), nullable=False),
         sa.Column("feedback_labels", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_training_run")),

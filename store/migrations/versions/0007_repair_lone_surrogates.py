@@ -9,16 +9,33 @@ Revises: 0006_alert_feedback
 """
 
 import json
+import re
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-
-from store.unicode import ESCAPED_SURROGATE, repaired
 
 revision = "0007_repair_lone_surrogates"
 down_revision = "0006_alert_feedback"
 branch_labels = None
 depends_on = None
+
+# As store/unicode.py said when this revision was written (a migration never reads live code).
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# A \uD800-\uDFFF escape in JSON text: the only way a stored JSON value can spell one.
+ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+REPLACEMENT = "\ufffd"
+
+
+def repaired(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.sub(REPLACEMENT, value)
+    if isinstance(value, dict):
+        return {repaired(k): repaired(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [repaired(v) for v in value]
+    return value
 
 
 def upgrade() -> None:

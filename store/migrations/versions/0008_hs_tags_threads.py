@@ -17,11 +17,8 @@ import json
 import re
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes
 from alembic import op
 from sqlalchemy.dialects import postgresql
-
-import store.models.types
 
 revision = "0008_hs_tags_threads"
 down_revision = "0007_repair_lone_surrogates"
@@ -37,13 +34,13 @@ def upgrade() -> None:
     op.create_table(
         "hs_tag",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("item_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("item_kind", sa.String(length=16), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("code", sa.String(length=10), nullable=False),
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("decided", sa.Boolean(), nullable=False),
-        sa.Column("origin", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("origin", sa.String(length=8), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hs_tag")),
         sa.UniqueConstraint("item_kind", "item_id", "code", name=op.f("uq_hs_tag_item_kind_item_id_code")),
     )
@@ -53,16 +50,16 @@ def upgrade() -> None:
     op.drop_column("item_classification", "hs_chapters")
     op.add_column(
         "subscription",
-        sa.Column("purpose", sqlmodel.sql.sqltypes.AutoString(length=8), server_default="alerts", nullable=False),
+        sa.Column("purpose", sa.String(length=8), server_default="alerts", nullable=False),
     )
     op.create_table(
         "thread_choice",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("thread", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-        sa.Column("choice", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("thread", sa.String(length=80), nullable=False),
+        sa.Column("choice", sa.String(length=8), nullable=False),
         sa.Column("notification_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", store.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["app_user.id"], name=op.f("fk_thread_choice_user_id_app_user"), ondelete="CASCADE"
         ),
@@ -80,7 +77,7 @@ def _backfill_hs_tags() -> None:
         sa.column("item_kind", sa.String),
         sa.column("item_id", sa.Integer),
         sa.column("hs_chapters", _JSON),
-        sa.column("classified_at", store.models.types.UTCDateTime(timezone=True)),
+        sa.column("classified_at", sa.DateTime(timezone=True)),
     )
     hs_tag = sa.table(
         "hs_tag",
@@ -88,7 +85,7 @@ def _backfill_hs_tags() -> None:
         sa.column("item_id", sa.Integer),
         sa.column("score", sa.Float),
         sa.column("decided", sa.Boolean),
-        sa.column("created_at", store.models.types.UTCDateTime(timezone=True)),
+        sa.column("created_at", sa.DateTime(timezone=True)),
     )
     for kind, table_name in _ITEM_TABLES.items():
         items = sa.table(table_name, sa.column("id", sa.Integer), sa.column("hs_codes", _JSON))

@@ -16,16 +16,6 @@ from importlib import import_module
 
 from alembic import op
 
-from store.search_index import (
-    INDEXED_COLUMNS,
-    SEARCH_VECTOR,
-    fts_table,
-    postgresql_vector_expression,
-    sqlite_fts_table,
-    sqlite_index_rows,
-    sqlite_triggers,
-)
-
 revision = "0009_search_stems"
 down_revision = "0008_hs_tags_threads"
 branch_labels = None
@@ -38,6 +28,74 @@ ONE = RUN.removesuffix("+")
 NOT_CJK = "[^" + ONE[1:]
 LANGUAGES = {"en": "english", "fr": "french", "es": "spanish"}
 TOKEN_TYPES = "asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, hword_part, hword_numpart"
+
+# The index as store/search_index.py described it when this revision was written (a migration
+# never reads live code: changing the index takes a migration of its own). On SQLite the
+# triggers call tbtwatch_index_text, the Python function store/db.py registers on each connection.
+# item table -> its indexed text columns with their weight class (A counts most, then B, C)
+INDEXED_COLUMNS: dict[str, dict[str, str]] = {
+    "notification": {"symbol": "A", "title": "A", "products_text": "B", "keywords": "B", "description": "C"},
+    "standards_change": {"reference": "A", "title": "A", "body": "B", "summary": "C"},
+    "intelligence_report": {"title": "A", "products_text": "B", "text": "C"},
+}
+WEIGHTS = ("A", "B", "C")
+FTS_COLUMNS = ("a", "b", "c")  # SQLite: one FTS5 column per weight class
+SQLITE_TOKENIZER = "unicode61 remove_diacritics 0"
+POSTGRESQL_CONFIG = (
+    "CASE lower(left(language, 2)) WHEN 'fr' THEN 'tbtwatch_fr'::regconfig "
+    "WHEN 'es' THEN 'tbtwatch_es'::regconfig ELSE 'tbtwatch_en'::regconfig END"
+)
+SEARCH_VECTOR = "search_vector"
+
+
+def fts_table(table: str) -> str:
+    return f"{table}_fts"
+
+
+def _class_text(table: str, weight: str, row: str) -> str | None:
+    columns = [c for c, w in INDEXED_COLUMNS[table].items() if w == weight]
+    if not columns:
+        return None
+    return " || ' ' || ".join(f"coalesce(CAST({row}{c} AS TEXT), '')" for c in columns)
+
+
+def _sqlite_values(table: str, row: str) -> str:
+    values = []
+    for weight in WEIGHTS:
+        text = _class_text(table, weight, row)
+        values.append(f"tbtwatch_index_text({text}, {row}language)" if text else "''")
+    return ", ".join(values)
+
+
+def sqlite_index_rows(table: str) -> str:
+    return f"INSERT INTO {fts_table(table)}(rowid, {', '.join(FTS_COLUMNS)}) SELECT id, {_sqlite_values(table, '')} FROM {table}"
+
+
+def sqlite_fts_table(table: str) -> str:
+    return (
+        f"CREATE VIRTUAL TABLE {fts_table(table)} USING fts5({', '.join(FTS_COLUMNS)}, tokenize='{SQLITE_TOKENIZER}')"
+    )
+
+
+def sqlite_triggers(table: str) -> list[str]:
+    fts, names = fts_table(table), ", ".join([*INDEXED_COLUMNS[table], "language"])
+    insert = f"INSERT INTO {fts}(rowid, {', '.join(FTS_COLUMNS)}) VALUES (new.id, {_sqlite_values(table, 'new.')});"
+    delete = f"DELETE FROM {fts} WHERE rowid = old.id;"
+    return [
+        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {table} BEGIN {delete} {insert} END",
+    ]
+
+
+def postgresql_vector_expression(table: str) -> str:
+    parts = []
+    for weight in WEIGHTS:
+        text = _class_text(table, weight, "")
+        if text:
+            parts.append(f"setweight(to_tsvector({POSTGRESQL_CONFIG}, tbtwatch_index_text({text})), '{weight}')")
+    return " || ".join(parts)
+
 
 # Every run of characters that are not letters or digits becomes a space. Each CJK run is
 # marked (\x01 run \x02), each of its characters c written "c c", which side by side reads

@@ -6,7 +6,6 @@ Revises: 0009_search_stems
 """
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0010_change_series"
@@ -16,7 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("standards_change", sa.Column("series", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True))
+    op.add_column("standards_change", sa.Column("series", sa.String(length=8), nullable=True))
 
 
 def downgrade() -> None:

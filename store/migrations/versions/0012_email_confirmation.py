@@ -8,8 +8,6 @@ Revises: 0011_session_version
 import sqlalchemy as sa
 from alembic import op
 
-from store.models.types import UTCDateTime
-
 revision = "0012_email_confirmation"
 down_revision = "0011_session_version"
 branch_labels = None
@@ -17,7 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("subscription", sa.Column("email_confirmed_at", UTCDateTime(), nullable=True))
+    op.add_column("subscription", sa.Column("email_confirmed_at", sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE subscription SET email_confirmed_at = created_at WHERE email IS NOT NULL")
 
 

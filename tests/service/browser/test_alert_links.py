@@ -9,7 +9,7 @@ from sqlmodel import Session
 from alerts.render import Entry, render_message
 from store.models import Alert, Subscription
 from store.queries.alerts import AlertItem
-from tests.alerts.conftest import subscribe
+from tests.factories import subscribe
 
 pytestmark = pytest.mark.browser
 

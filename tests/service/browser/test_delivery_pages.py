@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from alerts.dispatch import match_new_items
 from store.settings import get_settings
-from tests.alerts.conftest import NOW, subscribe
 from tests.alerts.test_hs_decided import store_and_classify
+from tests.factories import NOW, subscribe
 from tests.service.browser.test_role_flows import sign_in
 from tests.service.web_helpers import ROLE_EMAILS, accounts  # noqa: F401 (fixtures)
 

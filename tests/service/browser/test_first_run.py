@@ -9,8 +9,9 @@ from store.db import session_scope
 from store.models import CrawlRun
 from store.models.types import utcnow
 from store.queries.sources import seed_sources
+from tests.factories import seed_notifications
 from tests.service.browser.test_role_flows import sign_in
-from tests.service.web_helpers import accounts, seed_notifications  # noqa: F401 (fixtures)
+from tests.service.web_helpers import accounts  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from alerts.feedback import FeedbackLink, feedback_url
 from store.db import session_scope
 from store.models import Alert, AlertFeedback, Triage
-from tests.alerts.conftest import add_notification, subscribe
+from tests.factories import add_notification, subscribe
 from tests.service.browser.test_role_flows import sign_in
 from tests.service.web_helpers import accounts  # noqa: F401 (fixtures)
 

@@ -5,8 +5,9 @@ page's language. Screenshots go to the ``screenshots`` folder."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import seed_notifications
 from tests.service.browser.test_role_flows import sign_in
-from tests.service.web_helpers import accounts, seed_notifications  # noqa: F401 (fixtures)
+from tests.service.web_helpers import accounts  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 WORDS = {

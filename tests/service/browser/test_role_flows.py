@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from store.db import session_scope
 from store.models import Delivery, HsTag, ItemClassification, NotificationCreate, SectorTag, Source, Subscription
 from store.queries.notifications import upsert_notification
-from tests.service.web_helpers import PASSWORD, accounts, seed_notifications  # noqa: F401 (fixtures)
+from tests.factories import seed_notifications
+from tests.service.web_helpers import PASSWORD, accounts  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,9 @@ import pytest
 from store.db import session_scope
 from store.models import NotificationCreate, SectorTag
 from store.queries.notifications import upsert_notification
+from tests.factories import seed_notifications
 from tests.service.browser.test_role_flows import sign_in
-from tests.service.web_helpers import accounts, seed_notifications  # noqa: F401 (fixtures)
+from tests.service.web_helpers import accounts  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 WIDTH = 1366

@@ -1,0 +1,105 @@
+"""Test data built through the real write paths: notifications through the store's upsert (as a
+crawl or an import stores them), classifications as the classifier's job saves them,
+subscriptions through the use case of the pages, API and CLI; and the tests' clock.
+
+Only the clock is the tests' own: a notification's ``first_seen_at`` is set to the moment a
+test says it was first seen (the upsert stamps the real now)."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from alerts.subscriptions import create_subscription
+from store.db import session_scope
+from store.interchange import notification_from_record
+from store.models import Notification, NotificationCreate, SubscriptionCreate
+from store.queries.classification import save_classifications
+from store.queries.notifications import upsert_notification
+
+NOW = datetime(2024, 5, 6, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
+TODAY = NOW.date()
+
+
+def clock(moment=NOW):
+    return lambda: moment
+
+
+def date_of(days: int) -> date:
+    return TODAY + timedelta(days=days)
+
+
+def add_notification(
+    engine,
+    *,
+    symbol="G/TBT/N/USA/2100",
+    member="USA",
+    classified=True,
+    sectors=None,
+    urgency="medium",
+    hs_chapters=("85",),
+    first_seen=None,
+    **fields,
+) -> int:
+    """A notification, distributed yesterday and open for comment 60 days, classified unless told not."""
+    values = {
+        "title": "Lithium batteries for e-bikes: safety requirements",
+        "products_text": "Lithium-ion batteries",
+        "hs_codes": ["850760"],
+        "ics_codes": ["29.220.30"],
+        "distribution_date": TODAY - timedelta(days=1),
+        "comment_deadline": TODAY + timedelta(days=60),
+        "language": "en",
+        "description": "Safety of batteries.",
+    }
+    values.update(fields)
+    with session_scope(engine) as session:
+        stored = upsert_notification(
+            session, notification=NotificationCreate(symbol=symbol, member_code=member, **values), source="test"
+        )
+        row = stored.row
+        assert isinstance(row, Notification)
+        row.first_seen_at = first_seen or NOW - timedelta(hours=1)
+        session.add(row)
+        session.flush()
+        if classified:
+            classify(session, "notification", row.id, sectors or {"EI": ["HS 8507 core"]}, urgency, hs_chapters)
+        return row.id
+
+
+def classify(session, kind, item_id, sectors, urgency="medium", hs_chapters=("85",), hs_guesses=None):
+    """Classification as the classifier's job saves it: ``sectors`` (code → reasons) rule tags,
+    ``hs_chapters`` decided model chapters, ``hs_guesses`` (chapter → score) undecided ones."""
+    hs_tags = [{"code": c, "score": 0.9, "decided": True, "origin": "model"} for c in hs_chapters] + [
+        {"code": c, "score": score, "decided": False, "origin": "model"} for c, score in (hs_guesses or {}).items()
+    ]
+    tags = [{"sector": code, "origin": "rule", "reasons": reasons, "score": 0.9} for code, reasons in sectors.items()]
+    save_classifications(
+        session,
+        item_kind=kind,
+        results=[
+            {
+                "item_id": item_id,
+                "edition": "2003",
+                "tags": tags,
+                "hs_tags": hs_tags,
+                "urgency": urgency,
+                "urgency_reasons": ["deadline in 60 days"],
+            }
+        ],
+    )
+
+
+def subscribe(engine, *, created=None, user_id=None, **fields) -> int:
+    """A subscription through the use case (its checks, its token), made ``created`` (a month before NOW)."""
+    data = SubscriptionCreate(**{"email": "buyer@example.com", **fields})
+    with session_scope(engine) as session:
+        return create_subscription(session, data, user_id=user_id, now=created or NOW - timedelta(days=30)).id
+
+
+def seed_notifications(engine, records: list[dict], count: int | None = None) -> list[int]:
+    """Store dev-set records as notifications, as ``tbtwatch import`` does; their ids."""
+    ids = []
+    with session_scope(engine) as session:
+        for record in records[:count]:
+            notification, _sectors = notification_from_record(record)
+            stored = upsert_notification(session, notification=notification, source="test", external_id=record["id"])
+            ids.append(stored.row.id)
+    return ids
