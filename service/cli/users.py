@@ -71,6 +71,7 @@ def delete(
     """Delete an account for good: its pending deliveries are cancelled; its subscriptions,
     inbox, feedback, thread choices and API tokens deleted; the audit log stays."""
     from service.accounts import delete_account
+    from store.queries.users import get_user_by_email
 
     with session_scope(default_engine()) as session:
         user = get_user_by_email(session, email=email)
