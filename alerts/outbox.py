@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from alerts import feedback, threads
-from alerts.channels import DeliveryError, Message, Senders, message_id, webhook_secret
+from alerts.channels import DeliveryError, Message, Senders, channel_type, message_id, webhook_secret
 from alerts.confirmation import confirmation_link
 from alerts.render import Entry, Rendered, one_line, render_confirmation, render_message, render_test
 from store.db import quick_commits, session_scope
@@ -39,6 +39,7 @@ from store.queries.alerts import (
     AlertItem,
     alerts_by_id,
     claim_deliveries,
+    close_sent_attempts,
     insert_ignore,
     load_items,
     receiving_ids,
@@ -223,12 +224,12 @@ class _Shared:
         parts = [_cut(text) for text in texts]
         return cls(rendered.subject, parts, sorted({p for cut in parts for p in cut[1::2]}))
 
-    def texts(self, links: dict[str, str], names: list[str]) -> list[str]:
-        """The texts with ``links`` in place of their stand-ins, and the subscription names
-        ``names`` in place of theirs, each written as its text needs (as is, HTML-escaped,
-        inside a JSON string)."""
+    def texts(self, links: dict[str, str], names: list[str], *, payload: bool) -> list[str]:
+        """The text, the HTML and, when ``payload``, the payload JSON, with ``links`` in place
+        of their stand-ins and the subscription names ``names`` in place of theirs, each
+        written as its text needs (as is, HTML-escaped, inside a JSON string)."""
         texts = []
-        for cut, write in zip(self.parts, _WRITERS, strict=True):
+        for cut, write in zip(self.parts[: 3 if payload else 2], _WRITERS, strict=False):
             own = links | {f"{_NAME_STAND_IN}{n}": write(one_line(name, 60)) for n, name in enumerate(names)}
             texts.append("".join(own[p] if odd else p for odd, p in zip(cycle((False, True)), cut)))
         return texts
@@ -352,19 +353,24 @@ def _message(
             strict=True,
         )
     )
-    text, html, payload = shared.texts(links | {_UNSUBSCRIBE_STAND_IN: unsubscribe_url}, names)
+    # only webhooks send the payload (and sign with the secret): not made for the others
+    webhook = channel_type(delivery.channel) == "webhook"
+    text, html, *payload = shared.texts(links | {_UNSUBSCRIBE_STAND_IN: unsubscribe_url}, names, payload=webhook)
     return Message(
         subject=shared.subject,
         text=text,
         html=html,
-        payload=json.loads(payload) | {"subscription_id": subscription.id, "idempotency_key": delivery.idempotency_key},
+        payload=json.loads(payload[0])
+        | {"subscription_id": subscription.id, "idempotency_key": delivery.idempotency_key}
+        if webhook
+        else {},
         idempotency_key=delivery.idempotency_key,
         message_id=message_id(delivery.idempotency_key, settings.mail_from),
         in_reply_to=message_id(delivery_key(alert_key(replied), delivery.channel), settings.mail_from)
         if replied
         else None,
         unsubscribe_url=unsubscribe_url,
-        webhook_secret=webhook_secret(settings.secret_key, subscription.token),
+        webhook_secret=webhook_secret(settings.secret_key, subscription.token) if webhook else "",
     )
 
 
@@ -424,6 +430,7 @@ def send_due(
                         record_failure(connection, delivery.id, now=now, error=str(error), retry_at=later)
                         counts["retried" if later else "dead"] += 1
                     connection.commit()
+                close_sent_attempts(connection, (d.id for d in deliveries))
     return counts
 
 

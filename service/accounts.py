@@ -77,12 +77,13 @@ def delete_account(session: Session, actor: User | None, target: User) -> int:
     target_id, role = target.id, target.role
     delete_user(session, target)
     by_owner = actor is not None and actor.id == target_id
+    by = "owner" if by_owner else "administrator" if actor is not None else "command line"
     audit(
         session,
         user=None if by_owner else actor,  # an owner's own row is gone
         action="user.delete",
         target_kind="user",
         target_id=target_id,
-        details={"role": role, "by": "owner" if by_owner else "administrator", "deliveries_cancelled": cancelled},
+        details={"role": role, "by": by, "deliveries_cancelled": cancelled},
     )
     return cancelled

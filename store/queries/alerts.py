@@ -481,7 +481,8 @@ def _claimer_dead(claimed_by: str | None) -> bool:
 def release_stale_claims(session: Session, *, now: datetime, lease: timedelta) -> int:
     """Put back to pending the deliveries claimed by a process that died (same host) or whose
     lease ran out: they may have been sent, so they go out at most once more, under the same
-    idempotency key."""
+    idempotency key. The attempts of what such a process recorded as sent are closed."""
+    close_sent_attempts(session)
     released = 0
     for delivery in session.exec(select(Delivery).where(Delivery.status == "sending")):
         if delivery.claimed_at and delivery.claimed_at > now - lease and not _claimer_dead(delivery.claimed_by):
@@ -532,10 +533,12 @@ def claim_deliveries(session: Session, *, worker: str, now: datetime, limit: int
 # Each outcome is recorded on its own, as soon as it is known (a dispatcher killed mid-batch then
 # sends again only the message it was sending), on a connection of store.db.quick_commits: the
 # statements are built once and run on that plain connection (an ORM session's bulk UPDATE costs
-# several times the statement itself). An outcome changes the delivery and closes its open
-# attempt: on SQLite two statements in one transaction (no round trips there); on PostgreSQL,
-# where that connection commits each statement by itself, one statement (the delivery's UPDATE
-# as a CTE), so that recording a send costs one round trip rather than four.
+# several times the statement itself). A send, the outcome of nearly every delivery, is one
+# UPDATE of its delivery: what tells sent from not sent; its attempt is closed afterwards, for
+# a whole batch at once (close_sent_attempts; a killed dispatcher's when its claims are
+# released). A failure or a cancellation changes the delivery and closes its attempt together:
+# on SQLite two statements in one transaction; on PostgreSQL, where that connection commits each
+# statement by itself, one statement (the delivery's UPDATE as a CTE).
 Outcome = tuple[list[Update], Update]
 
 
@@ -544,7 +547,7 @@ def _outcome(**values: Any) -> Outcome:
     attempt = (
         update(DeliveryAttempt)
         .where(col(DeliveryAttempt.finished_at).is_(None))
-        .values(finished_at=bindparam("now_"), ok=bindparam("ok_"), error=bindparam("error_"))
+        .values(finished_at=bindparam("now_"), ok=False, error=bindparam("error_"))
     )
     changed = delivery.returning(col(Delivery.id)).cte("changed")
     return (
@@ -553,7 +556,11 @@ def _outcome(**values: Any) -> Outcome:
     )
 
 
-_SENT = _outcome(status="sent", sent_at=bindparam("now_"), last_error=None)
+_SENT = (
+    update(Delivery)
+    .where(col(Delivery.id) == bindparam("id_"))
+    .values(status="sent", sent_at=bindparam("now_"), last_error=None)
+)
 _ENDED = _outcome(status=bindparam("status_"), last_error=bindparam("error_"))
 _RETRIED = _outcome(status="pending", next_attempt_at=bindparam("retry_at_"), last_error=bindparam("error_"))
 
@@ -565,8 +572,23 @@ def _record(connection: Connection, outcome: Outcome, **params: Any) -> None:
 
 
 def record_sent(connection: Connection, delivery_id: int, *, now: datetime) -> None:
-    """A delivery sent: it and its open attempt; the caller commits."""
-    _record(connection, _SENT, id_=delivery_id, now_=now, ok_=True, error_=None)
+    """A delivery sent (its attempt is closed later: :func:`close_sent_attempts`); the caller commits."""
+    connection.execute(_SENT, {"id_": delivery_id, "now_": now})
+
+
+def close_sent_attempts(connection: Connection | Session, delivery_ids: Iterable[int] | None = None) -> None:
+    """Close the open attempts of the sent deliveries ``delivery_ids`` (of every sent delivery
+    when None), as finished when their delivery was sent."""
+    sent = select(col(Delivery.id)).where(col(Delivery.status) == "sent")
+    if delivery_ids is not None:
+        sent = sent.where(col(Delivery.id).in_(sorted(delivery_ids)))
+    sent_at = select(col(Delivery.sent_at)).where(col(Delivery.id) == col(DeliveryAttempt.delivery_id))
+    connection.execute(
+        update(DeliveryAttempt)
+        .where(col(DeliveryAttempt.finished_at).is_(None), col(DeliveryAttempt.delivery_id).in_(sent))
+        .values(finished_at=sent_at.scalar_subquery(), ok=True, error=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def record_failure(
@@ -574,14 +596,14 @@ def record_failure(
 ) -> None:
     """A failed attempt: the delivery is retried at ``retry_at``, or dead without one."""
     if retry_at:
-        _record(connection, _RETRIED, id_=delivery_id, retry_at_=retry_at, now_=now, ok_=False, error_=error)
+        _record(connection, _RETRIED, id_=delivery_id, retry_at_=retry_at, now_=now, error_=error)
     else:
-        _record(connection, _ENDED, id_=delivery_id, status_="dead", now_=now, ok_=False, error_=error)
+        _record(connection, _ENDED, id_=delivery_id, status_="dead", now_=now, error_=error)
 
 
 def record_cancelled(connection: Connection, delivery_id: int, *, now: datetime, error: str) -> None:
     """A claimed delivery not sent on purpose: its recipient may no longer receive alerts."""
-    _record(connection, _ENDED, id_=delivery_id, status_="cancelled", now_=now, ok_=False, error_=error)
+    _record(connection, _ENDED, id_=delivery_id, status_="cancelled", now_=now, error_=error)
 
 
 def receiving_ids(session: Session, ids: Iterable[int]) -> set[int]:

@@ -15,8 +15,11 @@ index walk that stops when the page is full; see :func:`_first` for why PostgreS
 looks in a bounded walk); relevance ranks the :data:`RANK_WINDOW` newest matches of each
 kind, so a common word costs no more than a rare one; matches are counted up to
 :data:`COUNT_LIMIT` in the same statement (``total_capped`` says there are more). The SQL of
-a search depends only on its kinds, whether it has text and its order (its :class:`_Shape`),
-so it is built once per shape and the values go in as parameters.
+a search depends only on its kinds, whether it has text, its order and its filters (its :class:`_Shape`),
+so it is built once per shape and the values go in as parameters; a shape holds only the
+conditions of the filters given. A page, and a count of matches, made lately by this process
+are used again (:mod:`store.queries.search_cache`): counting to the cap is the dearest part of
+a search for a common word.
 """
 
 import datetime as dt
@@ -31,6 +34,7 @@ from types import SimpleNamespace
 from sqlalchemy import (
     Date,
     Float,
+    Integer,
     Text,
     and_,
     bindparam,
@@ -57,6 +61,7 @@ from store.glossary import glossary
 from store.kinds import ItemRow
 from store.models import IntelligenceReport, Notification, StandardsChange
 from store.models.types import table_of
+from store.queries import search_cache
 from store.queries.hs import hs_filter_sql
 from store.search_index import SEARCH_KEYS, SEARCH_VECTOR, WEIGHTS, filter_keys, fts_table
 from store.search_syntax import Clause, parse
@@ -163,6 +168,16 @@ def clauses(query: SearchQuery) -> list[Clause]:
 
 def search(session: Session, query: SearchQuery) -> SearchPage:
     """One page of hits and their total (see the module's notes on cost)."""
+    since = search_cache.generation()
+    key = ("page", session.get_bind().engine.url, query, query.today or date.today())
+    page = search_cache.recall(key)
+    if not isinstance(page, SearchPage):
+        page = _search(session, query)
+        search_cache.remember(key, page, since)
+    return replace(page, items=list(page.items))
+
+
+def _search(session: Session, query: SearchQuery) -> SearchPage:
     found = clauses(query)
     also = tuple(dict.fromkeys(t for c in found for t in c.added))
     page_size = max(1, query.page_size)
@@ -184,46 +199,62 @@ def _run(
     session: Session, query: SearchQuery, found: list[Clause], offset: int, limit: int
 ) -> tuple[list[Hit], int, bool]:
     """Hits ``offset`` to ``offset + limit`` in the query's order, the total and whether
-    counting stopped at :data:`COUNT_LIMIT`."""
+    counting stopped at :data:`COUNT_LIMIT` (a count this process made lately is used again:
+    the same words and filters on another page or in another order)."""
     dialect = session.get_bind().dialect.name
-    shape = _Shape.of(query, bool(found), dialect)
+    values = _values(query, found, dialect)
+    shape = _Shape.of(query, bool(found), dialect, values)
     if not shape.kinds or (query.hs and not _hs_prefix(query)):  # an HS code has digits
         return [], 0, False
     if dialect == "postgresql":
         driver_connection(session.connection()).prepare_threshold = None
-    params = {**_values(query, found, dialect), "count_limit": COUNT_LIMIT + 1, "offset": offset}
-    page_statement, count_statement = _statements(shape)
+    since = search_cache.generation()
+    count_key = ("count", session.get_bind().engine.url, dialect, shape.kinds, shape.text, _frozen(values))
+    known = search_cache.recall(count_key)
+    params = {**values, "count_limit": COUNT_LIMIT + 1, "offset": offset}
+    page_statement, page_alone, count_statement = _statements(shape)
     rows: Sequence[Row] = []
     if limit > 0:
         window = max(RANK_WINDOW, offset + limit) if shape.ranked else offset + limit
         params.update(window=window, probe=min(window * PROBE_FACTOR, PROBE_MAX), page_size=limit)
-        rows = session.execute(page_statement, params).all()
+        rows = session.execute(page_statement if known is None else page_alone, params).all()
     items = [Hit(*row[:-1]) for row in rows]
     if limit > 0 and len(rows) < limit and (rows or not offset):
         return items, offset + len(rows), False
-    counted = rows[0][-1] if rows else session.execute(count_statement, params).scalar_one()
+    if isinstance(known, int):
+        counted = known
+    else:
+        counted = rows[0][-1] if rows else session.execute(count_statement, params).scalar_one()
+        search_cache.remember(count_key, counted, since)
     return items, max(min(counted, COUNT_LIMIT), offset + len(rows) if rows else 0), counted > COUNT_LIMIT
+
+
+def _frozen(values: dict) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items()))
 
 
 @dataclass(frozen=True)
 class _Shape:
-    """What decides the SQL of a search: the kinds searched, whether there is text, the order.
-    Filters are always in it, each true when its parameter is null; PostgreSQL plans every
+    """What decides the SQL of a search: the kinds searched, whether there is text, the order,
+    the filters given (the parameters of :func:`_values` that are set). A statement holds only
+    the conditions of its filters: shorter to send, parse and plan. PostgreSQL plans every
     search with its values (``search`` turns off psycopg's prepared statements, whose generic
-    plans would not know them) and so drops the filters not given before planning."""
+    plans would not know them)."""
 
     dialect: str
     kinds: tuple[str, ...]
     text: bool = False
     sort: str = "date"
     ranked: bool = False
+    given: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, query: SearchQuery, text: bool, dialect: str) -> "_Shape":
+    def of(cls, query: SearchQuery, text: bool, dialect: str, values: dict | None = None) -> "_Shape":
         kinds = tuple(
             spec.kind for spec in _SPECS if (not query.kinds or spec.kind in query.kinds) and spec.applies(query)
         )
-        return cls(dialect, kinds, text, sort=query.sort, ranked=query.sort == "relevance" and text)
+        given = frozenset(name for name, value in (values or {}).items() if value is not None and value != [])
+        return cls(dialect, kinds, text, sort=query.sort, ranked=query.sort == "relevance" and text, given=given)
 
 
 def _hs_prefix(query: SearchQuery) -> str:
@@ -321,9 +352,10 @@ def _tsquery_text(found: list[Clause]) -> str:
 
 
 @lru_cache(maxsize=512)
-def _statements(shape: _Shape) -> tuple[Select, Select]:
+def _statements(shape: _Shape) -> tuple[Select, Select, Select]:
     """The page statement of a search of this shape, with the count of matches up to
-    ``count_limit`` in each row, and the count alone for a page past the end."""
+    ``count_limit`` in each row; the same without the count (NULL) when it is known; the
+    count alone for a page past the end."""
     specs = [spec for spec in _SPECS if spec.kind in shape.kinds]
     selects = [_kind_select(spec, shape, table_of(spec.model)) for spec in specs]
     walks = [_kind_select(spec, shape, table_of(spec.model), walk=True) for spec in specs]
@@ -332,13 +364,17 @@ def _statements(shape: _Shape) -> tuple[Select, Select]:
         [s.with_only_columns(literal(1).label("one")).limit(bindparam("count_limit")).subquery() for s in selects]
     )
     count = select(func.count()).select_from(matches)
-    page = (
-        select(hits, count.scalar_subquery().label("counted"))  # one round trip; runs once
-        .order_by(*_order(hits.c, shape.sort, shape.ranked))
-        .limit(bindparam("page_size"))
-        .offset(bindparam("offset"))
-    )
-    return page, count
+
+    def page(counted) -> Select:
+        return (
+            select(hits, counted.label("counted"))
+            .order_by(*_order(hits.c, shape.sort, shape.ranked))
+            .limit(bindparam("page_size"))
+            .offset(bindparam("offset"))
+        )
+
+    # with the count: one round trip, and the count runs once
+    return page(count.scalar_subquery()), page(literal(None, Integer)), count
 
 
 def _first(spec: "_Spec", kind_select: Select, shape: _Shape):
@@ -497,37 +533,42 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
     )
 
 
-def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement]:
+def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement | TextClause]:
+    """The conditions of the filters the search gives (``shape.given``)."""
     table = spec.table
-    conditions: list[ColumnElement] = []
+    conditions: list[ColumnElement | TextClause] = []
     if spec.kind == "intelligence":
         conditions.append(c.status == "published")
+    given = shape.given.__contains__
+    codes: ColumnElement | TextClause
     if shape.dialect == "postgresql":
-        keys = bindparam("keys", type_=ARRAY(Text))
-        members = bindparam("member_keys", type_=ARRAY(Text))
         column = literal_column(f"{table}.{SEARCH_KEYS}", ARRAY(Text))
-        conditions.append(or_(func.cardinality(keys) == 0, column.contains(keys)))
-        conditions.append(or_(func.cardinality(members) == 0, column.overlap(members)))
-        given: ColumnElement | TextClause = column.contains(bindparam("hs_keys", type_=ARRAY(Text)))
+        if given("keys"):
+            conditions.append(column.contains(bindparam("keys", type_=ARRAY(Text))))
+        if given("member_keys"):
+            conditions.append(column.overlap(bindparam("member_keys", type_=ARRAY(Text))))
+        codes = column.contains(bindparam("hs_keys", type_=ARRAY(Text)))
     else:
-        if spec.committee:
-            conditions.append(_unless_null("committee", func.upper(c[spec.committee]) == bindparam("committee")))
-        same: ColumnElement | TextClause = text(f"{table}.member_code IN (SELECT value FROM json_each(:members))")
-        if spec.kind == "notification":
-            joint = text(
-                f"EXISTS (SELECT 1 FROM json_each({table}.joint_symbols) AS s, json_each(:members) AS m "
-                "WHERE s.value LIKE '%/N/' || m.value || '/%')"
-            )
-            same = or_(same, joint)
-        conditions.append(_unless_null("members", same))
-        if spec.ics:
-            conditions.append(_unless_null("ics_pattern", _json_any(table, "ics_codes", "ics_pattern")))
-        given = _json_any(table, "hs_codes", "hs_pattern")
-    # the decided HS codes, or the given ones of an item not yet classified
-    conditions.append(_unless_null("hs", or_(given, hs_filter_sql(spec.kind, table, shape.dialect))))
-    conditions.append(_unless_null("sector", _has_sector(spec.kind, table, shape.dialect)))
+        if spec.committee and given("committee"):
+            conditions.append(func.upper(c[spec.committee]) == bindparam("committee"))
+        if given("members"):
+            same: ColumnElement | TextClause = text(f"{table}.member_code IN (SELECT value FROM json_each(:members))")
+            if spec.kind == "notification":
+                joint = text(
+                    f"EXISTS (SELECT 1 FROM json_each({table}.joint_symbols) AS s, json_each(:members) AS m "
+                    "WHERE s.value LIKE '%/N/' || m.value || '/%')"
+                )
+                same = or_(same, joint)
+            conditions.append(same)
+        if spec.ics and given("ics_pattern"):
+            conditions.append(_json_any(table, "ics_codes", "ics_pattern"))
+        codes = _json_any(table, "hs_codes", "hs_pattern")
+    if given("hs"):  # the decided HS codes, or the given ones of an item not yet classified
+        conditions.append(or_(codes, hs_filter_sql(spec.kind, table, shape.dialect)))
+    if given("sector"):
+        conditions.append(_has_sector(spec.kind, table, shape.dialect))
     if spec.kind == "notification":
-        conditions += _notification_filters(table, shape.dialect)
+        conditions += _notification_filters(table, shape)
     if spec.kind == "intelligence":
         day, date_from, date_to = (
             c.published_at,
@@ -536,43 +577,47 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement]:
         )
     else:
         date_from, date_to = bindparam("date_from", type_=Date), bindparam("date_to", type_=Date)
-    conditions += [or_(date_from.is_(None), day >= date_from), or_(date_to.is_(None), day <= date_to)]
+    conditions += [day >= date_from] if given("date_from") else []
+    conditions += [day <= date_to] if given("date_to") else []
     if spec.deadline:
-        open_on, open_from = bindparam("open_on", type_=Date), bindparam("open_from", type_=Date)
-        closed_on = bindparam("closed_on", type_=Date)
-        conditions += [
-            or_(open_on.is_(None), and_(c.comment_deadline >= open_on, day <= open_on)),
-            or_(open_from.is_(None), c.comment_deadline >= open_from),
-            or_(closed_on.is_(None), c.comment_deadline.is_(None), c.comment_deadline < closed_on),
-        ]
+        if given("open_on"):
+            open_on = bindparam("open_on", type_=Date)
+            conditions.append(and_(c.comment_deadline >= open_on, day <= open_on))
+        if given("open_from"):
+            conditions.append(c.comment_deadline >= bindparam("open_from", type_=Date))
+        if given("closed_on"):
+            closed_on = bindparam("closed_on", type_=Date)
+            conditions.append(or_(c.comment_deadline.is_(None), c.comment_deadline < closed_on))
     return conditions
 
 
-def _notification_filters(table: str, dialect: str) -> list[ColumnElement]:
+def _notification_filters(table: str, shape: _Shape) -> list[TextClause]:
     """Notification type, objective and "China named as affected" (JSON parameters)."""
+    dialect = shape.dialect
     elements = "jsonb_array_elements_text" if dialect == "postgresql" else "json_each"
     value = "" if dialect == "postgresql" else ".value"
+    json = "jsonb" if dialect == "postgresql" else "TEXT"
 
-    def any_of(column: str, parameter: str, match: str) -> str:
-        return (
+    def any_of(column: str, parameter: str, match: str) -> TextClause:
+        return text(
             f"EXISTS (SELECT 1 FROM {elements}({table}.{column}) AS v, {elements}(CAST(:{parameter} AS "
-            f"{'jsonb' if dialect == 'postgresql' else 'TEXT'})) AS p WHERE {match.format(v='v' + value, p='p' + value)})"
+            f"{json})) AS p WHERE {match.format(v='v' + value, p='p' + value)})"
         )
 
-    types = text(
-        f"({table}.symbol_kind IN (SELECT p{value} FROM {elements}(CAST(:types AS "
-        f"{'jsonb' if dialect == 'postgresql' else 'TEXT'})) AS p) OR (CAST(:emergency AS TEXT) IS NOT NULL AND "
-        f"(lower({table}.notification_type) LIKE '%emergenc%' OR {table}.notification_type LIKE '%紧急%')))"
-    )
-    return [
-        _unless_null("types", types),
-        _unless_null("objectives", text(any_of("objectives", "objectives", "lower({v}) LIKE {p}"))),
-        _unless_null("china", text(any_of("countries_affected", "china", "lower(trim({v})) = {p}"))),
-    ]
-
-
-def _unless_null(parameter: str, condition: ColumnElement | TextClause) -> ColumnElement:
-    return or_(bindparam(parameter, type_=Text).is_(None), condition)
+    conditions = []
+    if "types" in shape.given:
+        conditions.append(
+            text(
+                f"({table}.symbol_kind IN (SELECT p{value} FROM {elements}(CAST(:types AS {json})) AS p) OR "
+                f"(CAST(:emergency AS TEXT) IS NOT NULL AND "
+                f"(lower({table}.notification_type) LIKE '%emergenc%' OR {table}.notification_type LIKE '%紧急%')))"
+            )
+        )
+    if "objectives" in shape.given:
+        conditions.append(any_of("objectives", "objectives", "lower({v}) LIKE {p}"))
+    if "china" in shape.given:
+        conditions.append(any_of("countries_affected", "china", "lower(trim({v})) = {p}"))
+    return conditions
 
 
 def _json_any(table: str, column: str, pattern: str) -> TextClause:

@@ -81,6 +81,21 @@ def test_a_dispatcher_killed_after_sending_loses_nothing(db_engine, alert_settin
     assert duplicate[0]["Message-ID"] == duplicate[1]["Message-ID"]
 
 
+def test_every_attempt_is_closed_as_sent_or_failed_even_after_a_killed_dispatcher(db_engine, alert_settings, mailbox):
+    for n in range(3):
+        subscribe(db_engine, email=f"buyer{n}@example.com")
+    add_notification(db_engine)
+    match_new_items(db_engine, alert_settings)
+    assert dispatch_killed_after(2).returncode == -9  # the first send recorded, its attempt left open
+    send_due(db_engine, alert_settings)
+    with Session(db_engine) as session:
+        attempts = list(session.exec(select(DeliveryAttempt).order_by(DeliveryAttempt.id)))
+        sent_at = {d.id: d.sent_at for d in session.exec(select(Delivery))}
+    assert len(attempts) == 5 and all(a.finished_at is not None for a in attempts)
+    assert all(a.finished_at == sent_at[a.delivery_id] for a in attempts if a.ok)
+    assert {d.status for d in deliveries(db_engine)} == {"sent"}
+
+
 def test_two_dispatchers_never_send_one_delivery_twice(db_engine, alert_settings, mailbox):
     if db_engine.dialect.name != "postgresql":
         pytest.skip("row locking (FOR UPDATE SKIP LOCKED) is PostgreSQL's; SQLite has one writer")

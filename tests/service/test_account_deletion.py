@@ -6,11 +6,13 @@ inbox, feedback, thread choices and tokens go; the audit log and staff work stay
 databases, real SMTP."""
 
 from sqlmodel import Session, func, select
+from typer.testing import CliRunner
 
 from alerts.dispatch import match_new_items
 from alerts.feedback import FeedbackLink, nonce_of, record_judgement
 from alerts.outbox import send_due
 from alerts.threads import choose
+from service.cli import app as cli
 from store.db import session_scope
 from store.models import (
     Alert,
@@ -105,3 +107,15 @@ def test_the_api_deletes_the_callers_account_or_an_administrators_choice(api, us
     assert api.delete(f"/api/v1/users/{users['staff'].id}", headers=admin).status_code == 404
     refused = api.delete("/api/v1/me", headers=admin)
     assert refused.status_code == 409 and "may not delete their own account" in refused.json()["detail"]
+
+
+def test_the_command_line_deletes_an_account(settings, accounts, db_engine):
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["users", "delete", "nobody@example.org", "--yes"])
+    assert missing.exit_code == 2 and "no account" in missing.output
+    done = runner.invoke(cli, ["users", "delete", "Exporter@example.org", "--yes"])
+    assert done.exit_code == 0 and "deleted; 0 pending deliveries cancelled" in done.output
+    assert count(db_engine, User, User.id == accounts["exporter"]) == 0
+    with Session(db_engine) as session:
+        [entry] = session.exec(select(AuditEntry).where(AuditEntry.action == "user.delete")).all()
+    assert entry.user_id is None and entry.details["by"] == "command line"

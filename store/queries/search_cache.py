@@ -1,0 +1,72 @@
+"""What a process remembers of recent searches: pages of hits and counts of matches, each for
+:data:`CACHE_SECONDS`, so that the searches many people make (电池, toys, page 1) do not read
+and count the same matches again.
+
+A write through this process to a table that search reads (items, their tags) forgets
+everything at once: every statement the process's engines run is looked at after it runs
+(a write or schema change naming one of :data:`SEARCHED_TABLES`).
+What other processes write (crawls, workers classifying) shows after at most
+:data:`CACHE_SECONDS`, as a revoked API token does (store.queries.users). A search that ran
+while something was written is not remembered. Entries are keyed by database URL too, so
+engines on different databases never share one.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from sqlalchemy import Engine, event
+
+CACHE_SECONDS = 30.0
+MAX_ENTRIES = 4096  # per kind of entry; the oldest used goes first
+SEARCHED_TABLES = ("notification", "standards_change", "intelligence_report", "hs_tag", "sector_tag")
+_WRITES = ("INSERT", "UPDATE", "DELETE", "COPY", "TRUNCA", "DROP", "CREATE", "ALTER")
+
+_lock = threading.Lock()
+_entries: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
+_generation = 0
+
+
+def generation() -> int:
+    """Changes whenever this process writes something search reads: take it before a search,
+    hand it to :func:`remember` after."""
+    return _generation
+
+
+def recall(key: Hashable) -> object | None:
+    """What was remembered under ``key`` in the last :data:`CACHE_SECONDS`, or None."""
+    with _lock:
+        hit = _entries.get(key)
+        if hit is None:
+            return None
+        if hit[0] < time.monotonic():
+            del _entries[key]
+            return None
+        _entries.move_to_end(key)
+        return hit[1]
+
+
+def remember(key: Hashable, value: object, since: int) -> None:
+    """Remember ``value`` under ``key``, unless something was written since generation ``since``."""
+    with _lock:
+        if since != _generation:
+            return
+        _entries[key] = (time.monotonic() + CACHE_SECONDS, value)
+        _entries.move_to_end(key)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+
+
+def forget() -> None:
+    global _generation
+    with _lock:
+        _generation += 1
+        _entries.clear()
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _forget_after_writes(_connection, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+    head = statement.lstrip()[:6].upper()
+    if head.startswith(_WRITES) and any(table in statement for table in SEARCHED_TABLES):
+        forget()
