@@ -38,11 +38,13 @@ from sqlalchemy import (
     Integer,
     Text,
     and_,
+    any_,
     bindparam,
     cast,
     func,
     literal,
     literal_column,
+    not_,
     or_,
     select,
     text,
@@ -308,7 +310,14 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
         "china": json.dumps(CHINA) if query.china_affected else None,
     }
     if dialect == "postgresql":
-        values["tsquery"] = _tsquery_text(found)
+        values["tsquery"] = _tsquery_text(found)  # to rank by
+        # to match by: one list of alternatives a clause, which the full-text index looks up
+        # one by one (cheaper than one tsquery of them all: it checked every item listed
+        # under any of their words against the whole tsquery)
+        for n, clause in enumerate(c for c in found if not c.negated):
+            values[f"any_{n}"] = _tsquery_alternatives(clause)
+        for n, clause in enumerate(c for c in found if c.negated):
+            values[f"none_{n}"] = _tsquery_alternatives(clause)
         values["keys"] = filter_keys(committee=query.committee, ics=ics)
         values["hs_keys"] = filter_keys(hs=hs)
         values["member_keys"] = [f"m:{m}" for m in members]
@@ -366,13 +375,18 @@ def _tsquery_text(found: list[Clause]) -> str:
     ANDed, ``!`` for the negated ones."""
 
     def group(clause: Clause) -> str:
-        alternatives = (
-            "(" + (" <-> " if phrase else " & ").join("'" + t.replace("'", "''") + "'" for t in form) + ")"
-            for form, phrase in _alternatives(clause)
-        )
-        return ("!(" if clause.negated else "(") + " | ".join(alternatives) + ")"
+        return ("!(" if clause.negated else "(") + " | ".join(_tsquery_alternatives(clause)) + ")"
 
     return " & ".join(group(c) for c in sorted(found, key=lambda c: c.negated))
+
+
+def _tsquery_alternatives(clause: Clause) -> list[str]:
+    """Each alternative of the clause as a tsquery (``a <-> b`` for a phrase, ``a & b`` for
+    words anywhere)."""
+    return [
+        "(" + (" <-> " if phrase else " & ").join("'" + t.replace("'", "''") + "'" for t in form) + ")"
+        for form, phrase in _alternatives(clause)
+    ]
 
 
 @lru_cache(maxsize=512)
@@ -525,7 +539,9 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
     if shape.text and shape.dialect == "postgresql":
         tsquery = cast(bindparam("tsquery", type_=Text), TSQUERY)
         vector: ColumnElement = literal_column(f"{spec.table}.{SEARCH_VECTOR}")
-        conditions.append(vector.op("@@")(tsquery))
+        for name in sorted(n for n in shape.given if n.startswith(("any_", "none_"))):
+            matches = vector.op("@@")(any_(cast(bindparam(name, type_=ARRAY(Text)), ARRAY(TSQUERY))))
+            conditions.append(matches if name.startswith("any_") else not_(matches))
         score = func.ts_rank(vector, tsquery)
     elif shape.text and walk and not shape.ranked:
         fts_name = fts_table(spec.table)
