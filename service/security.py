@@ -40,7 +40,7 @@ from zxcvbn import zxcvbn
 from store.addresses import within
 from store.db import default_engine, session_scope
 from store.models import ROLES, AuditEntry, User
-from store.queries.login_failures import count_failure, forget_failures, lock_failures
+from store.queries.login_failures import count_failure, forget_failures, forget_old_failures, lock_failures
 from store.queries.users import UserError
 from store.settings import Settings, get_settings
 
@@ -301,6 +301,19 @@ class LoginLimiter:
     def clear(self) -> None:
         with session_scope(self.engine) as session:
             forget_failures(session)
+
+    def forget_old(self, *, batch: int = 1000) -> int:
+        """Delete the counts whose last failure is ``window_seconds`` old (they count as nothing
+        already), ``batch`` rows to a short transaction, so that sign-ins never wait long for it;
+        the number deleted. Counts that sign-ins hold at the time are left for the next run."""
+        last_before = self._clock() - self.window
+        deleted = batch
+        total = 0
+        while deleted == batch:
+            with session_scope(self.engine) as session:
+                deleted = forget_old_failures(session, last_before=last_before, batch=batch)
+            total += deleted
+        return total
 
 
 login_limiter = LoginLimiter()
