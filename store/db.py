@@ -1,18 +1,22 @@
-"""Engines and sessions. No engine exists until :func:`make_engine` is called."""
+"""Engines and sessions. No engine exists until :func:`make_engine` is called.
+
+Importing this imports neither the ORM nor the settings object: a quick command reads with
+SQLAlchemy Core (``store.queries.quick_lists``) through :func:`default_engine`."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
 
-from store import unicode
+from store import environment, unicode
 from store.search_text import index_text
-from store.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -42,8 +46,10 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
+def session_scope(engine: Engine) -> Iterator["Session"]:
     """A session that commits on success and rolls back on error."""
+    from sqlmodel import Session  # the ORM: not for what a quick command reads with Core
+
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
@@ -96,7 +102,7 @@ def is_postgresql(engine: Engine) -> bool:
 @lru_cache
 def default_engine() -> Engine:
     """The engine of this process, for the URL in the settings (made on first use)."""
-    return make_engine(get_settings().effective_database_url)
+    return make_engine(environment.database_url())
 
 
 def rows_affected(result: Result) -> int:

@@ -13,14 +13,15 @@ from pathlib import Path
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from store.addresses import Networks, networks
+from store.environment import DEFAULT_DATA_DIR, ENV_FILE, PREFIX, database_url_for
 
 
 class Settings(BaseSettings):
     """Everything a deployment may set; defaults give the embedded single-process setup."""
 
-    model_config = SettingsConfigDict(env_prefix="TBTWATCH_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=PREFIX, env_file=ENV_FILE, extra="ignore")
 
-    data_dir: Path = Path("var")
+    data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
@@ -57,8 +58,7 @@ class Settings(BaseSettings):
 
     @property
     def effective_database_url(self) -> str:
-        """The configured URL, or an SQLite file under ``data_dir``."""
-        return self.database_url or f"sqlite:///{self.data_dir / 'tbtwatch.db'}"
+        return database_url_for(self.database_url, self.data_dir)
 
     @property
     def trusted_proxy_networks(self) -> Networks:

@@ -4,14 +4,12 @@ remind, dead, replay)."""
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import col, select
 
 from service.cli.failure import fail
 from store.db import default_engine, session_scope
-from store.models import Subscription
-from store.settings import get_settings
 
-# Each command imports the alerts machinery it uses, so that `subscriptions list` starts at once.
+# Each command imports the alerts machinery, tables and settings it uses, so that `subscriptions
+# list` (Core: store.queries.quick_lists) starts at once.
 
 subscriptions_app = typer.Typer(help="Exporters' subscriptions to alerts.", no_args_is_help=True)
 alerts_app = typer.Typer(help="Matching items to subscriptions and delivering alerts.", no_args_is_help=True)
@@ -46,6 +44,7 @@ def add(
     from alerts.subscriptions import catch_up, create_subscription
     from service.refusals import explain
     from store.refusals import Refused
+    from store.settings import get_settings
 
     fields = {
         "name": name,
@@ -86,8 +85,10 @@ def add(
 @subscriptions_app.command("list")
 def list_command() -> None:
     """Every subscription with its selectors and channels."""
-    with session_scope(default_engine()) as session:
-        subscriptions = list(session.exec(select(Subscription).order_by(col(Subscription.id))))
+    from store.queries.quick_lists import list_subscriptions
+
+    with default_engine().connect() as connection:
+        subscriptions = list_subscriptions(connection)
     table = Table("id", "active", "to", "selects", "frequency", "lang")
     for s in subscriptions:
         to = ", ".join(([s.email] if s.email else []) + [c.partition(":")[0] + "://…" for c in s.channels])
@@ -118,6 +119,7 @@ def list_command() -> None:
 def remove(subscription_id: int = typer.Argument(..., help="The subscription's id.")) -> None:
     """Delete a subscription with its alerts and pending deliveries."""
     from alerts.subscriptions import delete_subscription
+    from store.models import Subscription
 
     with session_scope(default_engine()) as session:
         subscription = session.get(Subscription, subscription_id)
@@ -135,6 +137,7 @@ def _report(counts) -> None:
 def dispatch_command() -> None:
     """Match every classified item not yet matched, then send what is due."""
     from alerts.dispatch import dispatch
+    from store.settings import get_settings
 
     _report(dispatch(default_engine(), get_settings()))
 
@@ -147,6 +150,7 @@ def digest(
     """Enqueue the digests due (or all, with --now) and send them."""
     from alerts.digests import enqueue_digests
     from alerts.outbox import send_due
+    from store.settings import get_settings
 
     if period not in ("daily", "weekly"):
         fail("period is daily or weekly")
@@ -161,6 +165,7 @@ def remind() -> None:
     """Make the comment-deadline reminders due now and send them."""
     from alerts.outbox import send_due
     from alerts.reminders import send_reminders
+    from store.settings import get_settings
 
     made = send_reminders(default_engine())
     counts = send_due(default_engine(), get_settings())
@@ -194,6 +199,7 @@ def dead() -> None:
 def replay_command(delivery_id: int = typer.Argument(..., help="A dead delivery's id.")) -> None:
     """Queue a dead delivery again and send it."""
     from alerts.outbox import replay, send_due
+    from store.settings import get_settings
 
     if not replay(default_engine(), delivery_id):
         fail(f"delivery {delivery_id} is not dead (or does not exist)")

@@ -4,20 +4,23 @@
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import Session
 
+from store.builtin_sources import BUILTIN_SOURCES
 from store.db import default_engine, session_scope
-from store.models import StandardsChangePublic
-from store.queries.changes import iter_changes
-from store.queries.sources import add_feed, list_sources, seed_sources
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# `sources` reads with Core (store.queries.quick_lists) and starts at once; the ORM, the
+# tables and their queries are imported by the commands that use them.
 
 console = Console(stderr=True)
 sources_app = typer.Typer(help="Collected sources: health table, registering feeds.", invoke_without_command=True)
-CHANGE_FIELDS = tuple(StandardsChangePublic.model_fields)
 CHANGE_LIST_FIELDS = ("ics_codes", "hs_codes", "agencies")
 DATE_FORMATS = ["%Y-%m-%d"]
 TABLE_WIDTH = 130
@@ -57,9 +60,17 @@ def sources(context: typer.Context) -> None:
     """The health of every source: last success, last error, consecutive failures, next run."""
     if context.invoked_subcommand is not None:
         return
-    with session_scope(default_engine()) as session:
-        seed_sources(session)
-        rows = list_sources(session)
+    from store.queries.quick_lists import list_sources
+
+    with default_engine().connect() as connection:
+        rows = list_sources(connection)
+    if {builtin.name for builtin in BUILTIN_SOURCES} - {row.name for row in rows}:
+        from store.queries.sources import seed_sources
+
+        with session_scope(default_engine()) as session:
+            seed_sources(session)
+        with default_engine().connect() as connection:
+            rows = list_sources(connection)
     table = Table(title="tbtwatch sources (times in UTC)")
     for column in ("source", "every", "last success", "last error", "failures", "next run"):
         table.add_column(column, no_wrap=True)
@@ -89,6 +100,8 @@ def add_feed_command(
     interval: int = typer.Option(360, "--interval", help="Minutes between crawls."),
 ) -> None:
     """Register an RSS/Atom feed of a standards body or regulator."""
+    from store.queries.sources import add_feed
+
     if not url.startswith(("http://", "https://")):
         raise typer.BadParameter("a feed URL starts with http:// or https://", param_hint="URL")
     try:
@@ -109,10 +122,13 @@ def add_feed_command(
     console.print(f"feed {name} registered; crawl it now with `tbtwatch crawl {name}`")
 
 
-def change_records(session: Session):
+def change_records(session: "Session", fields: tuple[str, ...]):
+    from store.models import StandardsChangePublic
+    from store.queries.changes import iter_changes
+
     for change in iter_changes(session):
         record = StandardsChangePublic.model_validate(change).model_dump(mode="json")
-        yield {field: record[field] for field in CHANGE_FIELDS}
+        yield {field: record[field] for field in fields}
 
 
 def export_changes(
@@ -120,10 +136,14 @@ def export_changes(
     output: Path = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
 ) -> None:
     """Every standards and regulation change, one record each (lists joined by "; " in CSV)."""
-    from service.cli.data import write_records
+    from sqlmodel import Session
 
+    from service.cli.data import write_records
+    from store.models import StandardsChangePublic
+
+    fields = tuple(StandardsChangePublic.model_fields)
     with Session(default_engine()) as session:
-        count = write_records(change_records(session), CHANGE_FIELDS, CHANGE_LIST_FIELDS, output_format.value, output)
+        count = write_records(change_records(session, fields), fields, CHANGE_LIST_FIELDS, output_format.value, output)
     console.print(f"{count} changes")
 
 

@@ -8,9 +8,10 @@ from rich.table import Table
 
 from service.cli.failure import fail
 from store.db import default_engine, session_scope
-from store.members import resolve_member
-from store.models import ROLES
-from store.queries.users import UserError, add_token, create_user, get_user_by_email, list_users
+from store.roles import ROLES
+
+# `users list` reads with Core (store.queries.quick_lists) and starts at once; the commands that
+# write import the tables and queries they use.
 
 app = typer.Typer(help="Accounts and API tokens.", no_args_is_help=True)
 
@@ -33,6 +34,8 @@ def add(
     """Create an account; the password comes from a prompt, or stdin when not a terminal."""
     from service.refusals import explain
     from service.security import new_password_hash  # password hashing: only here
+    from store.members import resolve_member
+    from store.queries.users import UserError, create_user
 
     member_code = None
     if member:
@@ -68,6 +71,7 @@ def delete(
     """Delete an account for good: its pending deliveries are cancelled; its subscriptions,
     inbox, feedback, thread choices and API tokens deleted; the audit log stays."""
     from service.accounts import delete_account
+    from store.queries.users import get_user_by_email
 
     with session_scope(default_engine()) as session:
         user = get_user_by_email(session, email=email)
@@ -82,8 +86,10 @@ def delete(
 @app.command("list")
 def list_command(role: str = typer.Option(None, help="Only this role.")) -> None:
     """Every account, by e-mail."""
-    with session_scope(default_engine()) as session:
-        users, _ = list_users(session, role=role)
+    from store.queries.quick_lists import list_users
+
+    with default_engine().connect() as connection:
+        users = list_users(connection, role=role)
     table = Table("id", "email", "role", "name", "member", "active", "created")
     for user in users:
         table.add_row(
@@ -105,6 +111,7 @@ def token(
 ) -> None:
     """Make an API token and print it once (only its hash is kept)."""
     from service.security import new_token
+    from store.queries.users import add_token, get_user_by_email
 
     plain, digest = new_token()
     with session_scope(default_engine()) as session:

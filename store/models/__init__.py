@@ -4,7 +4,7 @@ Surrogate primary keys are typed ``id: int`` with ``default=None``: the database
 the first flush, and no code reads an id before that, so the type says what every reader sees.
 """
 
-from store.models.accounts import ROLES, ApiToken, AuditEntry, LoginFailure, User, UserCreate, UserPublic
+from store.models.accounts import ApiToken, AuditEntry, LoginFailure, User, UserCreate, UserPublic
 from store.models.alerts import (
     ALERT_REASONS,
     DELIVERY_STATUSES,
@@ -50,6 +50,7 @@ from store.models.tags import (
     SectorTag,
 )
 from store.models.triage import TRIAGE_STATUSES, Triage, TriageNote
+from store.roles import ROLES
 
 __all__ = [
     "ALERT_REASONS",

@@ -6,8 +6,6 @@ from sqlmodel import Field, SQLModel
 
 from store.models.types import json_dict, optional_timestamp, timestamp
 
-ROLES = ("exporter", "staff", "embassy", "admin")
-
 
 class UserBase(SQLModel):
     email: str = Field(max_length=320, unique=True, index=True)

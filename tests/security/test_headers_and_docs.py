@@ -3,9 +3,12 @@ script-src and style-src have no 'unsafe-inline', and pages in a real browser br
 /api/docs runs Swagger UI from the package (no CDN) under that
 policy, in a real browser; the OpenAPI document describes the errors as they are answered."""
 
-from playwright.sync_api import sync_playwright
+from collections.abc import Iterator
 
-from tests.service.browser.conftest import CHROMIUM, browser, live_server, page, screenshots  # noqa: F401 (fixtures)
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.service.browser.chromium import CHROMIUM, live_server, screenshots  # noqa: F401 (fixtures)
 from tests.service.browser.test_role_flows import notifications, sign_in  # noqa: F401 (fixture)
 from tests.service.web_helpers import accounts  # noqa: F401 (fixture)
 
@@ -40,30 +43,38 @@ def test_openapi_documents_the_errors_as_answered(api, users):
     assert set(api.get("/api/v1/me").json()) == {"detail"}
 
 
-def test_swagger_ui_runs_under_the_policy(live_server, screenshots):
-    # A browser of its own, closed at the end: the suite's session-wide one would keep an event
-    # loop running in this thread for every later test.
+@pytest.fixture
+def own_page(live_server) -> Iterator[Page]:
+    """A page in a browser of its own, closed at the end: the suite's session-wide one would keep
+    an event loop running in this thread for every later test (and its browser tests' own)."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page()
-        violations: list[str] = []
-        page.on(
-            "console",
-            lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
-        )
-        page.on(
-            "request",
-            lambda request: violations.append(request.url) if not request.url.startswith(live_server) else None,
-        )
-        page.goto(f"{live_server}/api/docs")
-        page.wait_for_selector(".opblock", timeout=60000)
-        page.screenshot(path=str(screenshots / "api-docs.png"))
+        page = browser.new_context(base_url=live_server).new_page()
+        page.set_default_timeout(10_000)
+        yield page
         browser.close()
+
+
+def test_swagger_ui_runs_under_the_policy(own_page, live_server, screenshots):
+    page = own_page
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    page.on(
+        "request",
+        lambda request: violations.append(request.url) if not request.url.startswith(live_server) else None,
+    )
+    page.goto("/api/docs")
+    page.wait_for_selector(".opblock", timeout=60000)
+    page.screenshot(path=str(screenshots / "api-docs.png"))
     assert violations == []
 
 
-def test_pages_show_no_policy_violations(page, accounts, notifications, screenshots):
+def test_pages_show_no_policy_violations(own_page, accounts, notifications, screenshots):
     """style-src and script-src without 'unsafe-inline': no page carries an inline style or script."""
+    page = own_page
     violations: list[str] = []
     page.on("console", lambda message: violations.append(f"{page.url}: {message.text}"))
     for path in ("/", "/login"):
