@@ -52,3 +52,13 @@ def test_the_api_and_the_pages_do_not_import_each_other(inside, outside):
         for path in ROOT.joinpath(*inside.split(".")).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_no_test_imports_a_conftest():
+    """Test data comes from tests.factories (the real write paths), shared helpers from plain
+    modules; a conftest only declares fixtures."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if m.split(".")[-1] == "conftest")
+        for path in (ROOT / "tests").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

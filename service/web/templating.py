@@ -81,7 +81,10 @@ def render(request: Request, name: str, context: dict | None = None, status_code
             "sector_name": lambda code: labels.sector_name(code, language),
             "member_name": lambda code: labels.member_name(code, language),
             "hs_chapter": lambda code: chapter_label(code, language),
-            "reasons": lambda texts, edition=None: "; ".join(localise(r, language, edition) for r in texts),
+            "reasons": lambda texts, edition=None: ("；" if language == "zh" else "; ").join(
+                localise(r, language, edition) for r in texts
+            ),
+            "colon": "：" if language == "zh" else ": ",  # after a label, in the page's script
             "flash": _flash(request, language),
             **(context or {}),
         },

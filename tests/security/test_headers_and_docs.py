@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.service.browser.conftest import CHROMIUM, live_server, screenshots  # noqa: F401 (fixtures)
+from tests.service.browser.chromium import CHROMIUM, live_server, screenshots  # noqa: F401 (fixtures)
 from tests.service.browser.test_role_flows import notifications, sign_in  # noqa: F401 (fixture)
 from tests.service.web_helpers import accounts  # noqa: F401 (fixture)
 

@@ -196,8 +196,8 @@ def test_item_page_gives_the_reasons_in_the_page_language(app, accounts, db_engi
         )
     client = client_for(app, "exporter")
     chinese = client.get(f"/items/notification/{item_id}").text
-    assert "产品：蓄电池（HS 8507.60）; 文本模型评分 0.85" in chinese
-    assert "措施草案; 距评议截止还有 9 天（2026-12-07）; 涉及领域：环境保护与新能源; an older wording" in chinese
+    assert "产品：蓄电池（HS 8507.60）；文本模型评分 0.85" in chinese
+    assert "措施草案；距评议截止还有 9 天（2026-12-07）；涉及领域：环境保护与新能源；an older wording" in chinese
     english = client.get(f"/items/notification/{item_id}?lang=en").text
     assert "product: Electric accumulators (HS 8507.60); text model score 0.85" in english
     assert "draft measure; 9 days left to comment (deadline 2026-12-07); sectors: EPNE; an older wording" in english
