@@ -352,8 +352,9 @@ class InboxEntry:
 
     @property
     def names(self) -> list[str]:
-        """The names of the subscriptions that alerted the item, each once."""
-        return list(dict.fromkeys(name for _, name in self.alerts if name))
+        """The names of the subscriptions that alerted the item, each once, oldest subscription first."""
+        told = sorted(self.alerts, key=lambda pair: pair[0].subscription_id)
+        return list(dict.fromkeys(name for _, name in told if name))
 
     @property
     def dismissed_at(self) -> datetime | None:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, text
 from service.jobs import alerts as alert_jobs
 from service.jobs import classify as classify_jobs
 from service.jobs import crawl as crawl_jobs
+from service.jobs import sign_ins as sign_in_jobs
 from store.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,6 @@ def build_scheduler(settings: Settings) -> BackgroundScheduler:
         timezone="UTC",
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
     )
-    for jobs in (crawl_jobs, classify_jobs, alert_jobs):
+    for jobs in (crawl_jobs, classify_jobs, alert_jobs, sign_in_jobs):
         jobs.schedule(scheduler, settings)
     return scheduler

@@ -16,7 +16,7 @@ The web pages and the REST API share everything here:
 * **Audit**: :func:`audit` adds an ``AuditEntry`` to the caller's session (the caller commits,
   so the entry is stored together with the change it records).
 * **Login rate limit**: :class:`LoginLimiter`, counted in the database for every process; :func:`client_address`
-  (``TBTWATCH_TRUSTED_PROXIES``); password checks in a bounded pool (:func:`in_hash_pool`).
+  (``TBTWATCH_TRUSTED_PROXIES``); password checks in a bounded pool (:class:`HashSlot`).
 """
 
 import asyncio
@@ -40,7 +40,7 @@ from zxcvbn import zxcvbn
 from store.addresses import within
 from store.db import default_engine, session_scope
 from store.models import ROLES, AuditEntry, User
-from store.queries.login_failures import count_failure, forget_failures, lock_failures
+from store.queries.login_failures import count_failure, forget_failures, forget_old_failures, lock_failures
 from store.queries.users import UserError
 from store.settings import Settings, get_settings
 
@@ -282,15 +282,19 @@ class LoginLimiter:
         delay = min(self.base_delay * 2 ** (failures - self.free), self.max_delay[scope])
         return max(0.0, last_at + delay - now)
 
-    def begin(self, account: str, address: str | None) -> float:
+    def begin(self, account: str, address: str | None, *, admit: Callable[[], None] | None = None) -> float:
         """0 when the attempt may go ahead (it is counted as failed until :meth:`succeeded`),
-        else the seconds to wait."""
+        else the seconds to wait. ``admit`` is called when it may go ahead, before it is
+        counted, while the counts are held: what it raises (:class:`HashPoolBusy`) leaves them
+        as they were, neither counting the attempt nor forgiving earlier failures."""
         keys = self._keys(account, address)
         with session_scope(self.engine) as session:
             now = self._clock()
             counts = lock_failures(session, keys, now=now, window=self.window)
             wait = max(self._wait(scope, *counts[(scope, key)], now) for scope, key in keys)
             if wait == 0:
+                if admit is not None:
+                    admit()
                 count_failure(session, keys, now=now)
         return wait
 
@@ -301,6 +305,19 @@ class LoginLimiter:
     def clear(self) -> None:
         with session_scope(self.engine) as session:
             forget_failures(session)
+
+    def forget_old(self, *, batch: int = 1000) -> int:
+        """Delete the counts whose last failure is ``window_seconds`` old (they count as nothing
+        already), ``batch`` rows to a short transaction, so that sign-ins never wait long for it;
+        the number deleted. Counts that sign-ins hold at the time are left for the next run."""
+        last_before = self._clock() - self.window
+        deleted = batch
+        total = 0
+        while deleted == batch:
+            with session_scope(self.engine) as session:
+                deleted = forget_old_failures(session, last_before=last_before, batch=batch)
+            total += deleted
+        return total
 
 
 login_limiter = LoginLimiter()
@@ -334,11 +351,30 @@ class HashPoolBusy(Exception):
     """Too many password checks are waiting."""
 
 
-async def in_hash_pool(function: Callable[[], T]) -> T:
-    """Run ``function`` (a password check) in the bounded hashing pool."""
-    if not _hash_slots.acquire(blocking=False):
-        raise HashPoolBusy
-    try:
+class HashSlot:
+    """A place in the bounded hashing pool for one password check: :meth:`take` it
+    (:class:`HashPoolBusy` at once when none is free), :meth:`run` the check in the pool; the
+    place is given back when the ``with`` block ends."""
+
+    def __init__(self) -> None:
+        self._taken: threading.BoundedSemaphore | None = None
+
+    def __enter__(self) -> "HashSlot":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._taken is not None:
+            self._taken.release()
+            self._taken = None
+
+    def take(self) -> None:
+        slots = _hash_slots
+        if not slots.acquire(blocking=False):
+            raise HashPoolBusy
+        self._taken = slots
+
+    async def run(self, function: Callable[[], T]) -> T:
+        """Run ``function`` (a password check) in the pool, once the slot is taken."""
+        if self._taken is None:
+            raise RuntimeError("take the hashing slot first")
         return await asyncio.get_running_loop().run_in_executor(_hash_pool, function)
-    finally:
-        _hash_slots.release()

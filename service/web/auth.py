@@ -44,26 +44,28 @@ async def login(  # async: the password check goes to the bounded hashing pool, 
     address = security.client_address(request)
     context = {"next": _safe_next(next), "email": email}
     limiter = security.login_limiter
-    wait = limiter.begin(email, address)
-    if wait:
-        error = N_("Too many failed sign-ins; wait a little and try again (the wait grows with each failure).")
-        page = render(request, "login.html", {**context, "error": error}, 429)
-        page.headers["Retry-After"] = str(math.ceil(wait))
-        return page
     try:
-        user = await security.in_hash_pool(lambda: _signed_in(email, password))
-    except security.HashPoolBusy:
-        limiter.succeeded(email, address)  # not the client's failure: forget the attempt
+        with security.HashSlot() as slot:
+            wait = limiter.begin(email, address, admit=slot.take)  # refused by address before hashing
+            if wait:
+                error = N_("Too many failed sign-ins; wait a little and try again (the wait grows with each failure).")
+                return _refused(request, {**context, "error": error}, 429, wait)
+            user = await slot.run(lambda: _signed_in(email, password))
+    except security.HashPoolBusy:  # not counted: the failures before it stand, and this is not one
         busy = N_("Too many sign-ins at once; try again in a few seconds.")
-        page = render(request, "login.html", {**context, "error": busy}, 503)
-        page.headers["Retry-After"] = "5"
-        return page
+        return _refused(request, {**context, "error": busy}, 503, 5)
     if user is None:
         return render(request, "login.html", {**context, "error": N_("Wrong e-mail or password.")}, 400)
     limiter.succeeded(email, address)
     response = RedirectResponse(_safe_next(next), 303)
     security.set_session_cookie(response, user, request.app.state.settings)
     return response
+
+
+def _refused(request: Request, context: dict, status: int, wait: float):
+    page = render(request, "login.html", context, status)
+    page.headers["Retry-After"] = str(math.ceil(wait))
+    return page
 
 
 def _signed_in(email: str, password: str) -> User | None:

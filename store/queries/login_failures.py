@@ -4,12 +4,14 @@
 the database) until the transaction ends, so that a check and the count that follows it are
 one step for every process and thread: parallel attempts cannot all pass before any is
 counted. Keys are locked in one order, so two attempts never wait for each other in a cycle.
+:func:`forget_old_failures` deletes stale counts, skipping (on PostgreSQL) those a sign-in holds.
 """
 
-from sqlalchemy import case, delete, tuple_, update
+from sqlalchemy import case, delete, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from store.db import rows_affected
 from store.models import LoginFailure
 
 Key = tuple[str, str]  # (scope, key)
@@ -46,3 +48,19 @@ def forget_failures(session: Session, keys: list[Key] | None = None) -> None:
     if keys is not None:
         statement = statement.where(tuple_(col(LoginFailure.scope), col(LoginFailure.key)).in_(keys))
     session.execute(statement)
+
+
+def forget_old_failures(session: Session, *, last_before: float, batch: int) -> int:
+    """Delete up to ``batch`` counts whose last failure is at or before ``last_before`` (those that
+    :func:`lock_failures` would start again from nothing); the number deleted. On PostgreSQL
+    the rows a sign-in holds are skipped (``FOR UPDATE SKIP LOCKED``), so this never waits for
+    one nor deadlocks with it; SQLite, which has one writer at a time and no row locks, renders
+    no ``FOR UPDATE`` and deletes in one short statement."""
+    key = tuple_(col(LoginFailure.scope), col(LoginFailure.key))
+    stale = (
+        select(col(LoginFailure.scope), col(LoginFailure.key))
+        .where(col(LoginFailure.last_at) <= last_before)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    return rows_affected(session.execute(delete(LoginFailure).where(key.in_(stale))))

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from starlette.requests import Request
 
 from service import security
-from service.security import LoginLimiter, client_address, login_limiter
+from service.security import LoginLimiter, client_address
 from tests.service.web_helpers import PASSWORD, csrf_of
 
 
@@ -107,12 +107,24 @@ def test_06_refused_by_address_before_hashing_and_hashed_in_a_bounded_pool(app, 
     assert signed_in.status_code == 303
 
 
-def test_06_a_full_hashing_queue_is_refused_at_once(app, accounts, monkeypatch):
-    login_limiter.clear()
+def test_06_a_full_hashing_queue_is_refused_at_once_without_counting_or_forgiving(app, accounts, monkeypatch):
+    monkeypatch.setattr(security, "login_limiter", LoginLimiter(clock=lambda: 0.0))  # time stands still
+    client, token = _form_client(app)
+
+    def sign_in(password: str = "wrong password"):
+        return client.post("/login", data={"email": "exporter@example.org", "password": password, "csrf_token": token})
+
+    assert [sign_in().status_code for _ in range(3)] == [400] * 3
     slots = threading.BoundedSemaphore(1)
     slots.acquire()
     monkeypatch.setattr(security, "_hash_slots", slots)
-    client, token = _form_client(app)
-    busy = client.post("/login", data={"email": "exporter@example.org", "password": PASSWORD, "csrf_token": token})
-    assert busy.status_code == 503 and "Retry-After" in busy.headers
-    assert "登录请求过多" in busy.text
+    busy = sign_in(PASSWORD)
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    assert "登录请求过多，请几秒钟后再试。" in busy.text
+    client.cookies.set("lang", "en")
+    busy = sign_in()
+    assert busy.status_code == 503 and "Too many sign-ins at once; try again in a few seconds." in busy.text
+    slots.release()
+    # the two refused as busy were not counted (else the fourth failure would wait) and did not
+    # forgive the three before them (else the sixth would not)
+    assert [sign_in().status_code for _ in range(3)] == [400, 400, 429]
