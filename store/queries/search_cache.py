@@ -1,12 +1,14 @@
-"""What a process remembers of recent searches: pages of hits and counts of matches, each for
-:data:`CACHE_SECONDS`, so that the searches many people make (电池, toys, page 1) do not read
-and count the same matches again.
+"""What a process remembers of recent searches: pages of hits for :data:`CACHE_SECONDS` and
+counts of matches for :data:`COUNT_SECONDS`, so that the searches many people make (电池, toys,
+page 1) do not read and count the same matches again. A count is the dearest part of a search
+(up to 1,000 matches read from the table) and one shows as "about" to nobody: a total some
+minutes old is good enough, while a page must show what is there now.
 
 A write through this process to a table that search reads (items, their tags) forgets
 everything at once: every statement the process's engines run is looked at after it runs
 (a write or schema change naming one of :data:`SEARCHED_TABLES`).
-What other processes write (crawls, workers classifying) shows after at most
-:data:`CACHE_SECONDS`, as a revoked API token does (store.queries.users). A search that ran
+What other processes write (crawls, workers classifying) shows in pages after at most
+:data:`CACHE_SECONDS` (in totals after :data:`COUNT_SECONDS`), as a revoked API token does (store.queries.users). A search that ran
 while something was written is not remembered. Entries are keyed by database URL too, so
 engines on different databases never share one.
 """
@@ -19,6 +21,7 @@ from collections.abc import Hashable
 from sqlalchemy import Engine, event
 
 CACHE_SECONDS = 30.0
+COUNT_SECONDS = 300.0  # what store.queries.search remembers counts for
 MAX_ENTRIES = 4096  # per kind of entry; the oldest used goes first
 SEARCHED_TABLES = ("notification", "standards_change", "intelligence_report", "hs_tag", "sector_tag")
 _WRITES = ("INSERT", "UPDATE", "DELETE", "COPY", "TRUNCA", "DROP", "CREATE", "ALTER")
@@ -35,7 +38,7 @@ def generation() -> int:
 
 
 def recall(key: Hashable) -> object | None:
-    """What was remembered under ``key`` in the last :data:`CACHE_SECONDS`, or None."""
+    """What was remembered under ``key`` and has not expired, or None."""
     with _lock:
         hit = _entries.get(key)
         if hit is None:
@@ -47,12 +50,13 @@ def recall(key: Hashable) -> object | None:
         return hit[1]
 
 
-def remember(key: Hashable, value: object, since: int) -> None:
-    """Remember ``value`` under ``key``, unless something was written since generation ``since``."""
+def remember(key: Hashable, value: object, since: int, seconds: float = CACHE_SECONDS) -> None:
+    """Remember ``value`` under ``key`` for ``seconds``, unless something was written since
+    generation ``since``."""
     with _lock:
         if since != _generation:
             return
-        _entries[key] = (time.monotonic() + CACHE_SECONDS, value)
+        _entries[key] = (time.monotonic() + seconds, value)
         _entries.move_to_end(key)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)

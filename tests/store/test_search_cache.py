@@ -37,3 +37,12 @@ def test_a_search_that_ran_during_a_write_is_not_remembered():
     search_cache.forget()
     search_cache.remember("key", 1, since)
     assert search_cache.recall("key") is None
+
+
+def test_each_entry_is_remembered_for_its_own_time():
+    since = search_cache.generation()
+    search_cache.remember("expired", 1, since, seconds=-1)
+    search_cache.remember("count", 2, since, seconds=search_cache.COUNT_SECONDS)
+    assert search_cache.recall("expired") is None
+    assert search_cache.recall("count") == 2
+    assert search_cache.COUNT_SECONDS > search_cache.CACHE_SECONDS  # counts may be minutes old, pages not
