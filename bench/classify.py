@@ -4,7 +4,9 @@ Both are trained here, in this process, on the same data (``nlp.training.data``:
 nomenclatures, plus real labelled records), then scored on the same gold records, with and
 without codes, by ``nlp.evaluate.report``. By default the sample notifications are split as in
 ``nlp.training.crossval.split_held_out``: both learn from the development part and are scored on
-the held-out part, which neither the model nor the tagger's rules were tuned on. ``--gold FILE``
+the held-out part, which neither the model nor the tagger's rules were tuned on, and then on the
+unseen notifications (``nlp/data/unseen_notifications.jsonl``: real notifications outside the
+samples, labelled before the tagger was run on them). ``--gold FILE``
 (and ``--records FILE`` to learn from) score another file instead. The baseline reads text only
 (it knows nothing of codes and phrases) with the same tokenizer. Then the tagger's throughput on
 ``--items`` items (the samples repeated) through ``classify_many`` as the service calls it (two
@@ -38,7 +40,7 @@ from nlp.catalogue import load_edition
 from nlp.classifier import Classifier
 from nlp.evaluate import report
 from nlp.item import ItemText
-from nlp.samples import sample_records
+from nlp.samples import sample_records, unseen_records
 from nlp.text import words
 from nlp.training import train_pipeline
 from nlp.training.crossval import split_held_out
@@ -97,6 +99,34 @@ def _jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
 
 
+def _table(tbtwatch, baseline, labels, name: str, gold: list[dict], learnt: int) -> None:
+    """Side-by-side figures of both systems on ``gold``, with codes and text only."""
+    rows = [
+        ("micro-F1", "sectors", "micro_f1"),
+        ("macro-F1", "sectors", "macro_f1"),
+        ("none accuracy", "sectors", "none_accuracy"),
+        ("HS top-1", "hs_chapters", "top1_accuracy"),
+        ("HS top-3 recall", "hs_chapters", "top3_recall"),
+    ]
+    tagged = sum(bool(r.get("sectors")) for r in gold)
+    print(f"gold: {name} ({len(gold)} records, {tagged} tagged); learnt from {learnt}")
+    print(f"{'metric':<22}{'mode':<11}{'tbtwatch':>10}{'baseline':>10}")
+    for mode, text_only in (("codes", False), ("text only", True)):
+        ours = _score(tbtwatch, gold, labels, text_only)
+        theirs = _score(baseline, gold, labels, text_only)
+        for row, group, key in rows:
+            print(f"{row:<22}{mode:<11}{ours[group][key]:>10.3f}{theirs[group][key]:>10.3f}")
+        for code in labels:
+            mine, other = ours["sectors"]["per_label"][code], theirs["sectors"]["per_label"][code]
+            if mine["support"] or mine["precision"] or other["precision"]:
+                label = f"{code} P (support {mine['support']})"
+                print(f"{label:<22}{mode:<11}{mine['precision']:>10.3f}{other['precision']:>10.3f}")
+        guesses = ours["hs_chapters"]["guesses"]
+        print(
+            f"{'HS guesses decided':<22}{mode:<11}  P {guesses['precision']:.3f} R {guesses['recall']:.3f} (n {guesses['decided']})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, help="gold records (default: the held-out part of the samples)")
@@ -121,30 +151,13 @@ def main() -> None:
     tbtwatch = Classifier(catalogue, train_pipeline(seed=args.seed, records=extra))
     print(f"tbtwatch model trained in {time.perf_counter() - start:.0f}s")
     tbtwatch.classify_many([ItemText(title="warm up")])
-    rows = [
-        ("micro-F1", "sectors", "micro_f1"),
-        ("macro-F1", "sectors", "macro_f1"),
-        ("none accuracy", "sectors", "none_accuracy"),
-        ("HS top-1", "hs_chapters", "top1_accuracy"),
-        ("HS top-3 recall", "hs_chapters", "top3_recall"),
-    ]
-    tagged = sum(bool(r.get("sectors")) for r in gold)
-    print(f"gold: {args.gold or 'held-out samples'} ({len(gold)} records, {tagged} tagged); learnt from {len(extra)}")
-    print(f"{'metric':<22}{'mode':<11}{'tbtwatch':>10}{'baseline':>10}")
-    for mode, text_only in (("codes", False), ("text only", True)):
-        ours = _score(tbtwatch, gold, catalogue.codes, text_only)
-        theirs = _score(baseline, gold, catalogue.codes, text_only)
-        for name, group, key in rows:
-            print(f"{name:<22}{mode:<11}{ours[group][key]:>10.3f}{theirs[group][key]:>10.3f}")
-        for code in catalogue.codes:
-            mine, other = ours["sectors"]["per_label"][code], theirs["sectors"]["per_label"][code]
-            if mine["support"] or mine["precision"] or other["precision"]:
-                name = f"{code} P (support {mine['support']})"
-                print(f"{name:<22}{mode:<11}{mine['precision']:>10.3f}{other['precision']:>10.3f}")
-        guesses = ours["hs_chapters"]["guesses"]
-        print(
-            f"{'HS guesses decided':<22}{mode:<11}  P {guesses['precision']:.3f} R {guesses['recall']:.3f} (n {guesses['decided']})"
-        )
+    golds = (
+        [(str(args.gold), gold)]
+        if args.gold
+        else [("held-out samples", gold), ("unseen notifications", unseen_records())]
+    )
+    for name, records in golds:
+        _table(tbtwatch, baseline, catalogue.codes, name, records, len(extra))
     corpus = sample_records()
     items = [ItemText.from_record(corpus[i % len(corpus)]) for i in range(args.items)]
     start = time.perf_counter()

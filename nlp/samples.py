@@ -15,9 +15,21 @@ import json
 from pathlib import Path
 
 SAMPLE_NOTIFICATIONS = Path(__file__).parent / "data" / "sample_notifications.jsonl"
+UNSEEN_NOTIFICATIONS = Path(__file__).parent / "data" / "unseen_notifications.jsonl"
 
 
 def sample_records() -> list[dict]:
     """Every sample notification, in file order."""
-    with SAMPLE_NOTIFICATIONS.open(encoding="utf-8") as lines:
+    return _read(SAMPLE_NOTIFICATIONS)
+
+
+def unseen_records() -> list[dict]:
+    """Real notifications that are not among the samples, in the same schema, labelled by hand
+    before the tagger was run on them (``nlp/data/README.md``). Evaluation only: nothing learns
+    from them, so they measure how the tagger does on notifications it has never seen."""
+    return _read(UNSEEN_NOTIFICATIONS)
+
+
+def _read(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]

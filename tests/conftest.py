@@ -19,6 +19,11 @@ from store.db import default_engine, make_engine
 from store.migrate import upgrade
 from store.settings import get_settings
 
+# The browser fixtures are registered once for the whole suite: a second registration (a module
+# importing them) would start a second Playwright, which refuses to start while the first one's
+# event loop is marked running in this thread.
+pytest_plugins = ["tests.service.browser.chromium"]
+
 
 def pytest_report_header(config):
     url = os.environ.get("TBTWATCH_TEST_DATABASE_URL")

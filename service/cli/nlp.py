@@ -106,6 +106,9 @@ def train(
 @app.command()
 def evaluate(
     gold: Path = typer.Option(None, "--gold", exists=True, dir_okay=False, help="Gold records (dev-set JSONL)."),
+    unseen: bool = typer.Option(
+        False, "--unseen", help="Gold records: the real notifications outside the samples (nlp/data/README.md)."
+    ),
     text_only: bool = typer.Option(False, "--text-only", help="Blank hs_codes and ics_codes before classifying."),
     feedback: bool = typer.Option(
         False, "--feedback", help="Precision per sector as people judged their alerts (from the database)."
@@ -113,13 +116,16 @@ def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on one line."),
 ) -> None:
     """Score the classifier against gold sectors and HS chapters, and/or as people judged it."""
-    if gold is None and not feedback:
-        raise typer.BadParameter("give --gold FILE, --feedback, or both")
+    if gold is not None and unseen:
+        raise typer.BadParameter("give --gold FILE or --unseen, not both")
+    if gold is None and not unseen and not feedback:
+        raise typer.BadParameter("give --gold FILE (or --unseen), --feedback, or both")
     result: dict = {}
-    if gold is not None:
+    if gold is not None or unseen:
         from nlp.evaluate import evaluate as run
+        from nlp.samples import unseen_records
 
-        result = run(_read_jsonl(gold), text_only=text_only)
+        result = run(unseen_records() if unseen else _read_jsonl(gold), text_only=text_only)
     if feedback:
         result["feedback"] = judged_precision()
     typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=2))

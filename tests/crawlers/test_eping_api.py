@@ -9,6 +9,7 @@ import scrapy
 from crawlers.items import NotificationRecord, Rejected
 from crawlers.spiders.wto_eping_api import EpingApiSpider
 from tests.crawlers.helpers import expected_api_records, fixture_bytes, response
+from tests.loops import run_apart
 
 URL = "http://127.0.0.1:9/eping/notifications/search?page={}"
 
@@ -103,7 +104,6 @@ def test_a_truncated_page_is_fetched_again_then_recorded_as_an_error(spider):
 
 
 def test_without_a_key_the_run_fails_clearly(monkeypatch, spider):
-    import asyncio
 
     monkeypatch.setenv("TBTWATCH_EPING_API_KEY", "")
     from store.settings import get_settings
@@ -113,7 +113,7 @@ def test_without_a_key_the_run_fails_clearly(monkeypatch, spider):
     async def collect():
         return [request async for request in spider.start()]
 
-    assert asyncio.run(collect()) == []
+    assert run_apart(collect()) == []
     assert "TBTWATCH_EPING_API_KEY" in spider.errors[0]
 
 

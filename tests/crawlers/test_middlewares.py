@@ -1,6 +1,5 @@
 """Retries that wait: Retry-After honoured, exponential backoff otherwise."""
 
-import asyncio
 from datetime import UTC, datetime
 
 from scrapy import Request
@@ -10,6 +9,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 from crawlers.middlewares import BackoffRetryMiddleware, retry_after_seconds
 from crawlers.spiders.wto_eping_api import EpingApiSpider
+from tests.loops import run_apart
 
 
 def middleware(**settings):
@@ -30,10 +30,10 @@ def test_429_with_retry_after_is_retried_until_the_retries_run_out():
     mw = middleware()
     request = Request("http://t/page")
     busy = Response("http://t/page", status=429, headers={"Retry-After": "0"}, request=request)
-    retry = asyncio.run(mw.process_response(request, busy))
+    retry = run_apart(mw.process_response(request, busy))
     assert isinstance(retry, Request) and retry.meta["retry_times"] == 1
     last = retry.replace(meta={"retry_times": 2})
-    assert asyncio.run(mw.process_response(last, busy)) is busy  # given up: the errback records it
+    assert run_apart(mw.process_response(last, busy)) is busy  # given up: the errback records it
 
 
 def test_success_and_client_errors_pass_through():
@@ -41,7 +41,7 @@ def test_success_and_client_errors_pass_through():
     request = Request("http://t/page")
     for status in (200, 404):
         page = Response("http://t/page", status=status, request=request)
-        assert asyncio.run(mw.process_response(request, page)) is page
+        assert run_apart(mw.process_response(request, page)) is page
 
 
 def test_timeouts_are_retried_and_backoff_doubles():
@@ -50,5 +50,5 @@ def test_timeouts_are_retried_and_backoff_doubles():
     assert 4 <= mw.backoff(Request("http://t", meta={"retry_times": 2})) <= 4.4
     assert mw.backoff(Request("http://t", meta={"retry_times": 10})) == 60
     quick = middleware()
-    retry = asyncio.run(quick.process_exception(Request("http://t/page"), TwistedTimeoutError()))
+    retry = run_apart(quick.process_exception(Request("http://t/page"), TwistedTimeoutError()))
     assert isinstance(retry, Request)

@@ -2,11 +2,11 @@
 first: an anonymous large POST is refused from its headers, a chunked one once it passes the cap;
 every route but the few open to anyone refuses an anonymous body without reading it."""
 
-import asyncio
 from collections.abc import Iterator
 
 from service.body_limit import SMALL
 from service.intelligence import MAX_ATTACHMENT
+from tests.loops import run_apart
 
 
 def chunks(total: int) -> Iterator[bytes]:
@@ -58,7 +58,7 @@ def _posted_anonymously(app, path: str, headers: list[tuple[bytes, bytes]]) -> t
         "client": ("127.0.0.1", 5000),
         "server": ("testserver", 80),
     }
-    asyncio.run(app(scope, receive, send))
+    run_apart(app(scope, receive, send))
     start = sent[0]
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, len(reads)
 

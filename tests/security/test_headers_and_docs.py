@@ -6,9 +6,8 @@ policy, in a real browser; the OpenAPI document describes the errors as they are
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-from tests.service.browser.chromium import CHROMIUM, live_server, screenshots  # noqa: F401 (fixtures)
 from tests.service.browser.test_role_flows import notifications, sign_in  # noqa: F401 (fixture)
 from tests.service.web_helpers import accounts  # noqa: F401 (fixture)
 
@@ -44,15 +43,13 @@ def test_openapi_documents_the_errors_as_answered(api, users):
 
 
 @pytest.fixture
-def own_page(live_server) -> Iterator[Page]:
-    """A page in a browser of its own, closed at the end: the suite's session-wide one would keep
-    an event loop running in this thread for every later test (and its browser tests' own)."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_context(base_url=live_server).new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
+def own_page(browser, live_server) -> Iterator[Page]:
+    """A page in a context of its own (no locale, no cookies) of the suite's one browser."""
+    context = browser.new_context(base_url=live_server)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
 
 
 def test_swagger_ui_runs_under_the_policy(own_page, live_server, screenshots):

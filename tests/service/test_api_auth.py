@@ -1,8 +1,5 @@
 """Authentication, tokens, the session cookie, and JSON errors of the API."""
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 from fastapi import APIRouter, Request
 from sqlalchemy import event
 from sqlmodel import Session
@@ -10,6 +7,7 @@ from sqlmodel import Session
 from alerts.subscriptions import set_account_active
 from service.security import SESSION_COOKIE, session_cookie_value
 from store.models import User
+from tests.loops import run_apart
 from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 
 
@@ -106,7 +104,5 @@ def test_no_free_database_connection_is_a_503_to_retry():
         Request({"type": "http", "method": "GET", "path": "/api/v1/search", "headers": [], "query_string": b""}),
         PoolTimeout(),
     )
-    # in a thread of its own: the browser tests' Playwright keeps an event loop running in this one
-    with ThreadPoolExecutor(1) as thread:
-        answer = thread.submit(asyncio.run, coroutine).result()
+    answer = run_apart(coroutine)
     assert answer.status_code == 503 and answer.headers["retry-after"] == "5"

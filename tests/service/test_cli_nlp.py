@@ -93,3 +93,11 @@ def test_train_learns_from_human_labels_unless_told_not_to(tmp_path, monkeypatch
     figures = json.loads(report.stdout)["feedback"]
     assert figures["EI"] == {"alerts": 0, "useful": 1, "not_relevant": 0, "precision": 1.0}
     assert runner.invoke(nlp_cli.app, ["evaluate"]).exit_code != 0
+
+
+def test_evaluate_unseen_scores_the_unseen_notifications():
+    result = runner.invoke(nlp_cli.app, ["evaluate", "--unseen", "--text-only", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["hs_chapters"]["support"] > 0
+    assert runner.invoke(nlp_cli.app, ["evaluate", "--unseen", "--gold", __file__]).exit_code != 0
