@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from store.db import rows_affected
 from store.models import LoginFailure
+from store.models.types import table_of
 
 Key = tuple[str, str]  # (scope, key)
 
@@ -21,7 +22,7 @@ def lock_failures(session: Session, keys: list[Key], *, now: float, window: floa
     """(failures, time of the last) for each key, locked until the transaction ends; a count
     whose last failure is older than ``window`` seconds starts again from nothing."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    table = LoginFailure.__table__  # type: ignore[attr-defined]
+    table = table_of(LoginFailure)
     found = {}
     for scope, key in sorted(keys):
         statement = dialect.insert(table).values(scope=scope, key=key, failures=0, last_at=0.0)
