@@ -45,6 +45,7 @@ import json
 import smtplib
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formataddr, formatdate, parseaddr
 from functools import lru_cache
@@ -225,6 +226,25 @@ class SmtpServer:
         )
 
 
+def _nothing() -> None:
+    pass
+
+
+class _Smtp(smtplib.SMTP):
+    """An SMTP connection calling ``before_data`` before each DATA command: the server takes no
+    message before its DATA, so what ``before_data`` waits for comes before the message."""
+
+    before_data: Callable[[], None] = staticmethod(_nothing)
+
+    def data(self, msg):
+        self.before_data()
+        return super().data(msg)
+
+
+class _SmtpSsl(_Smtp, smtplib.SMTP_SSL):
+    pass
+
+
 class EmailSender:
     """One SMTP connection, opened on first use and reused until :meth:`close`."""
 
@@ -233,10 +253,10 @@ class EmailSender:
         name, self.envelope_from = parseaddr(mail_from)
         self.from_header = formataddr((name, self.envelope_from), charset="utf-8")
         self.timeout = timeout
-        self._smtp: smtplib.SMTP | None = None
+        self._smtp: _Smtp | None = None
         self._last_used = 0.0
 
-    def _connection(self) -> smtplib.SMTP:
+    def _connection(self) -> _Smtp:
         if self._smtp is not None and time.monotonic() - self._last_used > SMTP_IDLE_CHECK_SECONDS:
             try:
                 self._smtp.noop()
@@ -245,11 +265,11 @@ class EmailSender:
         if self._smtp is None:
             server = self.server
             context = ssl.create_default_context()
-            smtp: smtplib.SMTP
+            smtp: _Smtp
             if server.ssl:
-                smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=self.timeout, context=context)
+                smtp = _SmtpSsl(server.host, server.port, timeout=self.timeout, context=context)
             else:
-                smtp = smtplib.SMTP(server.host, server.port, timeout=self.timeout)
+                smtp = _Smtp(server.host, server.port, timeout=self.timeout)
                 if server.starttls:
                     smtp.starttls(context=context)
             if server.user:
@@ -298,10 +318,14 @@ class EmailSender:
         lines += [f"--{boundary}--", ""]
         return "\r\n".join(lines).encode()
 
-    def send(self, address: str, message: Message) -> None:
+    def send(self, address: str, message: Message, *, ready: Callable[[], None] = _nothing) -> None:
+        """Send ``message`` to ``address``; ``ready`` is called once the server has the envelope,
+        before the message goes (see :meth:`Senders.send`)."""
         data = self.build(address, message)
         try:
-            self._connection().sendmail(self.envelope_from, [address], data)
+            smtp = self._connection()
+            smtp.before_data = ready
+            smtp.sendmail(self.envelope_from, [address], data)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             raise DeliveryError(
@@ -410,13 +434,18 @@ class Senders:
         self._email: EmailSender | None = None
         self._webhook: WebhookSender | None = None
 
-    def send(self, channel: str, message: Message) -> None:
+    def send(self, channel: str, message: Message, *, ready: Callable[[], None] = _nothing) -> None:
+        """Send ``message`` through ``channel``. ``ready`` is called before the receiver can take
+        the message: for e-mail after the envelope (MAIL, RCPT), before DATA, so that what it
+        waits for overlaps those round trips; for the other channels before anything is sent."""
         kind = channel_type(channel)
         if kind == "email":
             if self._email is None:
                 self._email = EmailSender(self.settings.smtp_url, self.settings.mail_from)
-            self._email.send(channel.partition(":")[2], message)
-        elif kind == "webhook":
+            self._email.send(channel.partition(":")[2], message, ready=ready)
+            return
+        ready()
+        if kind == "webhook":
             refusal = channel_refusal(channel, trusted=message.trusted)
             if refusal is not None:
                 raise refusal

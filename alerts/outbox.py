@@ -6,7 +6,9 @@ or ``dead`` after ``alert_max_attempts`` attempts or a permanent error, for an a
 see (``tbtwatch alerts dead``) and replay. Claims commit before anything is sent and each
 result is committed as soon as it is known, so a crash leaves in ``sending`` only the one row
 being sent (results go through :func:`store.db.quick_commits`: a killed process cannot undo
-them, and they cost little beside a send): it is released when the claiming process is gone
+them, and they cost little beside a send; they are committed on a thread of their own while the
+next message starts out, which is handed over only once they are, see :mod:`alerts.outcomes`):
+it is released when the claiming process is gone
 (same host) or its lease expired, and sent once more, carrying the same idempotency key (e-mail
 Message-ID and header, webhook header) for the receiver to drop the duplicate. Two dispatchers never claim the same row (see
 :func:`store.queries.alerts.claim_deliveries`).
@@ -31,8 +33,9 @@ from sqlmodel import Session
 from alerts import feedback, threads
 from alerts.channels import DeliveryError, Message, Senders, channel_type, message_id, webhook_secret
 from alerts.confirmation import confirmation_link
+from alerts.outcomes import Outcomes
 from alerts.render import Entry, Rendered, one_line, render_confirmation, render_message, render_test
-from store.db import quick_commits, session_scope
+from store.db import session_scope
 from store.models import Alert, Delivery, Subscription
 from store.models.types import utcnow
 from store.queries.alerts import (
@@ -405,7 +408,7 @@ def send_due(
             session, now=clock(), lease=timedelta(seconds=settings.alert_claim_lease_seconds)
         )
     rendered: dict[tuple, _Shared] = {}
-    with senders or Senders(settings) as channel_senders:
+    with senders or Senders(settings) as channel_senders, Outcomes(engine) as outcomes:
         while True:
             with session_scope(engine) as session:
                 deliveries = claim_deliveries(session, worker=worker, now=clock(), limit=batch)
@@ -413,33 +416,34 @@ def send_due(
                 break
             with session_scope(engine) as session:
                 messages = _compose(session, deliveries, settings, clock(), rendered)
-            # Each outcome is committed as soon as it is known: a dispatcher killed mid-batch leaves
-            # at most the one message it was sending to go out again. Quick commits: see there.
-            with quick_commits(engine) as connection:
-                for delivery in deliveries:
-                    error = _send(channel_senders, delivery, messages[delivery.id])
-                    now = clock()
-                    if error is None:
-                        record_sent(connection, delivery.id, now=now)
-                        counts["sent"] += 1
-                    elif error.cancelled:
-                        record_cancelled(connection, delivery.id, now=now, error=str(error))
-                        counts["cancelled"] += 1
-                    else:
-                        later = None if error.permanent else retry_at(delivery.attempts, now, settings)
-                        record_failure(connection, delivery.id, now=now, error=str(error), retry_at=later)
-                        counts["retried" if later else "dead"] += 1
-                    connection.commit()
-                close_sent_attempts(connection, (d.id for d in deliveries))
+            # Each outcome is committed as soon as it is known, and before the next message can be
+            # taken: a dispatcher killed mid-batch leaves at most the one message it was sending to
+            # go out again (see alerts.outcomes).
+            for delivery in deliveries:
+                error = _send(channel_senders, delivery, messages[delivery.id], ready=outcomes.wait)
+                now = clock()
+                if error is None:
+                    outcomes.record(record_sent, delivery.id, now=now)
+                    counts["sent"] += 1
+                elif error.cancelled:
+                    outcomes.record(record_cancelled, delivery.id, now=now, error=str(error))
+                    counts["cancelled"] += 1
+                else:
+                    later = None if error.permanent else retry_at(delivery.attempts, now, settings)
+                    outcomes.record(record_failure, delivery.id, now=now, error=str(error), retry_at=later)
+                    counts["retried" if later else "dead"] += 1
+            outcomes.record(close_sent_attempts, [d.id for d in deliveries])
     return counts
 
 
-def _send(senders: Senders, delivery: Delivery, message: Message | DeliveryError) -> DeliveryError | None:
-    """Send one delivery; why it failed, or None."""
+def _send(
+    senders: Senders, delivery: Delivery, message: Message | DeliveryError, *, ready: Callable[[], None]
+) -> DeliveryError | None:
+    """Send one delivery (``ready``: see :meth:`Senders.send`); why it failed, or None."""
     try:
         if isinstance(message, DeliveryError):
             raise message
-        senders.send(delivery.channel, message)
+        senders.send(delivery.channel, message, ready=ready)
         return None
     except DeliveryError as error:
         return error

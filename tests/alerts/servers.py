@@ -125,27 +125,38 @@ def configure(monkeypatch, box: Mailbox, **extra):
 
 
 _KILLED_DISPATCHER = textwrap.dedent("""
-    import os, signal, sys
-    from alerts import channels
+    import os, signal, sys, time
+    from alerts import channels, outbox
     from alerts.dispatch import dispatch
     from store.db import default_engine
     from store.settings import get_settings
 
     send, sent = channels.EmailSender.send, []
-    def send_then_die(self, address, message):
-        send(self, address, message)
+    def send_then_die(self, address, message, **options):
+        send(self, address, message, **options)
         sent.append(address)
         if len(sent) == int(sys.argv[1]):
             os.kill(os.getpid(), signal.SIGKILL)  # sent, not yet recorded
     channels.EmailSender.send = send_then_die
+
+    record_sent = outbox.record_sent
+    def slow_record_sent(*args, **kwargs):
+        time.sleep(float(sys.argv[2]))
+        record_sent(*args, **kwargs)
+    outbox.record_sent = slow_record_sent
     dispatch(default_engine(), get_settings())
 """)
 
 
-def dispatch_killed_after(sends: int) -> subprocess.CompletedProcess:
+def dispatch_killed_after(sends: int, *, record_delay: float = 0) -> subprocess.CompletedProcess:
     """Run a dispatcher in a process of its own, on the settings' database, killed (SIGKILL)
-    right after it has sent its ``sends``-th e-mail."""
+    right after it has sent its ``sends``-th e-mail; each send's record takes ``record_delay``
+    seconds longer."""
     env = {key: value for key, value in os.environ.items() if key.startswith("TBTWATCH_")}
     return subprocess.run(
-        [sys.executable, "-c", _KILLED_DISPATCHER, str(sends)], env=env, cwd=".", timeout=120, check=False
+        [sys.executable, "-c", _KILLED_DISPATCHER, str(sends), str(record_delay)],
+        env=env,
+        cwd=".",
+        timeout=120,
+        check=False,
     )
