@@ -9,7 +9,11 @@ the end (so that a one-character query such as ``茶`` finds ``绿茶``).
   (:data:`FTS_COLUMNS`), filled by ``AFTER INSERT/UPDATE/DELETE`` triggers through the SQL
   function ``tbtwatch_index_text(text, language)``, which :mod:`store.db` registers on every
   connection (a connection without it, such as the ``sqlite3`` shell, can read but not write
-  the item tables).
+  the item tables). An index row's rowid is the item's place in the search's date order
+  (:func:`sqlite_position`, migration ``0015_sqlite_search_order``): its day in the high bits,
+  its id in the low :data:`ID_BITS`. FTS5 gives its matches in rowid order, so a search sorted
+  newest first reads the matches it shows and stops, and a date range is a rowid range;
+  ``rowid & ID_MASK`` is the item's id.
 * **PostgreSQL** (production): a stored generated ``search_vector tsvector`` column on each of
   the three tables with a GIN index. The SQL function ``tbtwatch_index_text(text)`` cuts the
   text as above and the text search configuration of the row's language
@@ -54,6 +58,14 @@ INDEXED_COLUMNS: dict[str, dict[str, str]] = {
 WEIGHTS = {"A": 10.0, "B": 4.0, "C": 1.0}  # SQLite bm25 column weights by class
 FTS_COLUMNS = ("a", "b", "c")  # SQLite: one FTS5 column per weight class, in WEIGHTS' order
 SQLITE_TOKENIZER = "unicode61 remove_diacritics 0"  # the text is already tokens; accents stay, as on PostgreSQL
+# item table -> its date column: the day of the search's date order
+DATE_COLUMNS = {
+    "notification": "distribution_date",
+    "standards_change": "published_date",
+    "intelligence_report": "published_at",
+}
+ID_BITS = 32  # SQLite: the low bits of an index row's rowid, the item's id (ids stay below 2**32)
+ID_MASK = (1 << ID_BITS) - 1
 # PostgreSQL: the text search configuration of a row's language (migration 0009_search_stems)
 POSTGRESQL_CONFIG = (
     "CASE lower(left(language, 2)) WHEN 'fr' THEN 'tbtwatch_fr'::regconfig "
@@ -111,9 +123,23 @@ def _sqlite_values(table: str, row: str) -> str:
     return ", ".join(values)
 
 
+def sqlite_day(value: str) -> str:
+    """SQL of the day number of a date (or a timestamp's date), NULL for none."""
+    return f"CAST(julianday(date({value})) AS INTEGER)"
+
+
+def sqlite_position(table: str, row: str) -> str:
+    """SQL of the rowid of a row's index entry on SQLite: its day (0 for none: last when
+    newest first), then its id."""
+    return f"(coalesce({sqlite_day(row + DATE_COLUMNS[table])}, 0) << {ID_BITS}) + {row}id"
+
+
 def sqlite_index_rows(table: str) -> str:
     """``INSERT … SELECT`` indexing rows of ``table`` on SQLite (append a ``WHERE`` to choose)."""
-    return f"INSERT INTO {fts_table(table)}(rowid, {', '.join(FTS_COLUMNS)}) SELECT id, {_sqlite_values(table, '')} FROM {table}"
+    return (
+        f"INSERT INTO {fts_table(table)}(rowid, {', '.join(FTS_COLUMNS)}) "
+        f"SELECT {sqlite_position(table, '')}, {_sqlite_values(table, '')} FROM {table}"
+    )
 
 
 def sqlite_fts_table(table: str) -> str:
@@ -124,9 +150,10 @@ def sqlite_fts_table(table: str) -> str:
 
 def sqlite_triggers(table: str) -> list[str]:
     """The statements that keep ``<table>_fts`` in step with ``table`` on SQLite."""
-    fts, names = fts_table(table), ", ".join([*INDEXED_COLUMNS[table], "language"])
-    insert = f"INSERT INTO {fts}(rowid, {', '.join(FTS_COLUMNS)}) VALUES (new.id, {_sqlite_values(table, 'new.')});"
-    delete = f"DELETE FROM {fts} WHERE rowid = old.id;"
+    fts, names = fts_table(table), ", ".join([*INDEXED_COLUMNS[table], "language", DATE_COLUMNS[table]])
+    values = f"{sqlite_position(table, 'new.')}, {_sqlite_values(table, 'new.')}"
+    insert = f"INSERT INTO {fts}(rowid, {', '.join(FTS_COLUMNS)}) VALUES ({values});"
+    delete = f"DELETE FROM {fts} WHERE rowid = {sqlite_position(table, 'old.')};"
     return [
         f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
