@@ -22,6 +22,12 @@ the end (so that a one-character query such as ``茶`` finds ``绿茶``).
   characters and accented letters count as letters. The vector stays in its row (storage
   ``MAIN``, migration ``0014_search_vector_inline``): a search checks it row by row.
 
+On SQLite, the table :data:`SQLITE_KEYS` (migration ``0016_sqlite_search_keys``) lists the
+filter keys of every item, ``m:`` and ``hs:`` as below, kept by triggers through the SQL
+function ``tbtwatch_filter_keys`` (:func:`sqlite_filter_keys`, registered by :mod:`store.db`):
+a member or HS filter is then a list of items read from its primary key once per search,
+instead of each full-text match's row read and its JSON lists parsed.
+
 On PostgreSQL, migration ``0003_search_filters`` adds two things so that a search reads only
 the rows it shows:
 
@@ -45,9 +51,13 @@ editing this module cannot rewrite history. ``tests/store/test_migrations.py`` c
 what the migrations built is what this module describes (the bulk insert recreates a trigger
 from it): a change here needs a migration that makes it so. A migration that makes SQLite
 recreate one of the three tables (batch ``alter_column``, ``drop_column``) drops its
-triggers: it creates them again (its copy of :func:`sqlite_triggers`) and indexes the rows
-again (``DELETE FROM x_fts`` then its copy of :func:`sqlite_index_rows`).
+triggers: it creates them again (its copies of :func:`sqlite_triggers` and
+:func:`sqlite_key_triggers`) and indexes the rows again (``DELETE FROM x_fts`` then its copy
+of :func:`sqlite_index_rows`; the keys likewise).
 """
+
+import json
+import re
 
 # item table -> its indexed text columns with their weight class (A counts most, then B, C).
 INDEXED_COLUMNS: dict[str, dict[str, str]] = {
@@ -79,6 +89,10 @@ KEYED_COLUMNS: dict[str, tuple[str | None, ...]] = {
     "standards_change": ("member_code", "committee", "hs_codes", "ics_codes", None),
     "intelligence_report": ("member_code", None, "hs_codes", None, None),
 }
+# item table -> the columns tbtwatch_filter_keys() reads on SQLite: member, HS codes, joint symbols
+SQLITE_KEYED_COLUMNS = {table: (columns[0], columns[2], columns[4]) for table, columns in KEYED_COLUMNS.items()}
+SQLITE_KEYS = "search_key"  # SQLite: (item table, key, item id), one row a key of an item
+_JOINT_MEMBER = re.compile(r"(?=/N/([^/]+)/)", re.IGNORECASE)  # the member of a joint symbol (G/TBT/N/UGA/200)
 # item table -> its date column, indexed newest first on PostgreSQL (ix_<table>_search_newest)
 NEWEST_FIRST = {"notification": "distribution_date", "standards_change": "published_date"}
 _NEWEST_SUFFIX = "_search_newest"
@@ -99,7 +113,7 @@ def _is_fts_table(name: str) -> bool:
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic ``include_object`` hook: leave the search index objects out of comparisons."""
-    if type_ == "table" and name and _is_fts_table(name):
+    if type_ == "table" and name and (_is_fts_table(name) or name == SQLITE_KEYS):
         return False
     if type_ == "column" and name in (SEARCH_VECTOR, SEARCH_KEYS):
         return False
@@ -158,6 +172,53 @@ def sqlite_triggers(table: str) -> list[str]:
         f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
         f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {table} BEGIN {delete} {insert} END",
+    ]
+
+
+def sqlite_filter_keys(member: str | None, hs_codes: str | None, joint_symbols: str | None) -> str:
+    """The ``m:`` and ``hs:`` keys of an item on SQLite, as a JSON list (the JSON lists it reads
+    as stored). The members of joint symbols are upper case, as the ``LIKE`` that looked for
+    them matched either case."""
+    keys = {f"m:{member}"} if member is not None else set()
+    keys.update(f"m:{m.upper()}" for symbol in _json_list(joint_symbols) for m in _JOINT_MEMBER.findall(str(symbol)))
+    keys.update(f"hs:{code[:n]}" for code in map(str, _json_list(hs_codes)) for n in range(1, len(code) + 1))
+    return json.dumps(sorted(keys), ensure_ascii=False)
+
+
+def _json_list(value: str | None) -> list:
+    listed = json.loads(value) if value else None
+    return listed if isinstance(listed, list) else []
+
+
+def _sqlite_keys(table: str, row: str) -> str:
+    """SQL of the keys of a row (``row`` prefixes its columns) as a JSON list."""
+    return "tbtwatch_filter_keys(" + ", ".join(f"{row}{c}" if c else "NULL" for c in SQLITE_KEYED_COLUMNS[table]) + ")"
+
+
+def sqlite_keys_table() -> str:
+    return (
+        f"CREATE TABLE {SQLITE_KEYS} (item_table TEXT NOT NULL, key TEXT NOT NULL, item_id INTEGER NOT NULL, "
+        "PRIMARY KEY (item_table, key, item_id)) WITHOUT ROWID"
+    )
+
+
+def sqlite_index_keys(table: str) -> str:
+    """``INSERT … SELECT`` of the keys of every row of ``table`` (SQLite)."""
+    return f"INSERT INTO {SQLITE_KEYS} SELECT '{table}', k.value, t.id FROM {table} AS t, json_each({_sqlite_keys(table, 't.')}) AS k"
+
+
+def sqlite_key_triggers(table: str) -> list[str]:
+    """The statements that keep the keys of ``table``'s rows in :data:`SQLITE_KEYS` (SQLite)."""
+    name, columns = f"{table}_keys", ", ".join(c for c in SQLITE_KEYED_COLUMNS[table] if c)
+    insert = f"INSERT INTO {SQLITE_KEYS} SELECT '{table}', value, new.id FROM json_each({_sqlite_keys(table, 'new.')});"
+    delete = (
+        f"DELETE FROM {SQLITE_KEYS} WHERE item_table = '{table}' AND item_id = old.id "
+        f"AND key IN (SELECT value FROM json_each({_sqlite_keys(table, 'old.')}));"
+    )
+    return [
+        f"CREATE TRIGGER {name}_ai AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER {name}_ad AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER {name}_au AFTER UPDATE OF {columns} ON {table} BEGIN {delete} {insert} END",
     ]
 
 

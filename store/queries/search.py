@@ -72,6 +72,7 @@ from store.search_index import (
     ID_MASK,
     SEARCH_KEYS,
     SEARCH_VECTOR,
+    SQLITE_KEYS,
     WEIGHTS,
     filter_keys,
     fts_table,
@@ -336,7 +337,8 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
         **values,
         "match": _fts5_text(found),
         "committee": query.committee.upper() if query.committee else None,
-        "members": json.dumps(members) if members else None,
+        "member_keys": json.dumps([f"m:{m}" for m in members]) if members else None,
+        "hs_keys": json.dumps(filter_keys(hs=hs)) if hs else None,
         "ics_pattern": None if ics is None else f"{ics}%",
     }
 
@@ -554,6 +556,7 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
     order is looked up in (``+id``: not the list driving the query, which would fetch and
     sort every match of a common word)."""
     c = source.c
+    item = f"{spec.table}.id"  # SQL of the item's id
     day = c[spec.date]
     if spec.kind == "intelligence":
         day = func.date(day) if shape.dialect == "sqlite" else cast(day, Date)
@@ -572,13 +575,15 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
         conditions.append(text(f"+{spec.table}.id IN (SELECT {item} FROM {fts_name} WHERE {fts_name} MATCH :match)"))
     elif shape.text:
         fts = table_clause(fts_table(spec.table))
-        source = source.join(fts, c.id == literal_column(f"{fts.name}.rowid & {ID_MASK}"))
+        # filters on the id test the index row, before the item's row is read
+        item = f"{fts.name}.rowid & {ID_MASK}"
+        source = source.join(fts, c.id == literal_column(item))
         conditions.append(literal_column(fts.name).op("MATCH")(bindparam("match")))
         conditions += _index_days(spec, shape, fts.name)
         if shape.ranked:
             weights = ", ".join(str(w) for w in WEIGHTS.values())
             score = -literal_column(f"bm25({fts.name}, {weights})")
-    conditions += _filters(spec, shape, c, day)
+    conditions += _filters(spec, shape, c, day, item)
     label = c[spec.label] if spec.label else literal(None)
     committee = c[spec.committee] if spec.committee else literal(None)
     deadline = c.comment_deadline if spec.deadline else literal(None)
@@ -613,8 +618,9 @@ def _index_days(spec: _Spec, shape: _Shape, fts: str) -> list[TextClause]:
     return conditions
 
 
-def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement | TextClause]:
-    """The conditions of the filters the search gives (``shape.given``)."""
+def _filters(spec: _Spec, shape: _Shape, c, day, item: str) -> list[ColumnElement | TextClause]:
+    """The conditions of the filters the search gives (``shape.given``); ``item`` is SQL of
+    the item's id."""
     table = spec.table
     conditions: list[ColumnElement | TextClause] = []
     if spec.kind == "intelligence":
@@ -631,20 +637,13 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement | TextCla
     else:
         if spec.committee and given("committee"):
             conditions.append(func.upper(c[spec.committee]) == bindparam("committee"))
-        if given("members"):
-            same: ColumnElement | TextClause = text(f"{table}.member_code IN (SELECT value FROM json_each(:members))")
-            if spec.kind == "notification":
-                joint = text(
-                    f"EXISTS (SELECT 1 FROM json_each({table}.joint_symbols) AS s, json_each(:members) AS m "
-                    "WHERE s.value LIKE '%/N/' || m.value || '/%')"
-                )
-                same = or_(same, joint)
-            conditions.append(same)
+        if given("member_keys"):
+            conditions.append(_keyed(item, table, "member_keys"))
         if spec.ics and given("ics_pattern"):
             conditions.append(_json_any(table, "ics_codes", "ics_pattern"))
-        codes = _json_any(table, "hs_codes", "hs_pattern")
+        codes = _keyed(item, table, "hs_keys")
     if given("hs"):  # the decided HS codes, or the given ones of an item not yet classified
-        conditions.append(or_(codes, hs_filter_sql(spec.kind, table, shape.dialect)))
+        conditions.append(or_(codes, hs_filter_sql(spec.kind, item, shape.dialect)))
     if given("sector"):
         conditions.append(_has_sector(spec.kind, table, shape.dialect))
     if spec.kind == "notification":
@@ -698,6 +697,16 @@ def _notification_filters(table: str, shape: _Shape) -> list[TextClause]:
     if "china" in shape.given:
         conditions.append(any_of("countries_affected", "china", "lower(trim({v})) = {p}"))
     return conditions
+
+
+def _keyed(item: str, table: str, parameter: str) -> TextClause:
+    """The item (``item``: SQL of its id) has one of the keys of the JSON list parameter
+    ``parameter`` (SQLite: the items are listed once from the key table's primary key, see
+    :mod:`store.search_index`; ``+``: a list tested, never one driving the query)."""
+    return text(
+        f"+({item}) IN (SELECT item_id FROM {SQLITE_KEYS} WHERE item_table = '{table}' "
+        f"AND key IN (SELECT value FROM json_each(:{parameter})))"
+    )
 
 
 def _json_any(table: str, column: str, pattern: str) -> TextClause:

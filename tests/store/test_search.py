@@ -239,6 +239,11 @@ def test_index_follows_updates_and_deletes(session, corpus):
     session.commit()
     assert found(session, q="dolls") == {key(toys)}
     assert found(session, q="toys") == {key(toys)}  # still in the description
+    toys.member_code, toys.hs_codes = "CAN", ["850710"]  # the filters follow too
+    session.add(toys)
+    session.commit()
+    assert found(session, members=("CAN",), hs="8507") == {key(toys)}
+    assert found(session, members=("USA",)) == set()
     food = corpus["food"]
     food.distribution_date = date(2025, 1, 10)  # SQLite: its place in the index's date order moves
     session.add(food)
@@ -247,7 +252,7 @@ def test_index_follows_updates_and_deletes(session, corpus):
     assert found(session, q="食品", date_from=date(2025, 1, 1)) == {key(food)}
     session.delete(food)
     session.commit()
-    assert found(session, q="食品") == set()
+    assert found(session, q="食品") == found(session, members=("UGA",)) == set()
     draft = corpus["draft"]
     draft.status, draft.published_at = "published", datetime(2024, 6, 1, tzinfo=UTC)
     session.add(draft)
