@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, select
 
 from store.models import ItemClassification, SectorTag
 from store.models.types import utcnow
+from store.refusals import Refused
 
 
 def set_human_tags(
@@ -24,10 +25,11 @@ def set_human_tags(
     author_id: int | None = None,
 ) -> None:
     """Record a person's verdict on every sector of ``edition``: yes for ``sectors``, no for
-    the rest. Replaces that item's earlier human verdict for the edition."""
+    the rest. Replaces that item's earlier human verdict for the edition. :class:`Refused`
+    ("sector"), with nothing changed, when a code of ``sectors`` is not one of ``edition_sectors``."""
     unknown = set(sectors) - set(edition_sectors)
     if unknown:
-        raise ValueError(f"not sectors of catalogue edition {edition}: {', '.join(sorted(unknown))}")
+        raise Refused("sector", field="sectors", codes=sorted(unknown))
     session.exec(
         delete(SectorTag).where(
             col(SectorTag.item_kind) == item_kind,

@@ -123,6 +123,32 @@ def test_confirming_tags_stores_human_tags(app, accounts, items, db_engine):
     assert post_form(client, f"/triage/notification/{item}/tags", {"sectors": ["XX"]}).status_code == 400
 
 
+def test_page_and_api_confirm_sectors_alike(app, accounts, items, db_engine):
+    """The page's form and the API's PUT are one use case: the same human tags, the same audit
+    entry, the same refusal (in Chinese on the page, in English in the API)."""
+    client = client_for(app, "staff")
+    page, api = items["low"], items["high"]
+    post_form(
+        client, f"/triage/notification/{page}/tags", {"sectors": ["OME", "NM"]}, page=f"/items/notification/{page}"
+    )
+    answer = client.put(f"/api/v1/triage/notification/{api}/tags", json={"sectors": ["NM", "OME", "NM"]})
+    assert answer.status_code == 200 and answer.json() == ["NM", "OME"]
+
+    def stored(item_id):
+        with Session(db_engine) as session:
+            tags = session.exec(select(SectorTag).where(SectorTag.item_id == item_id).order_by(SectorTag.sector))
+            audit = session.exec(select(AuditEntry).where(AuditEntry.target_id == item_id)).one()
+            return [(t.sector, t.origin, t.decided, t.score, t.edition, t.author_id) for t in tags], audit.details
+
+    assert stored(page) == stored(api)
+    assert stored(page)[1] == {"sectors": ["NM", "OME"], "edition": "2003"}
+    refused = post_form(client, f"/triage/notification/{page}/tags", {"sectors": ["XX"]})
+    assert refused.status_code == 400 and "未知的领域代码：XX" in refused.text
+    refused = client.put(f"/api/v1/triage/notification/{api}/tags", json={"sectors": ["XX"]})
+    assert refused.status_code == 422 and "Unknown sector code: XX" in refused.json()["detail"]
+    assert stored(page) == stored(api)  # nothing changed by either refusal
+
+
 def test_bulk_actions(app, accounts, items, db_engine):
     client = client_for(app, "staff")
     chosen = [f"notification:{items['low']}", f"notification:{items['medium']}"]
