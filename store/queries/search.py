@@ -56,6 +56,7 @@ from sqlalchemy import (
 from sqlalchemy import table as table_clause
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ColumnElement, Select, TextClause
 from sqlalchemy.sql.elements import Label
 from sqlmodel import Session
@@ -248,9 +249,11 @@ def _execute(session: Session, statement: Select, params: dict) -> Sequence[Sequ
     psycopg with the server's own ``$n`` placeholders: psycopg would otherwise parse its
     placeholders out of the text of every search again (it remembers only statements of up to
     4 kB; a search's is about 11 kB), which cost more than a millisecond of the web process's
-    CPU a search."""
-    if session.get_bind().dialect.name != "postgresql":
-        return session.execute(statement, params).all()
+    CPU a search. On SQLite too the SQL is made once and goes straight to sqlite3, which
+    spares SQLAlchemy's walk of the whole statement for its cache key at every search."""
+    dialect = session.get_bind().dialect
+    if dialect.name == "sqlite":
+        return _sqlite_rows(driver_connection(session.connection()), dialect, statement, params)
     sql, names, fixed = _postgresql_sql(statement)
     values = {**fixed, **params}
     with psycopg.RawCursor(driver_connection(session.connection())) as cursor:
@@ -264,6 +267,34 @@ def _postgresql_sql(statement: Select) -> tuple[str, tuple[str, ...], dict]:
     the statement fixes itself (literals)."""
     compiled = statement.compile(dialect=postgresql.psycopg.dialect(paramstyle="numeric_dollar"))
     return compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params)
+
+
+def _sqlite_rows(connection, dialect: Dialect, statement: Select, params: dict) -> list[tuple]:
+    """The rows of ``statement`` run on the sqlite3 ``connection`` with ``params``, each value
+    converted as SQLAlchemy would (dates are text in SQLite)."""
+    sql, names, fixed, to_sqlite, from_sqlite = _sqlite_sql(statement, dialect)
+    values = {**fixed, **params}
+    arguments = [
+        convert(values[name]) if convert else values[name] for name, convert in zip(names, to_sqlite, strict=True)
+    ]
+    return [
+        tuple(convert(value) if convert else value for convert, value in zip(from_sqlite, row, strict=True))
+        for row in connection.execute(sql, arguments)
+    ]
+
+
+@lru_cache(maxsize=2048)
+def _sqlite_sql(statement: Select, dialect: Dialect) -> tuple[str, tuple[str, ...], dict, tuple, tuple]:
+    """``statement``'s SQL with ``?`` placeholders, the parameter of each, the values the
+    statement fixes itself (literals), and the converters of each parameter and each column
+    (None: the value as it is)."""
+    compiled = statement.compile(dialect=dialect)
+    names = tuple(compiled.positiontup or ())
+    to_sqlite = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+    from_sqlite = tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.selected_columns
+    )
+    return compiled.string, names, dict(compiled.params), to_sqlite, from_sqlite
 
 
 def _frozen(values: dict) -> tuple:
