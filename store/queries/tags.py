@@ -74,11 +74,23 @@ def tags_by_item(session: Session, *, item_kind: str, item_ids: list[int]) -> di
     return grouped
 
 
+def effective_tags(tags: list[SectorTag]) -> list[SectorTag]:
+    """The tags that give an item its sectors, given all of its tags: the decided human ones
+    when a person reviewed it, else the decided rule and model ones."""
+    human = [t for t in tags if t.origin == "human"]
+    return [t for t in human or tags if t.decided]
+
+
 def effective_sectors(tags: list[SectorTag]) -> list[str]:
     """Sector codes an item belongs to, given all of its tags."""
-    human = [t for t in tags if t.origin == "human"]
-    chosen = human or [t for t in tags if t.origin != "human"]
-    return sorted({t.sector for t in chosen if t.decided})
+    return sorted({t.sector for t in effective_tags(tags)})
+
+
+def removed_sectors(tags: list[SectorTag]) -> list[str]:
+    """Sector codes the rules or the model decided and a person then said no to, given all of
+    an item's tags."""
+    rejected = {t.sector for t in tags if t.origin == "human" and not t.decided}
+    return sorted({t.sector for t in tags if t.origin != "human" and t.decided and t.sector in rejected})
 
 
 def classifications(session: Session, *, item_kind: str, item_ids: list[int]) -> dict[int, ItemClassification]:

@@ -268,7 +268,7 @@ def test_every_page_names_its_icon(app, accounts):
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
 
 
-def test_item_page_puts_triage_and_decided_tags_first_and_folds_the_fields(app, accounts, db_engine):
+def test_item_page_puts_triage_and_effective_tags_first_and_folds_the_fields(app, accounts, db_engine):
     with session_scope(db_engine) as session:
         item_id = upsert_notification(
             session,
@@ -285,15 +285,20 @@ def test_item_page_puts_triage_and_decided_tags_first_and_folds_the_fields(app, 
                 {"sector": "EI", "origin": "human"},
             ],
         )
-    for language, human, model in (("zh", "人工", "模型"), ("en", "Human", "Model")):
+    for language, human, model, removed in (
+        ("zh", "人工", "模型", "已被工作人员移除：环境保护与新能源<"),
+        ("en", "Human", "Model", "Removed by staff: Environmental protection and new energy<"),
+    ):
         text = client_for(app, "staff").get(f"/items/notification/{item_id}?lang={language}").text
         # the full fields are folded away; the staff's triage form opens the side column, above the tags
         assert '<details class="all-fields">' in text
         assert text.index("<aside>") < text.index('id="triage-form"') < text.index('class="tag-list"')
         assert "https://docs.wto.org/dol2fe/" in text and "G%2FTBT%2FN%2FKEN%2F1190" in text
         tags = text[text.index('class="tag-list"') :]
-        # decided tags first (the human one before the model's), the proposal not taken folded below
-        assert tags.index(f'origin-human">{human}') < tags.index(f'origin-model">{model} 0.90')
-        assert tags.index(f'origin-model">{model} 0.90') < tags.index('<details class="declined">')
+        listed = tags[: tags.index("</ul>")]
+        # the effective tags: staff confirmed EI only, so the model's EPNE is named as removed, not listed
+        assert f'origin-human">{human}' in listed and model not in listed and listed.count("<li>") == 1
+        assert tags.index("</ul>") < tags.index(removed) < tags.index('<details class="declined">')
+        # the proposal below the threshold folded below, never among the removed
         assert tags.index('<details class="declined">') < tags.index(f"{model} 0.40")
         assert 'table class="tags"' not in text
