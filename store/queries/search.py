@@ -609,8 +609,8 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
         score = func.ts_rank(vector, tsquery)
     elif shape.text and walk and not _index_ordered(shape):
         fts_name = fts_table(spec.table)
-        item = f"rowid & {ID_MASK}"
-        conditions.append(text(f"+{spec.table}.id IN (SELECT {item} FROM {fts_name} WHERE {fts_name} MATCH :match)"))
+        matched = f"SELECT rowid & {ID_MASK} FROM {fts_name} WHERE {fts_name} MATCH :match"
+        conditions.append(text(f"+{spec.table}.id IN ({matched})"))
     elif shape.text:
         fts = table_clause(fts_table(spec.table))
         # filters on the id test the index row, before the item's row is read
@@ -697,11 +697,16 @@ def _filters(spec: _Spec, shape: _Shape, c, day, item: str) -> list[ColumnElemen
     conditions += [day >= date_from] if given("date_from") else []
     conditions += [day <= date_to] if given("date_to") else []
     if spec.deadline:
-        if given("open_on"):
-            open_on = bindparam("open_on", type_=Date)
-            conditions.append(and_(c.comment_deadline >= open_on, day <= open_on))
-        if given("open_from"):
-            conditions.append(c.comment_deadline >= bindparam("open_from", type_=Date))
+        open_on, open_from = bindparam("open_on", type_=Date), bindparam("open_from", type_=Date)
+        if given("open_on") and given("open_from") and shape.dialect == "sqlite":
+            # one lower bound of the deadline, the later: SQLite walked the deadline index from
+            # the one it chose, so from years back for "open on" a past day
+            conditions.append(and_(c.comment_deadline >= func.max(open_on, open_from), day <= open_on))
+        else:
+            if given("open_on"):
+                conditions.append(and_(c.comment_deadline >= open_on, day <= open_on))
+            if given("open_from"):
+                conditions.append(c.comment_deadline >= open_from)
         if given("closed_on"):
             closed_on = bindparam("closed_on", type_=Date)
             conditions.append(or_(c.comment_deadline.is_(None), c.comment_deadline < closed_on))
