@@ -528,6 +528,7 @@ def measure_postgresql(args: argparse.Namespace) -> None:
                 return list(connection.execute(text(query), {"name": name}).scalars())
 
         local = server.host in (None, "", "localhost", "127.0.0.1", "::1")
+        print_memory(engine)
         measure(args, engine, database_url, "PostgreSQL", backends if local else None)
     finally:
         if args.keep or args.database:
@@ -536,6 +537,20 @@ def measure_postgresql(args: argparse.Namespace) -> None:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def print_memory(engine) -> None:
+    """PostgreSQL's shared buffers beside the notification table with its indexes: when they
+    do not hold it, a search's heap reads go to the operating system's cache (a read call and
+    a copy of 8 kB each), which docs/deploy.md's sizing counts."""
+    with engine.connect() as connection:
+        buffers, table = connection.execute(
+            text("SELECT pg_size_bytes(current_setting('shared_buffers')), pg_total_relation_size('notification')")
+        ).one()
+    held = "holds it" if buffers >= table else "does not hold it: pages are read from the OS cache"
+    print(
+        f"PostgreSQL shared_buffers {buffers / 2**20:.0f} MB, notifications and indexes {table / 2**20:.0f} MB ({held})"
+    )
 
 
 def measure_sqlite(args: argparse.Namespace) -> None:

@@ -101,15 +101,21 @@ def tag_item(
     save_classifications(session, item_kind=kind, results=[result])
     human = [tag["sector"] for tag in tags if tag["origin"] == "human"]
     if human:
-        set_human_tags(
-            session,
-            item_kind=kind,
-            item_id=item_id,
-            sectors=human,
-            edition=edition,
-            edition_sectors=sector_codes(edition),
-            author_id=author_id,
-        )
+        confirm_tags(session, kind, item_id, human, edition=edition, author_id=author_id)
+
+
+def confirm_tags(session, kind, item_id, sectors, *, edition="2003", author_id=None):
+    """Human tags as staff confirming an item's sectors record them: yes to ``sectors``, no to
+    the other sectors of ``edition``; the item's rule and model tags stay as they are."""
+    set_human_tags(
+        session,
+        item_kind=kind,
+        item_id=item_id,
+        sectors=list(sectors),
+        edition=edition,
+        edition_sectors=sector_codes(edition),
+        author_id=author_id,
+    )
 
 
 def subscribe(engine, *, created=None, user_id=None, **fields) -> int:
