@@ -590,7 +590,8 @@ _SPECS = (
 def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Select:
     """The hits of one kind read from ``source``: its table, or a subquery of it under its name.
     ``walk``: to be read in the page's order. On SQLite the full-text matches come in the date
-    order (:func:`_index_ordered`); in another order they are a list that each row in that
+    order (:func:`_index_ordered`); for the soonest deadlines only the recent ones are read
+    (:func:`_index_days`) and sorted; oldest first they are a list that each row in that
     order is looked up in (``+id``: not the list driving the query, which would fetch and
     sort every match of a common word)."""
     c = source.c
@@ -607,7 +608,7 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
             matches = vector.op("@@")(any_(cast(bindparam(name, type_=ARRAY(Text)), ARRAY(TSQUERY))))
             conditions.append(matches if name.startswith("any_") else not_(matches))
         score = func.ts_rank(vector, tsquery)
-    elif shape.text and walk and not _index_ordered(shape):
+    elif shape.text and walk and shape.sort == "oldest":
         fts_name = fts_table(spec.table)
         matched = f"SELECT rowid & {ID_MASK} FROM {fts_name} WHERE {fts_name} MATCH :match"
         conditions.append(text(f"+{spec.table}.id IN ({matched})"))
@@ -653,6 +654,14 @@ def _index_days(spec: _Spec, shape: _Shape, fts: str) -> list[TextClause]:
         if name in shape.given:
             bound = f"({sqlite_day(':' + name)}{after}) << {ID_BITS}"
             conditions.append(text(f"{fts}.rowid {compare} {bound}").bindparams(bindparam(name, type_=Date)))
+    if "open_from" in shape.given:
+        # the items open for comment are few and recent: none is older than the oldest of
+        # them (a day of 0 if one has none; past every rowid if none is open)
+        oldest = (
+            f"SELECT min(coalesce({sqlite_day(spec.date)}, 0)) FROM {spec.table} WHERE comment_deadline >= :open_from"
+        )
+        bound = f"coalesce(({oldest}), {1 << 30}) << {ID_BITS}"
+        conditions.append(text(f"{fts}.rowid >= {bound}").bindparams(bindparam("open_from", type_=Date)))
     return conditions
 
 

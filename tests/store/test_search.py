@@ -232,6 +232,16 @@ def test_sorting_and_pages(session, corpus):
     assert ranked[0].id == corpus["toys"].id and ranked[0].score >= ranked[1].score
 
 
+def test_items_open_for_comment_come_first_with_or_without_a_date(session, corpus):
+    undated = _notify(
+        session, "G/TBT/N/BRA/9", member_code="BRA", title="Toy safety", comment_deadline=date(2024, 5, 15)
+    )
+    session.commit()
+    deadlines = search(session, SearchQuery(q="safety", sort="deadline", today=date(2024, 4, 15))).items
+    assert [h.id for h in deadlines[:3]] == [corpus["battery"].id, undated.id, corpus["toys"].id]
+    assert search(session, SearchQuery(q="safety", sort="deadline", today=date(2024, 7, 1))).total == 3
+
+
 def test_index_follows_updates_and_deletes(session, corpus):
     toys = corpus["toys"]
     toys.title = "Safety of dolls"
