@@ -239,7 +239,7 @@ def entry_view(entry: Entry, *, language: str, today: date, base_url: str) -> di
         "thread_follow": f"{thread_link('follow', item.id)}?lang={language}" if item.base_symbol else None,
         "thread_mute": f"{thread_link('mute', item.id)}?lang={language}" if item.base_symbol else None,
         "reason": alert.reason,
-        "why": _why(entry, language),
+        "why": why_told([(entry.name or "", alert), *entry.also], language, item.edition),
         "changes": _change_lines(changes, language),
         "changes_data": changes,
     }
@@ -251,19 +251,23 @@ def _alert_why(alert: Alert, language: str, edition: str | None) -> list[str]:
     return _why_lines({k: v for k, v in alert.why.items() if k != "changes"}, language, edition)
 
 
-def _why(entry: Entry, language: str) -> list[str]:
-    """Why the person got the item: the reasons of its alert or, when several of the person's
-    subscriptions matched, of each ("订阅“电子产品”：HS编码: 85")."""
+def why_told(told: list[tuple[str, Alert]], language: str, edition: str | None) -> list[str]:
+    """Why a person got an item, from the alerts ``told`` of it (each with its subscription's
+    name): the reasons of its subscription or, when several of the person's subscriptions
+    matched it, of each, once per subscription in the order told ("订阅“电子产品”：HS编码: 85").
+    Messages and the inbox page show these."""
     _ = translations(language).gettext
-    edition = entry.item.edition
-    if not entry.also:
-        return _alert_why(entry.alert, language, edition)
-    told = [(entry.name or "", entry.alert), *entry.also]
+    by_subscription: dict[int, tuple[str, list[str]]] = {}
+    for name, alert in told:
+        lines = by_subscription.setdefault(alert.subscription_id, (name, []))[1]
+        lines.extend(line for line in _alert_why(alert, language, edition) if line not in lines)
+    if len(by_subscription) == 1:
+        return next(iter(by_subscription.values()))[1]
     return [
         _("subscription “%(name)s”: %(reasons)s")
         % {"name": one_line(name, 60), "reasons": ("；" if language == "zh" else "; ").join(lines)}
-        for name, alert in told
-        if (lines := _alert_why(alert, language, edition))
+        for name, lines in by_subscription.values()
+        if lines
     ]
 
 

@@ -357,6 +357,13 @@ class InboxEntry:
         return list(dict.fromkeys(name for _, name in told if name))
 
     @property
+    def told(self) -> list[tuple[str, Alert]]:
+        """Each alert with its subscription's name (an unnamed one's "#id", as messages call
+        it), oldest subscription first: what :func:`alerts.render.why_told` reads."""
+        ordered = sorted(self.alerts, key=lambda pair: pair[0].subscription_id)
+        return [(name or f"#{alert.subscription_id}", alert) for alert, name in ordered]
+
+    @property
     def dismissed_at(self) -> datetime | None:
         """When the item was dismissed; None while one of its alerts is not."""
         moments = [alert.dismissed_at for alert, _ in self.alerts]

@@ -30,6 +30,12 @@ server processes and in the database's backends (PostgreSQL's processes serving 
 benchmark's database, read from ``/proc`` when the server runs on this machine), the figure
 that says how many searches a second a machine can answer, and what the rest of the machine
 spent meanwhile (other people's load). ``--no-closed-loop`` measures only the open loops.
+
+The first ``--warmup`` seconds (20) of searches are not counted: they pay what a start costs,
+not a search (a new web process builds the SQL of each shape of query once, about 50 ms each,
+and the mix has about a hundred shapes; the database reads its hot pages into memory). They
+come from other seeds than the measured searches, at the first ``--rate`` when only open loops
+run, so the measured searches find in the caches only what a running service's would hold.
 """
 
 import argparse
@@ -327,11 +333,12 @@ async def client(port: int, token: str, seed: int, next_due, latencies: list, er
 
 
 async def run_clients(
-    port: int, token: str, clients: int, seconds: float, rate: float | None = None
+    port: int, token: str, clients: int, seconds: float, rate: float | None = None, first_seed: int = 0
 ) -> tuple[list, list, float]:
     """``clients`` connections searching for ``seconds``: each again as soon as answered
     (closed loop), or, given a ``rate``, as searches fall due at that rate a second (Poisson
-    arrivals, open loop) on whichever connection is free."""
+    arrivals, open loop) on whichever connection is free. Client n draws its queries from
+    seed ``first_seed + n``."""
     latencies: list[float] = []
     errors: list = []
     started = time.perf_counter()
@@ -349,7 +356,9 @@ async def run_clients(
         def next_due():
             return due.popleft() if due else None
 
-    await asyncio.gather(*(client(port, token, seed, next_due, latencies, errors) for seed in range(clients)))
+    await asyncio.gather(
+        *(client(port, token, seed, next_due, latencies, errors) for seed in range(first_seed, first_seed + clients))
+    )
     return latencies, errors, time.perf_counter() - started
 
 
@@ -469,7 +478,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--warmup", type=float, default=3, help="Seconds of requests before measuring.")
+    parser.add_argument(
+        "--warmup", type=float, default=20, help="Seconds of searches before measuring (a warm-up, not counted)."
+    )
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes.")
     parser.add_argument(
         "--rate",
@@ -517,6 +528,7 @@ def measure_postgresql(args: argparse.Namespace) -> None:
                 return list(connection.execute(text(query), {"name": name}).scalars())
 
         local = server.host in (None, "", "localhost", "127.0.0.1", "::1")
+        print_memory(engine)
         measure(args, engine, database_url, "PostgreSQL", backends if local else None)
     finally:
         if args.keep or args.database:
@@ -525,6 +537,20 @@ def measure_postgresql(args: argparse.Namespace) -> None:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def print_memory(engine) -> None:
+    """PostgreSQL's shared buffers beside the notification table with its indexes: when they
+    do not hold it, a search's heap reads go to the operating system's cache (a read call and
+    a copy of 8 kB each), which docs/deploy.md's sizing counts."""
+    with engine.connect() as connection:
+        buffers, table = connection.execute(
+            text("SELECT pg_size_bytes(current_setting('shared_buffers')), pg_total_relation_size('notification')")
+        ).one()
+    held = "holds it" if buffers >= table else "does not hold it: pages are read from the OS cache"
+    print(
+        f"PostgreSQL shared_buffers {buffers / 2**20:.0f} MB, notifications and indexes {table / 2**20:.0f} MB ({held})"
+    )
 
 
 def measure_sqlite(args: argparse.Namespace) -> None:
@@ -554,8 +580,9 @@ def measure(args: argparse.Namespace, engine, database_url: str, database: str, 
     process = start_server(database_url, port, args.workers, str(ROOT / "var" / "bench"))
     try:
         check_answer(port, token)
-        if args.warmup:
-            asyncio.run(run_clients(port, token, args.clients, args.warmup))
+        if args.warmup:  # other seeds: the measured searches find only what a running service's caches hold
+            first_rate = args.rate[0] if args.rate and args.no_closed_loop else None
+            asyncio.run(run_clients(port, token, args.clients, args.warmup, first_rate, first_seed=args.clients))
         print(
             f"search API on {database}: {items:,} notifications, {args.workers} uvicorn workers, {os.cpu_count()} CPUs"
         )

@@ -1,12 +1,14 @@
-"""The triage workflow as the pages and the API both apply it.
+"""The triage workflow and the confirmation of sectors as the pages and the API both apply them.
 
 The rules of the workflow (which status may follow which, the comment before "sent", the
 date sent) live with the data, in :mod:`store.queries.triage`. Here is what needs the
 service: the change a person asks for (:class:`TriageChange`, validated alike on the pages
 and in the API), the assignee check (an active user who may triage), the audit entry, and
-the HTTP answer to a refused change.
+the HTTP answer to a refused change; and staff's verdict on an item's sectors
+(:func:`confirm_sectors`).
 """
 
+from collections.abc import Iterable
 from datetime import date
 from functools import partial
 from typing import Literal
@@ -15,10 +17,13 @@ from fastapi import HTTPException
 from pydantic import BaseModel, Field
 from sqlmodel import Session, SQLModel
 
+from alerts.labels import sector_codes
+from nlp.catalogue import DEFAULT_EDITION
 from service.refusals import explain
 from service.security import audit, can
-from store.models import TRIAGE_STATUSES, User
+from store.models import TRIAGE_STATUSES, ItemClassification, User
 from store.models.types import ID_MAX
+from store.queries.tags import effective_sectors, set_human_tags, tags_by_item
 from store.queries.triage import TRANSITIONS, TriageRefused, triage_status, triageable_item, update_triage
 
 Status = Literal[TRIAGE_STATUSES]  # type: ignore[valid-type]  # a Literal of a tuple of codes, read at run time
@@ -68,6 +73,37 @@ def apply_change(session: Session, user: User, item_kind: str, item_id: int, cha
         target_id=item_id,
         details={**change.model_dump(exclude_unset=True, mode="json"), "from": previous},
     )
+
+
+def confirm_sectors(session: Session, user: User, item_kind: str, item_id: int, sectors: Iterable[str]) -> list[str]:
+    """Staff's verdict on an item's sectors, with its audit entry; the caller commits. Yes to
+    ``sectors``, no to every other sector of the catalogue edition the item was classified
+    after (the current one if it was not), kept as human tags that the classifier never
+    replaces. Returns the item's effective sectors. :class:`~store.refusals.Refused`
+    ("sector"), with nothing changed, for a code that is not a sector of that edition; 404
+    for an item that cannot be triaged (:func:`item_to_triage`)."""
+    item_to_triage(session, item_kind, item_id)
+    classification = session.get(ItemClassification, (item_kind, item_id))
+    edition = classification.edition if classification else DEFAULT_EDITION
+    chosen = sorted(set(sectors))
+    set_human_tags(
+        session,
+        item_kind=item_kind,
+        item_id=item_id,
+        sectors=chosen,
+        edition=edition,
+        edition_sectors=sector_codes(edition),
+        author_id=user.id,
+    )
+    audit(
+        session,
+        user=user,
+        action="tags.confirm",
+        target_kind=item_kind,
+        target_id=item_id,
+        details={"sectors": chosen, "edition": edition},
+    )
+    return effective_sectors(tags_by_item(session, item_kind=item_kind, item_ids=[item_id]).get(item_id, []))
 
 
 def item_to_triage(session: Session, item_kind: str, item_id: int) -> SQLModel:

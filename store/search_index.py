@@ -9,7 +9,11 @@ the end (so that a one-character query such as ``茶`` finds ``绿茶``).
   (:data:`FTS_COLUMNS`), filled by ``AFTER INSERT/UPDATE/DELETE`` triggers through the SQL
   function ``tbtwatch_index_text(text, language)``, which :mod:`store.db` registers on every
   connection (a connection without it, such as the ``sqlite3`` shell, can read but not write
-  the item tables).
+  the item tables). An index row's rowid is the item's place in the search's date order
+  (:func:`sqlite_position`, migration ``0015_sqlite_search_order``): its day in the high bits,
+  its id in the low :data:`ID_BITS`. FTS5 gives its matches in rowid order, so a search sorted
+  newest first reads the matches it shows and stops, and a date range is a rowid range;
+  ``rowid & ID_MASK`` is the item's id.
 * **PostgreSQL** (production): a stored generated ``search_vector tsvector`` column on each of
   the three tables with a GIN index. The SQL function ``tbtwatch_index_text(text)`` cuts the
   text as above and the text search configuration of the row's language
@@ -17,6 +21,12 @@ the end (so that a one-character query such as ``茶`` finds ``绿茶``).
   database's ctype must be a UTF-8 one (``C.UTF-8`` or ``xx_XX.UTF-8``) so that CJK
   characters and accented letters count as letters. The vector stays in its row (storage
   ``MAIN``, migration ``0014_search_vector_inline``): a search checks it row by row.
+
+On SQLite, the table :data:`SQLITE_KEYS` (migration ``0016_sqlite_search_keys``) lists the
+filter keys of every item, ``m:`` and ``hs:`` as below, kept by triggers through the SQL
+function ``tbtwatch_filter_keys`` (:func:`sqlite_filter_keys`, registered by :mod:`store.db`):
+a member or HS filter is then a list of items read from its primary key once per search,
+instead of each full-text match's row read and its JSON lists parsed.
 
 On PostgreSQL, migration ``0003_search_filters`` adds two things so that a search reads only
 the rows it shows:
@@ -41,9 +51,13 @@ editing this module cannot rewrite history. ``tests/store/test_migrations.py`` c
 what the migrations built is what this module describes (the bulk insert recreates a trigger
 from it): a change here needs a migration that makes it so. A migration that makes SQLite
 recreate one of the three tables (batch ``alter_column``, ``drop_column``) drops its
-triggers: it creates them again (its copy of :func:`sqlite_triggers`) and indexes the rows
-again (``DELETE FROM x_fts`` then its copy of :func:`sqlite_index_rows`).
+triggers: it creates them again (its copies of :func:`sqlite_triggers` and
+:func:`sqlite_key_triggers`) and indexes the rows again (``DELETE FROM x_fts`` then its copy
+of :func:`sqlite_index_rows`; the keys likewise).
 """
+
+import json
+import re
 
 # item table -> its indexed text columns with their weight class (A counts most, then B, C).
 INDEXED_COLUMNS: dict[str, dict[str, str]] = {
@@ -54,6 +68,14 @@ INDEXED_COLUMNS: dict[str, dict[str, str]] = {
 WEIGHTS = {"A": 10.0, "B": 4.0, "C": 1.0}  # SQLite bm25 column weights by class
 FTS_COLUMNS = ("a", "b", "c")  # SQLite: one FTS5 column per weight class, in WEIGHTS' order
 SQLITE_TOKENIZER = "unicode61 remove_diacritics 0"  # the text is already tokens; accents stay, as on PostgreSQL
+# item table -> its date column: the day of the search's date order
+DATE_COLUMNS = {
+    "notification": "distribution_date",
+    "standards_change": "published_date",
+    "intelligence_report": "published_at",
+}
+ID_BITS = 32  # SQLite: the low bits of an index row's rowid, the item's id (ids stay below 2**32)
+ID_MASK = (1 << ID_BITS) - 1
 # PostgreSQL: the text search configuration of a row's language (migration 0009_search_stems)
 POSTGRESQL_CONFIG = (
     "CASE lower(left(language, 2)) WHEN 'fr' THEN 'tbtwatch_fr'::regconfig "
@@ -67,6 +89,10 @@ KEYED_COLUMNS: dict[str, tuple[str | None, ...]] = {
     "standards_change": ("member_code", "committee", "hs_codes", "ics_codes", None),
     "intelligence_report": ("member_code", None, "hs_codes", None, None),
 }
+# item table -> the columns tbtwatch_filter_keys() reads on SQLite: member, HS codes, joint symbols
+SQLITE_KEYED_COLUMNS = {table: (columns[0], columns[2], columns[4]) for table, columns in KEYED_COLUMNS.items()}
+SQLITE_KEYS = "search_key"  # SQLite: (item table, key, item id), one row a key of an item
+_JOINT_MEMBER = re.compile(r"(?=/N/([^/]+)/)", re.IGNORECASE)  # the member of a joint symbol (G/TBT/N/UGA/200)
 # item table -> its date column, indexed newest first on PostgreSQL (ix_<table>_search_newest)
 NEWEST_FIRST = {"notification": "distribution_date", "standards_change": "published_date"}
 _NEWEST_SUFFIX = "_search_newest"
@@ -87,7 +113,7 @@ def _is_fts_table(name: str) -> bool:
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic ``include_object`` hook: leave the search index objects out of comparisons."""
-    if type_ == "table" and name and _is_fts_table(name):
+    if type_ == "table" and name and (_is_fts_table(name) or name == SQLITE_KEYS):
         return False
     if type_ == "column" and name in (SEARCH_VECTOR, SEARCH_KEYS):
         return False
@@ -111,9 +137,23 @@ def _sqlite_values(table: str, row: str) -> str:
     return ", ".join(values)
 
 
+def sqlite_day(value: str) -> str:
+    """SQL of the day number of a date (or a timestamp's date), NULL for none."""
+    return f"CAST(julianday(date({value})) AS INTEGER)"
+
+
+def sqlite_position(table: str, row: str) -> str:
+    """SQL of the rowid of a row's index entry on SQLite: its day (0 for none: last when
+    newest first), then its id."""
+    return f"(coalesce({sqlite_day(row + DATE_COLUMNS[table])}, 0) << {ID_BITS}) + {row}id"
+
+
 def sqlite_index_rows(table: str) -> str:
     """``INSERT … SELECT`` indexing rows of ``table`` on SQLite (append a ``WHERE`` to choose)."""
-    return f"INSERT INTO {fts_table(table)}(rowid, {', '.join(FTS_COLUMNS)}) SELECT id, {_sqlite_values(table, '')} FROM {table}"
+    return (
+        f"INSERT INTO {fts_table(table)}(rowid, {', '.join(FTS_COLUMNS)}) "
+        f"SELECT {sqlite_position(table, '')}, {_sqlite_values(table, '')} FROM {table}"
+    )
 
 
 def sqlite_fts_table(table: str) -> str:
@@ -124,13 +164,61 @@ def sqlite_fts_table(table: str) -> str:
 
 def sqlite_triggers(table: str) -> list[str]:
     """The statements that keep ``<table>_fts`` in step with ``table`` on SQLite."""
-    fts, names = fts_table(table), ", ".join([*INDEXED_COLUMNS[table], "language"])
-    insert = f"INSERT INTO {fts}(rowid, {', '.join(FTS_COLUMNS)}) VALUES (new.id, {_sqlite_values(table, 'new.')});"
-    delete = f"DELETE FROM {fts} WHERE rowid = old.id;"
+    fts, names = fts_table(table), ", ".join([*INDEXED_COLUMNS[table], "language", DATE_COLUMNS[table]])
+    values = f"{sqlite_position(table, 'new.')}, {_sqlite_values(table, 'new.')}"
+    insert = f"INSERT INTO {fts}(rowid, {', '.join(FTS_COLUMNS)}) VALUES ({values});"
+    delete = f"DELETE FROM {fts} WHERE rowid = {sqlite_position(table, 'old.')};"
     return [
         f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
         f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {table} BEGIN {delete} {insert} END",
+    ]
+
+
+def sqlite_filter_keys(member: str | None, hs_codes: str | None, joint_symbols: str | None) -> str:
+    """The ``m:`` and ``hs:`` keys of an item on SQLite, as a JSON list (the JSON lists it reads
+    as stored). The members of joint symbols are upper case, as the ``LIKE`` that looked for
+    them matched either case."""
+    keys = {f"m:{member}"} if member is not None else set()
+    keys.update(f"m:{m.upper()}" for symbol in _json_list(joint_symbols) for m in _JOINT_MEMBER.findall(str(symbol)))
+    keys.update(f"hs:{code[:n]}" for code in map(str, _json_list(hs_codes)) for n in range(1, len(code) + 1))
+    return json.dumps(sorted(keys), ensure_ascii=False)
+
+
+def _json_list(value: str | None) -> list:
+    listed = json.loads(value) if value else None
+    return listed if isinstance(listed, list) else []
+
+
+def _sqlite_keys(table: str, row: str) -> str:
+    """SQL of the keys of a row (``row`` prefixes its columns) as a JSON list."""
+    return "tbtwatch_filter_keys(" + ", ".join(f"{row}{c}" if c else "NULL" for c in SQLITE_KEYED_COLUMNS[table]) + ")"
+
+
+def sqlite_keys_table() -> str:
+    return (
+        f"CREATE TABLE {SQLITE_KEYS} (item_table TEXT NOT NULL, key TEXT NOT NULL, item_id INTEGER NOT NULL, "
+        "PRIMARY KEY (item_table, key, item_id)) WITHOUT ROWID"
+    )
+
+
+def sqlite_index_keys(table: str) -> str:
+    """``INSERT … SELECT`` of the keys of every row of ``table`` (SQLite)."""
+    return f"INSERT INTO {SQLITE_KEYS} SELECT '{table}', k.value, t.id FROM {table} AS t, json_each({_sqlite_keys(table, 't.')}) AS k"
+
+
+def sqlite_key_triggers(table: str) -> list[str]:
+    """The statements that keep the keys of ``table``'s rows in :data:`SQLITE_KEYS` (SQLite)."""
+    name, columns = f"{table}_keys", ", ".join(c for c in SQLITE_KEYED_COLUMNS[table] if c)
+    insert = f"INSERT INTO {SQLITE_KEYS} SELECT '{table}', value, new.id FROM json_each({_sqlite_keys(table, 'new.')});"
+    delete = (
+        f"DELETE FROM {SQLITE_KEYS} WHERE item_table = '{table}' AND item_id = old.id "
+        f"AND key IN (SELECT value FROM json_each({_sqlite_keys(table, 'old.')}));"
+    )
+    return [
+        f"CREATE TRIGGER {name}_ai AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER {name}_ad AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER {name}_au AFTER UPDATE OF {columns} ON {table} BEGIN {delete} {insert} END",
     ]
 
 

@@ -20,16 +20,13 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from alerts.labels import sector_codes
-from nlp.catalogue import DEFAULT_EDITION
 from service.api.deps import ID_MAX, Page, PageParams, RowId, get_session, page_params, paged, require
 from service.security import audit
-from service.triage import Status, TriageChange, apply_change, http_error, item_to_triage
+from service.triage import Status, TriageChange, apply_change, confirm_sectors, http_error, item_to_triage
 from store.interchange import record_from_notification
 from store.kinds import KINDS, kind_of
 from store.models import (
     ITEM_KINDS,
-    ItemClassification,
     Notification,
     SectorTag,
     Triage,
@@ -37,7 +34,7 @@ from store.models import (
     User,
 )
 from store.queries.items import get_items, summaries
-from store.queries.tags import effective_sectors, set_human_tags, tags_by_item
+from store.queries.tags import effective_sectors, tags_by_item
 from store.queries.triage import TRANSITIONS, TriageRefused, queue
 
 router = APIRouter(prefix="/triage", tags=["triage"])
@@ -273,29 +270,8 @@ def add_note(
 def set_tags(
     kind: Kind, item_id: RowId, body: TagsIn, user: User = Depends(staff), session: Session = Depends(get_session)
 ):
-    """Confirm or correct the item's sectors; returns its effective sectors."""
-    item_to_triage(session, kind, item_id)
-    classification = session.get(ItemClassification, (kind, item_id))
-    edition = classification.edition if classification else DEFAULT_EDITION
-    try:
-        set_human_tags(
-            session,
-            item_kind=kind,
-            item_id=item_id,
-            sectors=sorted(set(body.sectors)),
-            edition=edition,
-            edition_sectors=sector_codes(edition),
-            author_id=user.id,
-        )
-    except ValueError as error:
-        raise HTTPException(422, str(error)) from None
-    audit(
-        session,
-        user=user,
-        action="tags.confirm",
-        target_kind=kind,
-        target_id=item_id,
-        details={"sectors": sorted(set(body.sectors)), "edition": edition},
-    )
+    """Confirm or correct the item's sectors; returns its effective sectors (422 for a code
+    that is no sector of the item's catalogue edition)."""
+    sectors = confirm_sectors(session, user, kind, item_id, body.sectors)
     session.commit()
-    return effective_sectors(tags_by_item(session, item_kind=kind, item_ids=[item_id]).get(item_id, []))
+    return sectors

@@ -40,6 +40,9 @@ def import_command(
 ) -> None:
     """Import notifications (the schema of the sample notifications). Each malformed line is
     reported with its number; the rest is imported. Importing the same file twice adds nothing."""
+    from service.refusals import explain
+    from store.refusals import Refused
+
     if (path is None) == (not sample):
         raise typer.BadParameter("give a .jsonl file or --sample, not both", param_hint="PATH")
     if path is None:
@@ -78,9 +81,10 @@ def import_command(
                             edition=edition.edition,
                             edition_sectors=list(edition.codes),
                         )
-            except (RecordError, ValueError, SQLAlchemyError) as error:  # JSONDecodeError is a ValueError
+            except (RecordError, ValueError, SQLAlchemyError) as error:  # JSONDecodeError, Refused: ValueErrors
                 counts["rejected"] += 1
-                console.print(f"{path}:{number}: {error}", style="red", highlight=False, markup=False)
+                reason = explain(error) if isinstance(error, Refused) else error
+                console.print(f"{path}:{number}: {reason}", style="red", highlight=False, markup=False)
                 continue
             counts[stored.outcome] += 1
             if number % BATCH == 0:

@@ -14,6 +14,7 @@ from alerts import subscriptions as use_case
 from alerts.feedback import personalise, stand_in
 from alerts.labels import member_choices, sector_codes
 from alerts.preview import Preview, preview
+from alerts.render import why_told
 from service.refusals import explain
 from service.web.deps import db, require
 from service.web.i18n import request_language, request_zone
@@ -30,6 +31,7 @@ from store.models import (
 )
 from store.queries.feedback import verdicts_of
 from store.queries.items import get_item, summary
+from store.queries.tags import classifications
 from store.refusals import Refused
 
 router = APIRouter()
@@ -188,16 +190,31 @@ def send_test(subscription_id: int, user: User = Depends(subscriber), session: S
 @router.get("/inbox", include_in_schema=False)
 def inbox(request: Request, user: User = Depends(subscriber), session: Session = Depends(db)):
     found, _ = use_case.inbox(session, user.id, limit=200)
+    language = request_language(request)
+    editions = _editions(session, [(entry.alert.item_kind, entry.alert.item_id) for entry in found])
     entries = []
     for entry in found:
-        item = get_item(session, item_kind=entry.alert.item_kind, item_id=entry.alert.item_id)
+        key = (entry.alert.item_kind, entry.alert.item_id)
+        item = get_item(session, item_kind=key[0], item_id=key[1])
         if item is not None:
-            entries.append((entry, " / ".join(entry.names), summary(item)))
+            reasons = why_told(entry.told, language, editions.get(key))
+            entries.append((entry, " / ".join(entry.names), reasons, summary(item)))
     return render(
         request,
         "inbox.html",
         {"entries": entries, "feedback": _inbox_feedback(request, session, found)},
     )
+
+
+def _editions(session: Session, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The catalogue edition each classified item of ``keys`` was classified after (the one
+    its messages name sectors after)."""
+    kinds = {kind for kind, _ in keys}
+    return {
+        (kind, item_id): row.edition
+        for kind in kinds
+        for item_id, row in classifications(session, item_kind=kind, item_ids=[i for k, i in keys if k == kind]).items()
+    }
 
 
 def _inbox_feedback(request: Request, session: Session, entries: list[use_case.InboxEntry]) -> dict[int, dict]:

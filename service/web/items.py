@@ -46,7 +46,7 @@ from store.queries.search import (
     search,
     unreadable,
 )
-from store.queries.tags import classifications, tags_by_item
+from store.queries.tags import classifications, effective_tags, removed_sectors, tags_by_item
 from translations import N_, label, translations
 
 router = APIRouter()
@@ -376,6 +376,7 @@ def item_response(
     fields = [(name, getattr(item, name)) for name in type(item).model_fields if name not in HIDDEN_FIELDS]
     language = request_language(request)
     view = load_items(session, [(kind, item_id)]).get((kind, item_id))
+    tags = tags_by_item(session, item_kind=kind, item_ids=[item_id]).get(item_id, [])
     context = {
         "item": item,
         "item_summary": summary_lines(view, language=language, today=date.today()) if view else [],
@@ -398,7 +399,9 @@ def item_response(
                 .order_by(col(ItemRevision.changed_at).desc())
             )
         ),
-        "tags": tags_by_item(session, item_kind=kind, item_ids=[item_id]).get(item_id, []),
+        "tags": tags,
+        "effective_tags": effective_tags(tags),
+        "removed_sectors": removed_sectors(tags),
         "classification": classifications(session, item_kind=kind, item_ids=[item_id]).get(item_id),
         "attachments": list(
             session.exec(

@@ -13,19 +13,17 @@ from sqlmodel import Session, col, select
 
 from alerts.digests import enqueue_digests
 from alerts.labels import sector_codes
-from nlp.catalogue import DEFAULT_EDITION
 from service.refusals import explain
 from service.security import audit
-from service.triage import TriageChange, apply_change, item_to_triage
+from service.triage import TriageChange, apply_change, confirm_sectors, item_to_triage
 from service.web.deps import db, require
 from service.web.i18n import request_language
 from service.web.items import item_response
 from service.web.templating import render
 from store.db import default_engine
 from store.kinds import KINDS
-from store.models import TRIAGE_STATUSES, URGENCY_RANK, ItemClassification, User
+from store.models import TRIAGE_STATUSES, URGENCY_RANK, User
 from store.queries.items import ItemSummary, summaries
-from store.queries.tags import set_human_tags
 from store.queries.triage import (
     TriageRefused,
     first_seen_on,
@@ -149,30 +147,9 @@ def confirm_tags(
     user: User = Depends(staff),
     session: Session = Depends(db),
 ):
-    item_to_triage(session, kind, item_id)
-    classification = session.get(ItemClassification, (kind, item_id))
-    edition = classification.edition if classification else None
-    codes = sector_codes(edition) if edition else sector_codes()
-    try:
-        set_human_tags(
-            session,
-            item_kind=kind,
-            item_id=item_id,
-            sectors=sectors,
-            edition=edition or DEFAULT_EDITION,
-            edition_sectors=codes,
-            author_id=user.id,
-        )
-    except ValueError as error:
-        raise HTTPException(400, str(error)) from error
-    audit(
-        session,
-        user=user,
-        action="tags.confirm",
-        target_kind=kind,
-        target_id=item_id,
-        details={"sectors": sorted(sectors)},
-    )
+    """Staff's sectors for the item; a code that is no sector of the item's edition is refused
+    in the reader's language (:mod:`service.web.errors`)."""
+    confirm_sectors(session, user, kind, item_id, sectors)
     session.commit()
     return RedirectResponse(f"/items/{kind}/{item_id}?done=tags_saved", 303)
 

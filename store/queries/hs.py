@@ -74,11 +74,11 @@ def save_hs_tags(session: Session, *, item_kind: str, tags: dict[int, list[dict]
         session.execute(insert(HsTag), rows)
 
 
-def hs_filter_sql(item_kind: str, table: str, dialect: str) -> TextClause:
-    """SQL true when the item of ``table`` (of ``item_kind``) has a decided HS code related
-    to the parameter ``hs`` (digits) the way matching relates codes: either is a prefix of the
-    other. ``hs_pattern`` is ``hs`` followed by ``%``. (Before an item is classified, the
-    caller's test of its given codes stands in.)
+def hs_filter_sql(item_kind: str, item: str, dialect: str) -> TextClause:
+    """SQL true when the item whose id is ``item`` (SQL; of ``item_kind``) has a decided HS
+    code related to the parameter ``hs`` (digits) the way matching relates codes: either is a
+    prefix of the other. ``hs_pattern`` is ``hs`` followed by ``%``. (Before an item is
+    classified, the caller's test of its given codes stands in.)
 
     The items are listed once per statement and looked up by id, so PostgreSQL can read them
     through the primary key index beside other indexed conditions (a full-text one) instead
@@ -88,5 +88,5 @@ def hs_filter_sql(item_kind: str, table: str, dialect: str) -> TextClause:
         f"SELECT h.item_id FROM hs_tag h WHERE h.item_kind = :hs_kind_{item_kind} "
         f"AND {decided} AND (h.code LIKE :hs_pattern OR :hs LIKE (h.code || '%'))"
     )
-    condition = f"{table}.id = ANY(ARRAY({items}))" if dialect == "postgresql" else f"{table}.id IN ({items})"
+    condition = f"{item} = ANY(ARRAY({items}))" if dialect == "postgresql" else f"({item}) IN ({items})"
     return text(condition).bindparams(**{f"hs_kind_{item_kind}": item_kind})

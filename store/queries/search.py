@@ -56,6 +56,7 @@ from sqlalchemy import (
 from sqlalchemy import table as table_clause
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ColumnElement, Select, TextClause
 from sqlalchemy.sql.elements import Label
 from sqlmodel import Session
@@ -67,7 +68,17 @@ from store.models import IntelligenceReport, Notification, StandardsChange
 from store.models.types import table_of
 from store.queries import search_cache
 from store.queries.hs import hs_filter_sql
-from store.search_index import SEARCH_KEYS, SEARCH_VECTOR, WEIGHTS, filter_keys, fts_table
+from store.search_index import (
+    ID_BITS,
+    ID_MASK,
+    SEARCH_KEYS,
+    SEARCH_VECTOR,
+    SQLITE_KEYS,
+    WEIGHTS,
+    filter_keys,
+    fts_table,
+    sqlite_day,
+)
 from store.search_syntax import Clause, parse
 from store.search_text import FUNCTION_WORDS
 
@@ -166,8 +177,15 @@ def unreadable(value: str) -> str | None:
 
 def clauses(query: SearchQuery) -> list[Clause]:
     """The query's clauses, with the glossary's terms when ``query.expand``."""
-    parsed = parse(query.q or "")
-    return glossary().expand(parsed) if query.expand else parsed
+    return list(_clauses(query.q or "", query.expand))
+
+
+@lru_cache(maxsize=4096)
+def _clauses(q: str, expand: bool) -> tuple[Clause, ...]:
+    """Remembered: the same words are searched again and again, and stemming each term in
+    every language for the glossary cost about a millisecond of a search's CPU."""
+    parsed = parse(q)
+    return tuple(glossary().expand(parsed) if expand else parsed)
 
 
 def search(session: Session, query: SearchQuery) -> SearchPage:
@@ -238,9 +256,11 @@ def _execute(session: Session, statement: Select, params: dict) -> Sequence[Sequ
     psycopg with the server's own ``$n`` placeholders: psycopg would otherwise parse its
     placeholders out of the text of every search again (it remembers only statements of up to
     4 kB; a search's is about 11 kB), which cost more than a millisecond of the web process's
-    CPU a search."""
-    if session.get_bind().dialect.name != "postgresql":
-        return session.execute(statement, params).all()
+    CPU a search. On SQLite too the SQL is made once and goes straight to sqlite3, which
+    spares SQLAlchemy's walk of the whole statement for its cache key at every search."""
+    dialect = session.get_bind().dialect
+    if dialect.name == "sqlite":
+        return _sqlite_rows(driver_connection(session.connection()), dialect, statement, params)
     sql, names, fixed = _postgresql_sql(statement)
     values = {**fixed, **params}
     with psycopg.RawCursor(driver_connection(session.connection())) as cursor:
@@ -254,6 +274,34 @@ def _postgresql_sql(statement: Select) -> tuple[str, tuple[str, ...], dict]:
     the statement fixes itself (literals)."""
     compiled = statement.compile(dialect=postgresql.psycopg.dialect(paramstyle="numeric_dollar"))
     return compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params)
+
+
+def _sqlite_rows(connection, dialect: Dialect, statement: Select, params: dict) -> list[tuple]:
+    """The rows of ``statement`` run on the sqlite3 ``connection`` with ``params``, each value
+    converted as SQLAlchemy would (dates are text in SQLite)."""
+    sql, names, fixed, to_sqlite, from_sqlite = _sqlite_sql(statement, dialect)
+    values = {**fixed, **params}
+    arguments = [
+        convert(values[name]) if convert else values[name] for name, convert in zip(names, to_sqlite, strict=True)
+    ]
+    return [
+        tuple(convert(value) if convert else value for convert, value in zip(from_sqlite, row, strict=True))
+        for row in connection.execute(sql, arguments)
+    ]
+
+
+@lru_cache(maxsize=2048)
+def _sqlite_sql(statement: Select, dialect: Dialect) -> tuple[str, tuple[str, ...], dict, tuple, tuple]:
+    """``statement``'s SQL with ``?`` placeholders, the parameter of each, the values the
+    statement fixes itself (literals), and the converters of each parameter and each column
+    (None: the value as it is)."""
+    compiled = statement.compile(dialect=dialect)
+    names = tuple(compiled.positiontup or ())
+    to_sqlite = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+    from_sqlite = tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.selected_columns
+    )
+    return compiled.string, names, dict(compiled.params), to_sqlite, from_sqlite
 
 
 def _frozen(values: dict) -> tuple:
@@ -327,7 +375,8 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
         **values,
         "match": _fts5_text(found),
         "committee": query.committee.upper() if query.committee else None,
-        "members": json.dumps(members) if members else None,
+        "member_keys": json.dumps([f"m:{m}" for m in members]) if members else None,
+        "hs_keys": json.dumps(filter_keys(hs=hs)) if hs else None,
         "ics_pattern": None if ics is None else f"{ics}%",
     }
 
@@ -424,6 +473,12 @@ def _first(spec: "_Spec", kind_select: Select, shape: _Shape):
     table's matches. Its row estimates for several words or a CJK phrase are
     often far too low (they assume the words independent), so left to itself it would fetch
     and sort every match of a common phrase; the probe bounds what a wrong guess costs."""
+    if _index_ordered(shape):  # the full-text index gives its matches newest first
+        return (
+            kind_select.order_by(literal_column(f"{fts_table(spec.table)}.rowid").desc())
+            .limit(bindparam("window"))
+            .subquery()
+        )
     if shape.dialect != "postgresql":
         return _in_order(kind_select, shape).subquery()
     probe = _in_order(_kind_select(spec, shape, _probe_rows(spec, shape)), shape).cte(f"probe_{spec.kind}")
@@ -434,6 +489,12 @@ def _first(spec: "_Spec", kind_select: Select, shape: _Shape):
     return union_all(
         select(probe).where(found >= bindparam("window")), select(everywhere).where(found < bindparam("window"))
     ).subquery()
+
+
+def _index_ordered(shape: _Shape) -> bool:
+    """Whether the hits of each kind are read in the SQLite full-text index's order (newest
+    first: see :mod:`store.search_index`)."""
+    return shape.dialect == "sqlite" and shape.text and (shape.ranked or shape.sort == "date")
 
 
 def _in_order(kind_select: Select, shape: _Shape) -> Select:
@@ -528,10 +589,13 @@ _SPECS = (
 
 def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Select:
     """The hits of one kind read from ``source``: its table, or a subquery of it under its name.
-    ``walk``: on SQLite, to be read in the page's order, the full-text matches are a list that
-    each row in that order is looked up in (``+id``: not the list driving the query, which
-    would fetch and sort every match of a common word)."""
+    ``walk``: to be read in the page's order. On SQLite the full-text matches come in the date
+    order (:func:`_index_ordered`); for the soonest deadlines only the recent ones are read
+    (:func:`_index_days`) and sorted; oldest first they are a list that each row in that
+    order is looked up in (``+id``: not the list driving the query, which would fetch and
+    sort every match of a common word)."""
     c = source.c
+    item = f"{spec.table}.id"  # SQL of the item's id
     day = c[spec.date]
     if spec.kind == "intelligence":
         day = func.date(day) if shape.dialect == "sqlite" else cast(day, Date)
@@ -544,16 +608,21 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
             matches = vector.op("@@")(any_(cast(bindparam(name, type_=ARRAY(Text)), ARRAY(TSQUERY))))
             conditions.append(matches if name.startswith("any_") else not_(matches))
         score = func.ts_rank(vector, tsquery)
-    elif shape.text and walk and not shape.ranked:
+    elif shape.text and walk and shape.sort == "oldest":
         fts_name = fts_table(spec.table)
-        conditions.append(text(f"+{spec.table}.id IN (SELECT rowid FROM {fts_name} WHERE {fts_name} MATCH :match)"))
+        matched = f"SELECT rowid & {ID_MASK} FROM {fts_name} WHERE {fts_name} MATCH :match"
+        conditions.append(text(f"+{spec.table}.id IN ({matched})"))
     elif shape.text:
         fts = table_clause(fts_table(spec.table))
-        source = source.join(fts, literal_column(f"{fts.name}.rowid") == c.id)
+        # filters on the id test the index row, before the item's row is read
+        item = f"{fts.name}.rowid & {ID_MASK}"
+        source = source.join(fts, c.id == literal_column(item))
         conditions.append(literal_column(fts.name).op("MATCH")(bindparam("match")))
-        weights = ", ".join(str(w) for w in WEIGHTS.values())
-        score = -literal_column(f"bm25({fts.name}, {weights})")
-    conditions += _filters(spec, shape, c, day)
+        conditions += _index_days(spec, shape, fts.name)
+        if shape.ranked:
+            weights = ", ".join(str(w) for w in WEIGHTS.values())
+            score = -literal_column(f"bm25({fts.name}, {weights})")
+    conditions += _filters(spec, shape, c, day, item)
     label = c[spec.label] if spec.label else literal(None)
     committee = c[spec.committee] if spec.committee else literal(None)
     deadline = c.comment_deadline if spec.deadline else literal(None)
@@ -574,8 +643,31 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
     )
 
 
-def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement | TextClause]:
-    """The conditions of the filters the search gives (``shape.given``)."""
+def _index_days(spec: _Spec, shape: _Shape, fts: str) -> list[TextClause]:
+    """The date filters again as ranges of the SQLite full-text index's rowids (the day in
+    their high bits), so that the index skips the matches outside them (but for intelligence,
+    whose filters compare timestamps)."""
+    if spec.kind == "intelligence":
+        return []
+    conditions = []
+    for name, compare, after in (("date_from", ">=", ""), ("date_to", "<", " + 1"), ("open_on", "<", " + 1")):
+        if name in shape.given:
+            bound = f"({sqlite_day(':' + name)}{after}) << {ID_BITS}"
+            conditions.append(text(f"{fts}.rowid {compare} {bound}").bindparams(bindparam(name, type_=Date)))
+    if "open_from" in shape.given:
+        # the items open for comment are few and recent: none is older than the oldest of
+        # them (a day of 0 if one has none; past every rowid if none is open)
+        oldest = (
+            f"SELECT min(coalesce({sqlite_day(spec.date)}, 0)) FROM {spec.table} WHERE comment_deadline >= :open_from"
+        )
+        bound = f"coalesce(({oldest}), {1 << 30}) << {ID_BITS}"
+        conditions.append(text(f"{fts}.rowid >= {bound}").bindparams(bindparam("open_from", type_=Date)))
+    return conditions
+
+
+def _filters(spec: _Spec, shape: _Shape, c, day, item: str) -> list[ColumnElement | TextClause]:
+    """The conditions of the filters the search gives (``shape.given``); ``item`` is SQL of
+    the item's id."""
     table = spec.table
     conditions: list[ColumnElement | TextClause] = []
     if spec.kind == "intelligence":
@@ -592,20 +684,13 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement | TextCla
     else:
         if spec.committee and given("committee"):
             conditions.append(func.upper(c[spec.committee]) == bindparam("committee"))
-        if given("members"):
-            same: ColumnElement | TextClause = text(f"{table}.member_code IN (SELECT value FROM json_each(:members))")
-            if spec.kind == "notification":
-                joint = text(
-                    f"EXISTS (SELECT 1 FROM json_each({table}.joint_symbols) AS s, json_each(:members) AS m "
-                    "WHERE s.value LIKE '%/N/' || m.value || '/%')"
-                )
-                same = or_(same, joint)
-            conditions.append(same)
+        if given("member_keys"):
+            conditions.append(_keyed(item, table, "member_keys"))
         if spec.ics and given("ics_pattern"):
             conditions.append(_json_any(table, "ics_codes", "ics_pattern"))
-        codes = _json_any(table, "hs_codes", "hs_pattern")
+        codes = _keyed(item, table, "hs_keys")
     if given("hs"):  # the decided HS codes, or the given ones of an item not yet classified
-        conditions.append(or_(codes, hs_filter_sql(spec.kind, table, shape.dialect)))
+        conditions.append(or_(codes, hs_filter_sql(spec.kind, item, shape.dialect)))
     if given("sector"):
         conditions.append(_has_sector(spec.kind, table, shape.dialect))
     if spec.kind == "notification":
@@ -621,11 +706,16 @@ def _filters(spec: _Spec, shape: _Shape, c, day) -> list[ColumnElement | TextCla
     conditions += [day >= date_from] if given("date_from") else []
     conditions += [day <= date_to] if given("date_to") else []
     if spec.deadline:
-        if given("open_on"):
-            open_on = bindparam("open_on", type_=Date)
-            conditions.append(and_(c.comment_deadline >= open_on, day <= open_on))
-        if given("open_from"):
-            conditions.append(c.comment_deadline >= bindparam("open_from", type_=Date))
+        open_on, open_from = bindparam("open_on", type_=Date), bindparam("open_from", type_=Date)
+        if given("open_on") and given("open_from") and shape.dialect == "sqlite":
+            # one lower bound of the deadline, the later: SQLite walked the deadline index from
+            # the one it chose, so from years back for "open on" a past day
+            conditions.append(and_(c.comment_deadline >= func.max(open_on, open_from), day <= open_on))
+        else:
+            if given("open_on"):
+                conditions.append(and_(c.comment_deadline >= open_on, day <= open_on))
+            if given("open_from"):
+                conditions.append(c.comment_deadline >= open_from)
         if given("closed_on"):
             closed_on = bindparam("closed_on", type_=Date)
             conditions.append(or_(c.comment_deadline.is_(None), c.comment_deadline < closed_on))
@@ -659,6 +749,16 @@ def _notification_filters(table: str, shape: _Shape) -> list[TextClause]:
     if "china" in shape.given:
         conditions.append(any_of("countries_affected", "china", "lower(trim({v})) = {p}"))
     return conditions
+
+
+def _keyed(item: str, table: str, parameter: str) -> TextClause:
+    """The item (``item``: SQL of its id) has one of the keys of the JSON list parameter
+    ``parameter`` (SQLite: the items are listed once from the key table's primary key, see
+    :mod:`store.search_index`; ``+``: a list tested, never one driving the query)."""
+    return text(
+        f"+({item}) IN (SELECT item_id FROM {SQLITE_KEYS} WHERE item_table = '{table}' "
+        f"AND key IN (SELECT value FROM json_each(:{parameter})))"
+    )
 
 
 def _json_any(table: str, column: str, pattern: str) -> TextClause:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, select
 
 from store.models import ItemClassification, SectorTag
 from store.models.types import utcnow
+from store.refusals import Refused
 
 
 def set_human_tags(
@@ -24,10 +25,11 @@ def set_human_tags(
     author_id: int | None = None,
 ) -> None:
     """Record a person's verdict on every sector of ``edition``: yes for ``sectors``, no for
-    the rest. Replaces that item's earlier human verdict for the edition."""
+    the rest. Replaces that item's earlier human verdict for the edition. :class:`Refused`
+    ("sector"), with nothing changed, when a code of ``sectors`` is not one of ``edition_sectors``."""
     unknown = set(sectors) - set(edition_sectors)
     if unknown:
-        raise ValueError(f"not sectors of catalogue edition {edition}: {', '.join(sorted(unknown))}")
+        raise Refused("sector", field="sectors", codes=sorted(unknown))
     session.exec(
         delete(SectorTag).where(
             col(SectorTag.item_kind) == item_kind,
@@ -72,11 +74,23 @@ def tags_by_item(session: Session, *, item_kind: str, item_ids: list[int]) -> di
     return grouped
 
 
+def effective_tags(tags: list[SectorTag]) -> list[SectorTag]:
+    """The tags that give an item its sectors, given all of its tags: the decided human ones
+    when a person reviewed it, else the decided rule and model ones."""
+    human = [t for t in tags if t.origin == "human"]
+    return [t for t in human or tags if t.decided]
+
+
 def effective_sectors(tags: list[SectorTag]) -> list[str]:
     """Sector codes an item belongs to, given all of its tags."""
-    human = [t for t in tags if t.origin == "human"]
-    chosen = human or [t for t in tags if t.origin != "human"]
-    return sorted({t.sector for t in chosen if t.decided})
+    return sorted({t.sector for t in effective_tags(tags)})
+
+
+def removed_sectors(tags: list[SectorTag]) -> list[str]:
+    """Sector codes the rules or the model decided and a person then said no to, given all of
+    an item's tags."""
+    rejected = {t.sector for t in tags if t.origin == "human" and not t.decided}
+    return sorted({t.sector for t in tags if t.origin != "human" and t.decided and t.sector in rejected})
 
 
 def classifications(session: Session, *, item_kind: str, item_ids: list[int]) -> dict[int, ItemClassification]:

@@ -12,9 +12,9 @@ from alerts import feedback
 from alerts.dispatch import dispatch
 from service.app import create_app
 from store.db import session_scope
-from store.models import AlertFeedback, SectorTag
+from store.models import AlertFeedback
 from store.queries.feedback import HumanLabel, sector_figures, training_labels
-from tests.factories import NOW, add_notification, clock, subscribe
+from tests.factories import add_notification, clock, confirm_tags, subscribe
 
 LINK = re.compile(r"https://tbtwatch\.test(/feedback/[\w.-]+)\?lang=(zh|en)")
 
@@ -130,19 +130,8 @@ def test_staff_labels_win_over_judgements(db_engine, alert_settings, mailbox, cl
     item_id = add_notification(db_engine)
     dispatch(db_engine, alert_settings, clock=clock())
     client.post(links(mailbox)["useful"])
-    with session_scope(db_engine) as session:
-        for sector, decided in (("EI", False), ("OME", True)):
-            session.add(
-                SectorTag(
-                    item_kind="notification",
-                    item_id=item_id,
-                    sector=sector,
-                    decided=decided,
-                    origin="human",
-                    edition="2003",
-                    created_at=NOW,
-                )
-            )
+    with session_scope(db_engine) as session:  # staff correct the rule's EI to OME
+        confirm_tags(session, "notification", item_id, ["OME"])
     with Session(db_engine) as session:
         labels = training_labels(session)
     assert labels == [HumanLabel("notification", item_id, confirmed=["OME"], complete=True, source="staff")]

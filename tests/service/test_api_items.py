@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from store.models import HsTag, ItemClassification, NotificationCreate, SectorTag, StandardsChange
+from store.models import NotificationCreate, StandardsChange
 from store.queries.notifications import upsert_notification
+from tests.factories import tag_item
 from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 
 
@@ -53,31 +54,18 @@ def items(db_engine, users):
         )
         session.add(change)
         session.flush()
-        session.add(
-            SectorTag(
-                item_kind="notification",
-                item_id=base.id,
-                sector="NE",
-                origin="rule",
-                edition="2003",
-                reasons=["锂电池"],
-            )
+        tag_item(
+            session,
+            "notification",
+            base.id,
+            [{"sector": "EPNE", "origin": "rule", "reasons": ["锂电池"]}],
+            urgency="high",
+            urgency_reasons=["deadline"],
+            hs_tags=[
+                {"code": code, "score": score, "decided": decided, "origin": "model"}
+                for code, score, decided in (("85", 0.9, True), ("84", 0.2, False))
+            ],
         )
-        session.add(
-            ItemClassification(
-                item_kind="notification",
-                item_id=base.id,
-                edition="2003",
-                urgency="high",
-                urgency_reasons=["deadline"],
-            )
-        )
-        for code, score, decided in (("85", 0.9, True), ("84", 0.2, False)):
-            session.add(
-                HsTag(
-                    item_kind="notification", item_id=base.id, code=code, score=score, decided=decided, origin="model"
-                )
-            )
         session.commit()
         return {"base": base.id, "addendum": addendum.id, "toys": toys.id, "change": change.id}
 
@@ -100,7 +88,9 @@ def test_search_in_chinese_and_english(api, users, items):
     assert ids(api.get("/api/v1/search", params={"q": "lithium", "member": "CHN", "hs": "8507"}, headers=headers)) == [
         ("notification", items["base"])
     ]
-    assert ids(api.get("/api/v1/search", params={"sector": "NE"}, headers=headers)) == [("notification", items["base"])]
+    assert ids(api.get("/api/v1/search", params={"sector": "EPNE"}, headers=headers)) == [
+        ("notification", items["base"])
+    ]
     assert ids(api.get("/api/v1/search", params={"open_on": "2024-04-10"}, headers=headers)) == [
         ("notification", items["base"])
     ]
@@ -120,7 +110,7 @@ def test_notifications_list_and_detail(api, users, items):
     detail = api.get(f"/api/v1/notifications/{items['base']}", headers=headers).json()
     assert detail["symbol"] == "G/TBT/N/CHN/1800"
     assert [t["symbol"] for t in detail["thread"]] == ["G/TBT/N/CHN/1800", "G/TBT/N/CHN/1800/Add.1"]
-    assert detail["sectors"] == ["NE"] and detail["tags"][0]["reasons"] == ["锂电池"]
+    assert detail["sectors"] == ["EPNE"] and detail["tags"][0]["reasons"] == ["锂电池"]
     assert detail["classification"]["urgency"] == "high"
     assert detail["classification"]["hs_codes"] == ["85"]  # the decided set: the guess of 0.2 is left out
     assert detail["classification"]["hs_chapters"] == [

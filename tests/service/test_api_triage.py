@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from store.models import AuditEntry, ItemClassification, NotificationCreate, SectorTag
+from store.models import AuditEntry, NotificationCreate
 from store.queries.notifications import upsert_notification
+from tests.factories import tag_item
 from tests.service.api_fixtures import api, users  # noqa: F401 (fixtures)
 
 
@@ -33,10 +34,7 @@ def queued(db_engine, users):
                 ),
                 source="test",
             ).row
-            session.add(ItemClassification(item_kind="notification", item_id=row.id, edition="2003", urgency=urgency))
-            session.add(
-                SectorTag(item_kind="notification", item_id=row.id, sector="EI", origin="model", edition="2003")
-            )
+            tag_item(session, "notification", row.id, [{"sector": "EI", "origin": "model"}], urgency=urgency)
             made[name] = row.id
         session.commit()
     return made

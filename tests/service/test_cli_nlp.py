@@ -54,8 +54,8 @@ def test_train_learns_from_human_labels_unless_told_not_to(tmp_path, monkeypatch
     from sqlmodel import Session, select
 
     from store.db import session_scope
-    from store.models import AlertFeedback, SectorTag, TrainingRun
-    from tests.factories import add_notification, subscribe
+    from store.models import AlertFeedback, TrainingRun
+    from tests.factories import add_notification, confirm_tags, subscribe
 
     subscription = subscribe(db_engine, sectors=["EI"])
     judged = add_notification(db_engine, symbol="G/TBT/N/USA/1", sectors={"EI": [], "EPNE": []})
@@ -72,7 +72,7 @@ def test_train_learns_from_human_labels_unless_told_not_to(tmp_path, monkeypatch
                 link_nonce="n1",
             )
         )
-        session.add(SectorTag(item_kind="notification", item_id=staffed, sector="EI", origin="human", edition="2003"))
+        confirm_tags(session, "notification", staffed, ["EI"])
     calls = []
     monkeypatch.setattr(nlp.training, "train", lambda output, seed, records, extra: calls.append(extra) or output)
     result = runner.invoke(nlp_cli.app, ["train", "--output", str(tmp_path / "m")])

@@ -109,6 +109,28 @@ def test_inbox_lists_own_alerts_and_dismisses(app, accounts, db_engine, dev_reco
         assert session.get(Alert, alert_id).dismissed_at is not None
 
 
+def test_the_inbox_gives_the_reasons_of_every_subscription_that_matched(app, accounts, db_engine, settings):
+    """Issue 10 §2: two subscriptions of one person match an item: one row, with the reasons
+    of each in the words of the e-mail; an item one of them matched gives its reasons bare."""
+    from alerts.dispatch import match_new_items
+    from tests.factories import NOW, add_notification, subscribe
+
+    mine = client_for(app, "exporter")
+    subscribe(db_engine, name="电子产品", hs_prefixes=["85"], user_id=accounts["exporter"])
+    subscribe(db_engine, name="欧美市场", members=["USA", "EU"], user_id=accounts["exporter"])
+    add_notification(db_engine)
+    add_notification(db_engine, symbol="G/TBT/N/JPN/900", member="JPN")
+    assert match_new_items(db_engine, settings, now=NOW)["alerts"] == 3
+
+    page = mine.get("/inbox?lang=zh").text
+    both, one = re.findall(r'<td class="reasons">(.*?)</td>', page, re.DOTALL)[::-1]
+    assert "<li>订阅“电子产品”：HS编码: 85</li><li>订阅“欧美市场”：市场: 美国 (USA)</li>" in both
+    assert "<li>HS编码: 85</li>" in one and "订阅" not in one
+    assert page.count("G/TBT/N/USA/2100") == 1 and "电子产品 / 欧美市场" in page
+    english = mine.get("/inbox?lang=en").text
+    assert "<li>subscription “电子产品”: HS codes: 85</li><li>subscription “欧美市场”: market:" in english
+
+
 def test_inbox_rows_carry_feedback_links_and_show_the_judgement(app, accounts, db_engine, dev_records):
     import re
 

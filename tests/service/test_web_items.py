@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from service.web.charts import stacked_bars
 from store.db import session_scope
-from store.models import HsTag, IntelligenceReport, ItemClassification, NotificationCreate, SectorTag
+from store.models import IntelligenceReport, NotificationCreate
 from store.queries.notifications import upsert_notification
-from tests.factories import seed_notifications
+from tests.factories import seed_notifications, tag_item
 from tests.service.web_helpers import accounts, app, client_for  # noqa: F401 (fixtures)
 
 
@@ -21,27 +21,15 @@ from tests.service.web_helpers import accounts, app, client_for  # noqa: F401 (f
 def seeded(db_engine, dev_records):
     ids = seed_notifications(db_engine, dev_records, 60)
     with session_scope(db_engine) as session:
-        session.add(
-            SectorTag(
-                item_kind="notification",
-                item_id=ids[0],
-                sector="BIO",
-                score=0.9,
-                origin="rule",
-                edition="2003",
-                reasons=["HS 3808 insecticides"],
-            )
+        tag_item(
+            session,
+            "notification",
+            ids[0],
+            [{"sector": "BIO", "origin": "rule", "reasons": ["HS 3808 insecticides"]}],
+            urgency="high",
+            urgency_reasons=["deadline soon"],
+            hs_tags=[{"code": "27", "score": 0.9, "decided": True, "origin": "model"}],
         )
-        session.add(
-            ItemClassification(
-                item_kind="notification",
-                item_id=ids[0],
-                edition="2003",
-                urgency="high",
-                urgency_reasons=["deadline soon"],
-            )
-        )
-        session.add(HsTag(item_kind="notification", item_id=ids[0], code="27", score=0.9, origin="model"))
     return ids
 
 
@@ -169,30 +157,18 @@ def test_item_page_gives_the_reasons_in_the_page_language(app, accounts, db_engi
             source="test",
         )
         item_id = stored.row.id
-        session.add(
-            SectorTag(
-                item_kind="notification",
-                item_id=item_id,
-                sector="EPNE",
-                score=0.9,
-                origin="rule",
-                edition="2003",
-                reasons=["code HS 850760 ~ 8507 (core)", "model 0.85"],
-            )
-        )
-        session.add(
-            ItemClassification(
-                item_kind="notification",
-                item_id=item_id,
-                edition="2003",
-                urgency="high",
-                urgency_reasons=[
-                    "draft measure",
-                    "9 days left to comment (deadline 2026-12-07)",
-                    "sectors: EPNE",
-                    "an older wording",
-                ],
-            )
+        tag_item(
+            session,
+            "notification",
+            item_id,
+            [{"sector": "EPNE", "origin": "rule", "reasons": ["code HS 850760 ~ 8507 (core)", "model 0.85"]}],
+            urgency="high",
+            urgency_reasons=[
+                "draft measure",
+                "9 days left to comment (deadline 2026-12-07)",
+                "sectors: EPNE",
+                "an older wording",
+            ],
         )
     client = client_for(app, "exporter")
     chinese = client.get(f"/items/notification/{item_id}").text
@@ -237,16 +213,7 @@ def test_dashboard_draws_charts_and_closing_soon(app, accounts, db_engine):
                 ),
                 source="test",
             )
-            session.add(
-                SectorTag(
-                    item_kind="notification",
-                    item_id=stored.row.id,
-                    sector="EPNE",
-                    score=1,
-                    origin="rule",
-                    edition="2003",
-                )
-            )
+            tag_item(session, "notification", stored.row.id, [{"sector": "EPNE", "origin": "rule", "score": 1.0}])
     page = client_for(app, "exporter").get("/dashboard")
     assert page.status_code == 200
     assert page.text.count('<figure class="chart">') == 2 and "环境保护与新能源" in page.text and "肯尼亚" in page.text
@@ -301,39 +268,37 @@ def test_every_page_names_its_icon(app, accounts):
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
 
 
-def test_item_page_puts_triage_and_decided_tags_first_and_folds_the_fields(app, accounts, db_engine):
+def test_item_page_puts_triage_and_effective_tags_first_and_folds_the_fields(app, accounts, db_engine):
     with session_scope(db_engine) as session:
         item_id = upsert_notification(
             session,
             notification=NotificationCreate(symbol="G/TBT/N/KEN/1190", committee="TBT", member_name="Kenya", title="X"),
             source="test",
         ).row.id
-        for sector, origin, score, decided in (
-            ("BIO", "model", 0.4, False),
-            ("EPNE", "model", 0.9, True),
-            ("EI", "human", 1.0, True),
-        ):
-            session.add(
-                SectorTag(
-                    item_kind="notification",
-                    item_id=item_id,
-                    sector=sector,
-                    score=score,
-                    origin=origin,
-                    decided=decided,
-                    edition="2003",
-                    reasons=[],
-                )
-            )
-    for language, human, model in (("zh", "人工", "模型"), ("en", "Human", "Model")):
+        tag_item(
+            session,
+            "notification",
+            item_id,
+            [
+                {"sector": "BIO", "origin": "model", "score": 0.4, "decided": False},
+                {"sector": "EPNE", "origin": "model", "score": 0.9},
+                {"sector": "EI", "origin": "human"},
+            ],
+        )
+    for language, human, model, removed in (
+        ("zh", "人工", "模型", "已被工作人员移除：环境保护与新能源<"),
+        ("en", "Human", "Model", "Removed by staff: Environmental protection and new energy<"),
+    ):
         text = client_for(app, "staff").get(f"/items/notification/{item_id}?lang={language}").text
         # the full fields are folded away; the staff's triage form opens the side column, above the tags
         assert '<details class="all-fields">' in text
         assert text.index("<aside>") < text.index('id="triage-form"') < text.index('class="tag-list"')
         assert "https://docs.wto.org/dol2fe/" in text and "G%2FTBT%2FN%2FKEN%2F1190" in text
         tags = text[text.index('class="tag-list"') :]
-        # decided tags first (the human one before the model's), the proposal not taken folded below
-        assert tags.index(f'origin-human">{human}') < tags.index(f'origin-model">{model} 0.90')
-        assert tags.index(f'origin-model">{model} 0.90') < tags.index('<details class="declined">')
+        listed = tags[: tags.index("</ul>")]
+        # the effective tags: staff confirmed EI only, so the model's EPNE is named as removed, not listed
+        assert f'origin-human">{human}' in listed and model not in listed and listed.count("<li>") == 1
+        assert tags.index("</ul>") < tags.index(removed) < tags.index('<details class="declined">')
+        # the proposal below the threshold folded below, never among the removed
         assert tags.index('<details class="declined">') < tags.index(f"{model} 0.40")
         assert 'table class="tags"' not in text

@@ -8,8 +8,9 @@ import pytest
 from sqlmodel import Session, select
 
 from store.db import session_scope
-from store.models import AuditEntry, ItemClassification, NotificationCreate, SectorTag, Triage, TriageNote
+from store.models import AuditEntry, NotificationCreate, SectorTag, Triage, TriageNote
 from store.queries.notifications import upsert_notification
+from tests.factories import tag_item
 from tests.service.web_helpers import accounts, app, client_for, post_form  # noqa: F401 (fixtures)
 
 
@@ -32,20 +33,8 @@ def items(db_engine) -> dict[str, int]:
                 source="test",
             )
             ids[urgency] = stored.row.id
-            session.add(
-                ItemClassification(item_kind="notification", item_id=stored.row.id, edition="2003", urgency=urgency)
-            )
-            session.add(
-                SectorTag(
-                    item_kind="notification",
-                    item_id=stored.row.id,
-                    sector="EI",
-                    score=0.8,
-                    origin="rule",
-                    edition="2003",
-                    reasons=["phrase: mobile phone"],
-                )
-            )
+            rule = {"sector": "EI", "origin": "rule", "score": 0.8, "reasons": ["phrase: mobile phone"]}
+            tag_item(session, "notification", stored.row.id, [rule], urgency=urgency)
     return ids
 
 
@@ -121,6 +110,34 @@ def test_confirming_tags_stores_human_tags(app, accounts, items, db_engine):
     assert any(t.sector == "EI" and not t.decided for t in human)
     assert _audit(db_engine) == ["tags.confirm"]
     assert post_form(client, f"/triage/notification/{item}/tags", {"sectors": ["XX"]}).status_code == 400
+
+
+def test_page_and_api_confirm_sectors_alike(app, accounts, items, db_engine):
+    """The page's form and the API's PUT are one use case: the same human tags, the same audit
+    entry, the same refusal (in Chinese on the page, in English in the API)."""
+    client = client_for(app, "staff")
+    page, api = items["low"], items["high"]
+    post_form(
+        client, f"/triage/notification/{page}/tags", {"sectors": ["OME", "NM"]}, page=f"/items/notification/{page}"
+    )
+    answer = client.put(f"/api/v1/triage/notification/{api}/tags", json={"sectors": ["NM", "OME", "NM"]})
+    assert answer.status_code == 200 and answer.json() == ["NM", "OME"]
+
+    def stored(item_id):
+        with Session(db_engine) as session:
+            tags = session.exec(
+                select(SectorTag).where(SectorTag.item_id == item_id).order_by(SectorTag.sector, SectorTag.origin)
+            )
+            audit = session.exec(select(AuditEntry).where(AuditEntry.target_id == item_id)).one()
+            return [(t.sector, t.origin, t.decided, t.score, t.edition, t.author_id) for t in tags], audit.details
+
+    assert stored(page) == stored(api)
+    assert stored(page)[1] == {"sectors": ["NM", "OME"], "edition": "2003"}
+    refused = post_form(client, f"/triage/notification/{page}/tags", {"sectors": ["XX"]})
+    assert refused.status_code == 400 and "未知的领域代码：XX" in refused.text
+    refused = client.put(f"/api/v1/triage/notification/{api}/tags", json={"sectors": ["XX"]})
+    assert refused.status_code == 422 and "Unknown sector code: XX" in refused.json()["detail"]
+    assert stored(page) == stored(api)  # nothing changed by either refusal
 
 
 def test_bulk_actions(app, accounts, items, db_engine):
@@ -224,10 +241,8 @@ def test_bulletin_lists_news_once_and_leaves_history_out(app, accounts, items, d
             ),
             source="test",
         ).row.id
-        for item_id, code in ((old, "EI"), (both, "EI"), (both, "NM")):
-            session.add(
-                SectorTag(item_kind="notification", item_id=item_id, sector=code, origin="model", edition="2003")
-            )
+        for item_id, codes in ((old, ["EI"]), (both, ["EI", "NM"])):
+            tag_item(session, "notification", item_id, [{"sector": code, "origin": "model"} for code in codes])
     client = client_for(app, "staff")
     page = client.get("/bulletin?lang=en").text
     assert "Old 1995" not in page and "1 older items first seen that day" in page

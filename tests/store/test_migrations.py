@@ -58,16 +58,13 @@ def test_search_index_is_the_one_store_search_index_describes(engine):
     recreates its trigger from it): a change there needs a migration that makes it so."""
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
+            built = dict(connection.execute(text("SELECT name, sql FROM sqlite_master")).all())
+            described = {search_index.SQLITE_KEYS: search_index.sqlite_keys_table()}
             for table in search_index.INDEXED_COLUMNS:
-                fts = search_index.fts_table(table)
-                built = dict(
-                    connection.execute(
-                        text("SELECT name, sql FROM sqlite_master WHERE name LIKE :n"), {"n": f"{fts}%"}
-                    ).all()
-                )
-                described = {fts: search_index.sqlite_fts_table(table)}
-                described.update((s.split()[2], s) for s in search_index.sqlite_triggers(table))
-                assert {name: built.get(name) for name in described} == described
+                described[search_index.fts_table(table)] = search_index.sqlite_fts_table(table)
+                triggers = search_index.sqlite_triggers(table) + search_index.sqlite_key_triggers(table)
+                described.update((s.split()[2], s) for s in triggers)
+            assert {name: built.get(name) for name in described} == described
             return
         with connection.begin():
             for table in search_index.INDEXED_COLUMNS:

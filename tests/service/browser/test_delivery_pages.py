@@ -1,7 +1,7 @@
 """Issue 10 in a real browser, in Chinese and English: HS chapters with their names on the
 item page (guesses only for staff), following a notification from it, and the inbox listing
-an item once for a person whose two subscriptions alerted it. Screenshots go to the
-``screenshots`` folder."""
+an item once for a person whose two subscriptions alerted it, with the reasons of each, within
+1,280 px. Screenshots go to the ``screenshots`` folder."""
 
 from datetime import timedelta
 
@@ -48,6 +48,13 @@ def test_item_page_chapters_follow_and_a_merged_inbox(page, accounts, db_engine,
     rows = page.locator("table.items tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("电子产品 / 欧美市场")
+    reasons = rows.first.locator("ul.reasons li")
+    expect(reasons).to_have_text(["订阅“电子产品”：HS编码: 85", "订阅“欧美市场”：市场: 美国 (USA)"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     page.screenshot(path=screenshots / "delivery-inbox-zh.png", full_page=True)
     page.goto("/inbox?lang=en")
+    expect(reasons).to_have_text(
+        ["subscription “电子产品”: HS codes: 85", "subscription “欧美市场”: market: United States (USA)"]
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     page.screenshot(path=screenshots / "delivery-inbox-en.png", full_page=True)

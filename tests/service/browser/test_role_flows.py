@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from store.db import session_scope
-from store.models import Delivery, HsTag, ItemClassification, NotificationCreate, SectorTag, Source, Subscription
+from store.models import Delivery, NotificationCreate, Source, Subscription
 from store.queries.notifications import upsert_notification
-from tests.factories import seed_notifications
+from tests.factories import seed_notifications, tag_item
 from tests.service.web_helpers import PASSWORD, accounts  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -42,27 +42,15 @@ def notifications(db_engine, dev_records) -> list[int]:
             ),
             source="test",
         )
-        session.add(
-            SectorTag(
-                item_kind="notification",
-                item_id=stored.row.id,
-                sector="EPNE",
-                score=0.92,
-                origin="rule",
-                edition="2003",
-                reasons=["HS 850760 锂离子蓄电池"],
-            )
+        tag_item(
+            session,
+            "notification",
+            stored.row.id,
+            [{"sector": "EPNE", "origin": "rule", "score": 0.92, "reasons": ["HS 850760 锂离子蓄电池"]}],
+            urgency="high",
+            urgency_reasons=["comment period closes in 9 days"],
+            hs_tags=[{"code": "85", "score": 0.9, "decided": True, "origin": "model"}],
         )
-        session.add(
-            ItemClassification(
-                item_kind="notification",
-                item_id=stored.row.id,
-                edition="2003",
-                urgency="high",
-                urgency_reasons=["comment period closes in 9 days"],
-            )
-        )
-        session.add(HsTag(item_kind="notification", item_id=stored.row.id, code="85", score=0.9, origin="model"))
         ids.append(stored.row.id)
     return ids
 

@@ -5,9 +5,9 @@ the home page, the bulletin and the audit log without a horizontal scroll bar.""
 import pytest
 
 from store.db import session_scope
-from store.models import NotificationCreate, SectorTag
+from store.models import NotificationCreate
 from store.queries.notifications import upsert_notification
-from tests.factories import seed_notifications
+from tests.factories import seed_notifications, tag_item
 from tests.service.browser.test_role_flows import sign_in
 from tests.service.web_helpers import accounts  # noqa: F401 (fixtures)
 
@@ -32,19 +32,15 @@ def item(db_engine, dev_records) -> int:
             ),
             source="test",
         ).row.id
-        for code, origin, score, decided in (("EPNE", "human", 1.0, True), ("EI", "model", 0.31, False)):
-            session.add(
-                SectorTag(
-                    item_kind="notification",
-                    item_id=item_id,
-                    sector=code,
-                    score=score,
-                    origin=origin,
-                    decided=decided,
-                    edition="2003",
-                    reasons=[],
-                )
-            )
+        tag_item(
+            session,
+            "notification",
+            item_id,
+            [
+                {"sector": "EPNE", "origin": "human"},
+                {"sector": "EI", "origin": "model", "score": 0.31, "decided": False},
+            ],
+        )
     return item_id
 
 
