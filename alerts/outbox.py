@@ -7,10 +7,11 @@ see (``tbtwatch alerts dead``) and replay. Claims commit before anything is sent
 result is committed as soon as it is known, so a crash leaves in ``sending`` only the one row
 being sent (results go through :func:`store.db.quick_commits`: a killed process cannot undo
 them, and they cost little beside a send; they are committed on a thread of their own while the
-next message starts out, which is handed over only once they are, see :mod:`alerts.outcomes`):
-it is released when the claiming process is gone
-(same host) or its lease expired, and sent once more, carrying the same idempotency key (e-mail
-Message-ID and header, webhook header) for the receiver to drop the duplicate. Two dispatchers never claim the same row (see
+next message starts out, which is handed over only once they are, see :mod:`alerts.outcomes`;
+the next batch, claimed and composed meanwhile, is left claimed and unsent): they are released
+when the claiming process is gone
+(same host) or its lease expired, and sent (once more for the one in flight, with the same idempotency key: e-mail
+Message-ID and header, webhook header, for the receiver to drop the duplicate). Two dispatchers never claim the same row (see
 :func:`store.queries.alerts.claim_deliveries`).
 """
 
@@ -21,6 +22,7 @@ import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import cycle
@@ -408,14 +410,30 @@ def send_due(
             session, now=clock(), lease=timedelta(seconds=settings.alert_claim_lease_seconds)
         )
     rendered: dict[tuple, _Shared] = {}
-    with senders or Senders(settings) as channel_senders, Outcomes(engine) as outcomes:
+
+    def next_batch() -> tuple[list[Delivery], dict[int, Message | DeliveryError]]:
+        with session_scope(engine) as session:
+            deliveries = claim_deliveries(session, worker=worker, now=clock(), limit=batch)
+        if not deliveries:
+            return [], {}
+        with session_scope(engine) as session:
+            return deliveries, _compose(session, deliveries, settings, clock(), rendered)
+
+    # The next batch is claimed and composed on a thread of its own while this one is sent, so
+    # its CPU overlaps the waits for the receiving servers' answers (bench/alerts.py: composing
+    # was about two thirds of the outbox's own CPU a message). A dispatcher killed meanwhile
+    # leaves that batch claimed and unsent, released as any claim of a gone process.
+    with (
+        senders or Senders(settings) as channel_senders,
+        Outcomes(engine) as outcomes,
+        ThreadPoolExecutor(1, thread_name_prefix="compose") as ahead,
+    ):
+        upcoming = ahead.submit(next_batch)
         while True:
-            with session_scope(engine) as session:
-                deliveries = claim_deliveries(session, worker=worker, now=clock(), limit=batch)
+            deliveries, messages = upcoming.result()
             if not deliveries:
                 break
-            with session_scope(engine) as session:
-                messages = _compose(session, deliveries, settings, clock(), rendered)
+            upcoming = ahead.submit(next_batch)
             # Each outcome is committed as soon as it is known, and before the next message can be
             # taken: a dispatcher killed mid-batch leaves at most the one message it was sending to
             # go out again (see alerts.outcomes).
