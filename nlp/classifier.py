@@ -25,7 +25,6 @@ trained on get rule evidence only. HS chapters: see ``nlp.hs_chapters``.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
@@ -126,7 +125,7 @@ class Classifier:
         if n_process is None:
             n_process = min(2, os.cpu_count() or 1) if len(items) >= PARALLEL_FROM else 1
         if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
-            return _classify_in_workers(self, items, n_process, batch_size)
+            return _classify_in_workers(self, items, n_process)
         results = []
         for start in range(0, len(items), batch_size):
             batch = items[start : start + batch_size]
@@ -245,36 +244,22 @@ def _sector_score(
     return SectorScore(code, round(max(rule_score, model), 4), decided, reasons, origin, basis)
 
 
-# Jobs of this process's worker pools, inherited by the forked workers and never pickled: a task
-# is a job's key and a batch's bounds, so the items are not pickled to the workers either.
-_worker_jobs: dict[int, tuple[Classifier, list[ItemText]]] = {}
+_worker_classifier: Classifier | None = None
 
 
-def _classify_in_workers(
-    classifier: Classifier, items: list[ItemText], n_process: int, batch_size: int
-) -> list[Classification]:
-    key = id(items)
-    _worker_jobs[key] = classifier, items
-    tasks = [(key, start, start + batch_size) for start in range(0, len(items), batch_size)]
-    # One batch a task: the parent unpickles a batch's results while the workers classify the
-    # next ones. The results are many small objects, and the collections of the whole heap they
-    # set off tripled the cost of unpickling them; classifying makes no cyclic garbage.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with multiprocessing.get_context("fork").Pool(n_process) as pool:
-            parts = pool.map(_classify_batch, tasks, chunksize=1)
-    finally:
-        del _worker_jobs[key]
-        if collecting:
-            gc.enable()
+def _classify_in_workers(classifier: Classifier, items: list[ItemText], n_process: int) -> list[Classification]:
+    global _worker_classifier
+    _worker_classifier = classifier  # inherited by the forked workers, never pickled
+    size = -(-len(items) // n_process)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    with multiprocessing.get_context("fork").Pool(n_process) as pool:
+        parts = pool.map(_classify_chunk, chunks)
     return [result for part in parts for result in part]
 
 
-def _classify_batch(task: tuple[int, int, int]) -> list[Classification]:
-    key, start, end = task
-    classifier, items = _worker_jobs[key]
-    return classifier.classify_many(items[start:end], n_process=1)
+def _classify_chunk(items: list[ItemText]) -> list[Classification]:
+    assert _worker_classifier is not None, "set before the workers were forked"
+    return _worker_classifier.classify_many(items, n_process=1)
 
 
 @lru_cache(maxsize=1)
