@@ -17,7 +17,9 @@ kind, so a common word costs no more than a rare one; matches are counted up to
 :data:`COUNT_LIMIT` in the same statement (``total_capped`` says there are more). The SQL of
 a search depends only on its kinds, whether it has text, its order and its filters (its :class:`_Shape`),
 so it is built once per shape and the values go in as parameters; a shape holds only the
-conditions of the filters given. A page made in the last 30 s by this process is used again,
+conditions of the filters given. On PostgreSQL, a search (but for the oldest first order) is
+answered from the sets of matching items the process keeps while the database does not change
+(:mod:`store.queries.search_sets`), whose items are read with the same conditions. A page made in the last 30 s by this process is used again,
 and a count of matches made in the last 5 minutes (:mod:`store.queries.search_cache`):
 counting to the cap is the dearest part of a search for a common word (each match is a heap
 page read: the PostgreSQL 15.20 measured reads the table even for all-visible pages).
@@ -29,9 +31,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
-from functools import lru_cache
+from functools import lru_cache, partial, reduce
 from types import SimpleNamespace
 
+import numpy as np
 import psycopg
 from sqlalchemy import (
     Date,
@@ -66,7 +69,7 @@ from store.glossary import glossary
 from store.kinds import ItemRow
 from store.models import IntelligenceReport, Notification, StandardsChange
 from store.models.types import table_of
-from store.queries import search_cache
+from store.queries import search_cache, search_sets
 from store.queries.hs import hs_filter_sql
 from store.search_index import (
     ID_BITS,
@@ -234,6 +237,9 @@ def _run(
         return [], 0, False
     if dialect == "postgresql":
         driver_connection(session.connection()).prepare_threshold = None
+        kept = _from_sets(session, shape, values, offset, limit)
+        if kept is not None:
+            return kept
     since = search_cache.generation()
     count_key = ("count", session.get_bind().engine.url, dialect, shape.kinds, shape.text, _frozen(values))
     known = search_cache.recall(count_key)
@@ -253,6 +259,130 @@ def _run(
         counted = rows[0][-1] if rows else _execute(session, count_statement, params)[0][0]
         search_cache.remember(count_key, counted, since, search_cache.COUNT_SECONDS)
     return items, max(min(counted, COUNT_LIMIT), offset + len(rows) if rows else 0), counted > COUNT_LIMIT
+
+
+# the filters whose sets store.queries.search_sets keeps, each the parameters of _values it
+# reads (members are kept one by one: any of them)
+_KEPT_FILTERS = (
+    ("keys",),
+    ("hs", "hs_pattern", "hs_keys"),
+    ("sector",),
+    ("date_from", "from_at"),
+    ("date_to", "to_at"),
+    ("open_on",),
+    ("open_from",),
+    ("closed_on",),
+    ("types", "emergency"),
+    ("objectives",),
+    ("china",),
+)
+
+
+def _from_sets(
+    session: Session, shape: "_Shape", values: dict, offset: int, limit: int
+) -> tuple[list[Hit], int, bool] | None:
+    """What :func:`_run` answers, from the sets of matching items this process keeps
+    (:mod:`store.queries.search_sets`): the matches are counted exactly, and only the rows of
+    the page (or of the window ranked) are read. None where they do not answer: the oldest
+    first order, or a transaction that has written."""
+    if shape.sort not in ("date", "relevance") and not (shape.sort == "soonest" and "open_from" in shape.given):
+        return None
+    state = search_sets.current(session)
+    if state is None:
+        return None
+    window = max(RANK_WINDOW, offset + limit) if shape.ranked else offset + limit
+    counted, candidates = 0, list[tuple[tuple, _Spec, int]]()
+    for spec in (spec for spec in _SPECS if spec.kind in shape.kinds):
+        kept = search_sets.kind(state, spec.kind, partial(_execute, session, _order_statement(spec.kind), {}))
+        where = search_sets.places(_matching(session, spec, kept, shape, values), len(kept.ids))
+        counted += len(where)
+        deadlines = kept.days  # read only when sorted by deadline
+        if shape.sort == "soonest":  # deadlines soonest first, then in date order
+            statement = _ids_statement(spec.kind, frozenset({"open_from"}), deadlines=True)
+            params = {"open_from": values["open_from"]}
+            deadlines = kept.deadlines(params["open_from"], partial(_execute, session, statement, params))
+            where = where[np.lexsort((where, deadlines[where]))]
+        for place in where[:window]:
+            day, deadline = int(kept.days[place]), int(deadlines[place])
+            newest = (day == search_sets.NULL, -day, spec.kind, -int(kept.ids[place]))
+            candidates.append(
+                (((deadline, *newest) if shape.sort == "soonest" else newest), spec, int(kept.ids[place]))
+            )
+    candidates.sort(key=lambda candidate: candidate[0])
+    chosen = candidates if shape.ranked else candidates[offset : offset + limit]
+    items = _rows_of(session, shape, values, [(spec, item) for _key, spec, item in chosen])
+    if shape.ranked:
+        keys = {(spec.kind, item): key for key, spec, item in candidates}
+        items = sorted(items, key=lambda hit: (-hit.score, *keys[hit.kind, hit.id]))[offset : offset + limit]
+    if limit > 0 and len(items) < limit and (items or not offset):
+        return items, offset + len(items), False
+    return items, max(min(counted, COUNT_LIMIT), offset + len(items) if items else 0), counted > COUNT_LIMIT
+
+
+def _matching(session: Session, spec: "_Spec", kept: search_sets.Kind, shape: "_Shape", values: dict) -> np.ndarray:
+    """The bits of the kind's items that the search's text and filters match."""
+
+    def kept_set(names: tuple[str, ...], params: dict) -> np.ndarray:
+        given = frozenset(name for name in names if name in shape.given or name == "any_0")
+        statement = _ids_statement(spec.kind, given)
+        return kept.bits((given, _frozen(params)), lambda: _execute(session, statement, params))
+
+    everything = kept.everything
+    bits = everything
+    for names in _KEPT_FILTERS:
+        if names[0] in shape.given:
+            bits = bits & kept_set(names, {name: values.get(name) for name in names})
+    if "member_keys" in shape.given:
+        members = [kept_set(("member_keys",), {"member_keys": [key]}) for key in values["member_keys"]]
+        bits = bits & reduce(np.bitwise_or, members)
+    for name in sorted(n for n in shape.given if n.startswith(("any_", "none_"))):
+        alternatives = reduce(np.bitwise_or, [kept_set(("any_0",), {"any_0": [a]}) for a in values[name]])
+        bits = bits & (alternatives if name.startswith("any_") else ~alternatives & everything)
+    return bits
+
+
+def _rows_of(session: Session, shape: "_Shape", values: dict, chosen: list[tuple["_Spec", int]]) -> list[Hit]:
+    """The hits of ``chosen`` (kind and id), in that order (one statement a kind)."""
+    found: dict[tuple[str, int], Hit] = {}
+    for spec in {spec.kind: spec for spec, _item in chosen}.values():
+        params = {"ids": [item for other, item in chosen if other is spec], "tsquery": values.get("tsquery")}
+        for row in _execute(session, _rows_statement(spec.kind, shape.text), params):
+            found[spec.kind, row[1]] = Hit(*row)
+    return [found[spec.kind, item] for spec, item in chosen if (spec.kind, item) in found]
+
+
+@lru_cache(maxsize=256)
+def _ids_statement(kind: str, given: frozenset[str], deadlines: bool = False) -> Select:
+    """The ids (and comment deadlines) of the kind's items that pass the conditions of the
+    parameters ``given``."""
+    spec = _spec(kind)
+    text = any(name.startswith(("any_", "none_")) for name in given)
+    hits = _kind_select(spec, _Shape("postgresql", (kind,), text, given=given), table_of(spec.model))
+    return hits.with_only_columns(
+        *[c for c in hits.selected_columns if c.name == "id" or (deadlines and c.name == "comment_deadline")]
+    )
+
+
+@lru_cache(maxsize=8)
+def _order_statement(kind: str) -> Select:
+    """The kind's items (id, day) in the search's date order (an index-only scan)."""
+    spec = _spec(kind)
+    hits = _kind_select(spec, _Shape("postgresql", (kind,)), table_of(spec.model)).subquery()
+    return select(hits.c.id, hits.c.date).order_by(*_order(hits.c, "date", False, within_kind=True))
+
+
+@lru_cache(maxsize=8)
+def _rows_statement(kind: str, text: bool) -> Select:
+    """The kind's hits whose ids are the parameter ``ids`` (with their rank by ``tsquery``
+    when the search has text)."""
+    spec = _spec(kind)
+    table = table_of(spec.model)
+    hits = _kind_select(spec, _Shape("postgresql", (kind,), text), table)
+    return hits.where(table.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
+
+
+def _spec(kind: str) -> "_Spec":
+    return next(spec for spec in _SPECS if spec.kind == kind)
 
 
 def _execute(session: Session, statement: Select, params: dict) -> Sequence[Sequence]:

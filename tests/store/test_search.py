@@ -11,6 +11,18 @@ from store.search_syntax import parse
 from tests.factories import tag_item
 
 
+@pytest.fixture(autouse=True, params=["statements", "kept sets"])
+def answered_by(request, db_engine, monkeypatch):
+    """On PostgreSQL each test runs twice: answered by the statements, and by the sets of
+    matching items a process keeps once the database has settled (store.queries.search_sets)."""
+    if request.param == "kept sets":
+        if db_engine.dialect.name != "postgresql":
+            pytest.skip("the sets are kept for PostgreSQL only")
+        monkeypatch.setattr("store.queries.search_sets.SETTLE_SECONDS", 0.0)
+    else:
+        monkeypatch.setattr("store.queries.search_sets.SETTLE_SECONDS", float("inf"))
+
+
 def _notify(session, symbol, **fields):
     fields.setdefault("member_name", None)
     return upsert_notification(
