@@ -117,6 +117,10 @@ RANK_WINDOW = 100  # newest matches of each kind that relevance ranks
 # to PROBE_MAX: the walk stops once the page is full, so these bound only the rows read in
 # vain when matches are sparse there
 PROBE_FACTOR, PROBE_MAX = 50, 5000
+# the filters (parameters of _values) that test a column of the item's row on SQLite
+_ROW_FILTERS = frozenset(
+    ("committee", "ics_pattern", "sector", "types", "objectives", "china", "open_on", "open_from", "closed_on")
+)
 
 
 @dataclass(frozen=True)
@@ -615,11 +619,13 @@ def _statements(shape: _Shape) -> tuple[Select, Select, Select]:
     ``count_limit`` in each row; the same without the count (NULL) when it is known; the
     count alone for a page past the end."""
     specs = [spec for spec in _SPECS if spec.kind in shape.kinds]
-    selects = [_kind_select(spec, shape, table_of(spec.model)) for spec in specs]
     walks = [_kind_select(spec, shape, table_of(spec.model), walk=True) for spec in specs]
     hits = _union([_first(spec, kind_select, shape) for spec, kind_select in zip(specs, walks, strict=True)])
     matches = _union(
-        [s.with_only_columns(literal(1).label("one")).limit(bindparam("count_limit")).subquery() for s in selects]
+        [
+            _kind_select(spec, shape, table_of(spec.model), count=True).limit(bindparam("count_limit")).subquery()
+            for spec in specs
+        ]
     )
     count = select(func.count()).select_from(matches)
 
@@ -659,6 +665,13 @@ def _first(spec: "_Spec", kind_select: Select, shape: _Shape):
     return union_all(
         select(probe).where(found >= bindparam("window")), select(everywhere).where(found < bindparam("window"))
     ).subquery()
+
+
+def _index_alone(spec: "_Spec", shape: _Shape) -> bool:
+    """Whether the SQLite full-text index alone tells the hits of this kind: no filter of the
+    search tests a column of the item's row (the member and HS filters test its id, the
+    ``date_from`` and ``date_to`` ones the index's rowids: :func:`_index_days`)."""
+    return spec.kind != "intelligence" and not shape.given & _ROW_FILTERS
 
 
 def _index_ordered(shape: _Shape) -> bool:
@@ -757,13 +770,15 @@ _SPECS = (
 )
 
 
-def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Select:
+def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False, count: bool = False) -> Select:
     """The hits of one kind read from ``source``: its table, or a subquery of it under its name.
     ``walk``: to be read in the page's order. On SQLite the full-text matches come in the date
     order (:func:`_index_ordered`); for the soonest deadlines only the recent ones are read
     (:func:`_index_days`) and sorted; oldest first they are a list that each row in that
     order is looked up in (``+id``: not the list driving the query, which would fetch and
-    sort every match of a common word)."""
+    sort every match of a common word). ``count``: a row (``one``) per hit, to count them; on
+    SQLite read from the full-text index alone when no filter needs the item's row
+    (:func:`_index_alone`)."""
     c = source.c
     item = f"{spec.table}.id"  # SQL of the item's id
     day = c[spec.date]
@@ -771,6 +786,7 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
         day = func.date(day) if shape.dialect == "sqlite" else cast(day, Date)
     conditions: list[ColumnElement | TextClause] = []
     score: ColumnElement = literal(0.0)
+    days_indexed = False  # the date filters are ranges of the full-text index's rowids
     if shape.text and shape.dialect == "postgresql":
         tsquery = cast(bindparam("tsquery", type_=Text), TSQUERY)
         vector: ColumnElement = literal_column(f"{spec.table}.{SEARCH_VECTOR}")
@@ -786,13 +802,17 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
         fts = table_clause(fts_table(spec.table))
         # filters on the id test the index row, before the item's row is read
         item = f"{fts.name}.rowid & {ID_MASK}"
-        source = source.join(fts, c.id == literal_column(item))
+        # the triggers keep an index row for every item row, so counting needs no join
+        source = fts if count and _index_alone(spec, shape) else source.join(fts, c.id == literal_column(item))
         conditions.append(literal_column(fts.name).op("MATCH")(bindparam("match")))
         conditions += _index_days(spec, shape, fts.name)
+        days_indexed = spec.kind != "intelligence"
         if shape.ranked:
             weights = ", ".join(str(w) for w in WEIGHTS.values())
             score = -literal_column(f"bm25({fts.name}, {weights})")
-    conditions += _filters(spec, shape, c, day, item)
+    conditions += _filters(spec, shape, c, day, item, days_indexed)
+    if count:
+        return select(literal(1).label("one")).select_from(source).where(and_(true(), *conditions))
     label = c[spec.label] if spec.label else literal(None)
     committee = c[spec.committee] if spec.committee else literal(None)
     deadline = c.comment_deadline if spec.deadline else literal(None)
@@ -814,9 +834,11 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
 
 
 def _index_days(spec: _Spec, shape: _Shape, fts: str) -> list[TextClause]:
-    """The date filters again as ranges of the SQLite full-text index's rowids (the day in
-    their high bits), so that the index skips the matches outside them (but for intelligence,
-    whose filters compare timestamps)."""
+    """The date filters as ranges of the SQLite full-text index's rowids (the day in their
+    high bits), so that the index skips the matches outside them (but for intelligence, whose
+    filters compare timestamps). ``date_from`` and ``date_to`` are tested there alone: an
+    undated item's day is 0, so it is below every ``date_from`` and left out of a ``date_to``
+    by a bound of its own. ``open_on`` still tests the item's date as well."""
     if spec.kind == "intelligence":
         return []
     conditions = []
@@ -824,6 +846,8 @@ def _index_days(spec: _Spec, shape: _Shape, fts: str) -> list[TextClause]:
         if name in shape.given:
             bound = f"({sqlite_day(':' + name)}{after}) << {ID_BITS}"
             conditions.append(text(f"{fts}.rowid {compare} {bound}").bindparams(bindparam(name, type_=Date)))
+    if "date_to" in shape.given:
+        conditions.append(text(f"{fts}.rowid >= {1 << ID_BITS}"))
     if "open_from" in shape.given:
         # the items open for comment are few and recent: none is older than the oldest of
         # them (a day of 0 if one has none; past every rowid if none is open)
@@ -835,9 +859,12 @@ def _index_days(spec: _Spec, shape: _Shape, fts: str) -> list[TextClause]:
     return conditions
 
 
-def _filters(spec: _Spec, shape: _Shape, c, day, item: str) -> list[ColumnElement | TextClause]:
+def _filters(
+    spec: _Spec, shape: _Shape, c, day, item: str, days_indexed: bool = False
+) -> list[ColumnElement | TextClause]:
     """The conditions of the filters the search gives (``shape.given``); ``item`` is SQL of
-    the item's id."""
+    the item's id; ``days_indexed``: ``date_from`` and ``date_to`` are tested by
+    :func:`_index_days`."""
     table = spec.table
     conditions: list[ColumnElement | TextClause] = []
     if spec.kind == "intelligence":
@@ -873,8 +900,9 @@ def _filters(spec: _Spec, shape: _Shape, c, day, item: str) -> list[ColumnElemen
         )
     else:
         date_from, date_to = bindparam("date_from", type_=Date), bindparam("date_to", type_=Date)
-    conditions += [day >= date_from] if given("date_from") else []
-    conditions += [day <= date_to] if given("date_to") else []
+    if not days_indexed:
+        conditions += [day >= date_from] if given("date_from") else []
+        conditions += [day <= date_to] if given("date_to") else []
     if spec.deadline:
         open_on, open_from = bindparam("open_on", type_=Date), bindparam("open_from", type_=Date)
         if given("open_on") and given("open_from") and shape.dialect == "sqlite":
