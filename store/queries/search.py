@@ -17,7 +17,9 @@ kind, so a common word costs no more than a rare one; matches are counted up to
 :data:`COUNT_LIMIT` in the same statement (``total_capped`` says there are more). The SQL of
 a search depends only on its kinds, whether it has text, its order and its filters (its :class:`_Shape`),
 so it is built once per shape and the values go in as parameters; a shape holds only the
-conditions of the filters given. A page made in the last 30 s by this process is used again,
+conditions of the filters given. A search (but for the oldest first order) is answered from
+the sets of matching items the process keeps while the database does not change
+(:mod:`store.queries.search_sets`), whose items are read with the same conditions. A page made in the last 30 s by this process is used again,
 and a count of matches made in the last 5 minutes (:mod:`store.queries.search_cache`):
 counting to the cap is the dearest part of a search for a common word (each match is a heap
 page read: the PostgreSQL 15.20 measured reads the table even for all-visible pages).
@@ -29,9 +31,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
-from functools import lru_cache
+from functools import lru_cache, partial, reduce
 from types import SimpleNamespace
 
+import numpy as np
 import psycopg
 from sqlalchemy import (
     Date,
@@ -66,7 +69,7 @@ from store.glossary import glossary
 from store.kinds import ItemRow
 from store.models import IntelligenceReport, Notification, StandardsChange
 from store.models.types import table_of
-from store.queries import search_cache
+from store.queries import search_cache, search_sets
 from store.queries.hs import hs_filter_sql
 from store.search_index import (
     ID_BITS,
@@ -78,6 +81,7 @@ from store.search_index import (
     filter_keys,
     fts_table,
     sqlite_day,
+    sqlite_rowid,
 )
 from store.search_syntax import Clause, parse
 from store.search_text import FUNCTION_WORDS
@@ -113,6 +117,10 @@ RANK_WINDOW = 100  # newest matches of each kind that relevance ranks
 # to PROBE_MAX: the walk stops once the page is full, so these bound only the rows read in
 # vain when matches are sparse there
 PROBE_FACTOR, PROBE_MAX = 50, 5000
+# the filters (parameters of _values) that test a column of the item's row on SQLite
+_ROW_FILTERS = frozenset(
+    ("committee", "ics_pattern", "sector", "types", "objectives", "china", "open_on", "open_from", "closed_on")
+)
 
 
 @dataclass(frozen=True)
@@ -230,6 +238,9 @@ def _run(
         return [], 0, False
     if dialect == "postgresql":
         driver_connection(session.connection()).prepare_threshold = None
+    kept = _from_sets(session, shape, values, found, offset, limit)
+    if kept is not None:
+        return kept
     since = search_cache.generation()
     count_key = ("count", session.get_bind().engine.url, dialect, shape.kinds, shape.text, _frozen(values))
     known = search_cache.recall(count_key)
@@ -249,6 +260,167 @@ def _run(
         counted = rows[0][-1] if rows else _execute(session, count_statement, params)[0][0]
         search_cache.remember(count_key, counted, since, search_cache.COUNT_SECONDS)
     return items, max(min(counted, COUNT_LIMIT), offset + len(rows) if rows else 0), counted > COUNT_LIMIT
+
+
+# the filters whose sets store.queries.search_sets keeps, each the parameters of _values it
+# reads (members are kept one by one: any of them)
+_KEPT_FILTERS = (
+    ("keys",),  # PostgreSQL: committee and ICS keys
+    ("committee",),  # SQLite
+    ("ics_pattern",),  # SQLite
+    ("hs", "hs_pattern", "hs_keys"),
+    ("sector",),
+    ("date_from", "from_at"),
+    ("date_to", "to_at"),
+    ("open_on",),
+    ("open_from",),
+    ("closed_on",),
+    ("types", "emergency"),
+    ("objectives",),
+    ("china",),
+)
+_TEXT = {"postgresql": "any_0", "sqlite": "match"}  # the parameter of one alternative of a clause
+
+
+def _from_sets(
+    session: Session, shape: "_Shape", values: dict, found: list[Clause], offset: int, limit: int
+) -> tuple[list[Hit], int, bool] | None:
+    """What :func:`_run` answers, from the sets of matching items this process keeps
+    (:mod:`store.queries.search_sets`): the matches are counted exactly, and only the rows of
+    the page (or of the window ranked) are read. None where they do not answer: the oldest
+    first order, a transaction that has written, a database that has just changed."""
+    if shape.sort not in ("date", "relevance") and not (shape.sort == "soonest" and "open_from" in shape.given):
+        return None
+    state = search_sets.current(session)
+    if state is None:
+        return None
+    window = max(RANK_WINDOW, offset + limit) if shape.ranked else offset + limit
+    counted, candidates = 0, list[tuple[tuple, _Spec, int, int]]()
+    for spec in (spec for spec in _SPECS if spec.kind in shape.kinds):
+        order = _order_statement(shape.dialect, spec.kind)
+        kept = search_sets.kind(state, spec.kind, partial(_execute, session, order, {}))
+        where = search_sets.places(_matching(session, spec, kept, shape, values, found), len(kept.ids))
+        counted += len(where)
+        deadlines = kept.days  # read only when sorted by deadline
+        if shape.sort == "soonest":  # deadlines soonest first, then in date order
+            statement = _ids_statement(shape.dialect, spec.kind, frozenset({"open_from"}), deadlines=True)
+            params = {"open_from": values["open_from"]}
+            deadlines = kept.deadlines(params["open_from"], partial(_execute, session, statement, params))
+            where = where[np.lexsort((where, deadlines[where]))]
+        for place in where[:window]:
+            day, deadline = int(kept.days[place]), int(deadlines[place])
+            newest = (day == search_sets.NULL, -day, spec.kind, -int(kept.ids[place]))
+            key = (deadline, *newest) if shape.sort == "soonest" else newest
+            candidates.append((key, spec, int(kept.ids[place]), day))
+    candidates.sort(key=lambda candidate: candidate[0])
+    chosen = candidates if shape.ranked else candidates[offset : offset + limit]
+    items = _rows_of(session, shape, values, [(spec, item, day) for _key, spec, item, day in chosen])
+    if shape.ranked:
+        keys = {(spec.kind, item): key for key, spec, item, _day in candidates}
+        items = sorted(items, key=lambda hit: (-hit.score, *keys[hit.kind, hit.id]))[offset : offset + limit]
+    if limit > 0 and len(items) < limit and (items or not offset):
+        return items, offset + len(items), False
+    return items, max(min(counted, COUNT_LIMIT), offset + len(items) if items else 0), counted > COUNT_LIMIT
+
+
+def _matching(
+    session: Session, spec: "_Spec", kept: search_sets.Kind, shape: "_Shape", values: dict, found: list[Clause]
+) -> np.ndarray:
+    """The bits of the kind's items that the search's text and filters match."""
+    one_text = _TEXT[shape.dialect]
+
+    def kept_set(names: tuple[str, ...], params: dict) -> np.ndarray:
+        given = frozenset(name for name in names if name in shape.given or name == one_text)
+        statement = _ids_statement(shape.dialect, spec.kind, given)
+        return kept.bits((given, _frozen(params)), lambda: _execute(session, statement, params))
+
+    everything = kept.everything
+    bits = everything
+    for names in _KEPT_FILTERS:
+        if names[0] in shape.given:
+            bits = bits & kept_set(names, {name: values.get(name) for name in names})
+    if "member_keys" in shape.given:
+        keys = values["member_keys"]  # a list, on SQLite as JSON
+        sqlite = isinstance(keys, str)
+        members = [
+            kept_set(("member_keys",), {"member_keys": json.dumps([k]) if sqlite else [k]})
+            for k in (json.loads(keys) if sqlite else keys)
+        ]
+        bits = bits & reduce(np.bitwise_or, members)
+    for clause in found:
+        texts = _tsquery_alternatives(clause) if shape.dialect == "postgresql" else _fts5_alternatives(clause)
+        one = (
+            (lambda alternative: [alternative]) if shape.dialect == "postgresql" else (lambda alternative: alternative)
+        )
+        alternatives = reduce(np.bitwise_or, [kept_set((one_text,), {one_text: one(t)}) for t in texts])
+        bits = bits & (~alternatives & everything if clause.negated else alternatives)
+    return bits
+
+
+def _rows_of(session: Session, shape: "_Shape", values: dict, chosen: list[tuple["_Spec", int, int]]) -> list[Hit]:
+    """The hits of ``chosen`` (kind, id and day), in that order (one statement a kind)."""
+    found: dict[tuple[str, int], Hit] = {}
+    # ranked by the search's text as the statements do: SQLite when sorted by relevance only
+    scored = shape.ranked if shape.dialect == "sqlite" else shape.text
+    for spec in {spec.kind: spec for spec, _item, _day in chosen}.values():
+        ids = [item for other, item, _day in chosen if other is spec]
+        params: dict = {"ids": ids, "tsquery": values.get("tsquery")}
+        if shape.dialect == "sqlite":
+            days = [None if day == search_sets.NULL else day for other, _item, day in chosen if other is spec]
+            rowids = [sqlite_rowid(day, item) for day, item in zip(days, ids, strict=True)]
+            params = {"ids": json.dumps(ids), "match": values.get("match"), "rowids": json.dumps(rowids)}
+            params.update(low=min(rowids), high=max(rowids))
+        for row in _execute(session, _rows_statement(shape.dialect, spec.kind, scored), params):
+            found[spec.kind, row[1]] = Hit(*row)
+    return [found[spec.kind, item] for spec, item, _day in chosen if (spec.kind, item) in found]
+
+
+@lru_cache(maxsize=256)
+def _ids_statement(dialect: str, kind: str, given: frozenset[str], deadlines: bool = False) -> Select:
+    """The ids (and comment deadlines) of the kind's items that pass the conditions of the
+    parameters ``given``."""
+    spec = _spec(kind)
+    text = any(name.startswith(("any_", "none_")) or name == "match" for name in given)
+    hits = _kind_select(spec, _Shape(dialect, (kind,), text, given=given), table_of(spec.model))
+    return hits.with_only_columns(
+        *[c for c in hits.selected_columns if c.name == "id" or (deadlines and c.name == "comment_deadline")]
+    )
+
+
+@lru_cache(maxsize=8)
+def _order_statement(dialect: str, kind: str) -> Select:
+    """The kind's items (id, day) in the search's date order (on PostgreSQL an index-only scan)."""
+    spec = _spec(kind)
+    hits = _kind_select(spec, _Shape(dialect, (kind,)), table_of(spec.model)).subquery()
+    return select(hits.c.id, hits.c.date).order_by(*_order(hits.c, "date", False, within_kind=True))
+
+
+@lru_cache(maxsize=8)
+def _rows_statement(dialect: str, kind: str, scored: bool) -> Select:
+    """The kind's hits whose ids are the parameter ``ids`` (a JSON list on SQLite), with their
+    rank by the search's text when ``scored`` (``tsquery``; on SQLite ``match``, the ids' index
+    rows being ``rowids``)."""
+    spec = _spec(kind)
+    table = table_of(spec.model)
+    if dialect == "postgresql":
+        hits = _kind_select(spec, _Shape(dialect, (kind,), scored), table)
+        return hits.where(table.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
+    if not scored:
+        hits = _kind_select(spec, _Shape(dialect, (kind,)), table)
+        return hits.where(text(f"{table.name}.id IN (SELECT value FROM json_each(:ids))"))
+    # bm25 needs the full-text match. Its index rows are read in one range of rowids (the
+    # ranked window is the newest matches, and an index row's rowid is its place in that
+    # order): looked up one by one, each would count every match of each term again for bm25
+    hits = _kind_select(spec, _Shape(dialect, (kind,), True, ranked=True, given=frozenset({"match"})), table)
+    fts = fts_table(table.name)
+    return hits.where(
+        text(f"{fts}.rowid BETWEEN :low AND :high"),
+        text(f"+{fts}.rowid IN (SELECT value FROM json_each(:rowids))"),
+    )
+
+
+def _spec(kind: str) -> "_Spec":
+    return next(spec for spec in _SPECS if spec.kind == kind)
 
 
 def _execute(session: Session, statement: Select, params: dict) -> Sequence[Sequence]:
@@ -407,17 +579,19 @@ def _fts5_text(found: list[Clause]) -> str:
     ones."""
 
     def group(clause: Clause) -> str:
-        return (
-            "("
-            + " OR ".join(
-                '"' + " ".join(form) + '"' if phrase else "(" + " AND ".join(f'"{t}"' for t in form) + ")"
-                for form, phrase in _alternatives(clause)
-            )
-            + ")"
-        )
+        return "(" + " OR ".join(_fts5_alternatives(clause)) + ")"
 
     text = " AND ".join(group(c) for c in found if not c.negated)
     return text + "".join(f" NOT {group(c)}" for c in found if c.negated)
+
+
+def _fts5_alternatives(clause: Clause) -> list[str]:
+    """Each alternative of the clause as an FTS5 query (``"a b"`` for a phrase, ``("a" AND
+    "b")`` for words anywhere)."""
+    return [
+        '"' + " ".join(form) + '"' if phrase else "(" + " AND ".join(f'"{t}"' for t in form) + ")"
+        for form, phrase in _alternatives(clause)
+    ]
 
 
 def _tsquery_text(found: list[Clause]) -> str:
@@ -445,11 +619,13 @@ def _statements(shape: _Shape) -> tuple[Select, Select, Select]:
     ``count_limit`` in each row; the same without the count (NULL) when it is known; the
     count alone for a page past the end."""
     specs = [spec for spec in _SPECS if spec.kind in shape.kinds]
-    selects = [_kind_select(spec, shape, table_of(spec.model)) for spec in specs]
     walks = [_kind_select(spec, shape, table_of(spec.model), walk=True) for spec in specs]
     hits = _union([_first(spec, kind_select, shape) for spec, kind_select in zip(specs, walks, strict=True)])
     matches = _union(
-        [s.with_only_columns(literal(1).label("one")).limit(bindparam("count_limit")).subquery() for s in selects]
+        [
+            _kind_select(spec, shape, table_of(spec.model), count=True).limit(bindparam("count_limit")).subquery()
+            for spec in specs
+        ]
     )
     count = select(func.count()).select_from(matches)
 
@@ -489,6 +665,13 @@ def _first(spec: "_Spec", kind_select: Select, shape: _Shape):
     return union_all(
         select(probe).where(found >= bindparam("window")), select(everywhere).where(found < bindparam("window"))
     ).subquery()
+
+
+def _index_alone(spec: "_Spec", shape: _Shape) -> bool:
+    """Whether the SQLite full-text index alone tells the hits of this kind: no filter of the
+    search tests a column of the item's row (the member and HS filters test its id, the
+    ``date_from`` and ``date_to`` ones the index's rowids: :func:`_index_days`)."""
+    return spec.kind != "intelligence" and not shape.given & _ROW_FILTERS
 
 
 def _index_ordered(shape: _Shape) -> bool:
@@ -587,13 +770,15 @@ _SPECS = (
 )
 
 
-def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Select:
+def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False, count: bool = False) -> Select:
     """The hits of one kind read from ``source``: its table, or a subquery of it under its name.
     ``walk``: to be read in the page's order. On SQLite the full-text matches come in the date
     order (:func:`_index_ordered`); for the soonest deadlines only the recent ones are read
     (:func:`_index_days`) and sorted; oldest first they are a list that each row in that
     order is looked up in (``+id``: not the list driving the query, which would fetch and
-    sort every match of a common word)."""
+    sort every match of a common word). ``count``: a row (``one``) per hit, to count them; on
+    SQLite read from the full-text index alone when no filter needs the item's row
+    (:func:`_index_alone`)."""
     c = source.c
     item = f"{spec.table}.id"  # SQL of the item's id
     day = c[spec.date]
@@ -601,6 +786,7 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
         day = func.date(day) if shape.dialect == "sqlite" else cast(day, Date)
     conditions: list[ColumnElement | TextClause] = []
     score: ColumnElement = literal(0.0)
+    days_indexed = False  # the date filters are ranges of the full-text index's rowids
     if shape.text and shape.dialect == "postgresql":
         tsquery = cast(bindparam("tsquery", type_=Text), TSQUERY)
         vector: ColumnElement = literal_column(f"{spec.table}.{SEARCH_VECTOR}")
@@ -616,13 +802,17 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
         fts = table_clause(fts_table(spec.table))
         # filters on the id test the index row, before the item's row is read
         item = f"{fts.name}.rowid & {ID_MASK}"
-        source = source.join(fts, c.id == literal_column(item))
+        # the triggers keep an index row for every item row, so counting needs no join
+        source = fts if count and _index_alone(spec, shape) else source.join(fts, c.id == literal_column(item))
         conditions.append(literal_column(fts.name).op("MATCH")(bindparam("match")))
         conditions += _index_days(spec, shape, fts.name)
+        days_indexed = spec.kind != "intelligence"
         if shape.ranked:
             weights = ", ".join(str(w) for w in WEIGHTS.values())
             score = -literal_column(f"bm25({fts.name}, {weights})")
-    conditions += _filters(spec, shape, c, day, item)
+    conditions += _filters(spec, shape, c, day, item, days_indexed)
+    if count:
+        return select(literal(1).label("one")).select_from(source).where(and_(true(), *conditions))
     label = c[spec.label] if spec.label else literal(None)
     committee = c[spec.committee] if spec.committee else literal(None)
     deadline = c.comment_deadline if spec.deadline else literal(None)
@@ -644,9 +834,11 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False) -> Sele
 
 
 def _index_days(spec: _Spec, shape: _Shape, fts: str) -> list[TextClause]:
-    """The date filters again as ranges of the SQLite full-text index's rowids (the day in
-    their high bits), so that the index skips the matches outside them (but for intelligence,
-    whose filters compare timestamps)."""
+    """The date filters as ranges of the SQLite full-text index's rowids (the day in their
+    high bits), so that the index skips the matches outside them (but for intelligence, whose
+    filters compare timestamps). ``date_from`` and ``date_to`` are tested there alone: an
+    undated item's day is 0, so it is below every ``date_from`` and left out of a ``date_to``
+    by a bound of its own. ``open_on`` still tests the item's date as well."""
     if spec.kind == "intelligence":
         return []
     conditions = []
@@ -654,6 +846,8 @@ def _index_days(spec: _Spec, shape: _Shape, fts: str) -> list[TextClause]:
         if name in shape.given:
             bound = f"({sqlite_day(':' + name)}{after}) << {ID_BITS}"
             conditions.append(text(f"{fts}.rowid {compare} {bound}").bindparams(bindparam(name, type_=Date)))
+    if "date_to" in shape.given:
+        conditions.append(text(f"{fts}.rowid >= {1 << ID_BITS}"))
     if "open_from" in shape.given:
         # the items open for comment are few and recent: none is older than the oldest of
         # them (a day of 0 if one has none; past every rowid if none is open)
@@ -665,9 +859,12 @@ def _index_days(spec: _Spec, shape: _Shape, fts: str) -> list[TextClause]:
     return conditions
 
 
-def _filters(spec: _Spec, shape: _Shape, c, day, item: str) -> list[ColumnElement | TextClause]:
+def _filters(
+    spec: _Spec, shape: _Shape, c, day, item: str, days_indexed: bool = False
+) -> list[ColumnElement | TextClause]:
     """The conditions of the filters the search gives (``shape.given``); ``item`` is SQL of
-    the item's id."""
+    the item's id; ``days_indexed``: ``date_from`` and ``date_to`` are tested by
+    :func:`_index_days`."""
     table = spec.table
     conditions: list[ColumnElement | TextClause] = []
     if spec.kind == "intelligence":
@@ -703,8 +900,9 @@ def _filters(spec: _Spec, shape: _Shape, c, day, item: str) -> list[ColumnElemen
         )
     else:
         date_from, date_to = bindparam("date_from", type_=Date), bindparam("date_to", type_=Date)
-    conditions += [day >= date_from] if given("date_from") else []
-    conditions += [day <= date_to] if given("date_to") else []
+    if not days_indexed:
+        conditions += [day >= date_from] if given("date_from") else []
+        conditions += [day <= date_to] if given("date_to") else []
     if spec.deadline:
         open_on, open_from = bindparam("open_on", type_=Date), bindparam("open_from", type_=Date)
         if given("open_on") and given("open_from") and shape.dialect == "sqlite":

@@ -6,7 +6,8 @@ minutes old is good enough, while a page must show what is there now.
 
 A write through this process to a table that search reads (items, their tags) forgets
 everything at once: every statement the process's engines run is looked at after it runs
-(a write or schema change naming one of :data:`SEARCHED_TABLES`).
+(a write or schema change naming one of :data:`SEARCHED_TABLES`); so does the rollback of a
+transaction that wrote (a search in it may have been remembered meanwhile).
 What other processes write (crawls, workers classifying) shows in pages after at most
 :data:`CACHE_SECONDS` (in totals after :data:`COUNT_SECONDS`), as a revoked API token does (store.queries.users). A search that ran
 while something was written is not remembered. Entries are keyed by database URL too, so
@@ -70,7 +71,20 @@ def forget() -> None:
 
 
 @event.listens_for(Engine, "after_cursor_execute")
-def _forget_after_writes(_connection, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+def _forget_after_writes(connection, _cursor, statement: str, _parameters, _context, _executemany) -> None:
     head = statement.lstrip()[:6].upper()
     if head.startswith(_WRITES) and any(table in statement for table in SEARCHED_TABLES):
+        connection.info["search_wrote"] = True
+        forget()
+
+
+@event.listens_for(Engine, "commit")
+def _written(connection) -> None:
+    connection.info.pop("search_wrote", None)
+
+
+@event.listens_for(Engine, "rollback")
+def _forget_after_rollbacks(connection) -> None:
+    """What was remembered after a write that is now undone showed that write."""
+    if connection.info.pop("search_wrote", None):
         forget()

@@ -11,6 +11,14 @@ from store.search_syntax import parse
 from tests.factories import tag_item
 
 
+@pytest.fixture(autouse=True, params=["statements", "kept sets"])
+def answered_by(request, monkeypatch):
+    """Each test runs twice: answered by the statements, and by the sets of matching items a
+    process keeps once the database has settled (store.queries.search_sets)."""
+    settle = 0.0 if request.param == "kept sets" else float("inf")
+    monkeypatch.setattr("store.queries.search_sets.SETTLE_SECONDS", settle)
+
+
 def _notify(session, symbol, **fields):
     fields.setdefault("member_name", None)
     return upsert_notification(
@@ -240,6 +248,21 @@ def test_items_open_for_comment_come_first_with_or_without_a_date(session, corpu
     deadlines = search(session, SearchQuery(q="safety", sort="deadline", today=date(2024, 4, 15))).items
     assert [h.id for h in deadlines[:3]] == [corpus["battery"].id, undated.id, corpus["toys"].id]
     assert search(session, SearchQuery(q="safety", sort="deadline", today=date(2024, 7, 1))).total == 3
+
+
+def test_totals_with_filters_that_the_index_tells(session, corpus):
+    """SQLite counts these from the full-text index alone, without reading the items' rows."""
+    _notify(session, "G/TBT/N/BRA/9", member_code="BRA", title="Toy safety")  # undated
+    session.commit()
+
+    def total(**filters) -> int:
+        return search(session, SearchQuery(q="safety", page_size=1, **filters)).total
+
+    assert total() == 3
+    assert total(date_to=date(2024, 12, 31)) == 2  # never the undated one
+    assert total(date_from=date(2024, 3, 15)) == 1
+    assert total(members=("BRA", "USA")) == 2
+    assert total(hs="9503", date_to=date(2024, 12, 31)) == 1
 
 
 def test_index_follows_updates_and_deletes(session, corpus):
