@@ -72,6 +72,8 @@ from store.models.types import table_of
 from store.queries import search_cache, search_sets
 from store.queries.hs import hs_filter_sql
 from store.search_index import (
+    FTS_COLUMNS,
+    FTS_KEYS,
     ID_BITS,
     ID_MASK,
     SEARCH_KEYS,
@@ -79,6 +81,7 @@ from store.search_index import (
     SQLITE_KEYS,
     WEIGHTS,
     filter_keys,
+    fts_key,
     fts_table,
     sqlite_day,
 )
@@ -505,13 +508,19 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
         values["hs_keys"] = filter_keys(hs=hs)
         values["member_keys"] = [f"m:{m}" for m in members]
         return values
+    values.update(
+        hs_keys=json.dumps(filter_keys(hs=hs)) if hs else None, ics_pattern=None if ics is None else f"{ics}%"
+    )
+    committee = query.committee.upper() if query.committee else None
+    if found:  # the member and committee filters are part of the full-text query
+        return {
+            **values,
+            "match": _fts5_match(found, [[f"m:{m}" for m in members], [f"c:{committee}"] * bool(committee)]),
+        }
     return {
         **values,
-        "match": _fts5_text(found),
-        "committee": query.committee.upper() if query.committee else None,
+        "committee": committee,
         "member_keys": json.dumps([f"m:{m}" for m in members]) if members else None,
-        "hs_keys": json.dumps(filter_keys(hs=hs)) if hs else None,
-        "ics_pattern": None if ics is None else f"{ics}%",
     }
 
 
@@ -534,6 +543,18 @@ def _alternatives(clause: Clause) -> list[tuple[tuple[str, ...], bool]]:
         for form, phrase in out.values()
         if not any(words < set(form) or (phrase and words <= set(form)) for words in anywhere)
     ]
+
+
+def _fts5_match(found: list[Clause], keys: list[list[str]]) -> str:
+    """The FTS5 query of a search on SQLite: its clauses in the text columns, and one of each
+    list of ``keys`` (a filter's; none: no such filter) in the keys column
+    (:mod:`store.search_index`)."""
+    text = f"{{{' '.join(FTS_COLUMNS)}}} : ({_fts5_text(found)})"
+    return text + "".join(
+        f" AND {{{FTS_KEYS}}} : (" + " OR ".join(f'"{fts_key(key)}"' for key in listed) + ")"
+        for listed in keys
+        if listed
+    )
 
 
 def _fts5_text(found: list[Clause]) -> str:
@@ -768,7 +789,7 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False, count: 
         conditions += _index_days(spec, shape, fts.name)
         days_indexed = spec.kind != "intelligence"
         if shape.ranked:
-            weights = ", ".join(str(w) for w in WEIGHTS.values())
+            weights = ", ".join(str(w) for w in [*WEIGHTS.values(), 0.0])  # the keys weigh nothing
             score = -literal_column(f"bm25({fts.name}, {weights})")
     conditions += _filters(spec, shape, c, day, item, days_indexed)
     if count:
