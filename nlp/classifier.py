@@ -25,12 +25,13 @@ trained on get rule evidence only. HS chapters: see ``nlp.hs_chapters``.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import cast
 
@@ -38,16 +39,16 @@ import numpy
 import spacy
 from spacy.language import Language
 from spacy.pipeline import TextCategorizer
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from nlp import reasons as why
-from nlp import text as _text  # noqa: F401  (registers the tokenizer used by the model)
 from nlp.catalogue import DEFAULT_EDITION, Catalogue, load_edition
 from nlp.codes import CodeIndex, CodeMatch, hs_code_list, hs_codes_in_text, ics_codes_in_text
 from nlp.hs_chapters import HS_LABEL_PREFIX, ChapterDecision, ChapterTerms, chapter_decisions, rank_chapters
 from nlp.item import ItemText
 from nlp.phrases import OUTSIDE, PhraseEvidence
-from nlp.text import words
+from nlp.text import MixedScriptTokenizer, tokens, word_count  # registers the model's tokenizer
 from nlp.urgency import Urgency, assess
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -98,6 +99,8 @@ class Classification:
 
 class Classifier:
     def __init__(self, catalogue: Catalogue, nlp: Language):
+        if not isinstance(nlp.tokenizer, MixedScriptTokenizer):
+            raise ValueError("the classifier makes its docs as nlp.text.MixedScriptTokenizer does")
         self.catalogue = catalogue
         self.nlp = nlp
         self.codes = CodeIndex(catalogue)
@@ -108,6 +111,7 @@ class Classifier:
         self._hs_model = cast(TextCategorizer, nlp.get_pipe("hs_chapters"))
         self._sector_labels = list(self._sector_model.labels)
         self._chapters = [label[len(HS_LABEL_PREFIX) :] for label in self._hs_model.labels]
+        self._orths = _Orths(nlp.vocab.strings)
 
     @classmethod
     def load(cls, edition: str | Path = DEFAULT_EDITION, model_dir: Path = MODEL_DIR) -> Classifier:
@@ -125,52 +129,64 @@ class Classifier:
         if n_process is None:
             n_process = min(2, os.cpu_count() or 1) if len(items) >= PARALLEL_FROM else 1
         if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
-            return _classify_in_workers(self, items, n_process)
+            return _classify_in_workers(self, items, n_process, batch_size)
         results = []
         for start in range(0, len(items), batch_size):
             batch = items[start : start + batch_size]
             texts = [item.text[:MAX_CHARS] for item in batch]
-            docs = [self.nlp.make_doc(text) for text in texts]
+            # The tokenizer's docs, made here to keep their tokens' texts (they show the phrases
+            # found), of the words' hashes (see _Orths; spaCy's stub omits that Doc takes them).
+            words = [tokens(text) for text in texts]
+            orths = self._orths
+            docs = [Doc(self.nlp.vocab, words=[orths[w] for w in ws]) for ws in words]  # type: ignore[misc]
             # The components' scores are read as arrays: writing ~100 floats per doc into
             # doc.cats (what nlp.pipe does) cost more than the models themselves.
-            sector_scores = self._sector_model.predict(docs)
-            hs_scores = self._hs_model.predict(docs)
-            for i, (item, text, doc) in enumerate(zip(batch, texts, docs, strict=False)):
-                model = dict(zip(self._sector_labels, sector_scores[i].tolist(), strict=False))
-                results.append(self._decide(item, text, doc, model, _top_chapters(self._chapters, hs_scores[i])))
+            sector_scores = self._sector_model.predict(docs).tolist()
+            hs_top = _top_chapters(self._chapters, self._hs_model.predict(docs))
+            for item, text, doc, w, scores, chapters in zip(
+                batch, texts, docs, words, sector_scores, hs_top, strict=True
+            ):
+                model = dict(zip(self._sector_labels, scores, strict=False))
+                results.append(self._decide(item, text, doc, w, model, chapters))
         return results
 
     def _decide(
-        self, item: ItemText, text: str, doc: Doc, model: dict[str, float], model_chapters: dict[str, float]
+        self,
+        item: ItemText,
+        text: str,
+        doc: Doc,
+        words: list[str],
+        model: dict[str, float],
+        model_chapters: dict[str, float],
     ) -> Classification:
         hs = list(item.hs_codes) + hs_codes_in_text(text) + hs_code_list(item.products_text)
         ics = list(item.ics_codes) + ics_codes_in_text(text)
         matches: dict[str, list[CodeMatch]] = {}
         for m in self.codes.match(hs, ics):
             matches.setdefault(m.sector, []).append(m)
-        phrases = self.phrases(doc)
+        phrases = self.phrases(doc, words)
         named_at = _named_positions(item)
         outside = phrases.get(OUTSIDE, [])
-        lowered = text.lower()
+        sps = (item.committee or "").upper() == "SPS"
         context = _Context(
             outside_named=any(named_at(at) for _, at in outside),
             outside=bool(outside),
-            sps=(item.committee or "").upper() == "SPS",
-            residue=any(w in lowered for w in RESIDUE_WORDS),
+            sps=sps,
+            residue=sps and any(w in text.lower() for w in RESIDUE_WORDS),
         )
         sectors = []
         for code in self.catalogue.codes:
-            found = phrases.get(code, [])
-            named = [p for p, at in found if named_at(at)]
+            named: list[str] = []
+            named_generic: list[str] = []
+            mentioned: list[str] = []
+            for p, at in phrases.get(code, ()):
+                if named_at(at):
+                    (named_generic if p in self.generic else named).append(p)
+                elif p not in self.generic:
+                    mentioned.append(p)
             sectors.append(
                 _sector_score(
-                    code,
-                    model.get(code, 0.0),
-                    matches.get(code, []),
-                    [p for p in named if p not in self.generic],
-                    [p for p in named if p in self.generic],
-                    [p for p, at in found if not named_at(at) and p not in self.generic],
-                    context,
+                    code, model.get(code, 0.0), matches.get(code, ()), named, named_generic, mentioned, context
                 )
             )
         sectors.sort(key=lambda s: (not s.decided, -s.score))
@@ -182,8 +198,8 @@ def _named_positions(item: ItemText) -> Callable[[int], bool]:
     """Whether a token of ``item.text`` (products, title, description) is where the item says what
     it covers: the title and the start of the products, or the start of the description when the
     item has neither; the rest is where products are mentioned in passing."""
-    products = len(words(item.products_text or ""))
-    title = len(words(item.title or ""))
+    products = word_count(item.products_text or "")
+    title = word_count(item.title or "")
     if products + title < NAMED_MIN:
         return lambda at: at < products + title + NAMED_TOKENS
     return lambda at: at < min(products, NAMED_TOKENS) or products <= at < products + title
@@ -197,15 +213,17 @@ class _Context:
     residue: bool
 
 
-def _top_chapters(chapters: list[str], scores, top: int = 5) -> dict[str, float]:
-    best = numpy.argpartition(-scores, top)[:top]
-    return {chapters[i]: float(scores[i]) for i in best}
+def _top_chapters(chapters: list[str], scores, top: int = 5) -> list[dict[str, float]]:
+    """The ``top`` chapters of each row of ``scores``, in argpartition's order (which orders ties)."""
+    best = numpy.argpartition(-scores, top, axis=1)[:, :top]
+    values = numpy.take_along_axis(scores, best, axis=1).tolist()
+    return [dict(zip([chapters[i] for i in row], v, strict=True)) for row, v in zip(best.tolist(), values, strict=True)]
 
 
 def _sector_score(
     code: str,
     model: float,
-    codes: list[CodeMatch],
+    codes: Iterable[CodeMatch],
     named: list[str],
     named_generic: list[str],
     mentioned: list[str],
@@ -214,12 +232,21 @@ def _sector_score(
     """``named``: the sector's phrases in the products or title; ``named_generic``: generic ones
     there; ``mentioned``: specific phrases only in the description (passing mentions, most of
     them; generic ones there are not evidence at all)."""
-    core = [m for m in codes if m.strength == "core"]
-    # a chapter ("85") touching a partial line says little: only headings or finer codes confirm
-    partial = [m for m in codes if m.strength == "partial" and len(m.code.replace(".", "")) >= 4]
-    phrases = named + named_generic + [p for p in mentioned if p not in named + named_generic]
-    reasons = [m.reason() for m in core + partial] + [why.PHRASE(phrase=p) for p in phrases]
-    reasons.append(why.MODEL(score=f"{model:.2f}"))
+    core: list[CodeMatch] = []
+    partial: list[CodeMatch] = []
+    for m in codes:
+        if m.strength == "core":
+            core.append(m)
+        # a chapter ("85") touching a partial line says little: only headings or finer codes confirm
+        elif m.strength == "partial" and len(m.code.replace(".", "")) >= 4:
+            partial.append(m)
+    phrases = named + named_generic
+    if mentioned:
+        phrases += [p for p in mentioned if p not in phrases]
+    reasons = [m.reason() for m in core + partial] if core or partial else []
+    if phrases:
+        reasons += [_phrase_reason(p) for p in phrases]
+    reasons.append(_model_reason(f"{model:.2f}"))
     confirmed = model >= MODEL_CONFIRMS
     rule_score, basis = 0.0, ""
     if core:
@@ -244,22 +271,61 @@ def _sector_score(
     return SectorScore(code, round(max(rule_score, model), 4), decided, reasons, origin, basis)
 
 
-_worker_classifier: Classifier | None = None
+# Reasons repeat from item to item (phrases of the catalogue, scores to two decimals): made once,
+# they are also shared, so results pickle smaller.
+@cache
+def _phrase_reason(phrase: str) -> str:
+    return why.PHRASE(phrase=phrase)
 
 
-def _classify_in_workers(classifier: Classifier, items: list[ItemText], n_process: int) -> list[Classification]:
-    global _worker_classifier
-    _worker_classifier = classifier  # inherited by the forked workers, never pickled
-    size = -(-len(items) // n_process)
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    with multiprocessing.get_context("fork").Pool(n_process) as pool:
-        parts = pool.map(_classify_chunk, chunks)
+@cache
+def _model_reason(score: str) -> str:
+    return why.MODEL(score=score)
+
+
+class _Orths(dict[str, int]):
+    """Memo of the hashes of token texts in a vocabulary's strings: a doc made of hashes skips
+    hashing its words, half the cost of making it."""
+
+    def __init__(self, strings: StringStore):
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, word: str) -> int:
+        orth = self[word] = self.strings.add(word)
+        return orth
+
+
+# Jobs of this process's worker pools, inherited by the forked workers and never pickled: a task
+# is a job's key and a batch's bounds, so the items are not pickled to the workers either.
+_worker_jobs: dict[int, tuple[Classifier, list[ItemText]]] = {}
+
+
+def _classify_in_workers(
+    classifier: Classifier, items: list[ItemText], n_process: int, batch_size: int
+) -> list[Classification]:
+    key = id(items)
+    _worker_jobs[key] = classifier, items
+    tasks = [(key, start, start + batch_size) for start in range(0, len(items), batch_size)]
+    # One batch a task: the parent unpickles a batch's results while the workers classify the
+    # next ones. The results are many small objects, and the collections of the whole heap they
+    # set off tripled the cost of unpickling them; classifying makes no cyclic garbage.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with multiprocessing.get_context("fork").Pool(n_process) as pool:
+            parts = pool.map(_classify_batch, tasks, chunksize=1)
+    finally:
+        del _worker_jobs[key]
+        if collecting:
+            gc.enable()
     return [result for part in parts for result in part]
 
 
-def _classify_chunk(items: list[ItemText]) -> list[Classification]:
-    assert _worker_classifier is not None, "set before the workers were forked"
-    return _worker_classifier.classify_many(items, n_process=1)
+def _classify_batch(task: tuple[int, int, int]) -> list[Classification]:
+    key, start, end = task
+    classifier, items = _worker_jobs[key]
+    return classifier.classify_many(items[start:end], n_process=1)
 
 
 @lru_cache(maxsize=1)

