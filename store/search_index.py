@@ -14,7 +14,7 @@ the end (so that a one-character query such as ``茶`` finds ``绿茶``).
   its id in the low :data:`ID_BITS`. FTS5 gives its matches in rowid order, so a search sorted
   newest first reads the matches it shows and stops, and a date range is a rowid range;
   ``rowid & ID_MASK`` is the item's id. A fourth column, :data:`FTS_KEYS` (migration
-  ``0019_sqlite_search_key_column``), holds the item's member and committee keys (``m:``
+  ``0020_sqlite_search_key_column``), holds the item's member and committee keys (``m:``
   and ``c:`` as below, each one token: :func:`fts_key`), filled through the SQL function
   ``tbtwatch_fts_keys`` (:func:`sqlite_fts_keys`), so that a search's member and committee
   filters are part of its full-text query: FTS5 merges their lists of rows with its words'

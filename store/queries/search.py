@@ -120,10 +120,9 @@ RANK_WINDOW = 100  # newest matches of each kind that relevance ranks
 # to PROBE_MAX: the walk stops once the page is full, so these bound only the rows read in
 # vain when matches are sparse there
 PROBE_FACTOR, PROBE_MAX = 50, 5000
-# the filters (parameters of _values) that test a column of the item's row on SQLite
-_ROW_FILTERS = frozenset(
-    ("committee", "ics_pattern", "sector", "types", "objectives", "china", "open_on", "open_from", "closed_on")
-)
+# the filters (parameters of _values) that test a column of the item's row on SQLite in a
+# search with words (whose member and committee filters are in the full-text query)
+_ROW_FILTERS = frozenset(("ics_pattern", "sector", "types", "objectives", "china", "open_on", "open_from", "closed_on"))
 
 
 @dataclass(frozen=True)
@@ -352,9 +351,7 @@ def _matching(
         bits = bits & reduce(np.bitwise_or, members)
     for clause in found:
         texts = _tsquery_alternatives(clause) if shape.dialect == "postgresql" else _fts5_alternatives(clause)
-        one = (
-            (lambda alternative: [alternative]) if shape.dialect == "postgresql" else (lambda alternative: alternative)
-        )
+        one = (lambda alternative: [alternative]) if shape.dialect == "postgresql" else _in_text_columns
         alternatives = reduce(np.bitwise_or, [kept_set((one_text,), {one_text: one(t)}) for t in texts])
         bits = bits & (~alternatives & everything if clause.negated else alternatives)
     return bits
@@ -550,13 +547,12 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
         hs_keys=json.dumps(filter_keys(hs=hs)) if hs else None, ics_pattern=None if ics is None else f"{ics}%"
     )
     committee = query.committee.upper() if query.committee else None
-    if found:  # the member and committee filters are part of the full-text query
-        return {
-            **values,
-            "match": _fts5_match(found, [[f"m:{m}" for m in members], [f"c:{committee}"] * bool(committee)]),
-        }
+    # with words, the member and committee filters are part of the full-text query (the kept
+    # sets of store.queries.search_sets read them by themselves)
+    keys = [[f"m:{m}" for m in members], [f"c:{committee}"] * bool(committee)]
     return {
         **values,
+        "match": _fts5_match(found, keys) if found else "",
         "committee": committee,
         "member_keys": json.dumps([f"m:{m}" for m in members]) if members else None,
     }
@@ -587,12 +583,16 @@ def _fts5_match(found: list[Clause], keys: list[list[str]]) -> str:
     """The FTS5 query of a search on SQLite: its clauses in the text columns, and one of each
     list of ``keys`` (a filter's; none: no such filter) in the keys column
     (:mod:`store.search_index`)."""
-    text = f"{{{' '.join(FTS_COLUMNS)}}} : ({_fts5_text(found)})"
-    return text + "".join(
+    return _in_text_columns(_fts5_text(found)) + "".join(
         f" AND {{{FTS_KEYS}}} : (" + " OR ".join(f'"{fts_key(key)}"' for key in listed) + ")"
         for listed in keys
         if listed
     )
+
+
+def _in_text_columns(fts5_query: str) -> str:
+    """An FTS5 query looked for in the text columns only, not the keys (a word may be a key's token)."""
+    return f"{{{' '.join(FTS_COLUMNS)}}} : ({fts5_query})"
 
 
 def _fts5_text(found: list[Clause]) -> str:
@@ -690,8 +690,9 @@ def _first(spec: "_Spec", kind_select: Select, shape: _Shape):
 
 def _index_alone(spec: "_Spec", shape: _Shape) -> bool:
     """Whether the SQLite full-text index alone tells the hits of this kind: no filter of the
-    search tests a column of the item's row (the member and HS filters test its id, the
-    ``date_from`` and ``date_to`` ones the index's rowids: :func:`_index_days`)."""
+    search tests a column of the item's row (the member and committee filters are part of the
+    full-text query, the HS one tests its id, the ``date_from`` and ``date_to`` ones the
+    index's rowids: :func:`_index_days`)."""
     return spec.kind != "intelligence" and not shape.given & _ROW_FILTERS
 
 
@@ -900,9 +901,9 @@ def _filters(
             conditions.append(column.overlap(bindparam("member_keys", type_=ARRAY(Text))))
         codes = column.contains(bindparam("hs_keys", type_=ARRAY(Text)))
     else:
-        if spec.committee and given("committee"):
+        if spec.committee and given("committee") and not shape.text:  # else in the full-text query
             conditions.append(func.upper(c[spec.committee]) == bindparam("committee"))
-        if given("member_keys"):
+        if given("member_keys") and not shape.text:
             conditions.append(_keyed(item, table, "member_keys"))
         if spec.ics and given("ics_pattern"):
             conditions.append(_json_any(table, "ics_codes", "ics_pattern"))

@@ -9,16 +9,16 @@ lists of rows FTS5 merges, instead of testing each match: counting 1,000 matches
 ``battery`` from Uganda among 100,000 notifications read some 14,000 of them. The three FTS5
 tables are built again (about a minute per 100,000 notifications). PostgreSQL is unchanged.
 
-Revision ID: 0019_sqlite_search_key_column
-Revises: 0018_search_generation
+Revision ID: 0020_sqlite_search_key_column
+Revises: 0019_sqlite_search_generation
 """
 
 from importlib import import_module
 
 from alembic import op
 
-revision = "0019_sqlite_search_key_column"
-down_revision = "0018_search_generation"
+revision = "0020_sqlite_search_key_column"
+down_revision = "0019_sqlite_search_generation"
 branch_labels = None
 depends_on = None
 
