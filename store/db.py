@@ -112,6 +112,19 @@ def default_engine() -> Engine:
     return make_engine(environment.database_url())
 
 
+def reading_engine() -> Engine:
+    """:func:`default_engine` in autocommit, for reads that need no transaction of their own
+    (each statement sees what was committed when it started, as in PostgreSQL's default READ
+    COMMITTED): no BEGIN and ROLLBACK, two round trips to a database server. The same pool;
+    a connection is back in its usual mode when returned to it."""
+    return _autocommit(default_engine())
+
+
+@lru_cache(maxsize=4)
+def _autocommit(engine: Engine) -> Engine:
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def rows_affected(result: Result) -> int:
     """How many rows an UPDATE or DELETE touched (``Session.execute`` types its result as a plain
     :class:`~sqlalchemy.Result`; for those statements it is a cursor result)."""

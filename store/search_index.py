@@ -46,13 +46,20 @@ Because the database maintains the index, every writer (the store's upsert, the 
 SQL) keeps it current. These objects are not SQLModel tables: :func:`include_object` keeps
 them out of Alembic's model comparison (``store/migrations/env.py``, the migrations test).
 
+Both databases count the writes that can change a search's answer in
+:data:`SEARCH_GENERATION` (:mod:`store.queries.search_sets` keeps sets of matching items while
+it stays put): on PostgreSQL a sequence that a statement trigger on each of
+:data:`GENERATION_TABLES` moves (migration ``0018_search_generation``), on SQLite a one-row
+table that a row trigger on each of them counts up (:func:`sqlite_generation_triggers`,
+migration ``0019_sqlite_search_generation``).
+
 Migrations never import this module: each carries a copy of the statements it ran, so that
 editing this module cannot rewrite history. ``tests/store/test_migrations.py`` checks that
 what the migrations built is what this module describes (the bulk insert recreates a trigger
 from it): a change here needs a migration that makes it so. A migration that makes SQLite
 recreate one of the three tables (batch ``alter_column``, ``drop_column``) drops its
-triggers: it creates them again (its copies of :func:`sqlite_triggers` and
-:func:`sqlite_key_triggers`) and indexes the rows again (``DELETE FROM x_fts`` then its copy
+triggers: it creates them again (its copies of :func:`sqlite_triggers`,
+:func:`sqlite_key_triggers` and :func:`sqlite_generation_triggers`) and indexes the rows again (``DELETE FROM x_fts`` then its copy
 of :func:`sqlite_index_rows`; the keys likewise).
 """
 
@@ -74,6 +81,10 @@ DATE_COLUMNS = {
     "standards_change": "published_date",
     "intelligence_report": "published_at",
 }
+# what counts the writes to these tables (a sequence on PostgreSQL, a one-row table on SQLite)
+SEARCH_GENERATION = "search_generation"
+GENERATION_TABLES = ("notification", "standards_change", "intelligence_report", "hs_tag", "sector_tag")
+_JULIAN_DAY = 1721424  # a date's julianday() cut to an integer, less its proleptic ordinal
 ID_BITS = 32  # SQLite: the low bits of an index row's rowid, the item's id (ids stay below 2**32)
 ID_MASK = (1 << ID_BITS) - 1
 # PostgreSQL: the text search configuration of a row's language (migration 0009_search_stems)
@@ -113,7 +124,7 @@ def _is_fts_table(name: str) -> bool:
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic ``include_object`` hook: leave the search index objects out of comparisons."""
-    if type_ == "table" and name and (_is_fts_table(name) or name == SQLITE_KEYS):
+    if type_ == "table" and name and (_is_fts_table(name) or name in (SQLITE_KEYS, SEARCH_GENERATION)):
         return False
     if type_ == "column" and name in (SEARCH_VECTOR, SEARCH_KEYS):
         return False
@@ -148,6 +159,12 @@ def sqlite_position(table: str, row: str) -> str:
     return f"(coalesce({sqlite_day(row + DATE_COLUMNS[table])}, 0) << {ID_BITS}) + {row}id"
 
 
+def sqlite_rowid(day: int | None, item_id: int) -> int:
+    """The rowid :func:`sqlite_position` gives the index entry of an item of that id whose day
+    is the proleptic ordinal ``day`` (None: none)."""
+    return ((day + _JULIAN_DAY if day is not None else 0) << ID_BITS) + item_id
+
+
 def sqlite_index_rows(table: str) -> str:
     """``INSERT … SELECT`` indexing rows of ``table`` on SQLite (append a ``WHERE`` to choose)."""
     return (
@@ -172,6 +189,16 @@ def sqlite_triggers(table: str) -> list[str]:
         f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
         f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {table} BEGIN {delete} {insert} END",
+    ]
+
+
+def sqlite_generation_triggers(table: str) -> list[str]:
+    """The statements that count up :data:`SEARCH_GENERATION` on SQLite with each row written
+    to ``table`` (one of :data:`GENERATION_TABLES`)."""
+    return [
+        f"CREATE TRIGGER {table}_search_changed_{event[0].lower()} AFTER {event} ON {table} "
+        f"BEGIN UPDATE {SEARCH_GENERATION} SET n = n + 1; END"
+        for event in ("INSERT", "UPDATE", "DELETE")
     ]
 
 

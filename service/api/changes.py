@@ -22,10 +22,9 @@ class ChangeDetail(StandardsChangePublic, Classified):
 def list_changes(
     query: SearchQuery = Depends(search_query),
     _: User = Depends(require("search")),
-    session: Session = Depends(get_session),
 ):
     """The filters of ``GET /search``, standards changes only."""
-    return run_search(session, replace(query, kinds=("change",)))
+    return run_search(replace(query, kinds=("change",)))
 
 
 @router.get("/{change_id}", response_model=ChangeDetail)

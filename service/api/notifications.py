@@ -37,10 +37,9 @@ class NotificationDetail(NotificationPublic, Classified):
 def list_notifications(
     query: SearchQuery = Depends(search_query),
     _: User = Depends(require("search")),
-    session: Session = Depends(get_session),
 ):
     """The filters of ``GET /search``, notifications only."""
-    return run_search(session, replace(query, kinds=("notification",)))
+    return run_search(replace(query, kinds=("notification",)))
 
 
 @router.get("/{notification_id}", response_model=NotificationDetail)

@@ -13,8 +13,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from pydantic import Field
 from sqlmodel import Session
 
-from service.api.deps import Page, PageParams, get_session, page_params, paged, require
+from service.api.deps import Page, PageParams, page_params, paged, require
 from service.api.schemas import SearchHit
+from store.db import reading_engine
 from store.models import ITEM_KINDS, User
 from store.queries.search import (
     MAX_QUERY_LENGTH,
@@ -106,16 +107,15 @@ async def search_query(  # async: no I/O, so no hop to a worker thread
 
 
 @router.get("/search", response_model=SearchResults, summary="Search every kind of item")
-def search_items(
-    query: SearchQuery = Depends(search_query),
-    _: User = Depends(require("search")),
-    session: Session = Depends(get_session),
-):
-    return run_search(session, query)
+def search_items(query: SearchQuery = Depends(search_query), _: User = Depends(require("search"))):
+    return run_search(query)
 
 
-def run_search(session: Session, query: SearchQuery) -> Response:
-    found = search(session, query)
+def run_search(query: SearchQuery) -> Response:
+    """The answer to ``query``, read in a session of its own in autocommit (``reading_engine``):
+    a search writes nothing, and its connection goes back to the pool on the thread that ran it."""
+    with Session(reading_engine()) as session:
+        found = search(session, query)
     page = paged(
         [{f: getattr(hit, f) for f in _HIT_FIELDS} for hit in found.items],
         found.total,

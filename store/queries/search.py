@@ -17,8 +17,8 @@ kind, so a common word costs no more than a rare one; matches are counted up to
 :data:`COUNT_LIMIT` in the same statement (``total_capped`` says there are more). The SQL of
 a search depends only on its kinds, whether it has text, its order and its filters (its :class:`_Shape`),
 so it is built once per shape and the values go in as parameters; a shape holds only the
-conditions of the filters given. On PostgreSQL, a search (but for the oldest first order) is
-answered from the sets of matching items the process keeps while the database does not change
+conditions of the filters given. A search (but for the oldest first order) is answered from
+the sets of matching items the process keeps while the database does not change
 (:mod:`store.queries.search_sets`), whose items are read with the same conditions. A page made in the last 30 s by this process is used again,
 and a count of matches made in the last 5 minutes (:mod:`store.queries.search_cache`):
 counting to the cap is the dearest part of a search for a common word (each match is a heap
@@ -81,6 +81,7 @@ from store.search_index import (
     filter_keys,
     fts_table,
     sqlite_day,
+    sqlite_rowid,
 )
 from store.search_syntax import Clause, parse
 from store.search_text import FUNCTION_WORDS
@@ -237,9 +238,9 @@ def _run(
         return [], 0, False
     if dialect == "postgresql":
         driver_connection(session.connection()).prepare_threshold = None
-        kept = _from_sets(session, shape, values, offset, limit)
-        if kept is not None:
-            return kept
+    kept = _from_sets(session, shape, values, found, offset, limit)
+    if kept is not None:
+        return kept
     since = search_cache.generation()
     count_key = ("count", session.get_bind().engine.url, dialect, shape.kinds, shape.text, _frozen(values))
     known = search_cache.recall(count_key)
@@ -264,7 +265,9 @@ def _run(
 # the filters whose sets store.queries.search_sets keeps, each the parameters of _values it
 # reads (members are kept one by one: any of them)
 _KEPT_FILTERS = (
-    ("keys",),
+    ("keys",),  # PostgreSQL: committee and ICS keys
+    ("committee",),  # SQLite
+    ("ics_pattern",),  # SQLite
     ("hs", "hs_pattern", "hs_keys"),
     ("sector",),
     ("date_from", "from_at"),
@@ -276,55 +279,59 @@ _KEPT_FILTERS = (
     ("objectives",),
     ("china",),
 )
+_TEXT = {"postgresql": "any_0", "sqlite": "match"}  # the parameter of one alternative of a clause
 
 
 def _from_sets(
-    session: Session, shape: "_Shape", values: dict, offset: int, limit: int
+    session: Session, shape: "_Shape", values: dict, found: list[Clause], offset: int, limit: int
 ) -> tuple[list[Hit], int, bool] | None:
     """What :func:`_run` answers, from the sets of matching items this process keeps
     (:mod:`store.queries.search_sets`): the matches are counted exactly, and only the rows of
     the page (or of the window ranked) are read. None where they do not answer: the oldest
-    first order, or a transaction that has written."""
+    first order, a transaction that has written, a database that has just changed."""
     if shape.sort not in ("date", "relevance") and not (shape.sort == "soonest" and "open_from" in shape.given):
         return None
     state = search_sets.current(session)
     if state is None:
         return None
     window = max(RANK_WINDOW, offset + limit) if shape.ranked else offset + limit
-    counted, candidates = 0, list[tuple[tuple, _Spec, int]]()
+    counted, candidates = 0, list[tuple[tuple, _Spec, int, int]]()
     for spec in (spec for spec in _SPECS if spec.kind in shape.kinds):
-        kept = search_sets.kind(state, spec.kind, partial(_execute, session, _order_statement(spec.kind), {}))
-        where = search_sets.places(_matching(session, spec, kept, shape, values), len(kept.ids))
+        order = _order_statement(shape.dialect, spec.kind)
+        kept = search_sets.kind(state, spec.kind, partial(_execute, session, order, {}))
+        where = search_sets.places(_matching(session, spec, kept, shape, values, found), len(kept.ids))
         counted += len(where)
         deadlines = kept.days  # read only when sorted by deadline
         if shape.sort == "soonest":  # deadlines soonest first, then in date order
-            statement = _ids_statement(spec.kind, frozenset({"open_from"}), deadlines=True)
+            statement = _ids_statement(shape.dialect, spec.kind, frozenset({"open_from"}), deadlines=True)
             params = {"open_from": values["open_from"]}
             deadlines = kept.deadlines(params["open_from"], partial(_execute, session, statement, params))
             where = where[np.lexsort((where, deadlines[where]))]
         for place in where[:window]:
             day, deadline = int(kept.days[place]), int(deadlines[place])
             newest = (day == search_sets.NULL, -day, spec.kind, -int(kept.ids[place]))
-            candidates.append(
-                (((deadline, *newest) if shape.sort == "soonest" else newest), spec, int(kept.ids[place]))
-            )
+            key = (deadline, *newest) if shape.sort == "soonest" else newest
+            candidates.append((key, spec, int(kept.ids[place]), day))
     candidates.sort(key=lambda candidate: candidate[0])
     chosen = candidates if shape.ranked else candidates[offset : offset + limit]
-    items = _rows_of(session, shape, values, [(spec, item) for _key, spec, item in chosen])
+    items = _rows_of(session, shape, values, [(spec, item, day) for _key, spec, item, day in chosen])
     if shape.ranked:
-        keys = {(spec.kind, item): key for key, spec, item in candidates}
+        keys = {(spec.kind, item): key for key, spec, item, _day in candidates}
         items = sorted(items, key=lambda hit: (-hit.score, *keys[hit.kind, hit.id]))[offset : offset + limit]
     if limit > 0 and len(items) < limit and (items or not offset):
         return items, offset + len(items), False
     return items, max(min(counted, COUNT_LIMIT), offset + len(items) if items else 0), counted > COUNT_LIMIT
 
 
-def _matching(session: Session, spec: "_Spec", kept: search_sets.Kind, shape: "_Shape", values: dict) -> np.ndarray:
+def _matching(
+    session: Session, spec: "_Spec", kept: search_sets.Kind, shape: "_Shape", values: dict, found: list[Clause]
+) -> np.ndarray:
     """The bits of the kind's items that the search's text and filters match."""
+    one_text = _TEXT[shape.dialect]
 
     def kept_set(names: tuple[str, ...], params: dict) -> np.ndarray:
-        given = frozenset(name for name in names if name in shape.given or name == "any_0")
-        statement = _ids_statement(spec.kind, given)
+        given = frozenset(name for name in names if name in shape.given or name == one_text)
+        statement = _ids_statement(shape.dialect, spec.kind, given)
         return kept.bits((given, _frozen(params)), lambda: _execute(session, statement, params))
 
     everything = kept.everything
@@ -333,52 +340,83 @@ def _matching(session: Session, spec: "_Spec", kept: search_sets.Kind, shape: "_
         if names[0] in shape.given:
             bits = bits & kept_set(names, {name: values.get(name) for name in names})
     if "member_keys" in shape.given:
-        members = [kept_set(("member_keys",), {"member_keys": [key]}) for key in values["member_keys"]]
+        keys = values["member_keys"]  # a list, on SQLite as JSON
+        sqlite = isinstance(keys, str)
+        members = [
+            kept_set(("member_keys",), {"member_keys": json.dumps([k]) if sqlite else [k]})
+            for k in (json.loads(keys) if sqlite else keys)
+        ]
         bits = bits & reduce(np.bitwise_or, members)
-    for name in sorted(n for n in shape.given if n.startswith(("any_", "none_"))):
-        alternatives = reduce(np.bitwise_or, [kept_set(("any_0",), {"any_0": [a]}) for a in values[name]])
-        bits = bits & (alternatives if name.startswith("any_") else ~alternatives & everything)
+    for clause in found:
+        texts = _tsquery_alternatives(clause) if shape.dialect == "postgresql" else _fts5_alternatives(clause)
+        one = (
+            (lambda alternative: [alternative]) if shape.dialect == "postgresql" else (lambda alternative: alternative)
+        )
+        alternatives = reduce(np.bitwise_or, [kept_set((one_text,), {one_text: one(t)}) for t in texts])
+        bits = bits & (~alternatives & everything if clause.negated else alternatives)
     return bits
 
 
-def _rows_of(session: Session, shape: "_Shape", values: dict, chosen: list[tuple["_Spec", int]]) -> list[Hit]:
-    """The hits of ``chosen`` (kind and id), in that order (one statement a kind)."""
+def _rows_of(session: Session, shape: "_Shape", values: dict, chosen: list[tuple["_Spec", int, int]]) -> list[Hit]:
+    """The hits of ``chosen`` (kind, id and day), in that order (one statement a kind)."""
     found: dict[tuple[str, int], Hit] = {}
-    for spec in {spec.kind: spec for spec, _item in chosen}.values():
-        params = {"ids": [item for other, item in chosen if other is spec], "tsquery": values.get("tsquery")}
-        for row in _execute(session, _rows_statement(spec.kind, shape.text), params):
+    # ranked by the search's text as the statements do: SQLite when sorted by relevance only
+    scored = shape.ranked if shape.dialect == "sqlite" else shape.text
+    for spec in {spec.kind: spec for spec, _item, _day in chosen}.values():
+        ids = [item for other, item, _day in chosen if other is spec]
+        params: dict = {"ids": ids, "tsquery": values.get("tsquery")}
+        if shape.dialect == "sqlite":
+            days = [None if day == search_sets.NULL else day for other, _item, day in chosen if other is spec]
+            rowids = [sqlite_rowid(day, item) for day, item in zip(days, ids, strict=True)]
+            params = {"ids": json.dumps(ids), "match": values.get("match"), "rowids": json.dumps(rowids)}
+            params.update(low=min(rowids), high=max(rowids))
+        for row in _execute(session, _rows_statement(shape.dialect, spec.kind, scored), params):
             found[spec.kind, row[1]] = Hit(*row)
-    return [found[spec.kind, item] for spec, item in chosen if (spec.kind, item) in found]
+    return [found[spec.kind, item] for spec, item, _day in chosen if (spec.kind, item) in found]
 
 
 @lru_cache(maxsize=256)
-def _ids_statement(kind: str, given: frozenset[str], deadlines: bool = False) -> Select:
+def _ids_statement(dialect: str, kind: str, given: frozenset[str], deadlines: bool = False) -> Select:
     """The ids (and comment deadlines) of the kind's items that pass the conditions of the
     parameters ``given``."""
     spec = _spec(kind)
-    text = any(name.startswith(("any_", "none_")) for name in given)
-    hits = _kind_select(spec, _Shape("postgresql", (kind,), text, given=given), table_of(spec.model))
+    text = any(name.startswith(("any_", "none_")) or name == "match" for name in given)
+    hits = _kind_select(spec, _Shape(dialect, (kind,), text, given=given), table_of(spec.model))
     return hits.with_only_columns(
         *[c for c in hits.selected_columns if c.name == "id" or (deadlines and c.name == "comment_deadline")]
     )
 
 
 @lru_cache(maxsize=8)
-def _order_statement(kind: str) -> Select:
-    """The kind's items (id, day) in the search's date order (an index-only scan)."""
+def _order_statement(dialect: str, kind: str) -> Select:
+    """The kind's items (id, day) in the search's date order (on PostgreSQL an index-only scan)."""
     spec = _spec(kind)
-    hits = _kind_select(spec, _Shape("postgresql", (kind,)), table_of(spec.model)).subquery()
+    hits = _kind_select(spec, _Shape(dialect, (kind,)), table_of(spec.model)).subquery()
     return select(hits.c.id, hits.c.date).order_by(*_order(hits.c, "date", False, within_kind=True))
 
 
 @lru_cache(maxsize=8)
-def _rows_statement(kind: str, text: bool) -> Select:
-    """The kind's hits whose ids are the parameter ``ids`` (with their rank by ``tsquery``
-    when the search has text)."""
+def _rows_statement(dialect: str, kind: str, scored: bool) -> Select:
+    """The kind's hits whose ids are the parameter ``ids`` (a JSON list on SQLite), with their
+    rank by the search's text when ``scored`` (``tsquery``; on SQLite ``match``, the ids' index
+    rows being ``rowids``)."""
     spec = _spec(kind)
     table = table_of(spec.model)
-    hits = _kind_select(spec, _Shape("postgresql", (kind,), text), table)
-    return hits.where(table.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
+    if dialect == "postgresql":
+        hits = _kind_select(spec, _Shape(dialect, (kind,), scored), table)
+        return hits.where(table.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
+    if not scored:
+        hits = _kind_select(spec, _Shape(dialect, (kind,)), table)
+        return hits.where(text(f"{table.name}.id IN (SELECT value FROM json_each(:ids))"))
+    # bm25 needs the full-text match. Its index rows are read in one range of rowids (the
+    # ranked window is the newest matches, and an index row's rowid is its place in that
+    # order): looked up one by one, each would count every match of each term again for bm25
+    hits = _kind_select(spec, _Shape(dialect, (kind,), True, ranked=True, given=frozenset({"match"})), table)
+    fts = fts_table(table.name)
+    return hits.where(
+        text(f"{fts}.rowid BETWEEN :low AND :high"),
+        text(f"+{fts}.rowid IN (SELECT value FROM json_each(:rowids))"),
+    )
 
 
 def _spec(kind: str) -> "_Spec":
@@ -541,17 +579,19 @@ def _fts5_text(found: list[Clause]) -> str:
     ones."""
 
     def group(clause: Clause) -> str:
-        return (
-            "("
-            + " OR ".join(
-                '"' + " ".join(form) + '"' if phrase else "(" + " AND ".join(f'"{t}"' for t in form) + ")"
-                for form, phrase in _alternatives(clause)
-            )
-            + ")"
-        )
+        return "(" + " OR ".join(_fts5_alternatives(clause)) + ")"
 
     text = " AND ".join(group(c) for c in found if not c.negated)
     return text + "".join(f" NOT {group(c)}" for c in found if c.negated)
+
+
+def _fts5_alternatives(clause: Clause) -> list[str]:
+    """Each alternative of the clause as an FTS5 query (``"a b"`` for a phrase, ``("a" AND
+    "b")`` for words anywhere)."""
+    return [
+        '"' + " ".join(form) + '"' if phrase else "(" + " AND ".join(f'"{t}"' for t in form) + ")"
+        for form, phrase in _alternatives(clause)
+    ]
 
 
 def _tsquery_text(found: list[Clause]) -> str:

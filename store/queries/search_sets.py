@@ -1,5 +1,5 @@
-"""Searches on PostgreSQL answered from sets of matching items that the process keeps, the
-way Lucene keeps the document sets of its frequent filters.
+"""Searches answered from sets of matching items that the process keeps, the way Lucene keeps
+the document sets of its frequent filters.
 
 Why: a search counts its matches (up to :data:`store.queries.search.COUNT_LIMIT`), and for a
 common word the full-text index first lists every item that has it: "battery" with its
@@ -7,14 +7,14 @@ glossary terms is about 39,000 of 100,000 notifications, some 24 ms of the datab
 for every search of it with any filter. The words and filter values people use are few, the
 items they match change only when something is written.
 
-What is kept, for each database and kind of item, for as long as the database's sequence
-``search_generation`` has not moved (migration ``0018_search_generation``: every statement
-that writes an item table or the tags search filters by moves it):
+What is kept, for each database and kind of item, for as long as the database's count of
+writes has not moved (``search_generation``, :mod:`store.search_index`: every write to an item
+table or to the tags search filters by moves it):
 
-* the kind's items in the search's date order (newest first, read from the index of that
-  order alone), with their days;
-* for each full-text alternative of a clause (a tsquery of a clause's ``any_n`` list in
-  :mod:`store.queries.search`) and each filter value (each member of a members filter),
+* the kind's items in the search's date order (newest first; on PostgreSQL read from the
+  index of that order alone), with their days;
+* for each full-text alternative of a clause (a tsquery on PostgreSQL, an FTS5 query on
+  SQLite) and each filter value (each member of a members filter),
   which of those items match it, as a bit each, and for the deadline order, the comment
   deadlines of the items open for comment. At most :data:`MEMORY_BYTES` a kind of item.
 
@@ -24,14 +24,16 @@ combines bits (the alternatives of a clause ORed, clauses and filters ANDed, neg
 taken away), counts them exactly, takes its page's items in order and reads only their rows
 (with their rank by the search's text: the :data:`~store.queries.search.RANK_WINDOW` newest
 matches of each kind when sorted by relevance, as the statement does).
-100,000 notifications, the search benchmark's mix in one process: 8.6 ms of CPU and 45.9 ms
-of time a search through the statements, 2.0 ms and 4.2 ms from kept sets (the same hits and
-totals for all 400 searches).
+100,000 notifications, the search benchmark's mix in one process: on PostgreSQL 8.6 ms of CPU
+and 45.9 ms of time a search through the statements, 2.0 ms and 4.2 ms from kept sets; on
+SQLite 11.8 ms and 21.6 ms, 2.5 ms and 3.7 ms (the same hits and totals for every search).
 
-Freshness: a search reads the sequence first (one short round trip); if it moved, everything
+Freshness: a search reads the count first (one short round trip); if it moved, everything
 kept for that database is dropped, and nothing is kept again until it has stayed put for
 :data:`SETTLE_SECONDS` (during a crawl each write would drop what was just read; the
-statements answer meanwhile). A sequence moves before its writer commits: sets are kept for
+statements answer meanwhile). SQLite's count is written in its writer's transaction, so a
+reader sees it with the rows that moved it. PostgreSQL's is a sequence, which no two writers
+wait for, and which moves before its writer commits: sets are kept for
 good only when no other session of the database had a transaction that wrote when they
 started to be read, else for :data:`~store.queries.search_cache.CACHE_SECONDS` (sessions are
 listed from ``pg_stat_activity``, which shows another role's transactions only to a member
@@ -50,6 +52,7 @@ import numpy as np
 from sqlalchemy import text
 from sqlmodel import Session
 
+from store.db import driver_connection
 from store.queries.search_cache import CACHE_SECONDS
 
 MEMORY_BYTES = 32 << 20  # kept per kind of item at most (100,000 items: 2,600 sets); least recently used go first
@@ -133,12 +136,17 @@ def current(session: Session) -> State | None:
     something writes, say a crawl, each write would drop what was just read)."""
     url = session.get_bind().engine.url
     connection = session.connection()
-    # a new sequence's first value is its start value too: is_called tells them apart
-    last, called, clean = connection.execute(
-        text("SELECT last_value, is_called, pg_current_xact_id_if_assigned() IS NULL FROM search_generation")
-    ).one()
-    if not clean:
-        return None
+    if connection.dialect.name == "sqlite":
+        if driver_connection(connection).in_transaction:  # sqlite3 begins one at a first write
+            return None
+        last, called = connection.execute(text("SELECT n, 1 FROM search_generation")).one()
+    else:
+        # a new sequence's first value is its start value too: is_called tells them apart
+        last, called, clean = connection.execute(
+            text("SELECT last_value, is_called, pg_current_xact_id_if_assigned() IS NULL FROM search_generation")
+        ).one()
+        if not clean:
+            return None
     now, generation = time.monotonic(), (last, called)
     with _lock:
         state = _states.get(url)
@@ -150,13 +158,17 @@ def current(session: Session) -> State | None:
             return None
     # settled: no other session of this database has a transaction that wrote, once the
     # sequence was read, so every write that moved it so far is committed and seen by what is
-    # read from now on (a snapshot does not list transactions newer than the last finished one)
-    in_flight = connection.execute(
-        text(
-            "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE backend_xid IS NOT NULL "
-            "AND datname = current_database() AND pid <> pg_backend_pid())"
-        )
-    ).scalar()
+    # read from now on (a snapshot does not list transactions newer than the last finished one).
+    # SQLite's count is written in its writer's transaction: always settled.
+    in_flight = (
+        connection.dialect.name == "postgresql"
+        and connection.execute(
+            text(
+                "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE backend_xid IS NOT NULL "
+                "AND datname = current_database() AND pid <> pg_backend_pid())"
+            )
+        ).scalar()
+    )
     fresh = State(generation, state.seen, now + CACHE_SECONDS if in_flight else float("inf"))
     with _lock:
         if _states.get(url) is state:

@@ -149,13 +149,22 @@ def user_for_token(session: Session, *, token_hash: str, touch: bool = True) -> 
     return user
 
 
+def recalled_user_for_token(session: Session, *, token_hash: str) -> User | None:
+    """The owner of a token this process checked in the last :data:`TOKEN_CACHE_SECONDS`,
+    attached to ``session`` as read then; None when it did not (this reads no database)."""
+    hit = _tokens.get(token_hash)
+    if hit is not None and hit[0] > time.monotonic():
+        return session.merge(hit[1], load=False)
+    return None
+
+
 def cached_user_for_token(session: Session, *, token_hash: str) -> User | None:
     """:func:`user_for_token` without a database round trip for a token this process checked
-    in the last :data:`TOKEN_CACHE_SECONDS`: the owner, attached to ``session`` as read then."""
+    in the last :data:`TOKEN_CACHE_SECONDS` (:func:`recalled_user_for_token`)."""
+    recalled = recalled_user_for_token(session, token_hash=token_hash)
+    if recalled is not None:
+        return recalled
     now = time.monotonic()
-    hit = _tokens.get(token_hash)
-    if hit is not None and hit[0] > now:
-        return session.merge(hit[1], load=False)
     user = user_for_token(session, token_hash=token_hash)
     if user is None:
         with _tokens_lock:

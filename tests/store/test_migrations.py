@@ -60,6 +60,8 @@ def test_search_index_is_the_one_store_search_index_describes(engine):
         if engine.dialect.name == "sqlite":
             built = dict(connection.execute(text("SELECT name, sql FROM sqlite_master")).all())
             described = {search_index.SQLITE_KEYS: search_index.sqlite_keys_table()}
+            for table in search_index.GENERATION_TABLES:
+                described.update((s.split()[2], s) for s in search_index.sqlite_generation_triggers(table))
             for table in search_index.INDEXED_COLUMNS:
                 described[search_index.fts_table(table)] = search_index.sqlite_fts_table(table)
                 triggers = search_index.sqlite_triggers(table) + search_index.sqlite_key_triggers(table)

@@ -12,15 +12,11 @@ from tests.factories import tag_item
 
 
 @pytest.fixture(autouse=True, params=["statements", "kept sets"])
-def answered_by(request, db_engine, monkeypatch):
-    """On PostgreSQL each test runs twice: answered by the statements, and by the sets of
-    matching items a process keeps once the database has settled (store.queries.search_sets)."""
-    if request.param == "kept sets":
-        if db_engine.dialect.name != "postgresql":
-            pytest.skip("the sets are kept for PostgreSQL only")
-        monkeypatch.setattr("store.queries.search_sets.SETTLE_SECONDS", 0.0)
-    else:
-        monkeypatch.setattr("store.queries.search_sets.SETTLE_SECONDS", float("inf"))
+def answered_by(request, monkeypatch):
+    """Each test runs twice: answered by the statements, and by the sets of matching items a
+    process keeps once the database has settled (store.queries.search_sets)."""
+    settle = 0.0 if request.param == "kept sets" else float("inf")
+    monkeypatch.setattr("store.queries.search_sets.SETTLE_SECONDS", settle)
 
 
 def _notify(session, symbol, **fields):
