@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from store import environment, unicode
 from store.pool_ping import ping_when_suspect
-from store.search_index import sqlite_filter_keys
+from store.search_index import sqlite_filter_keys, sqlite_fts_keys
 from store.search_text import index_text
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ def make_engine(url: str, **kwargs) -> Engine:
         # the search index's triggers call them (store.search_index)
         dbapi_connection.create_function("tbtwatch_index_text", 2, index_text, deterministic=True)
         dbapi_connection.create_function("tbtwatch_filter_keys", 3, sqlite_filter_keys, deterministic=True)
+        dbapi_connection.create_function("tbtwatch_fts_keys", 3, sqlite_fts_keys, deterministic=True)
 
     return engine
 

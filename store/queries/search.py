@@ -72,6 +72,8 @@ from store.models.types import table_of
 from store.queries import search_cache, search_sets
 from store.queries.hs import hs_filter_sql
 from store.search_index import (
+    FTS_COLUMNS,
+    FTS_KEYS,
     ID_BITS,
     ID_MASK,
     SEARCH_KEYS,
@@ -79,6 +81,7 @@ from store.search_index import (
     SQLITE_KEYS,
     WEIGHTS,
     filter_keys,
+    fts_key,
     fts_table,
     sqlite_day,
     sqlite_rowid,
@@ -117,10 +120,9 @@ RANK_WINDOW = 100  # newest matches of each kind that relevance ranks
 # to PROBE_MAX: the walk stops once the page is full, so these bound only the rows read in
 # vain when matches are sparse there
 PROBE_FACTOR, PROBE_MAX = 50, 5000
-# the filters (parameters of _values) that test a column of the item's row on SQLite
-_ROW_FILTERS = frozenset(
-    ("committee", "ics_pattern", "sector", "types", "objectives", "china", "open_on", "open_from", "closed_on")
-)
+# the filters (parameters of _values) that test a column of the item's row on SQLite in a
+# search with words (whose member and committee filters are in the full-text query)
+_ROW_FILTERS = frozenset(("ics_pattern", "sector", "types", "objectives", "china", "open_on", "open_from", "closed_on"))
 
 
 @dataclass(frozen=True)
@@ -349,9 +351,7 @@ def _matching(
         bits = bits & reduce(np.bitwise_or, members)
     for clause in found:
         texts = _tsquery_alternatives(clause) if shape.dialect == "postgresql" else _fts5_alternatives(clause)
-        one = (
-            (lambda alternative: [alternative]) if shape.dialect == "postgresql" else (lambda alternative: alternative)
-        )
+        one = (lambda alternative: [alternative]) if shape.dialect == "postgresql" else _in_text_columns
         alternatives = reduce(np.bitwise_or, [kept_set((one_text,), {one_text: one(t)}) for t in texts])
         bits = bits & (~alternatives & everything if clause.negated else alternatives)
     return bits
@@ -543,13 +543,18 @@ def _values(query: SearchQuery, found: list[Clause], dialect: str) -> dict:
         values["hs_keys"] = filter_keys(hs=hs)
         values["member_keys"] = [f"m:{m}" for m in members]
         return values
+    values.update(
+        hs_keys=json.dumps(filter_keys(hs=hs)) if hs else None, ics_pattern=None if ics is None else f"{ics}%"
+    )
+    committee = query.committee.upper() if query.committee else None
+    # with words, the member and committee filters are part of the full-text query (the kept
+    # sets of store.queries.search_sets read them by themselves)
+    keys = [[f"m:{m}" for m in members], [f"c:{committee}"] * bool(committee)]
     return {
         **values,
-        "match": _fts5_text(found),
-        "committee": query.committee.upper() if query.committee else None,
+        "match": _fts5_match(found, keys) if found else "",
+        "committee": committee,
         "member_keys": json.dumps([f"m:{m}" for m in members]) if members else None,
-        "hs_keys": json.dumps(filter_keys(hs=hs)) if hs else None,
-        "ics_pattern": None if ics is None else f"{ics}%",
     }
 
 
@@ -572,6 +577,22 @@ def _alternatives(clause: Clause) -> list[tuple[tuple[str, ...], bool]]:
         for form, phrase in out.values()
         if not any(words < set(form) or (phrase and words <= set(form)) for words in anywhere)
     ]
+
+
+def _fts5_match(found: list[Clause], keys: list[list[str]]) -> str:
+    """The FTS5 query of a search on SQLite: its clauses in the text columns, and one of each
+    list of ``keys`` (a filter's; none: no such filter) in the keys column
+    (:mod:`store.search_index`)."""
+    return _in_text_columns(_fts5_text(found)) + "".join(
+        f" AND {{{FTS_KEYS}}} : (" + " OR ".join(f'"{fts_key(key)}"' for key in listed) + ")"
+        for listed in keys
+        if listed
+    )
+
+
+def _in_text_columns(fts5_query: str) -> str:
+    """An FTS5 query looked for in the text columns only, not the keys (a word may be a key's token)."""
+    return f"{{{' '.join(FTS_COLUMNS)}}} : ({fts5_query})"
 
 
 def _fts5_text(found: list[Clause]) -> str:
@@ -669,8 +690,9 @@ def _first(spec: "_Spec", kind_select: Select, shape: _Shape):
 
 def _index_alone(spec: "_Spec", shape: _Shape) -> bool:
     """Whether the SQLite full-text index alone tells the hits of this kind: no filter of the
-    search tests a column of the item's row (the member and HS filters test its id, the
-    ``date_from`` and ``date_to`` ones the index's rowids: :func:`_index_days`)."""
+    search tests a column of the item's row (the member and committee filters are part of the
+    full-text query, the HS one tests its id, the ``date_from`` and ``date_to`` ones the
+    index's rowids: :func:`_index_days`)."""
     return spec.kind != "intelligence" and not shape.given & _ROW_FILTERS
 
 
@@ -808,7 +830,7 @@ def _kind_select(spec: _Spec, shape: _Shape, source, walk: bool = False, count: 
         conditions += _index_days(spec, shape, fts.name)
         days_indexed = spec.kind != "intelligence"
         if shape.ranked:
-            weights = ", ".join(str(w) for w in WEIGHTS.values())
+            weights = ", ".join(str(w) for w in [*WEIGHTS.values(), 0.0])  # the keys weigh nothing
             score = -literal_column(f"bm25({fts.name}, {weights})")
     conditions += _filters(spec, shape, c, day, item, days_indexed)
     if count:
@@ -879,9 +901,9 @@ def _filters(
             conditions.append(column.overlap(bindparam("member_keys", type_=ARRAY(Text))))
         codes = column.contains(bindparam("hs_keys", type_=ARRAY(Text)))
     else:
-        if spec.committee and given("committee"):
+        if spec.committee and given("committee") and not shape.text:  # else in the full-text query
             conditions.append(func.upper(c[spec.committee]) == bindparam("committee"))
-        if given("member_keys"):
+        if given("member_keys") and not shape.text:
             conditions.append(_keyed(item, table, "member_keys"))
         if spec.ics and given("ics_pattern"):
             conditions.append(_json_any(table, "ics_codes", "ics_pattern"))

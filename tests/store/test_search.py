@@ -7,6 +7,7 @@ import pytest
 from store.models import IntelligenceReport, NotificationCreate, StandardsChange
 from store.queries.notifications import upsert_notification
 from store.queries.search import SearchQuery, search
+from store.search_index import fts_key
 from store.search_syntax import parse
 from tests.factories import tag_item
 
@@ -226,6 +227,18 @@ def test_filters(session, corpus):
     assert found(session, open_on=date(2024, 4, 15)) == {key(corpus["battery"]), key(corpus["toys"])}
     assert found(session, kinds=("change",)) == {key(corpus["change"])}
     assert found(session, q="电池", kinds=("notification",), members=("CHN",), hs="85") == {key(corpus["battery"])}
+
+
+def test_filters_with_words(session, corpus):
+    """On SQLite the member and committee filters are part of the full-text query."""
+    assert found(session, q="food", members=("uga",)) == {key(corpus["food"])}  # a joint notification
+    assert found(session, q="safety", committee="tbt", members=("USA", "CHN")) == {
+        key(corpus["battery"]),
+        key(corpus["toys"]),
+    }
+    assert found(session, q="safety", committee="SPS") == found(session, q="safety", members=("KEN",)) == set()
+    assert found(session, q="battery", committee="iso/tc 22") == {key(corpus["change"])}
+    assert found(session, q=fts_key("m:USA")) == set()  # a key is no word
 
 
 def test_sorting_and_pages(session, corpus):
