@@ -83,8 +83,7 @@ def confirm_sectors(session: Session, user: User, item_kind: str, item_id: int, 
     ("sector"), with nothing changed, for a code that is not a sector of that edition; 404
     for an item that cannot be triaged (:func:`item_to_triage`)."""
     item_to_triage(session, item_kind, item_id)
-    classification = session.get(ItemClassification, (item_kind, item_id))
-    edition = classification.edition if classification else DEFAULT_EDITION
+    edition = tagging_edition(session, item_kind, item_id)
     chosen = sorted(set(sectors))
     set_human_tags(
         session,
@@ -104,6 +103,14 @@ def confirm_sectors(session: Session, user: User, item_kind: str, item_id: int, 
         details={"sectors": chosen, "edition": edition},
     )
     return effective_sectors(tags_by_item(session, item_kind=item_kind, item_ids=[item_id]).get(item_id, []))
+
+
+def tagging_edition(session: Session, item_kind: str, item_id: int) -> str:
+    """The catalogue edition whose sectors staff confirm or correct for the item: the one it
+    was classified after, the current one if it was not (the form offers its sectors, and
+    :func:`confirm_sectors` accepts them)."""
+    classification = session.get(ItemClassification, (item_kind, item_id))
+    return classification.edition if classification else DEFAULT_EDITION
 
 
 def item_to_triage(session: Session, item_kind: str, item_id: int) -> SQLModel:

@@ -19,7 +19,7 @@ from nlp.hs_names import chapter_label
 from service.intelligence import may_see
 from service.request_text import query_string_is_utf8
 from service.security import can
-from service.triage import allowed_statuses
+from service.triage import allowed_statuses, tagging_edition
 from service.web.deps import db, require_user
 from service.web.i18n import request_language
 from service.web.templating import render
@@ -416,6 +416,7 @@ def item_response(
     )
     if can(user, "triage"):
         triage = session.get(Triage, (kind, item_id))
+        edition = tagging_edition(session, kind, item_id)
         stored = {
             "status": triage.status if triage else "new",
             "assignee_id": str(triage.assignee_id) if triage and triage.assignee_id else "",
@@ -439,7 +440,7 @@ def item_response(
             experts=list(
                 session.exec(select(User).where(col(User.role).in_(("staff", "admin")), col(User.active).is_(True)))
             ),
-            all_sectors=sector_codes(),
+            tag_choices=[(code, sector_name(code, language, edition)) for code in sector_codes(edition)],
         )
     return render(request, "item.html", context, status_code=status_code)
 

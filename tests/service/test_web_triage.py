@@ -248,3 +248,27 @@ def test_bulletin_lists_news_once_and_leaves_history_out(app, accounts, items, d
     assert "Old 1995" not in page and "1 older items first seen that day" in page
     assert page.count("Two sectors") == 1 and "Item high" in page
     assert "1 条旧信息" in client.get("/bulletin?lang=zh").text
+
+
+def test_the_sector_form_offers_the_sectors_of_the_items_edition(app, accounts, items, db_engine, monkeypatch):
+    """An item classified after another edition than the current one: the page offers that
+    edition's sectors, and what it offers is accepted."""
+    import dataclasses
+
+    from nlp.catalogue import load_edition, registry
+
+    current = load_edition()
+    quantum = dataclasses.replace(current.sectors[0], code="QT", name_zh="量子技术", name_en="Quantum technology")
+    later = dataclasses.replace(current, edition="2030", sectors=(*current.sectors[:-1], quantum))
+    monkeypatch.setitem(registry._registered, "2030", later)
+    item = items["medium"]
+    with session_scope(db_engine) as session:
+        tag_item(session, "notification", item, [{"sector": "QT", "origin": "model"}], edition="2030")
+    client = client_for(app, "staff")
+    page = client.get(f"/items/notification/{item}").text
+    offered = re.findall(r'name="sectors" value="(\w+)"', page)
+    assert offered == [s.code for s in later.sectors] and "量子技术" in page
+    response = post_form(
+        client, f"/triage/notification/{item}/tags", {"sectors": ["QT"]}, page=f"/items/notification/{item}"
+    )
+    assert response.status_code == 303
