@@ -13,6 +13,7 @@ from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, 
 from sqlalchemy.engine import make_url
 
 from store import environment, unicode
+from store.pool_ping import ping_when_suspect
 from store.search_index import sqlite_filter_keys, sqlite_fts_keys
 from store.search_text import index_text
 
@@ -28,8 +29,12 @@ def make_engine(url: str, **kwargs) -> Engine:
     kwargs.setdefault("json_serializer", unicode.dumps)
     kwargs.setdefault("json_deserializer", unicode.loads)
     if parsed.get_backend_name() != "sqlite":
-        kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(url, **kwargs)
+        if parsed.get_driver_name() != "psycopg":
+            kwargs.setdefault("pool_pre_ping", True)
+        server = create_engine(url, **kwargs)
+        if not kwargs.get("pool_pre_ping"):
+            ping_when_suspect(server)  # psycopg's connections: tested when they may be dead, not at every checkout
+        return server
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
