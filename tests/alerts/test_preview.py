@@ -8,6 +8,9 @@ import pytest
 from alerts.preview import PREVIEW_DAYS, preview
 from alerts.subscriptions import SubscriptionError
 from store.db import session_scope
+from store.models import NotificationCreate
+from store.queries.classification import save_classifications
+from store.queries.notifications import upsert_notification
 from tests.factories import TODAY, add_notification
 
 
@@ -31,15 +34,22 @@ def test_counts_the_matching_items_of_the_last_90_days_with_five_examples(db_eng
 
 def test_more_than_30_a_week_says_so(db_engine):
     with session_scope(db_engine) as session:
-        from store.models import ItemClassification, Notification
-
-        for number in range(400):
-            row = Notification(
-                symbol=f"G/SPS/N/BRA/{number}", committee="SPS", member_code="BRA", distribution_date=TODAY
-            )
-            session.add(row)
-            session.flush()
-            session.add(ItemClassification(item_kind="notification", item_id=row.id, edition="2003"))
+        ids = [
+            upsert_notification(
+                session,
+                notification=NotificationCreate(
+                    symbol=f"G/SPS/N/BRA/{number + 1}",
+                    base_symbol="",
+                    committee="SPS",
+                    member_code="BRA",
+                    distribution_date=TODAY,
+                ),
+                source="test",
+            ).row.id
+            for number in range(400)
+        ]
+        untagged = {"edition": "2003", "tags": [], "hs_tags": [], "urgency": "low", "urgency_reasons": []}
+        save_classifications(session, item_kind="notification", results=[{"item_id": i, **untagged} for i in ids])
     with session_scope(db_engine) as session:
         found = preview(session, {"committees": ["SPS"]}, today=TODAY)
     assert found.count == 400 and found.per_week == 31.1 and found.too_many
