@@ -19,10 +19,11 @@ a search depends only on its kinds, whether it has text, its order and its filte
 so it is built once per shape and the values go in as parameters; a shape holds only the
 conditions of the filters given. A search (but for the oldest first order) is answered from
 the sets of matching items the process keeps while the database does not change
-(:mod:`store.queries.search_sets`), whose items are read with the same conditions. A page made in the last 30 s by this process is used again,
-and a count of matches made in the last 5 minutes (:mod:`store.queries.search_cache`):
-counting to the cap is the dearest part of a search for a common word (each match is a heap
-page read: the PostgreSQL 15.20 measured reads the table even for all-visible pages).
+(:mod:`store.queries.search_sets`), whose items are read with the same conditions. A page
+made in the last 30 s by this process is used again, and, by the statements, a count of
+matches made in the last 5 minutes (:mod:`store.queries.search_cache`): counting to the cap
+is the dearest part of a search for a common word (each match is a heap page read: the PostgreSQL 15.20
+measured reads the table even for all-visible pages).
 """
 
 import datetime as dt
@@ -343,7 +344,7 @@ def _matching(
             bits = bits & kept_set(names, {name: values.get(name) for name in names})
     if "member_keys" in shape.given:
         keys = values["member_keys"]  # a list, on SQLite as JSON
-        sqlite = isinstance(keys, str)
+        sqlite = shape.dialect == "sqlite"
         members = [
             kept_set(("member_keys",), {"member_keys": json.dumps([k]) if sqlite else [k]})
             for k in (json.loads(keys) if sqlite else keys)
